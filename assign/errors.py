@@ -1,0 +1,55 @@
+"""Errors that reach the user: each says where (file, row, column), what was found and what was expected."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+class AssignError(Exception):
+    """Base of every error the CLI turns into one clear message and a non-zero exit."""
+
+
+@dataclass(frozen=True)
+class CellProblem:
+    """One bad cell (or bad file-level item) of an input table."""
+
+    file: str
+    row: int | None
+    column: str | None
+    value: object
+    expected: str
+
+    def __str__(self) -> str:
+        where = [self.file]
+        if self.row is not None:
+            where.append(f"第{self.row}行 (row {self.row})")
+        if self.column is not None:
+            where.append(f"列 {self.column}")
+        shown = "" if self.value is None else f"{self.value!r}: "
+        return f"{', '.join(where)}: {shown}{self.expected}"
+
+
+class InputError(AssignError):
+    """One or more problems with the files the user handed in; nothing has been written."""
+
+    def __init__(self, problems: list[CellProblem] | CellProblem):
+        self.problems = [problems] if isinstance(problems, CellProblem) else list(problems)
+        super().__init__(self._message())
+
+    def _message(self) -> str:
+        if len(self.problems) == 1:
+            return str(self.problems[0])
+        lines = [f"{len(self.problems)} problems in the input:"]
+        lines += [f"  - {p}" for p in self.problems[:50]]
+        if len(self.problems) > 50:
+            lines.append(f"  ... and {len(self.problems) - 50} more")
+        return "\n".join(lines)
+
+    @classmethod
+    def at(cls, file: str | Path, row: int | None, column: str | None, value: object, expected: str) -> "InputError":
+        return cls(CellProblem(str(file), row, column, value, expected))
+
+
+class PolicyError(AssignError):
+    """A policy plugin could not be loaded, was registered twice, or rejected its parameters."""

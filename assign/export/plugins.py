@@ -1,0 +1,36 @@
+"""Descriptions of installed policies, read from each policy's `Params` and docstring."""
+
+from __future__ import annotations
+
+import inspect
+
+from pydantic_core import PydanticUndefined
+from tabulate import tabulate
+
+from assign.registry import Registry
+
+
+def _params(policy) -> list[tuple[str, str, str]]:
+    rows = []
+    for field_name, info in policy.Params.model_fields.items():
+        default = "required" if info.default is PydanticUndefined else repr(info.default)
+        rows.append((field_name, default, info.description or ""))
+    return rows
+
+
+def policy_table(registry: Registry) -> str:
+    rows = []
+    for name in registry.names():
+        policy = registry.policies[name]
+        params = ", ".join(f"{n}={d}" for n, d, _ in _params(policy)) or "—"
+        summary = (inspect.getdoc(inspect.getmodule(type(policy))) or "").split("\n")[0]
+        rows.append((name, policy.title, params, summary))
+    return tabulate(rows, headers=["policy", "名称", "parameters (defaults)", "what it does"], tablefmt="simple")
+
+
+def policy_help(registry: Registry, name: str) -> str:
+    policy = registry.get(name)
+    doc = inspect.getdoc(inspect.getmodule(type(policy))) or ""
+    lines = [f"{name} — {policy.title}", f"from {registry.origins[name]}", "", doc, "", "parameters:"]
+    lines.append(tabulate(_params(policy), headers=["name", "default", "meaning"], tablefmt="simple") if _params(policy) else "  (none)")
+    return "\n".join(lines)

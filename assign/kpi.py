@@ -1,0 +1,64 @@
+"""Key figures of a plan, computed from its pairs and the problem (never from the solver's numbers)."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from assign.plan import Assignment
+from assign.problem import Problem
+
+# KPI key → Chinese label, in display order.
+LABELS = {
+    "researchers": "教研员人数",
+    "researchers_0": "未安排学校的教研员",
+    "researchers_1": "联系1所学校的教研员",
+    "researchers_2": "联系2所学校的教研员",
+    "researchers_3plus": "联系3所及以上的教研员",
+    "schools": "学校总数",
+    "schools_covered": "有联系教研员的学校",
+    "priority_schools": "薄弱（优先）学校",
+    "priority_covered": "有联系教研员的薄弱学校",
+    "contacts": "联系对数",
+    "contacts_城区": "其中城区学校",
+    "contacts_镇区": "其中镇区学校",
+    "contacts_乡村": "其中乡村学校",
+    "subject_pairs": "需指导的（学校，学科）对",
+    "subject_pairs_covered": "已覆盖的（学校，学科）对",
+    "travel_total": "单程时间合计（分钟）",
+    "travel_worst": "最远单程（分钟）",
+    "travel_mean": "平均单程（分钟）",
+}
+
+
+def compute_kpis(problem: Problem, pairs: list[Assignment]) -> dict[str, float | int]:
+    per_researcher = Counter(a.researcher_id for a in pairs)
+    counts = Counter(per_researcher.get(r.id, 0) for r in problem.researchers)
+    covered = {a.school_id for a in pairs}
+    priority = [s for s in problem.schools if s.priority > 1]
+    areas = Counter(problem.school[a.school_id].area for a in pairs)
+    subjects_at = {s.id: set() for s in problem.schools}
+    for a in pairs:
+        subjects_at[a.school_id].update(problem.researcher[a.researcher_id].subjects)
+    needed = sum(len(s.subjects_needed) for s in problem.schools)
+    hit = sum(len(set(s.subjects_needed) & subjects_at[s.id]) for s in problem.schools)
+    minutes = [a.minutes for a in pairs]
+    return {
+        "researchers": len(problem.researchers),
+        "researchers_0": counts.get(0, 0),
+        "researchers_1": counts.get(1, 0),
+        "researchers_2": counts.get(2, 0),
+        "researchers_3plus": sum(n for k, n in counts.items() if k >= 3),
+        "schools": len(problem.schools),
+        "schools_covered": len(covered),
+        "priority_schools": len(priority),
+        "priority_covered": sum(1 for s in priority if s.id in covered),
+        "contacts": len(pairs),
+        "contacts_城区": areas.get("城区", 0),
+        "contacts_镇区": areas.get("镇区", 0),
+        "contacts_乡村": areas.get("乡村", 0),
+        "subject_pairs": needed,
+        "subject_pairs_covered": hit,
+        "travel_total": round(sum(minutes), 1),
+        "travel_worst": round(max(minutes, default=0.0), 1),
+        "travel_mean": round(sum(minutes) / len(minutes), 1) if minutes else 0.0,
+    }

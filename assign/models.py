@@ -1,0 +1,293 @@
+"""The entities of a county, as pydantic models: what one row of a table means once validated.
+
+Field validators accept what offices write (Chinese or English words, list cells, 城乡划分代码)
+and turn it into canonical values; a ValueError here becomes a message naming the cell.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from assign import vocab
+
+_WEEKDAYS = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
+_RANGE_SPLIT = re.compile(r"\s*(?:~|～|至|--)\s*")
+
+
+def _parse_date(text: str) -> dt.date:
+    text = text.strip().replace("/", "-").replace(".", "-")
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"bad date {text!r}: expected YYYY-MM-DD") from None
+
+
+class DateRange(BaseModel):
+    """A closed range of days, e.g. an exam week (`2026-11-09~2026-11-13`) or one day."""
+
+    model_config = ConfigDict(frozen=True)
+    first: dt.date
+    last: dt.date
+
+    @classmethod
+    def parse_cell(cls, cell: Any) -> tuple["DateRange", ...]:
+        if cell is None or cell == "":
+            return ()
+        if isinstance(cell, (list, tuple)):
+            return tuple(c if isinstance(c, DateRange) else cls.parse_one(c) for c in cell)
+        if isinstance(cell, dt.datetime):
+            return (cls(first=cell.date(), last=cell.date()),)
+        if isinstance(cell, dt.date):
+            return (cls(first=cell, last=cell),)
+        return tuple(cls.parse_one(item) for item in re.split(r"[;；、,，\n]+", str(cell)) if item.strip())
+
+    @classmethod
+    def parse_one(cls, text: str) -> "DateRange":
+        parts = _RANGE_SPLIT.split(str(text).strip())
+        if len(parts) == 1:
+            day = _parse_date(parts[0])
+            return cls(first=day, last=day)
+        if len(parts) == 2:
+            first, last = _parse_date(parts[0]), _parse_date(parts[1])
+            if last < first:
+                raise ValueError(f"date range {text!r} ends before it starts")
+            return cls(first=first, last=last)
+        raise ValueError(f"bad date range {text!r}: expected YYYY-MM-DD or YYYY-MM-DD~YYYY-MM-DD")
+
+    def days(self) -> list[dt.date]:
+        return [self.first + dt.timedelta(days=i) for i in range((self.last - self.first).days + 1)]
+
+
+class ResearchDay(BaseModel):
+    """The day a school's subject group meets (教研活动日): `数学:周三`, `语文:双周四`."""
+
+    model_config = ConfigDict(frozen=True)
+    subject: str
+    weekday: int = Field(ge=0, le=6, description="0 = Monday")
+    biweekly: bool = False
+
+    @classmethod
+    def parse_cell(cls, cell: Any) -> tuple["ResearchDay", ...]:
+        if cell is None or cell == "":
+            return ()
+        if isinstance(cell, (list, tuple)):
+            return tuple(cell)
+        days = []
+        for item in re.split(r"[;；,，\n]+", str(cell)):
+            if not item.strip():
+                continue
+            match = re.fullmatch(r"\s*([^:：]+?)\s*[:：]\s*(双周|隔周|周|星期|礼拜)([一二三四五六日天])\s*", item)
+            if not match:
+                raise ValueError(f"bad research day {item.strip()!r}: expected 学科:周三 or 学科:双周四")
+            subject, prefix, day = match.groups()
+            days.append(cls(subject=vocab.canonical_subject(subject), weekday=_WEEKDAYS[day], biweekly=prefix in ("双周", "隔周")))
+        return tuple(days)
+
+
+def _list(value: Any) -> tuple[str, ...]:
+    return tuple(vocab.split_list(value))
+
+
+def _optional_text(value: Any) -> str | None:
+    if value is None:
+        return None
+    text = str(value).strip()
+    if text.endswith(".0") and text[:-2].isdigit():
+        text = text[:-2]
+    return text or None
+
+
+class _Row(BaseModel):
+    """Fields every table row shares: where it came from, and columns we do not know but keep."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    source: str = Field("", description="file the row came from", exclude=True)
+    row: int = Field(0, description="row number in that file (header = 1)", exclude=True)
+    extra: dict[str, str] = Field(default_factory=dict, description="unknown columns, carried to outputs")
+
+    @field_validator("id", "name", mode="before", check_fields=False)
+    @classmethod
+    def _required_text(cls, value: Any) -> str:
+        text = _optional_text(value)
+        if not text:
+            raise ValueError("must not be empty")
+        return text
+
+
+class Researcher(_Row):
+    """A teaching researcher (教研员)."""
+
+    id: str
+    name: str
+    subjects: tuple[str, ...] = Field(min_length=1, description="学科, one or more")
+    stages: tuple[str, ...] = Field(min_length=1, description="学段 covered")
+    kind: str = Field("专职", description="专职 full-time / 兼职 part-time")
+    base: str | None = Field(None, description="node or school id trips start from; default the office")
+    min_schools: int | None = Field(None, ge=0)
+    max_schools: int | None = Field(None, ge=0)
+    current_schools: tuple[str, ...] = ()
+    since: str | None = Field(None, description="YYYY-MM when the current pairing started")
+    avoid_schools: tuple[str, ...] = ()
+    unavailable: tuple[DateRange, ...] = ()
+
+    @field_validator("subjects", mode="before")
+    @classmethod
+    def _subjects(cls, value: Any) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(vocab.canonical_subject(s) for s in _list(value)))
+
+    @field_validator("stages", mode="before")
+    @classmethod
+    def _stages(cls, value: Any) -> tuple[str, ...]:
+        return vocab.expand_stages(list(_list(value)))
+
+    @field_validator("kind", mode="before")
+    @classmethod
+    def _kind(cls, value: Any) -> str:
+        text = _optional_text(value)
+        if text is None:
+            return "专职"
+        if text.lower() not in vocab.KINDS:
+            raise ValueError(f"unknown kind {text!r}: expected 专职 or 兼职")
+        return vocab.KINDS[text.lower()]
+
+    @field_validator("base", mode="before")
+    @classmethod
+    def _base(cls, value: Any) -> str | None:
+        return _optional_text(value)
+
+    @field_validator("min_schools", "max_schools", mode="before")
+    @classmethod
+    def _optional_int(cls, value: Any) -> Any:
+        return None if _optional_text(value) is None else _optional_text(value)
+
+    @field_validator("current_schools", "avoid_schools", mode="before")
+    @classmethod
+    def _ids(cls, value: Any) -> tuple[str, ...]:
+        return tuple(_optional_text(v) for v in _list(value))
+
+    @field_validator("since", mode="before")
+    @classmethod
+    def _since(cls, value: Any) -> str | None:
+        if isinstance(value, (dt.date, dt.datetime)):
+            return f"{value.year:04d}-{value.month:02d}"
+        text = _optional_text(value)
+        if text is None:
+            return None
+        match = re.fullmatch(r"(\d{4})[-/.年](\d{1,2})月?", text)
+        if not match or not 1 <= int(match.group(2)) <= 12:
+            raise ValueError(f"bad month {text!r}: expected YYYY-MM such as 2024-09")
+        return f"{int(match.group(1)):04d}-{int(match.group(2)):02d}"
+
+    @field_validator("unavailable", mode="before")
+    @classmethod
+    def _dates(cls, value: Any) -> tuple[DateRange, ...]:
+        return DateRange.parse_cell(value)
+
+    @model_validator(mode="after")
+    def _min_not_above_max(self) -> "Researcher":
+        if self.min_schools is not None and self.max_schools is not None and self.min_schools > self.max_schools:
+            raise ValueError(f"min_schools {self.min_schools} is above max_schools {self.max_schools}")
+        return self
+
+    @property
+    def label(self) -> str:
+        """How people name a researcher: 张三 (初中数学)."""
+        return f"{self.name} ({'、'.join(self.stages)}{'、'.join(self.subjects)})"
+
+
+class School(_Row):
+    """A school (学校) that may become a contact school."""
+
+    id: str
+    name: str
+    stages: tuple[str, ...] = Field(min_length=1)
+    area: str = Field(description="城区 / 镇区 / 乡村")
+    township: str = ""
+    node: str | None = None
+    lon: float | None = Field(None, ge=-180, le=180)
+    lat: float | None = Field(None, ge=-90, le=90)
+    priority: int = Field(1, ge=1, le=3, description="1 normal … 3 weak school (薄弱学校)")
+    ownership: str = Field("公办", description="公办 / 民办")
+    central: bool = Field(False, description="township central school (中心校)")
+    subjects_needed: tuple[str, ...] = Field((), description="default: every subject its stages teach")
+    max_researchers: int | None = Field(None, ge=1)
+    blackout: tuple[DateRange, ...] = ()
+    research_days: tuple[ResearchDay, ...] = ()
+
+    @field_validator("stages", mode="before")
+    @classmethod
+    def _stages(cls, value: Any) -> tuple[str, ...]:
+        return vocab.expand_stages(list(_list(value)))
+
+    @field_validator("area", mode="before")
+    @classmethod
+    def _area(cls, value: Any) -> str:
+        if _optional_text(value) is None:
+            raise ValueError("must not be empty: expected 城区/镇区/乡村 or a 3-digit 城乡划分代码")
+        return vocab.parse_area(value)
+
+    @field_validator("township", mode="before")
+    @classmethod
+    def _township(cls, value: Any) -> str:
+        return _optional_text(value) or ""
+
+    @field_validator("node", mode="before")
+    @classmethod
+    def _node(cls, value: Any) -> str | None:
+        return _optional_text(value)
+
+    @field_validator("lon", "lat", "priority", "max_researchers", mode="before")
+    @classmethod
+    def _optional_number(cls, value: Any) -> Any:
+        return None if _optional_text(value) is None else value
+
+    @field_validator("ownership", mode="before")
+    @classmethod
+    def _ownership(cls, value: Any) -> str:
+        text = _optional_text(value)
+        if text is None:
+            return "公办"
+        if text.lower() not in vocab.OWNERSHIPS:
+            raise ValueError(f"unknown ownership {text!r}: expected 公办 or 民办")
+        return vocab.OWNERSHIPS[text.lower()]
+
+    @field_validator("central", mode="before")
+    @classmethod
+    def _central(cls, value: Any) -> bool:
+        if isinstance(value, bool):
+            return value
+        text = (_optional_text(value) or "").lower()
+        if text in vocab.TRUE_WORDS:
+            return True
+        if text in vocab.FALSE_WORDS:
+            return False
+        raise ValueError(f"expected 是/否 (yes/no), got {text!r}")
+
+    @field_validator("subjects_needed", mode="before")
+    @classmethod
+    def _subjects(cls, value: Any) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(vocab.canonical_subject(s) for s in _list(value)))
+
+    @field_validator("blackout", mode="before")
+    @classmethod
+    def _dates(cls, value: Any) -> tuple[DateRange, ...]:
+        return DateRange.parse_cell(value)
+
+    @field_validator("research_days", mode="before")
+    @classmethod
+    def _research_days(cls, value: Any) -> tuple[ResearchDay, ...]:
+        return ResearchDay.parse_cell(value)
+
+    @model_validator(mode="after")
+    def _default_subjects(self) -> "School":
+        if not self.subjects_needed:
+            object.__setattr__(self, "subjects_needed", vocab.subjects_of_stages(self.stages))
+        return self
+
+    @property
+    def priority_school(self) -> bool:
+        return self.priority > 1

@@ -1,0 +1,95 @@
+"""A plan as data: the pairs, how the solve went, the objective broken down by term, KPIs and findings.
+
+A `Plan` is what every later stage reads (audit, exports, compare); it serialises to `plan.json`
+and reads back from it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from assign.policy import Finding
+
+Status = Literal["OPTIMAL", "FEASIBLE", "INFEASIBLE", "UNKNOWN", "MODEL_INVALID"]
+
+
+class Assignment(BaseModel):
+    """One researcher-school pair of the plan."""
+
+    model_config = ConfigDict(frozen=True)
+    researcher_id: str
+    school_id: str
+    minutes: float = Field(description="one-way travel minutes from the researcher's start")
+
+
+class TermValue(BaseModel):
+    """The value of one objective term in the final plan."""
+
+    name: str
+    label: str
+    sense: Literal["max", "min"]
+    value: float
+    weight: float
+    rank: int
+    unit: str = ""
+
+
+class SolvePass(BaseModel):
+    """One CP-SAT run: the weighted objective, or one term of a lexicographic order."""
+
+    objective_name: str
+    status: Status
+    objective: float | None
+    bound: float | None
+    gap: float | None
+    seconds: float
+
+
+class Plan(BaseModel):
+    scenario: str
+    title: str
+    contact_period: str
+    travel_method: str
+    mode: Literal["weighted", "lexicographic"]
+    status: Status
+    objective: float | None = None
+    bound: float | None = None
+    gap: float | None = Field(None, description="relative gap |objective − bound| / max(1, |objective|), worst pass")
+    build_seconds: float = 0.0
+    solve_seconds: float = 0.0
+    candidate_pairs: int = 0
+    passes: list[SolvePass] = Field(default_factory=list)
+    pairs: list[Assignment] = Field(default_factory=list)
+    terms: list[TermValue] = Field(default_factory=list)
+    kpis: dict[str, Any] = Field(default_factory=dict)
+    findings: list[Finding] = Field(default_factory=list)
+    solver_settings: dict[str, Any] = Field(default_factory=dict)
+
+    @property
+    def solved(self) -> bool:
+        return self.status in ("OPTIMAL", "FEASIBLE")
+
+    def schools_of(self) -> dict[str, list[str]]:
+        """School ids of each researcher, in plan order."""
+        out: dict[str, list[str]] = defaultdict(list)
+        for a in self.pairs:
+            out[a.researcher_id].append(a.school_id)
+        return out
+
+    def researchers_of(self) -> dict[str, list[str]]:
+        """Researcher ids of each school, in plan order."""
+        out: dict[str, list[str]] = defaultdict(list)
+        for a in self.pairs:
+            out[a.school_id].append(a.researcher_id)
+        return out
+
+    def pair_set(self) -> set[tuple[str, str]]:
+        return {(a.researcher_id, a.school_id) for a in self.pairs}
+
+    @classmethod
+    def read(cls, path: str | Path) -> "Plan":
+        return cls.model_validate_json(Path(path).read_text(encoding="utf-8"))

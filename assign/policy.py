@@ -1,0 +1,70 @@
+"""The policy contract: what a plugin in the entry-point group `assign.policies` provides.
+
+A policy is a class with a `name`, a pydantic `Params` model (its parameters, with defaults and
+descriptions, validated from the scenario file) and up to three methods:
+
+- `allows(problem, params)` → a predicate on (researcher, school), or None: pruning, run before
+  the model is built so that forbidden pairs get no variable at all;
+- `apply(ctx, params)`: adds named hard constraints and objective terms through `ctx`;
+- `audit(problem, plan, params)` → findings: an independent check of a finished plan that must not
+  reuse the model's code (double entry, as in the CP-SAT Primer's `validation.py`).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Callable, ClassVar, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+if TYPE_CHECKING:
+    from assign.modeling import PolicyContext
+    from assign.models import Researcher, School
+    from assign.plan import Plan
+    from assign.problem import Problem
+
+Predicate = Callable[["Researcher", "School"], bool]
+
+
+class Finding(BaseModel):
+    """One thing an audit found wrong (error) or worth a look (warning), and about whom."""
+
+    model_config = ConfigDict(frozen=True)
+    policy: str
+    severity: Literal["error", "warning"] = "error"
+    message: str
+    researchers: tuple[str, ...] = ()
+    schools: tuple[str, ...] = ()
+
+    def __str__(self) -> str:
+        return f"[{self.policy}] {self.message}"
+
+
+class NoParams(BaseModel):
+    """This policy takes no parameters."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class Policy:
+    """Base class for policies; subclasses set `name`, `title`, `Params` and override what they need."""
+
+    name: ClassVar[str]
+    title: ClassVar[str] = ""  # Chinese label for outputs, e.g. 城乡兼顾
+    Params: ClassVar[type[BaseModel]] = NoParams
+
+    def allows(self, problem: "Problem", params: BaseModel) -> Predicate | None:
+        return None
+
+    def apply(self, ctx: "PolicyContext", params: BaseModel) -> None:
+        return None
+
+    def audit(self, problem: "Problem", plan: "Plan", params: BaseModel) -> list[Finding]:
+        return []
+
+
+def params_model(**fields) -> ConfigDict:
+    """Config shared by every policy's Params: unknown keys are an error (a typo must not pass silently)."""
+    return ConfigDict(extra="forbid", **fields)
+
+
+__all__ = ["Finding", "NoParams", "Policy", "Predicate", "Field", "params_model"]

@@ -1,0 +1,165 @@
+"""One frozen, validated `Problem`: everything the solver and the audits need, and nothing about files.
+
+`build_problem` is where cross-references are checked (duplicate ids, unknown school ids, bases),
+each error naming the offending id and the row it came from, and where odd-but-usable data
+becomes a warning.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from assign import vocab
+from assign.errors import CellProblem, InputError, PolicyError
+from assign.models import Researcher, School
+from assign.policy import Policy
+from assign.registry import Registry
+from assign.scenario import ScenarioFile
+from assign.travel import OFFICE, TravelMatrix, great_circle_matrix
+
+
+class PolicyUse(BaseModel):
+    """An installed policy chosen by the scenario, with its validated parameters."""
+
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+    name: str
+    policy: Policy
+    params: BaseModel
+
+
+class Problem(BaseModel):
+    """The assignment problem of one scenario. Build it with `build_problem`."""
+
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+    scenario: ScenarioFile
+    researchers: tuple[Researcher, ...]
+    schools: tuple[School, ...]
+    travel: TravelMatrix
+    policies: tuple[PolicyUse, ...]
+    warnings: tuple[str, ...] = ()
+    source: str = ""  # the scenario file, for messages
+
+    @cached_property
+    def researcher(self) -> dict[str, Researcher]:
+        return {r.id: r for r in self.researchers}
+
+    @cached_property
+    def school(self) -> dict[str, School]:
+        return {s.id: s for s in self.schools}
+
+    def minutes(self, researcher_id: str, school_id: str) -> float:
+        return self.travel.of(researcher_id, school_id)
+
+    def policy_params(self, name: str) -> BaseModel | None:
+        """Parameters of a policy if the scenario uses it (for policies that read each other's settings)."""
+        return next((use.params for use in self.policies if use.name == name), None)
+
+    @property
+    def name(self) -> str:
+        return self.scenario.name
+
+    @property
+    def title(self) -> str:
+        return self.scenario.title or f"{self.scenario.office.name}首批教研员定点联系学校安排表（{self.scenario.contact_period.label}）"
+
+
+def parse_policies(scenario: ScenarioFile, registry: Registry, source: str) -> tuple[PolicyUse, ...]:
+    """Validate each chosen policy's parameters with its own `Params`; errors name the policy and the key."""
+    uses = []
+    for name, raw in scenario.policies.items():
+        policy = registry.get(name)
+        try:
+            params = policy.Params.model_validate(raw or {})
+        except ValidationError as exc:
+            details = "; ".join(
+                f"{'.'.join(str(p) for p in err['loc']) or '(all)'} = {err.get('input')!r}: {err['msg']}" for err in exc.errors()
+            )
+            raise PolicyError(f"{source}: policies.{name}: bad parameters for policy {name!r} ({registry.origins[name]}): {details}") from None
+        uses.append(PolicyUse(name=name, policy=policy, params=params))
+    return tuple(uses)
+
+
+def build_problem(
+    scenario: ScenarioFile,
+    researchers: list[Researcher],
+    schools: list[School],
+    registry: Registry,
+    source: str = "scenario.yaml",
+) -> Problem:
+    problems: list[CellProblem] = []
+    warnings: list[str] = []
+    _unique(researchers, "researcher", problems)
+    _unique(schools, "school", problems)
+    school_ids = {s.id for s in schools}
+    for r in researchers:
+        for column, ids in (("avoid_schools", r.avoid_schools), ("current_schools", r.current_schools)):
+            for sid in ids:
+                if sid not in school_ids:
+                    problems.append(CellProblem(r.source, r.row, column, sid, f"unknown school id for researcher {r.id} {r.name}: no such 学校代码 in the schools table"))
+        if r.base is not None and r.base not in school_ids:
+            problems.append(CellProblem(r.source, r.row, "base", r.base, f"unknown base for researcher {r.id} {r.name}: expected a school id (a road-network node needs a road table)"))
+    for s in schools:
+        if s.lon is None or s.lat is None:
+            problems.append(CellProblem(s.source, s.row, "lon/lat", None, f"school {s.id} {s.name} has no coordinates: without a road table every school needs lon and lat"))
+    office = scenario.office
+    if office.lon is None or office.lat is None:
+        problems.append(CellProblem(source, None, "office", office.model_dump(exclude_none=True), "the office needs lon and lat when there is no road table"))
+    if problems:
+        raise InputError(problems)
+
+    warnings += _odd_but_usable(researchers, schools)
+    policies = parse_policies(scenario, registry, source)
+    starts = {OFFICE: (office.lon, office.lat)}
+    start_of = {}
+    by_id = {s.id: s for s in schools}
+    for r in researchers:
+        key = OFFICE if r.base is None else r.base
+        if key not in starts:
+            starts[key] = (by_id[key].lon, by_id[key].lat)
+        start_of[r.id] = key
+    travel = great_circle_matrix(
+        starts,
+        {s.id: (s.lon, s.lat) for s in schools},
+        start_of,
+        scenario.travel.detour_factor,
+        scenario.travel.speed_kmh,
+    )
+    return Problem(
+        scenario=scenario,
+        researchers=tuple(researchers),
+        schools=tuple(schools),
+        travel=travel,
+        policies=policies,
+        warnings=tuple(warnings),
+        source=source,
+    )
+
+
+def _unique(items: list[Researcher] | list[School], what: str, problems: list[CellProblem]) -> None:
+    seen: dict[str, Researcher | School] = {}
+    for item in items:
+        if item.id in seen:
+            first = seen[item.id]
+            problems.append(CellProblem(item.source, item.row, "id", item.id, f"duplicate {what} id: already used on row {first.row} ({first.name})"))
+        else:
+            seen[item.id] = item
+
+
+def _odd_but_usable(researchers: list[Researcher], schools: list[School]) -> list[str]:
+    warnings = []
+    known = set(vocab.SUBJECTS)
+    for r in researchers:
+        for subject in r.subjects:
+            if subject not in known:
+                warnings.append(f"{r.source} row {r.row}: researcher {r.id} {r.name}: subject {subject!r} is not one the tool knows; it will only match schools that list it in subjects_needed")
+        if not any(set(r.stages) & set(s.stages) for s in schools):
+            warnings.append(f"{r.source} row {r.row}: researcher {r.id} {r.name}: no school teaches {'、'.join(r.stages)}")
+        if r.current_schools and r.since is None:
+            warnings.append(f"{r.source} row {r.row}: researcher {r.id} {r.name} has current_schools but no since: the contact period start is unknown")
+    for s in schools:
+        for subject in s.subjects_needed:
+            if subject not in known:
+                warnings.append(f"{s.source} row {s.row}: school {s.id} {s.name}: subject {subject!r} in subjects_needed is not one the tool knows")
+    return warnings

@@ -1,0 +1,81 @@
+"""Finding installed policies through the entry-point group `assign.policies`.
+
+The registry is built by a function, on demand, never at import time (as datasette does), and
+the host checks what plugins hand back: a plugin that fails to import, is not a policy, or
+registers a name twice is one clear `PolicyError` naming the plugin.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib.metadata import EntryPoint, entry_points
+
+from pydantic import BaseModel
+
+from assign.errors import PolicyError
+from assign.policy import Policy
+
+POLICY_GROUP = "assign.policies"
+
+
+@dataclass(frozen=True)
+class Registry:
+    """Installed policies by name, and where each came from."""
+
+    policies: dict[str, Policy]
+    origins: dict[str, str]
+
+    def get(self, name: str) -> Policy:
+        try:
+            return self.policies[name]
+        except KeyError:
+            known = ", ".join(sorted(self.policies)) or "none"
+            raise PolicyError(f"unknown policy {name!r}: installed policies are {known}") from None
+
+    def names(self) -> list[str]:
+        return sorted(self.policies)
+
+
+def _origin(ep: EntryPoint) -> str:
+    dist = getattr(ep, "dist", None)
+    package = f"{dist.name} {dist.version}" if dist is not None else "?"
+    return f"{ep.value} ({package})"
+
+
+def build_registry(eps: list[EntryPoint] | None = None, group: str = POLICY_GROUP) -> Registry:
+    """Load every entry point of `group` (or the given ones) and check each is a usable policy."""
+    found = list(entry_points(group=group)) if eps is None else list(eps)
+    policies: dict[str, Policy] = {}
+    origins: dict[str, str] = {}
+    for ep in sorted(found, key=lambda e: (e.name, e.value)):
+        origin = _origin(ep)
+        try:
+            loaded = ep.load()
+        except Exception as exc:
+            raise PolicyError(f"policy plugin {ep.name!r} from {origin} failed to load: {type(exc).__name__}: {exc}") from exc
+        try:
+            policy = loaded() if isinstance(loaded, type) else loaded
+        except Exception as exc:
+            raise PolicyError(f"policy plugin {ep.name!r} from {origin} raised while being created: {exc}") from exc
+        _check(ep.name, origin, policy)
+        if policy.name in policies:
+            raise PolicyError(
+                f"policy name {policy.name!r} is registered twice: by {origins[policy.name]} and by {origin}"
+            )
+        policies[policy.name] = policy
+        origins[policy.name] = origin
+    return Registry(policies, origins)
+
+
+def _check(ep_name: str, origin: str, policy: object) -> None:
+    name = getattr(policy, "name", None)
+    if not isinstance(name, str) or not name:
+        raise PolicyError(f"policy plugin {ep_name!r} from {origin} has no `name`")
+    if name != ep_name:
+        raise PolicyError(f"policy plugin {ep_name!r} from {origin} calls itself {name!r}: the entry-point name must match")
+    params = getattr(policy, "Params", None)
+    if not (isinstance(params, type) and issubclass(params, BaseModel)):
+        raise PolicyError(f"policy plugin {name!r} from {origin}: `Params` must be a pydantic model class")
+    for method in ("allows", "apply", "audit"):
+        if not callable(getattr(policy, method, None)):
+            raise PolicyError(f"policy plugin {name!r} from {origin} lacks a callable `{method}`")

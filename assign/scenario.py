@@ -1,0 +1,100 @@
+"""The scenario file (scenario.yaml): which tables, which policies with which parameters, how to solve.
+
+Only the shape is checked here; policy parameters are validated by each policy's own `Params`
+once the registry is known (see `assign.problem`).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Office(_Section):
+    """The teaching-research office: where every trip starts unless a researcher has a base."""
+
+    name: str = Field("教研室", description="shown in titles, e.g. 示范县教研室")
+    node: str | None = Field(None, description="road-network node of the office")
+    lon: float | None = Field(None, ge=-180, le=180)
+    lat: float | None = Field(None, ge=-90, le=90)
+
+
+class DataFiles(_Section):
+    researchers: str
+    schools: str
+    roads: str | None = None
+    nodes: str | None = None
+
+
+class ContactPeriod(_Section):
+    """联系周期: when the first batch starts and how many years a pairing lasts."""
+
+    start: str = Field("2026-09", description="YYYY-MM")
+    years: int = Field(2, ge=1, le=6)
+
+    @field_validator("start", mode="before")
+    @classmethod
+    def _month(cls, value: Any) -> str:
+        text = str(value).strip()
+        parts = text.replace("/", "-").split("-")
+        if len(parts) < 2 or not parts[0].isdigit() or not parts[1].isdigit() or not 1 <= int(parts[1]) <= 12:
+            raise ValueError(f"expected YYYY-MM, got {text!r}")
+        return f"{int(parts[0]):04d}-{int(parts[1]):02d}"
+
+    @property
+    def label(self) -> str:
+        """2026年9月—2028年8月."""
+        year, month = (int(p) for p in self.start.split("-"))
+        end_month = month - 1 or 12
+        end_year = year + self.years - (1 if month == 1 else 0)
+        return f"{year}年{month}月—{end_year}年{end_month}月"
+
+
+class TravelModel(_Section):
+    """Great-circle fallback when there is no road table: distance × detour ÷ speed."""
+
+    detour_factor: float = Field(1.3, ge=1.0, le=5.0, description="road km per straight-line km")
+    speed_kmh: float = Field(40.0, gt=0, le=150, description="average driving speed")
+
+
+class Objective(_Section):
+    """How objective terms combine: `weighted` sums weight × term; `lexicographic` optimises in order."""
+
+    mode: Literal["weighted", "lexicographic"] = "lexicographic"
+    order: list[str] | None = Field(None, description="term names in priority order; default: each term's rank")
+
+
+class SolverSettings(_Section):
+    """CP-SAT settings. The defaults are what we measured to work on 2-core machines (SOLVER-NOTES.md)."""
+
+    time_limit: float = Field(30.0, gt=0, description="seconds, for the whole solve (all lexicographic passes)")
+    workers: int = Field(2, ge=1, le=64)
+    seed: int = 0
+    log: bool = False
+    parameters: dict[str, Any] = Field(default_factory=dict, description="extra CP-SAT parameters by name")
+
+
+class ScenarioFile(_Section):
+    """The whole scenario.yaml, as written by a planner."""
+
+    name: str = "未命名方案"
+    title: str | None = Field(None, description="title line of the roster; default from office and period")
+    extends: str | None = None
+    office: Office = Office()
+    data: DataFiles
+    contact_period: ContactPeriod = ContactPeriod()
+    travel: TravelModel = TravelModel()
+    policies: dict[str, dict[str, Any] | None] = Field(default_factory=dict)
+    objective: Objective = Objective()
+    calendar: dict[str, Any] | None = None
+    solver: SolverSettings = SolverSettings()
+
+    @field_validator("objective", mode="before")
+    @classmethod
+    def _objective_shorthand(cls, value: Any) -> Any:
+        return {"mode": value} if isinstance(value, str) else value

@@ -1,0 +1,150 @@
+"""Reading the tables offices keep: `.csv` (UTF-8, UTF-8 with BOM, GB18030) or `.xlsx`.
+
+A table becomes a list of `TableRow`: the values of known columns under their canonical field
+names, the unknown columns kept as they are, and the header text the user wrote (so an error
+can name the column the way the user sees it).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from assign.errors import InputError
+
+# canonical field → accepted headers (English and Chinese, compared case-insensitively).
+RESEARCHER_COLUMNS: dict[str, tuple[str, ...]] = {
+    "id": ("id", "工号", "编号"),
+    "name": ("name", "姓名"),
+    "subjects": ("subject", "subjects", "学科"),
+    "stages": ("stages", "stage", "学段"),
+    "kind": ("kind", "类别", "类型"),
+    "base": ("base", "驻地"),
+    "min_schools": ("min_schools", "最少联系学校", "最少学校数"),
+    "max_schools": ("max_schools", "最多联系学校", "最多学校数"),
+    "current_schools": ("current_schools", "现联系学校"),
+    "since": ("since", "联系起始"),
+    "avoid_schools": ("avoid_schools", "回避学校"),
+    "unavailable": ("unavailable", "不可用日期"),
+}
+RESEARCHER_REQUIRED = ("id", "name", "subjects", "stages")
+
+SCHOOL_COLUMNS: dict[str, tuple[str, ...]] = {
+    "id": ("id", "学校代码", "学校编号"),
+    "name": ("name", "学校名称", "名称"),
+    "stages": ("stages", "stage", "学段"),
+    "area": ("area", "城乡类型", "城乡划分代码"),
+    "township": ("township", "乡镇", "乡镇街道"),
+    "node": ("node", "路网节点"),
+    "lon": ("lon", "经度", "longitude"),
+    "lat": ("lat", "纬度", "latitude"),
+    "priority": ("priority", "优先级"),
+    "ownership": ("ownership", "办学性质"),
+    "central": ("central", "中心校"),
+    "subjects_needed": ("subjects_needed", "需指导学科"),
+    "max_researchers": ("max_researchers", "最多教研员"),
+    "blackout": ("blackout", "停访日期"),
+    "research_days": ("research_days", "教研活动日"),
+}
+SCHOOL_REQUIRED = ("id", "name", "stages", "area")
+
+ENCODINGS = ("utf-8-sig", "gb18030")
+
+
+@dataclass
+class TableRow:
+    """One data row: `values` by canonical field, `extra` by the user's own header."""
+
+    number: int
+    values: dict[str, object]
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Table:
+    path: Path
+    headers: dict[str, str]  # canonical field → header text as written in the file
+    rows: list[TableRow]
+    encoding: str | None = None
+
+    def header(self, field_name: str) -> str:
+        return self.headers.get(field_name, field_name)
+
+
+def read_raw(path: Path) -> tuple[list[list[object]], str | None]:
+    """All rows of the first sheet (xlsx) or of the CSV, as lists of cells, and the encoding used."""
+    if not path.exists():
+        raise InputError.at(path, None, None, None, "file not found")
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        import openpyxl
+
+        try:
+            workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        except Exception as exc:  # openpyxl raises many kinds on a broken file
+            raise InputError.at(path, None, None, None, f"cannot open as an Excel workbook ({exc})") from None
+        sheet = workbook.worksheets[0]
+        rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+        workbook.close()
+        return rows, None
+    if suffix in (".csv", ".txt"):
+        data = path.read_bytes()
+        for encoding in ENCODINGS:
+            try:
+                text = data.decode(encoding)
+            except UnicodeDecodeError:
+                continue
+            return [row for row in csv.reader(io.StringIO(text, newline=""))], encoding
+        raise InputError.at(path, None, None, None, "cannot decode: expected UTF-8, UTF-8 with BOM or GB18030 text")
+    raise InputError.at(path, None, None, suffix, "unsupported file type: expected .csv or .xlsx")
+
+
+def _blank(cell: object) -> bool:
+    return cell is None or (isinstance(cell, str) and not cell.strip())
+
+
+def read_table(path: Path, columns: dict[str, tuple[str, ...]], required: tuple[str, ...]) -> Table:
+    """Read a table and map its headers; unknown headers are kept, missing required ones are errors."""
+    raw, encoding = read_raw(path)
+    while raw and all(_blank(c) for c in raw[0]):
+        raw.pop(0)
+    if not raw:
+        raise InputError.at(path, None, None, None, "the table is empty: expected a header row")
+    lookup = {alias.lower(): name for name, aliases in columns.items() for alias in aliases}
+    header_row = raw[0]
+    headers: dict[str, str] = {}
+    positions: dict[int, str] = {}
+    extras: dict[int, str] = {}
+    for index, cell in enumerate(header_row):
+        if _blank(cell):
+            continue
+        text = str(cell).strip()
+        name = lookup.get(text.lower())
+        if name is None:
+            extras[index] = text
+        elif name in headers:
+            raise InputError.at(path, 1, text, text, f"column {name} appears twice (also as {headers[name]!r})")
+        else:
+            headers[name] = text
+            positions[index] = name
+    missing = [name for name in required if name not in headers]
+    if missing:
+        wanted = "; ".join(f"{name} ({'/'.join(columns[name][1:2])})" for name in missing)
+        raise InputError.at(path, 1, None, [str(c) for c in header_row if not _blank(c)], f"missing required column(s): {wanted}")
+    rows: list[TableRow] = []
+    for offset, cells in enumerate(raw[1:], start=2):
+        if all(_blank(c) for c in cells):
+            continue
+        values = {name: _clean(cells[i]) if i < len(cells) else None for i, name in positions.items()}
+        extra = {text: "" if i >= len(cells) or cells[i] is None else str(cells[i]) for i, text in extras.items()}
+        rows.append(TableRow(offset, values, extra))
+    return Table(path, headers, rows, encoding)
+
+
+def _clean(cell: object) -> object:
+    if isinstance(cell, str):
+        cell = cell.strip()
+        return cell or None
+    return cell

@@ -1,0 +1,98 @@
+"""The words offices write in their tables, and what they mean to the model.
+
+Stages, areas and subjects arrive in Chinese or English, in the spellings of the source
+documents (DOMAIN.md). Everything is normalised here, once, so the rest of the code only
+sees the canonical Chinese word.
+"""
+
+from __future__ import annotations
+
+import re
+
+STAGES = ("学前", "小学", "初中", "高中", "特教")
+
+# A stage word may stand for several stages (九年一贯制 = 小学 + 初中).
+STAGE_WORDS: dict[str, tuple[str, ...]] = {
+    "学前": ("学前",), "幼儿园": ("学前",), "学前教育": ("学前",), "preschool": ("学前",), "kindergarten": ("学前",),
+    "小学": ("小学",), "primary": ("小学",), "教学点": ("小学",),
+    "初中": ("初中",), "初级中学": ("初中",), "junior": ("初中",),
+    "高中": ("高中",), "高级中学": ("高中",), "普通高中": ("高中",), "senior": ("高中",),
+    "特教": ("特教",), "特殊教育": ("特教",), "special": ("特教",),
+    "九年一贯制": ("小学", "初中"), "nine-year": ("小学", "初中"),
+    "完全中学": ("初中", "高中"), "complete": ("初中", "高中"),
+    "十二年一贯制": ("小学", "初中", "高中"), "twelve-year": ("小学", "初中", "高中"),
+}
+
+AREAS = ("城区", "镇区", "乡村")
+AREA_WORDS = {"城区": "城区", "urban": "城区", "镇区": "镇区", "town": "镇区", "乡村": "乡村", "rural": "乡村", "农村": "乡村"}
+
+# 国家统计局 城乡划分代码: 11x 城区, 12x 镇区, 2xx 乡村.
+AREA_CODES = {"111": "城区", "112": "城区", "121": "镇区", "122": "镇区", "123": "镇区", "210": "乡村", "220": "乡村"}
+
+# Subjects each stage teaches: the default of a school's `subjects_needed`.
+_COMMON = ("音乐", "美术", "体育", "心理健康")
+STAGE_SUBJECTS: dict[str, tuple[str, ...]] = {
+    "学前": ("学前教育",),
+    "小学": ("语文", "数学", "英语", "道德与法治", "科学", "信息科技", "劳动", "综合实践", *_COMMON),
+    "初中": ("语文", "数学", "英语", "物理", "化学", "生物", "历史", "地理", "道德与法治", "信息科技", "劳动", "综合实践", *_COMMON),
+    "高中": ("语文", "数学", "英语", "物理", "化学", "生物", "历史", "地理", "思想政治", "信息科技", *_COMMON),
+    "特教": ("特殊教育",),
+}
+SUBJECTS = tuple(dict.fromkeys(s for subjects in STAGE_SUBJECTS.values() for s in subjects))
+
+SUBJECT_ALIASES = {
+    "信息技术": "信息科技", "道法": "道德与法治", "政治": "思想政治", "思政": "思想政治",
+    "心理": "心理健康", "心理健康教育": "心理健康", "体育与健康": "体育", "综合实践活动": "综合实践",
+    "劳动教育": "劳动", "幼教": "学前教育", "特教": "特殊教育",
+    "chinese": "语文", "math": "数学", "mathematics": "数学", "english": "英语", "physics": "物理",
+    "chemistry": "化学", "biology": "生物", "history": "历史", "geography": "地理", "science": "科学",
+    "music": "音乐", "art": "美术", "pe": "体育", "it": "信息科技",
+}
+
+KINDS = {"专职": "专职", "full-time": "专职", "fulltime": "专职", "兼职": "兼职", "part-time": "兼职", "parttime": "兼职"}
+OWNERSHIPS = {"公办": "公办", "public": "公办", "民办": "民办", "private": "民办"}
+TRUE_WORDS = {"是", "yes", "y", "true", "1", "√", "✓", "中心校"}
+FALSE_WORDS = {"否", "no", "n", "false", "0", ""}
+
+_LIST_SEPARATORS = re.compile(r"[;；、,，\n]+")
+
+
+def split_list(cell: object) -> list[str]:
+    """Split a list cell on ; ； 、 , ， (all accepted) and drop empty items."""
+    if cell is None:
+        return []
+    if isinstance(cell, (list, tuple)):
+        return [str(item).strip() for item in cell if str(item).strip()]
+    return [item.strip() for item in _LIST_SEPARATORS.split(str(cell)) if item.strip()]
+
+
+def expand_stages(words: list[str]) -> tuple[str, ...]:
+    """Expand stage words into canonical stages, in the order of STAGES; unknown word → ValueError."""
+    found: set[str] = set()
+    for word in words:
+        stages = STAGE_WORDS.get(word.strip().lower()) or STAGE_WORDS.get(word.strip())
+        if stages is None:
+            raise ValueError(f"unknown stage {word!r}: expected one of {'/'.join(STAGE_WORDS)}")
+        found.update(stages)
+    return tuple(s for s in STAGES if s in found)
+
+
+def parse_area(cell: object) -> str:
+    """城区/镇区/乡村 (or urban/town/rural, or a 城乡划分代码 like 121) → canonical area word."""
+    text = str(cell).strip()
+    if text.endswith(".0"):  # a code typed in Excel arrives as a float
+        text = text[:-2]
+    area = AREA_WORDS.get(text.lower()) or AREA_CODES.get(text)
+    if area is None:
+        raise ValueError(f"unknown area {text!r}: expected 城区/镇区/乡村 or a 3-digit 城乡划分代码 (111 112 121 122 123 210 220)")
+    return area
+
+
+def canonical_subject(word: str) -> str:
+    """Map a subject spelling to its canonical name; unknown subjects pass through unchanged."""
+    word = word.strip()
+    return SUBJECT_ALIASES.get(word.lower(), SUBJECT_ALIASES.get(word, word))
+
+
+def subjects_of_stages(stages: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(s for stage in stages for s in STAGE_SUBJECTS.get(stage, ())))

@@ -1,0 +1,31 @@
+"""max_travel: no contact school further than a one-way time cap from the researcher's start."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+from assign.policy import Finding, Policy, params_model
+
+
+class Params(BaseModel):
+    model_config = params_model()
+    minutes: float = Field(90, gt=0, description="longest one-way trip allowed, in minutes")
+
+
+class MaxTravel(Policy):
+    name = "max_travel"
+    title = "单程时间上限"
+    Params = Params
+
+    def allows(self, problem, params: Params):
+        return lambda r, s: problem.minutes(r.id, s.id) <= params.minutes
+
+    def audit(self, problem, plan, params: Params) -> list[Finding]:
+        findings = []
+        for a in plan.pairs:
+            minutes = problem.travel.minutes[problem.travel.start_of[a.researcher_id]][a.school_id]
+            if minutes > params.minutes:
+                r, s = problem.researcher[a.researcher_id], problem.school[a.school_id]
+                findings.append(Finding(policy=self.name, researchers=(r.id,), schools=(s.id,),
+                                        message=f"{r.label} → {s.name} is {minutes:.0f} min one way; the cap is {params.minutes:g} min"))
+        return findings

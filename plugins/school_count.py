@@ -1,0 +1,61 @@
+"""school_count: how many contact schools each researcher has (1-2, or at least 2, ...).
+
+`000_…` asks for 1-2 schools (教研室教研员联系学校制度) or at least two (Shandong notice);
+`002_…` for 1-2. A researcher's own `min_schools` / `max_schools` columns override the defaults.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from pydantic import BaseModel, Field, model_validator
+
+from assign.policy import Finding, Policy, params_model
+
+
+class Params(BaseModel):
+    model_config = params_model()
+    min: int = Field(1, ge=0, description="least contact schools per researcher")
+    max: int | None = Field(2, ge=1, description="most contact schools per researcher (null: no upper limit)")
+    table_overrides: bool = Field(True, description="use each researcher's min_schools / max_schools columns when given")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "Params":
+        if self.max is not None and self.min > self.max:
+            raise ValueError(f"min {self.min} is above max {self.max}")
+        return self
+
+
+def limits(researcher, params: Params) -> tuple[int, int | None]:
+    """(least, most) schools for this researcher under these parameters."""
+    low, high = params.min, params.max
+    if params.table_overrides:
+        low = researcher.min_schools if researcher.min_schools is not None else low
+        high = researcher.max_schools if researcher.max_schools is not None else high
+    return low, high
+
+
+class SchoolCount(Policy):
+    name = "school_count"
+    title = "联系学校数"
+    Params = Params
+
+    def apply(self, ctx, params: Params) -> None:
+        for r in ctx.problem.researchers:
+            low, high = limits(r, params)
+            count = sum(var for _, var in ctx.schools_of(r.id))
+            if low > 0:
+                ctx.require(count >= low, about=(r.id,), why=f"{r.label} needs at least {low} contact school(s)")
+            if high is not None:
+                ctx.require(count <= high, about=(r.id,), why=f"{r.label} may have at most {high} contact school(s)")
+
+    def audit(self, problem, plan, params: Params) -> list[Finding]:
+        counts = Counter(a.researcher_id for a in plan.pairs)
+        findings = []
+        for r in problem.researchers:
+            low, high = limits(r, params)
+            n = counts.get(r.id, 0)
+            if n < low or (high is not None and n > high):
+                wanted = f"{low}-{high}" if high is not None else f"at least {low}"
+                findings.append(Finding(policy=self.name, message=f"{r.label} has {n} contact school(s); expected {wanted}", researchers=(r.id,)))
+        return findings

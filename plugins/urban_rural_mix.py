@@ -1,0 +1,71 @@
+"""urban_rural_mix: a researcher with two or more schools gets both urban and rural ones.
+
+`000_…` (Shandong notice, 基本要求(一)): 县城、农村学校兼顾; `001_…` and `003_…`: town schools
+linked with village schools. Which areas count as "urban" is a parameter: the county town only
+(城区) or the county town and township seats (城区 + 镇区, the default).
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field, field_validator
+
+from assign import vocab
+from assign.policy import Finding, Policy, params_model
+
+
+class Params(BaseModel):
+    model_config = params_model()
+    per_researcher: Literal["both", "off"] = Field("both", description="both: two or more schools must include urban and rural")
+    urban_areas: list[str] = Field(["城区", "镇区"], description="areas that count as urban (城区, 镇区); the rest count as rural")
+
+    @field_validator("urban_areas")
+    @classmethod
+    def _known(cls, areas: list[str]) -> list[str]:
+        parsed = [vocab.parse_area(a) for a in areas]
+        if not parsed or len(set(parsed)) == len(vocab.AREAS):
+            raise ValueError("urban_areas must name some but not all of 城区, 镇区, 乡村")
+        return parsed
+
+
+def is_urban(school, params: Params) -> bool:
+    return school.area in params.urban_areas
+
+
+class UrbanRuralMix(Policy):
+    name = "urban_rural_mix"
+    title = "城乡兼顾"
+    Params = Params
+
+    def apply(self, ctx, params: Params) -> None:
+        if params.per_researcher == "off":
+            return
+        for r in ctx.problem.researchers:
+            options = ctx.schools_of(r.id)
+            if len(options) < 2:
+                continue
+            urban = sum(var for sid, var in options if is_urban(ctx.problem.school[sid], params))
+            rural = sum(var for sid, var in options if not is_urban(ctx.problem.school[sid], params))
+            # With m candidates: "two or more schools ⇒ at least one of each" is exactly
+            # (m-1)·urban ≥ rural − 1 and (m-1)·rural ≥ urban − 1, with no auxiliary variable.
+            m = len(options) - 1
+            why = f"{r.label} with two or more schools needs both urban ({'/'.join(params.urban_areas)}) and rural schools"
+            ctx.require(m * urban >= rural - 1, about=(r.id,), why=why)
+            ctx.require(m * rural >= urban - 1, about=(r.id,), why=why)
+
+    def audit(self, problem, plan, params: Params) -> list[Finding]:
+        if params.per_researcher == "off":
+            return []
+        findings = []
+        for rid, sids in plan.schools_of().items():
+            if len(sids) < 2:
+                continue
+            kinds = {"urban" if problem.school[sid].area in params.urban_areas else "rural" for sid in sids}
+            if len(kinds) < 2:
+                r = problem.researcher[rid]
+                only = "urban" if kinds == {"urban"} else "rural"
+                names = "、".join(problem.school[sid].name for sid in sids)
+                findings.append(Finding(policy=self.name, researchers=(rid,), schools=tuple(sids),
+                                        message=f"{r.label} has {len(sids)} schools, all {only}: {names}"))
+        return findings
