@@ -54,7 +54,7 @@ def rows_to_models(table: Table, model: type[M]) -> list[M]:
     problems: list[CellProblem] = []
     for row in table.rows:
         try:
-            items.append(model.model_validate({**row.values, "extra": row.extra, "source": str(table.path), "row": row.number}))
+            items.append(model.model_validate({**row.values, "extra": row.extra, "headers": table.headers, "source": str(table.path), "row": row.number}))
         except ValidationError as exc:
             for err in exc.errors():
                 field = str(err["loc"][0]) if err["loc"] else None

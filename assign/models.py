@@ -10,7 +10,7 @@ import datetime as dt
 import re
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from assign import vocab
 
@@ -77,9 +77,7 @@ class ResearchDay(BaseModel):
         if isinstance(cell, (list, tuple)):
             return tuple(cell)
         days = []
-        for item in re.split(r"[;；,，\n]+", str(cell)):
-            if not item.strip():
-                continue
+        for item in vocab.split_list(cell):
             match = re.fullmatch(r"\s*([^:：]+?)\s*[:：]\s*(双周|隔周|周|星期|礼拜)([一二三四五六日天])\s*", item)
             if not match:
                 raise ValueError(f"bad research day {item.strip()!r}: expected 学科:周三 or 学科:双周四")
@@ -108,6 +106,11 @@ class _Row(BaseModel):
     source: str = Field("", description="file the row came from", exclude=True)
     row: int = Field(0, description="row number in that file (header = 1)", exclude=True)
     extra: dict[str, str] = Field(default_factory=dict, description="unknown columns, carried to outputs")
+    headers: dict[str, str] = Field(default_factory=dict, description="field → header as written in the file", exclude=True)
+
+    def column(self, field_name: str) -> str:
+        """The header the user wrote for a field (for messages), or the field name."""
+        return self.headers.get(field_name, field_name)
 
     @field_validator("id", "name", mode="before", check_fields=False)
     @classmethod
@@ -187,11 +190,13 @@ class Researcher(_Row):
     def _dates(cls, value: Any) -> tuple[DateRange, ...]:
         return DateRange.parse_cell(value)
 
-    @model_validator(mode="after")
-    def _min_not_above_max(self) -> "Researcher":
-        if self.min_schools is not None and self.max_schools is not None and self.min_schools > self.max_schools:
-            raise ValueError(f"min_schools {self.min_schools} is above max_schools {self.max_schools}")
-        return self
+    @field_validator("max_schools")
+    @classmethod
+    def _max_not_below_min(cls, value: int | None, info: ValidationInfo) -> int | None:
+        low = info.data.get("min_schools")
+        if value is not None and low is not None and low > value:
+            raise ValueError(f"max_schools {value} is below min_schools {low}")
+        return value
 
     @property
     def label(self) -> str:

@@ -97,12 +97,12 @@ def build_problem(
         for column, ids in (("avoid_schools", r.avoid_schools), ("current_schools", r.current_schools)):
             for sid in ids:
                 if sid not in school_ids:
-                    problems.append(CellProblem(r.source, r.row, column, sid, f"unknown school id for researcher {r.id} {r.name}: no such 学校代码 in the schools table"))
+                    problems.append(CellProblem(r.source, r.row, r.column(column), sid, f"unknown school id for researcher {r.id} {r.name}: no such 学校代码 in the schools table"))
         if r.base is not None and r.base not in school_ids:
-            problems.append(CellProblem(r.source, r.row, "base", r.base, f"unknown base for researcher {r.id} {r.name}: expected a school id (a road-network node needs a road table)"))
+            problems.append(CellProblem(r.source, r.row, r.column("base"), r.base, f"unknown base for researcher {r.id} {r.name}: expected a school id (a road-network node needs a road table)"))
     for s in schools:
         if s.lon is None or s.lat is None:
-            problems.append(CellProblem(s.source, s.row, "lon/lat", None, f"school {s.id} {s.name} has no coordinates: without a road table every school needs lon and lat"))
+            problems.append(CellProblem(s.source, s.row, f"{s.column('lon')}/{s.column('lat')}", None, f"school {s.id} {s.name} has no coordinates: without a road table every school needs lon and lat"))
     office = scenario.office
     if office.lon is None or office.lat is None:
         problems.append(CellProblem(source, None, "office", office.model_dump(exclude_none=True), "the office needs lon and lat when there is no road table"))
@@ -142,7 +142,7 @@ def _unique(items: list[Researcher] | list[School], what: str, problems: list[Ce
     for item in items:
         if item.id in seen:
             first = seen[item.id]
-            problems.append(CellProblem(item.source, item.row, "id", item.id, f"duplicate {what} id: already used on row {first.row} ({first.name})"))
+            problems.append(CellProblem(item.source, item.row, item.column("id"), item.id, f"duplicate {what} id: already used on row {first.row} ({first.name})"))
         else:
             seen[item.id] = item
 

@@ -108,8 +108,10 @@ def _blank(cell: object) -> bool:
 def read_table(path: Path, columns: dict[str, tuple[str, ...]], required: tuple[str, ...]) -> Table:
     """Read a table and map its headers; unknown headers are kept, missing required ones are errors."""
     raw, encoding = read_raw(path)
+    skipped = 0  # blank rows above the header still count in the row numbers the user sees
     while raw and all(_blank(c) for c in raw[0]):
         raw.pop(0)
+        skipped += 1
     if not raw:
         raise InputError.at(path, None, None, None, "the table is empty: expected a header row")
     lookup = {alias.lower(): name for name, aliases in columns.items() for alias in aliases}
@@ -125,16 +127,16 @@ def read_table(path: Path, columns: dict[str, tuple[str, ...]], required: tuple[
         if name is None:
             extras[index] = text
         elif name in headers:
-            raise InputError.at(path, 1, text, text, f"column {name} appears twice (also as {headers[name]!r})")
+            raise InputError.at(path, skipped + 1, text, text, f"column {name} appears twice (also as {headers[name]!r})")
         else:
             headers[name] = text
             positions[index] = name
     missing = [name for name in required if name not in headers]
     if missing:
-        wanted = "; ".join(f"{name} ({'/'.join(columns[name][1:2])})" for name in missing)
-        raise InputError.at(path, 1, None, [str(c) for c in header_row if not _blank(c)], f"missing required column(s): {wanted}")
+        wanted = "; ".join("/".join(columns[name]) for name in missing)
+        raise InputError.at(path, skipped + 1, None, [str(c) for c in header_row if not _blank(c)], f"missing required column(s): {wanted}")
     rows: list[TableRow] = []
-    for offset, cells in enumerate(raw[1:], start=2):
+    for offset, cells in enumerate(raw[1:], start=skipped + 2):
         if all(_blank(c) for c in cells):
             continue
         values = {name: _clean(cells[i]) if i < len(cells) else None for i, name in positions.items()}
