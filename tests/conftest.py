@@ -1,0 +1,118 @@
+"""Shared helpers: tiny named scenarios written into tmp_path.
+
+A scenario is made of dicts, one per table row, with English headers. Schools are placed by
+offsets from the office (`dlon`, `dlat`, in degrees): at latitude 34.5 one hundredth of a degree
+of longitude is about 0.92 km, i.e. about 1.8 min with the default travel model
+(great-circle km × 1.3 ÷ 40 km/h × 60).
+
+Test modules import these helpers with `from conftest import ...`: pytest puts this folder on
+sys.path (tests/ is not a package; adding an __init__.py would change that).
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from assign.load import load_scenario
+from assign.plan import Assignment, Plan
+from assign.problem import Problem
+from assign.solve import solve
+
+OFFICE_LON, OFFICE_LAT = 112.5, 34.5
+
+RESEARCHER_HEADERS = ["id", "name", "subjects", "stages", "kind", "base", "min_schools", "max_schools",
+                      "current_schools", "since", "avoid_schools", "unavailable"]
+SCHOOL_HEADERS = ["id", "name", "stages", "area", "township", "lon", "lat", "priority", "ownership",
+                  "central", "subjects_needed", "max_researchers", "blackout", "research_days"]
+
+
+def researcher(rid: str, name: str | None = None, subjects: str = "数学", stages: str = "小学", **extra: Any) -> dict:
+    """One row of researchers.csv; `extra` fills any other column (min_schools=2, kind='兼职', ...)."""
+    return {"id": rid, "name": name or f"教研员{rid}", "subjects": subjects, "stages": stages, **extra}
+
+
+def school(sid: str, name: str | None = None, stages: str = "小学", area: str = "城区", dlon: float = 0.01, dlat: float = 0.0, **extra: Any) -> dict:
+    """One row of schools.csv, placed `dlon`/`dlat` degrees from the office.
+
+    `priority` is always written (default 1): the loader rejects an empty priority cell (see the
+    bug report in the test hand-over), and a column one row fills is blank in the others.
+    """
+    extra.setdefault("priority", 1)
+    return {"id": sid, "name": name or f"学校{sid}", "stages": stages, "area": area,
+            "lon": round(OFFICE_LON + dlon, 6), "lat": round(OFFICE_LAT + dlat, 6), **extra}
+
+
+def _write_csv(path: Path, headers: list[str], rows: list[dict]) -> None:
+    """Only the columns some row uses, known ones in table order, then any others."""
+    used = {k for row in rows for k in row}
+    extra = [k for row in rows for k in row if k not in headers]
+    headers = [h for h in headers if h in used] + list(dict.fromkeys(extra))
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=headers)
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({k: "" if v is None else v for k, v in row.items()})
+
+
+def make_scenario(tmp_path: Path, researchers: list[dict], schools: list[dict], policies: dict | None = None, **scenario_keys: Any) -> Path:
+    """Write researchers.csv, schools.csv and scenario.yaml into tmp_path; return the scenario path.
+
+    Rows may be plain dicts or built with `researcher()` / `school()` (which accept dlon/dlat
+    offsets). `scenario_keys` are top-level scenario sections (name, objective, solver, travel …).
+    """
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    _write_csv(tmp_path / "researchers.csv", RESEARCHER_HEADERS, researchers)
+    _write_csv(tmp_path / "schools.csv", SCHOOL_HEADERS, schools)
+    data = {
+        "name": scenario_keys.pop("name", "测试方案"),
+        "office": scenario_keys.pop("office", {"name": "测试县教研室", "lon": OFFICE_LON, "lat": OFFICE_LAT}),
+        "data": {"researchers": "researchers.csv", "schools": "schools.csv"},
+        "policies": policies if policies is not None else {},
+        "solver": scenario_keys.pop("solver", {"workers": 1, "seed": 0, "time_limit": 10}),
+        **scenario_keys,
+    }
+    path = tmp_path / "scenario.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def build(tmp_path: Path, researchers: list[dict], schools: list[dict], policies: dict | None = None, **scenario_keys: Any) -> Problem:
+    """make_scenario, then load it: the Problem of a tiny named fixture."""
+    return load_scenario(make_scenario(tmp_path, researchers, schools, policies, **scenario_keys))
+
+
+def solve_det(problem: Problem, **options: Any) -> Plan:
+    """Every test solve: one worker, seed 0 (deterministic)."""
+    return solve(problem, workers=1, seed=0, **options)
+
+
+def hand_plan(problem: Problem, pairs: list[tuple[str, str]], **fields: Any) -> Plan:
+    """A plan made by hand (no solver), to feed a policy's audit pairs the model would never make."""
+    values = {"scenario": problem.name, "title": problem.title, "contact_period": problem.scenario.contact_period.label,
+              "travel_method": problem.travel.label, "mode": "lexicographic", "status": "OPTIMAL"}
+    values.update(fields)
+    assignments = [Assignment(researcher_id=r, school_id=s, minutes=problem.minutes(r, s)) for r, s in pairs]
+    return Plan(pairs=assignments, **values)
+
+
+def policy(problem: Problem, name: str):
+    """(policy object, its parsed params) of a policy the scenario uses."""
+    use = next(u for u in problem.policies if u.name == name)
+    return use.policy, use.params
+
+
+def assert_no_plan(plan: Plan, status: str = "INFEASIBLE") -> None:
+    """A solve that found no plan: a status with no pairs and no objective, not an exception.
+
+    The audit still runs on the empty plan; the only thing it may report is researchers left
+    without schools (school_count), never a violation of a pair that does not exist.
+    """
+    assert plan.status == status
+    assert not plan.solved
+    assert plan.pairs == []
+    assert plan.objective is None and plan.bound is None and plan.gap is None
+    assert all(f.policy == "school_count" and "has 0 contact school" in f.message for f in plan.findings), plan.findings
