@@ -70,7 +70,7 @@ def _run_solve(scenario: Path, out: Path | None, time_limit, workers, seed, obje
         click.echo(f"没有得到方案 (no plan): status {plan.status}. "
                    + ("The policies cannot all be met together." if plan.status == "INFEASIBLE" else "Try a longer --time-limit."), err=True)
         sys.exit(EXIT_NO_PLAN)
-    if show_roster:
+    if show_roster and not quiet:
         click.echo(f"\n{plan.title}\n")
         click.echo(roster_table(problem, plan))
     click.echo("")

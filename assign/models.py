@@ -245,10 +245,15 @@ class School(_Row):
     def _node(cls, value: Any) -> str | None:
         return _optional_text(value)
 
-    @field_validator("lon", "lat", "priority", "max_researchers", mode="before")
+    @field_validator("lon", "lat", "max_researchers", mode="before")
     @classmethod
     def _optional_number(cls, value: Any) -> Any:
         return None if _optional_text(value) is None else value
+
+    @field_validator("priority", mode="before")
+    @classmethod
+    def _priority(cls, value: Any) -> Any:
+        return 1 if _optional_text(value) is None else value
 
     @field_validator("ownership", mode="before")
     @classmethod

@@ -78,6 +78,17 @@ class SolverSettings(_Section):
     log: bool = False
     parameters: dict[str, Any] = Field(default_factory=dict, description="extra CP-SAT parameters by name")
 
+    @field_validator("parameters")
+    @classmethod
+    def _known_parameters(cls, parameters: dict[str, Any]) -> dict[str, Any]:
+        from ortools.sat.python import cp_model  # only here: loading a scenario should not need the solver otherwise
+
+        known = cp_model.CpSolver().parameters
+        unknown = [name for name in parameters if not hasattr(known, name)]
+        if unknown:
+            raise ValueError(f"unknown CP-SAT parameter(s) {unknown}: see sat_parameters.proto for the names")
+        return parameters
+
 
 class ScenarioFile(_Section):
     """The whole scenario.yaml, as written by a planner."""

@@ -14,6 +14,7 @@ from typing import Any, Callable
 from ortools.sat.python import cp_model
 
 from assign.audit import audit_plan
+from assign.errors import InputError
 from assign.candidates import candidate_pairs
 from assign.kpi import compute_kpis
 from assign.modeling import ModelContext, Term
@@ -67,7 +68,7 @@ def make_solver(options: SolveOptions, time_limit: float) -> cp_model.CpSolver:
     defaults = SINGLE_WORKER_PARAMETERS if options.workers == 1 else DEFAULT_PARAMETERS
     for name, value in {**defaults, **options.parameters}.items():
         if not hasattr(p, name):
-            raise ValueError(f"unknown CP-SAT parameter {name!r} in solver.parameters")
+            raise InputError.at("solver.parameters", None, name, value, "unknown CP-SAT parameter")
         if isinstance(value, list):
             field = getattr(p, name)
             field.clear()
@@ -104,14 +105,14 @@ _STATUS = {
 }
 
 
-def ordered_terms(terms: list[Term], order: list[str] | None) -> list[Term]:
+def ordered_terms(terms: list[Term], order: list[str] | None, source: str = "scenario") -> list[Term]:
     """Terms in lexicographic priority: the scenario's `objective.order`, else each term's rank."""
     if not order:
         return sorted(terms, key=lambda t: t.rank)
     by_name = {t.name: t for t in terms}
     unknown = [n for n in order if n not in by_name]
     if unknown:
-        raise ValueError(f"objective.order names unknown terms {unknown}: the scenario's policies define {sorted(by_name)}")
+        raise InputError.at(source, None, "objective.order", unknown, f"unknown objective term(s): the scenario's policies define {sorted(by_name)}")
     named = [by_name[n] for n in order]
     return named + sorted((t for t in terms if t.name not in order), key=lambda t: t.rank)
 
@@ -155,11 +156,14 @@ def solve(
     if mode == "weighted" or not ctx.terms:
         stages = [("weighted", _weighted_expr(ctx.terms), "max")]
     else:
-        stages = [(t.name, t.expr, t.sense) for t in ordered_terms(ctx.terms, problem.scenario.objective.order)]
+        stages = [(t.name, t.expr, t.sense) for t in ordered_terms(ctx.terms, problem.scenario.objective.order, problem.source)]
     final_solver = None
     for index, (name, expr, sense) in enumerate(stages):
         remaining = options.time_limit - (time.perf_counter() - solve_started)
         if remaining <= 0 and solution is not None:
+            # Out of time: the terms not optimised are recorded, so the plan cannot claim OPTIMAL.
+            passes += [SolvePass(objective_name=n, status="UNKNOWN", objective=None, bound=None, gap=None, seconds=0.0)
+                       for n, _, _ in stages[index:]]
             break
         if sense == "max":
             model.maximize(expr)
@@ -235,4 +239,6 @@ def _make_plan(problem, ctx, mode, passes, solver, build_seconds, solve_seconds,
         solver_settings={"time_limit": options.time_limit, "workers": options.workers, "seed": options.seed,
                          **(SINGLE_WORKER_PARAMETERS if options.workers == 1 else DEFAULT_PARAMETERS), **options.parameters},
     )
+    if not plan.solved:
+        return plan  # nothing to audit: every researcher "having no school" would only mislead
     return plan.model_copy(update={"findings": audit_plan(problem, plan)})

@@ -222,3 +222,28 @@ def test_solve_without_argument_runs_the_demo_county():
     assert "OPTIMAL" in result.stdout
     assert "未发现问题" in result.stdout
     assert re.search(r"教研员人数\s+46\n", result.stdout)  # the demo's size, as its docstring states
+
+
+@pytest.mark.parametrize(
+    ("keys", "words"),
+    [
+        # a term no policy of the scenario defines
+        ({"objective": {"mode": "lexicographic", "order": ["coverage.nothing"]}}, ["objective.order", "coverage.nothing"]),
+        # a CP-SAT parameter that does not exist
+        ({"solver": {"workers": 1, "parameters": {"num_wrokers": 2}}}, ["solver.parameters", "num_wrokers"]),
+    ],
+)
+def test_scenario_mistakes_found_only_at_solve_time_exit_1_with_one_message(tmp_path, keys, words):
+    path = make_scenario(tmp_path / "s", [researcher("R1")], [school("S1")], POLICIES, **keys)
+    result = run("solve", str(path), "--no-write", "--workers", "1")
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    for word in words:
+        assert word in result.stderr
+
+
+def test_quiet_prints_the_kpis_but_not_the_roster(tmp_path):
+    result = run("solve", str(tiny_county(tmp_path)), "--no-write", "--workers", "1", "-q")
+    assert result.exit_code == 0, result.output
+    assert "有联系教研员的学校" in result.stdout
+    assert "城关小学" not in result.stdout

@@ -542,3 +542,9 @@ def test_row_numbers_count_leading_blank_rows(tmp_path):
 def test_research_days_split_on_enumeration_comma_like_other_list_cells(tmp_path):
     s = one_school(tmp_path, S_HEAD_EN + ["research_days"], ["S1", "x", "小学", "城区", "1", "1", "数学:周三、语文:周四"])
     assert [d.subject for d in s.research_days] == ["数学", "语文"]
+
+
+def test_blank_priority_cell_means_a_normal_school(tmp_path):
+    path = tmp_path / "schools.csv"
+    path.write_text("id,name,stages,area,lon,lat,priority\nS1,一小,小学,城区,112.5,34.5,\nS2,二小,小学,乡村,112.6,34.5,3\n", encoding="utf-8")
+    assert [s.priority for s in load_schools(path)] == [1, 3]

@@ -278,3 +278,13 @@ def test_unknown_policy_name_lists_the_installed_ones(tmp_path):
     message = str(info.value)
     assert "'urban_rural_mixx'" in message
     assert "installed policies are " + ", ".join(BUILT_INS) in message
+
+
+def test_lexicographic_solve_out_of_time_is_feasible_and_lists_the_skipped_terms(tmp_path):
+    problem = far_priority_or_near_ordinary(tmp_path)
+    plan = solve_det(problem, time_limit=1e-9)
+    assert plan.solved and plan.findings == []
+    assert plan.status == "FEASIBLE"  # later terms were never optimised, so nothing is proven about them
+    assert plan.passes[0].objective is not None
+    assert [p.status for p in plan.passes[1:]] == ["UNKNOWN"] * (len(plan.passes) - 1)
+    assert len(plan.passes) == len(plan.terms)
