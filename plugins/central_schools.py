@@ -55,3 +55,4 @@ class CentralSchools(Policy):
                 findings.append(Finding(policy=self.name, severity="warning", schools=(s.id,),
                                         message=f"{_why(s, params)}, but no researcher may take it (every pair is ruled out by another policy)"))
         return findings
+

@@ -216,3 +216,13 @@ def test_fairness_caps_infeasible_and_audited(county):
     p = county([researcher("R1"), researcher("R2")], [school("S1", km=10), school("S2", km=50)], {"fairness": {"max_spread": 15}})
     [f] = findings_of(p, "fairness", ("R1", "S1"), ("R2", "S2"))
     assert set(f.researchers) == {"R1", "R2"}
+
+
+# school_count: a personal max below the rule's min --------------------------------------------
+
+def test_personal_max_below_rule_min_lowers_that_persons_min(county):
+    p = county([researcher("R1", max_schools=1), researcher("R2")], [school("S1"), school("S2"), school("S3")],
+               {"school_count": {"min": 2, "max": 3}, "coverage": {"max_researchers": 1}})
+    plan = solve_one(p)
+    assert plan.status == "OPTIMAL" and plan.findings == []
+    assert len(schools_of(plan, "R1")) == 1 and len(schools_of(plan, "R2")) == 2
