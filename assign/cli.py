@@ -69,6 +69,8 @@ def _run_solve(scenario: Path, out: Path | None, time_limit, workers, seed, obje
         click.echo(passes_table(plan), err=True)
         click.echo(f"没有得到方案 (no plan): status {plan.status}. "
                    + ("The policies cannot all be met together." if plan.status == "INFEASIBLE" else "Try a longer --time-limit."), err=True)
+        if plan.status == "INFEASIBLE":
+            _explain(problem)
         sys.exit(EXIT_NO_PLAN)
     if show_roster:
         click.echo(f"\n{plan.title}\n")
@@ -87,6 +89,24 @@ def _run_solve(scenario: Path, out: Path | None, time_limit, workers, seed, obje
         click.echo(f"\n已写出 (written): {', '.join(str(p) for p in paths)}")
     if any(f.severity == "error" for f in plan.findings):
         sys.exit(EXIT_AUDIT)
+
+
+def _explain(problem) -> None:
+    """Say why there is no plan: supply-vs-demand counts first, then CP-SAT's conflicting requirements."""
+    from assign.explain import explain_infeasible, supply_checks
+
+    shortages = supply_checks(problem)
+    if shortages:
+        click.echo("供需不足 (demand the candidates cannot meet):", err=True)
+        for f in shortages:
+            click.echo(f"  - {f}", err=True)
+    conflicts = explain_infeasible(problem)
+    if conflicts:
+        click.echo("互相冲突的要求 (requirements that cannot all hold):", err=True)
+        for c in conflicts:
+            click.echo(f"  - [{c.policy}] {c.why}", err=True)
+    elif not shortages:
+        click.echo("CP-SAT could not name the conflicting requirements within the time limit.", err=True)
 
 
 def _solve_options(func):

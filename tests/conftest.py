@@ -13,7 +13,7 @@ from assign.solve import solve
 
 RESEARCHER_FIELDS = ["id", "name", "subjects", "stages", "kind", "base", "min_schools", "max_schools",
                      "current_schools", "since", "avoid_schools"]
-SCHOOL_FIELDS = ["id", "name", "stages", "area", "township", "lon", "lat", "priority", "ownership", "central", "subjects_needed"]
+SCHOOL_FIELDS = ["id", "name", "stages", "area", "township", "lon", "lat", "priority", "ownership", "central", "subjects_needed", "max_researchers"]
 
 
 def researcher(id, subjects="数学", stages="小学", **more) -> dict:
