@@ -7,7 +7,9 @@ descriptions, validated from the scenario file) and up to three methods:
   the model is built so that forbidden pairs get no variable at all;
 - `apply(ctx, params)`: adds named hard constraints and objective terms through `ctx`;
 - `audit(problem, plan, params)` → findings: an independent check of a finished plan that must not
-  reuse the model's code (double entry, as in the CP-SAT Primer's `validation.py`).
+  reuse the model's code (double entry, as in the CP-SAT Primer's `validation.py`);
+- `precheck(problem, params, pairs)` → findings: counting checks on the candidate pairs that show
+  an impossible demand before any solve (used to explain an INFEASIBLE scenario).
 """
 
 from __future__ import annotations
@@ -59,6 +61,9 @@ class Policy:
         return None
 
     def audit(self, problem: "Problem", plan: "Plan", params: BaseModel) -> list[Finding]:
+        return []
+
+    def precheck(self, problem: "Problem", params: BaseModel, pairs: list[tuple[str, str]]) -> list[Finding]:
         return []
 
 

@@ -27,11 +27,17 @@ class Params(BaseModel):
 
 
 def limits(researcher, params: Params) -> tuple[int, int | None]:
-    """(least, most) schools for this researcher under these parameters."""
+    """(least, most) schools for this researcher under these parameters.
+
+    A personal max_schools below the rule's min (a part-time researcher under "at least two")
+    lowers that person's min to it: the table speaks for the person, the rule for everyone.
+    """
     low, high = params.min, params.max
     if params.table_overrides:
         low = researcher.min_schools if researcher.min_schools is not None else low
         high = researcher.max_schools if researcher.max_schools is not None else high
+        if researcher.min_schools is None and high is not None:
+            low = min(low, high)
     return low, high
 
 
@@ -58,4 +64,16 @@ class SchoolCount(Policy):
             if n < low or (high is not None and n > high):
                 wanted = f"{low}-{high}" if high is not None else f"at least {low}"
                 findings.append(Finding(policy=self.name, message=f"{r.label} has {n} contact school(s); expected {wanted}", researchers=(r.id,)))
+        return findings
+
+    def precheck(self, problem, params: Params, pairs) -> list[Finding]:
+        """Supply against demand: a researcher's candidates, and all researchers' capacity."""
+        options = Counter(rid for rid, _ in pairs)
+        findings = []
+        for r in problem.researchers:
+            low, _ = limits(r, params)
+            if options.get(r.id, 0) < low:
+                findings.append(Finding(policy=self.name, researchers=(r.id,),
+                                        message=f"{r.label} needs at least {low} contact school(s) but only {options.get(r.id, 0)} "
+                                                f"pass the pruning policies (stage, subject, travel, conflicts)"))
         return findings

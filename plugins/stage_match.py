@@ -1,29 +1,50 @@
 """stage_match: a researcher only gets schools of a stage (学段) they cover.
 
 A 九年一贯制 school has both 小学 and 初中, so a primary or a junior researcher may take it.
+`cross_stage_subjects` lifts the rule for researchers of those subjects (`002_…` 三(二)1: 音乐
+美术 体育 心理健康 劳动 信息科技 综合实践 可跨学段); it is empty by default and the regime presets
+that allow it set it (see `CROSS_STAGE_002`). `subject_match` still keeps such a researcher to
+schools where their subject is taught.
 """
 
 from __future__ import annotations
 
-from assign.policy import Finding, Policy
+from pydantic import BaseModel, Field
+
+from assign.policy import Finding, Policy, params_model
+
+CROSS_STAGE_002 = ["音乐", "美术", "体育", "心理健康", "劳动", "信息科技", "综合实践"]
+
+
+class Params(BaseModel):
+    model_config = params_model()
+    cross_stage_subjects: list[str] = Field(
+        [],
+        description=f"researchers of any of these subjects may take schools of any stage (002 lists {' '.join(CROSS_STAGE_002)})")
 
 
 def shares_stage(researcher, school) -> bool:
     return not set(researcher.stages).isdisjoint(school.stages)
 
 
+def stage_ok(researcher, school, params: Params) -> bool:
+    return shares_stage(researcher, school) or not set(params.cross_stage_subjects).isdisjoint(researcher.subjects)
+
+
 class StageMatch(Policy):
     name = "stage_match"
     title = "学段对口"
+    Params = Params
 
-    def allows(self, problem, params):
-        return shares_stage
+    def allows(self, problem, params: Params):
+        return lambda r, s: stage_ok(r, s, params)
 
-    def audit(self, problem, plan, params) -> list[Finding]:
+    def audit(self, problem, plan, params: Params) -> list[Finding]:
         findings = []
         for a in plan.pairs:
             r, s = problem.researcher[a.researcher_id], problem.school[a.school_id]
-            if set(r.stages).isdisjoint(s.stages):
+            crosses = any(subj in params.cross_stage_subjects for subj in r.subjects)
+            if set(r.stages).isdisjoint(s.stages) and not crosses:
                 findings.append(Finding(policy=self.name, researchers=(r.id,), schools=(s.id,),
                                         message=f"{r.label} covers {'、'.join(r.stages)} but {s.name} is {'、'.join(s.stages)}"))
         return findings

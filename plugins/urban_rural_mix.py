@@ -1,12 +1,18 @@
-"""urban_rural_mix: a researcher with two or more schools gets both urban and rural ones.
+"""urban_rural_mix: a researcher with two or more schools gets both urban and rural ones; and,
+plan-wide, rural schools receive at least a given share of all contacts.
 
 `000_…` (Shandong notice, 基本要求(一)): 县城、农村学校兼顾; `001_…` and `003_…`: town schools
 linked with village schools. Which areas count as "urban" is a parameter: the county town only
 (城区) or the county town and township seats (城区 + 镇区, the default).
+
+`rural_share` is the plan-wide part (DOMAIN.md, "What the optimiser balances"): a number such as
+0.4 (rural contacts ≥ 40% of all contacts) or `proportional` (at least the rural schools' share of
+all schools).
 """
 
 from __future__ import annotations
 
+from fractions import Fraction
 from typing import Literal
 
 from pydantic import BaseModel, Field, field_validator
@@ -19,6 +25,8 @@ class Params(BaseModel):
     model_config = params_model()
     per_researcher: Literal["both", "off"] = Field("both", description="both: two or more schools must include urban and rural")
     urban_areas: list[str] = Field(["城区", "镇区"], description="areas that count as urban (城区, 镇区); the rest count as rural")
+    rural_share: float | Literal["proportional"] | None = Field(
+        None, description="plan-wide: rural schools receive at least this share (0-1) of all contacts, or 'proportional' to their number")
 
     @field_validator("urban_areas")
     @classmethod
@@ -27,6 +35,23 @@ class Params(BaseModel):
         if not parsed or len(set(parsed)) == len(vocab.AREAS):
             raise ValueError("urban_areas must name some but not all of 城区, 镇区, 乡村")
         return parsed
+
+    @field_validator("rural_share")
+    @classmethod
+    def _share(cls, value):
+        if isinstance(value, float) and not 0 <= value <= 1:
+            raise ValueError("rural_share must lie between 0 and 1")
+        return value
+
+
+def rural_share(problem, params: Params) -> Fraction | None:
+    """The least share of contacts that must go to rural schools, or None when there is no such rule."""
+    if params.rural_share is None:
+        return None
+    if params.rural_share == "proportional":
+        rural = sum(1 for s in problem.schools if s.area not in params.urban_areas)
+        return Fraction(rural, max(1, len(problem.schools)))
+    return Fraction(params.rural_share).limit_denominator(1000)
 
 
 def is_urban(school, params: Params) -> bool:
@@ -39,6 +64,12 @@ class UrbanRuralMix(Policy):
     Params = Params
 
     def apply(self, ctx, params: Params) -> None:
+        share = rural_share(ctx.problem, params)
+        if share is not None and ctx.x:
+            rural = sum(v for (_, sid), v in ctx.x.items() if not is_urban(ctx.problem.school[sid], params))
+            total = sum(ctx.x.values())
+            ctx.require(share.denominator * rural >= share.numerator * total, about=("plan",),
+                        why=f"rural schools must receive at least {float(share):.0%} of all contacts")
         if params.per_researcher == "off":
             return
         for r in ctx.problem.researchers:
@@ -55,9 +86,18 @@ class UrbanRuralMix(Policy):
             ctx.require(m * rural >= urban - 1, about=(r.id,), why=why)
 
     def audit(self, problem, plan, params: Params) -> list[Finding]:
-        if params.per_researcher == "off":
-            return []
         findings = []
+        if params.rural_share is not None and plan.pairs:
+            if params.rural_share == "proportional":
+                wanted = sum(s.area not in params.urban_areas for s in problem.schools) / len(problem.schools)
+            else:
+                wanted = params.rural_share
+            rural = sum(problem.school[a.school_id].area not in params.urban_areas for a in plan.pairs)
+            if rural < wanted * len(plan.pairs) - 1e-9:
+                findings.append(Finding(policy=self.name, message=f"rural schools get {rural} of {len(plan.pairs)} contacts "
+                                                                  f"({rural / len(plan.pairs):.0%}); at least {wanted:.0%} required"))
+        if params.per_researcher == "off":
+            return findings
         for rid, sids in plan.schools_of().items():
             if len(sids) < 2:
                 continue

@@ -1,0 +1,92 @@
+"""`assign check`: audit a roster someone made (by hand, or an old plan) against a scenario.
+
+The roster is read back in the layout `assign.export.roster` writes (columns 工号 / 学校代码, or
+researcher_id / school_id; other columns are ignored). Every policy's audit then checks it as it
+would check a solved plan, and `term_values` scores it with the model's own objective terms so it
+can be compared with the optimum.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ortools.sat.python import cp_model
+
+from assign.audit import audit_plan
+from assign.candidates import candidate_pairs
+from assign.errors import CellProblem, InputError
+from assign.kpi import compute_kpis
+from assign.modeling import ModelContext
+from assign.plan import Assignment, Plan
+from assign.problem import Problem
+from assign.tables import read_table
+
+ROSTER_COLUMNS = {"researcher_id": ("researcher_id", "工号"), "school_id": ("school_id", "学校代码")}
+
+
+def read_roster(problem: Problem, path: str | Path) -> list[tuple[str, str]]:
+    """The (researcher, school) pairs of a roster file; rows without a school (未安排) are skipped.
+
+    Unknown ids are errors naming the row, all of them together.
+    """
+    table = read_table(Path(path), ROSTER_COLUMNS, tuple(ROSTER_COLUMNS))
+    pairs, problems = [], []
+    for row in table.rows:
+        rid, sid = (_text(row.values.get(k)) for k in ("researcher_id", "school_id"))
+        if rid is None:
+            problems.append(CellProblem(str(path), row.number, table.header("researcher_id"), None, "must not be empty"))
+            continue
+        if rid not in problem.researcher:
+            problems.append(CellProblem(str(path), row.number, table.header("researcher_id"), rid, "unknown researcher id (工号)"))
+        if sid is not None and sid not in problem.school:
+            problems.append(CellProblem(str(path), row.number, table.header("school_id"), sid, "unknown school id (学校代码)"))
+        if sid is not None:
+            pairs.append((rid, sid))
+    if problems:
+        raise InputError(problems)
+    return pairs
+
+
+def _text(value: object) -> str | None:
+    if value is None:
+        return None
+    text = str(value).strip()
+    if text.endswith(".0") and text[:-2].isdigit():
+        text = text[:-2]
+    return text or None
+
+
+def plan_from_pairs(problem: Problem, pairs: list[tuple[str, str]], label: str = "roster") -> Plan:
+    """A Plan holding the given pairs (minutes from the problem), its KPIs and its audit findings."""
+    plan = Plan(scenario=problem.name, title=problem.title, contact_period=problem.scenario.contact_period.label,
+                travel_method=problem.travel.label, mode="weighted", status="FEASIBLE",
+                pairs=[Assignment(researcher_id=r, school_id=s, minutes=problem.minutes(r, s)) for r, s in pairs],
+                kpis={}, passes=[])
+    plan = plan.model_copy(update={"kpis": compute_kpis(problem, plan.pairs)})
+    return plan.model_copy(update={"findings": audit_plan(problem, plan)})
+
+
+def term_values(problem: Problem, pairs: list[tuple[str, str]], time_limit: float = 10.0) -> dict[str, float] | None:
+    """Each objective term's value for these fixed pairs, or None if a pair is outside the model.
+
+    The model is built with enforcement literals left free, so a roster that breaks a hard rule is
+    still scored; with x fixed, optimising every term at once gives each its true value because
+    the terms' auxiliary variables only follow x.
+    """
+    ctx = ModelContext(problem, candidate_pairs(problem), explain=True)
+    for use in problem.policies:
+        use.policy.apply(ctx.for_policy(use.name), use.params)
+    chosen = set(pairs)
+    if not chosen <= set(ctx.x):
+        return None
+    for pair, var in ctx.x.items():
+        ctx.model.add(var == (1 if pair in chosen else 0))
+    if not ctx.terms:
+        return {}
+    ctx.model.maximize(sum(t.expr if t.sense == "max" else -t.expr for t in ctx.terms))
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.max_time_in_seconds = time_limit
+    if solver.solve(ctx.model) != cp_model.OPTIMAL:
+        return None
+    return {t.name: solver.value(t.expr) for t in ctx.terms}

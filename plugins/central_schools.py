@@ -1,0 +1,58 @@
+"""central_schools: every township central school (中心校) and every school of the listed ownership
+kinds (default 民办) gets at least one researcher.
+
+`003_…` 范文二 (一)3: every directly-run school and every town central school is inspected each
+term; 范文一 (三)5: private schools get guidance too. A school no researcher may take at all
+(every pair pruned by stage, subject, travel, conflicts) cannot be required: it is left out of
+the model and the audit names it in a warning, so the office sees the gap instead of an
+unexplained INFEASIBLE.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+from assign.candidates import candidate_pairs
+from assign.policy import Finding, Policy, params_model
+
+
+class Params(BaseModel):
+    model_config = params_model()
+    central: bool = Field(True, description="require a researcher at every township central school (中心校)")
+    ownerships: list[str] = Field(["民办"], description="also require one at every school of these ownership kinds (办学性质)")
+
+
+def must_cover(school, params: Params) -> bool:
+    return (params.central and school.central) or school.ownership in params.ownerships
+
+
+def _why(school, params: Params) -> str:
+    kinds = (["中心校"] if params.central and school.central else []) + ([school.ownership] if school.ownership in params.ownerships else [])
+    return f"{school.name} is {'、'.join(kinds)} and needs at least one researcher"
+
+
+class CentralSchools(Policy):
+    name = "central_schools"
+    title = "中心校与民办校必联系"
+    Params = Params
+
+    def apply(self, ctx, params: Params) -> None:
+        for s in ctx.problem.schools:
+            options = ctx.researchers_of(s.id)
+            if must_cover(s, params) and options:
+                ctx.require(sum(v for _, v in options) >= 1, about=(s.id,), why=_why(s, params))
+
+    def audit(self, problem, plan, params: Params) -> list[Finding]:
+        covered = {a.school_id for a in plan.pairs}
+        reachable = {sid for _, sid in candidate_pairs(problem)}
+        findings = []
+        for s in problem.schools:
+            if not must_cover(s, params) or s.id in covered:
+                continue
+            if s.id in reachable:
+                findings.append(Finding(policy=self.name, schools=(s.id,), message=f"{_why(s, params)}, but has none"))
+            else:
+                findings.append(Finding(policy=self.name, severity="warning", schools=(s.id,),
+                                        message=f"{_why(s, params)}, but no researcher may take it (every pair is ruled out by another policy)"))
+        return findings
+

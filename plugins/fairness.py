@@ -1,0 +1,93 @@
+"""fairness: no researcher gets a much worse deal than the others.
+
+Two objective terms (minimised) and their caps:
+- `worst_minutes`: the longest one-way trip of any pair in the plan;
+- `spread`: the largest minus the smallest per-researcher total of one-way minutes (among
+  researchers with at least one school).
+`max_worst` / `max_spread` turn either into a hard cap instead. Minutes are whole numbers, as in
+the `travel` policy.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from pydantic import BaseModel, Field
+
+from assign.policy import Finding, Policy, params_model
+
+
+class Params(BaseModel):
+    model_config = params_model()
+    worst_minutes: bool = Field(True, description="objective: minimise the worst one-way trip")
+    spread: bool = Field(False, description="objective: minimise max − min of per-researcher total travel")
+    max_worst: float | None = Field(None, gt=0, description="hard cap on the worst one-way trip (minutes)")
+    max_spread: float | None = Field(None, ge=0, description="hard cap on max − min per-researcher total travel (minutes)")
+    weight: float = Field(0.5, ge=0, description="weighted mode: points lost per minute of each term")
+    rank: int = Field(35, description="lexicographic mode: rank of worst_minutes (spread is rank + 1)")
+
+
+def _totals(problem, plan) -> dict[str, float]:
+    totals: dict[str, float] = defaultdict(float)
+    for a in plan.pairs:
+        totals[a.researcher_id] += round(problem.minutes(a.researcher_id, a.school_id))
+    return totals
+
+
+class Fairness(Policy):
+    name = "fairness"
+    title = "公平"
+    Params = Params
+
+    def allows(self, problem, params: Params):
+        if params.max_worst is None:
+            return None
+        return lambda r, s: round(problem.minutes(r.id, s.id)) <= params.max_worst
+
+    def apply(self, ctx, params: Params) -> None:
+        problem = ctx.problem
+        if not ctx.x:
+            return
+        minutes = {pair: round(problem.minutes(*pair)) for pair in ctx.x}
+        top = max(minutes.values())
+        if params.worst_minutes:
+            worst = ctx.model.new_int_var(0, top, "fairness.worst")
+            for pair, var in ctx.x.items():
+                ctx.model.add(worst >= minutes[pair] * var)
+            ctx.penalize("worst_minutes", worst, weight=params.weight, rank=params.rank, label="最远单程", unit="分钟")
+        if params.spread or params.max_spread is not None:
+            bound = max(sum(minutes[r.id, sid] for sid, _ in ctx.schools_of(r.id)) for r in problem.researchers)
+            hi = ctx.model.new_int_var(0, bound, "fairness.total_hi")
+            lo = ctx.model.new_int_var(0, bound, "fairness.total_lo")
+            for r in problem.researchers:
+                options = ctx.schools_of(r.id)
+                if not options:
+                    continue
+                total = sum(minutes[r.id, sid] * v for sid, v in options)
+                has = ctx.new_bool(f"has[{r.id}]")
+                ctx.model.add_max_equality(has, [v for _, v in options])
+                ctx.model.add(hi >= total)
+                ctx.model.add(lo <= total).only_enforce_if(has)  # a researcher without schools does not set the minimum
+            ctx.model.add(lo <= hi)
+            if params.max_spread is not None:
+                ctx.require(hi - lo <= round(params.max_spread), about=("plan",),
+                            why=f"per-researcher total travel may differ by at most {params.max_spread:g} min")
+            if params.spread:
+                ctx.penalize("spread", hi - lo, weight=params.weight, rank=params.rank + 1, label="人均路程差（最多−最少）", unit="分钟")
+
+    def audit(self, problem, plan, params: Params) -> list[Finding]:
+        findings = []
+        if params.max_worst is not None:
+            for a in plan.pairs:
+                m = round(problem.travel.minutes[problem.travel.start_of[a.researcher_id]][a.school_id])
+                if m > params.max_worst:
+                    findings.append(Finding(policy=self.name, researchers=(a.researcher_id,), schools=(a.school_id,),
+                                            message=f"{problem.researcher[a.researcher_id].label} → {problem.school[a.school_id].name} is {m} min; cap {params.max_worst:g}"))
+        totals = _totals(problem, plan)
+        if params.max_spread is not None and totals:
+            hi, lo = max(totals, key=totals.get), min(totals, key=totals.get)
+            if totals[hi] - totals[lo] > params.max_spread:
+                findings.append(Finding(policy=self.name, researchers=(hi, lo),
+                                        message=f"total travel of {problem.researcher[hi].name} ({totals[hi]:g} min) and {problem.researcher[lo].name} "
+                                                f"({totals[lo]:g} min) differ by more than {params.max_spread:g} min"))
+        return findings
