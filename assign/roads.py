@@ -298,7 +298,9 @@ def shortest_minutes(
         row = {}
         for sid, spot in spots.items():
             along = tree.get(spot.node)
-            if along is None:
+            if sid == key:  # a base at this very school: no trip, not two off-road legs
+                row[sid] = 0.0
+            elif along is None:
                 unreachable.setdefault(sid, []).append(key)
             else:
                 row[sid] = round(leg + along + spot.leg, 1)

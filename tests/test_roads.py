@@ -157,3 +157,29 @@ def test_plan_follows_a_change_in_one_road_time(tmp_path):
         assert plan.findings == []
         plans.append(sorted(plan.pair_set()))
     assert plans == [[("R1", "S1")], [("R1", "S2")]]
+
+
+def test_a_base_school_is_zero_minutes_from_itself(tmp_path):
+    researchers = "id,name,subject,stages,base\nR1,甲,语文,小学,S3\n"
+    problem = load_scenario(write_scenario(tmp_path, researchers=researchers))
+    assert problem.minutes("R1", "S3") == 0.0  # not two off-road legs to node C and back
+    assert problem.minutes("R1", "S1") == 34.4  # 4.4 off-road + C→O 20 + O→A 10
+
+
+def test_travel_command_prints_times_flags_the_cap_and_writes_a_bom_csv(tmp_path):
+    from click.testing import CliRunner
+
+    from assign.cli import main
+
+    policies = {"stage_match": {}, "max_travel": {"minutes": 20}, "travel": {}}
+    path = write_scenario(tmp_path, policies=policies)
+    out = tmp_path / "travel.csv"
+    result = CliRunner().invoke(main, ["travel", str(path), "--to-csv", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "路网最短路" in result.output
+    assert "单程超过 20 分钟 (max_travel) 的学校: 2 / 3" in result.output  # S3 from the office; S1 and S3 from base B
+    data = out.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")
+    lines = data.decode("utf-8-sig").splitlines()
+    assert lines[0] == "学校代码,学校名称,乡镇,城乡类型,教研室（分钟）,驻地 B（分钟）,超过20分钟"
+    assert lines[1] == "S1,甲小学,,城区,10.0,40.0,驻地 B"
