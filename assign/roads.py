@@ -11,6 +11,8 @@ search per (start, school) pair: a county has a handful of starts and a hundred-
 from __future__ import annotations
 
 import math
+import multiprocessing
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -281,29 +283,62 @@ def road_matrix(
     return TravelMatrix(method="roads", minutes=minutes, start_of=start_of)
 
 
+# Below this much work (start nodes × graph nodes) forking workers costs more than it saves.
+PARALLEL_WORK = 2_000_000
+_SHARED: tuple[nx.DiGraph, list[str]] | None = None  # the graph and school nodes, inherited by forked workers
+
+
+def _along(start_node: str) -> list[float]:
+    """Minutes along the roads from one start node to each school node (NaN where unreachable)."""
+    graph, targets = _SHARED
+    tree = nx.single_source_dijkstra_path_length(graph, start_node, weight="minutes")
+    return [tree.get(node, math.nan) for node in targets]
+
+
+def _trees(graph: nx.DiGraph, start_nodes: list[str], targets: list[str], workers: int | None) -> dict[str, list[float]]:
+    """One Dijkstra tree per start node, in forked worker processes when the work is large.
+
+    Workers inherit the graph by fork rather than receiving it pickled, and send back only the
+    minutes to the school nodes. Where fork does not exist (Windows) the trees are grown here.
+    """
+    global _SHARED
+    _SHARED = (graph, targets)
+    try:
+        if workers is None:
+            workers = min(os.cpu_count() or 1, len(start_nodes))
+            if len(start_nodes) * graph.number_of_nodes() < PARALLEL_WORK:
+                workers = 1
+        if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                return dict(zip(start_nodes, pool.map(_along, start_nodes, chunksize=1)))
+        return {node: _along(node) for node in start_nodes}
+    finally:
+        _SHARED = None
+
+
 def shortest_minutes(
-    graph: nx.DiGraph, starts: dict[str, Spot], spots: dict[str, Spot]
+    graph: nx.DiGraph, starts: dict[str, Spot], spots: dict[str, Spot], workers: int | None = None
 ) -> tuple[dict[str, dict[str, float]], dict[str, list[str]]]:
     """Minutes start → school (rounded to 0.1) and, by school, the starts that cannot reach it.
 
     One Dijkstra tree per distinct start node; starts on the same node share it.
     """
-    trees: dict[str, dict[str, float]] = {}
+    sids = list(spots)
+    legs = [spots[sid].leg for sid in sids]
+    start_nodes = list(dict.fromkeys(start.node for start in starts.values()))
+    trees = _trees(graph, start_nodes, [spots[sid].node for sid in sids], workers)
     minutes: dict[str, dict[str, float]] = {}
     unreachable: dict[str, list[str]] = {}
     for key, start in starts.items():
-        if start.node not in trees:
-            trees[start.node] = nx.single_source_dijkstra_path_length(graph, start.node, weight="minutes")
-        tree, leg = trees[start.node], start.leg
-        row = {}
-        for sid, spot in spots.items():
-            along = tree.get(spot.node)
-            if sid == key:  # a base at this very school: no trip, not two off-road legs
-                row[sid] = 0.0
-            elif along is None:
-                unreachable.setdefault(sid, []).append(key)
-            else:
-                row[sid] = round(leg + along + spot.leg, 1)
+        along, leg = trees[start.node], start.leg
+        # NaN compares unequal to itself: it marks a school the tree did not reach.
+        row = {sid: round(leg + a + b, 1) for sid, a, b in zip(sids, along, legs) if a == a}
+        if len(row) < len(sids):
+            for sid, a in zip(sids, along):
+                if a != a and sid != key:
+                    unreachable.setdefault(sid, []).append(key)
+        if key in spots:  # a base at this very school: no trip, not two off-road legs
+            row[key] = 0.0
         minutes[key] = row
     return minutes, unreachable
 

@@ -183,3 +183,12 @@ def test_travel_command_prints_times_flags_the_cap_and_writes_a_bom_csv(tmp_path
     lines = data.decode("utf-8-sig").splitlines()
     assert lines[0] == "学校代码,学校名称,乡镇,城乡类型,教研室（分钟）,驻地 B（分钟）,超过20分钟"
     assert lines[1] == "S1,甲小学,,城区,10.0,40.0,驻地 B"
+
+
+def test_forked_workers_give_the_same_minutes_as_one_process(tmp_path):
+    from assign.roads import Spot, read_network, shortest_minutes
+
+    network = read_network(Path(write_scenario(tmp_path)).parent / "roads.csv")
+    starts = {OFFICE: Spot("O"), "B": Spot("B"), "C": Spot("C", 2.0)}
+    spots = {"S1": Spot("A"), "S2": Spot("B", 1.5), "S3": Spot("C")}
+    assert shortest_minutes(network.graph, starts, spots, workers=2) == shortest_minutes(network.graph, starts, spots, workers=1)
