@@ -136,10 +136,12 @@ def read_network(roads: Path, nodes: Path | None = None, road_kmh: float | None 
         if a == b:
             out.add(file, row.number, table.header("to"), b, f"a road from node {a} to itself: expected two different nodes")
             continue
+        warned = False  # one warning per row, not one per direction
         for u, v in ((a, b),) if oneway else ((a, b), (b, a)):
             if graph.has_edge(u, v):
                 kept = graph[u][v]["minutes"]
-                if kept != minutes:
+                if kept != minutes and not warned:
+                    warned = True
                     out.warnings.append(f"{file} row {row.number}: road {u}→{v} is also on row {row_of[(u, v)]} with {kept:g} min "
                                         f"instead of {minutes:g} min; keeping the shorter {min(kept, minutes):g} min")
                 if minutes >= kept:

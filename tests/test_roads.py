@@ -90,7 +90,8 @@ def test_duplicate_road_with_another_time_is_a_warning_and_the_shorter_is_kept(t
     roads = ROADS + "A,O,7,\n"
     problem = load_scenario(write_scenario(tmp_path, roads=roads))
     assert problem.travel.minutes[OFFICE]["S1"] == 7.0
-    assert any("row 6" in w and "row 2" in w and "keeping the shorter 7" in w for w in problem.warnings)
+    assert [w for w in problem.warnings if "keeping the shorter 7" in w and "row 6" in w and "row 2" in w] != []
+    assert len([w for w in problem.warnings if "keeping the shorter" in w]) == 1  # one per row, not per direction
 
 
 BAD_INPUTS = [
