@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import networkx as nx
+import numpy as np
 
 from assign.errors import CellProblem, InputError
 from assign.models import Researcher, School, _optional_text
@@ -191,17 +192,26 @@ def _oneway(table: Table, row: int, value: object, out: _Collect) -> bool | None
 
 
 class _Nearest:
-    """Nearest road node with coordinates to a point (great-circle), by a linear scan.
+    """Nearest road node with coordinates to a point (great-circle), by one vectorised scan.
 
-    A county has a few thousand nodes and is attached once per problem, so no spatial index.
+    numpy rather than a spatial index: attaching a few hundred schools to a few thousand nodes
+    is then milliseconds, and the result is exact.
     """
 
     def __init__(self, network: RoadNetwork):
-        self.points = [(node, point) for node, point in network.coords.items() if node in network.graph]
+        points = [(node, point) for node, point in network.coords.items() if node in network.graph]
+        self.nodes = [node for node, _ in points]
+        self.points = [point for _, point in points]
+        self.lon = np.radians([p[0] for p in self.points])
+        self.lat = np.radians([p[1] for p in self.points])
 
     def __call__(self, lon: float, lat: float) -> tuple[str, float] | None:
-        best = min(self.points, key=lambda item: great_circle_km(lon, lat, *item[1]), default=None)
-        return None if best is None else (best[0], great_circle_km(lon, lat, *best[1]))
+        if not self.nodes:
+            return None
+        phi = math.radians(lat)
+        h = np.sin((self.lat - phi) / 2) ** 2 + math.cos(phi) * np.cos(self.lat) * np.sin((self.lon - math.radians(lon)) / 2) ** 2
+        best = int(np.argmin(h))  # haversine is monotone in h
+        return self.nodes[best], great_circle_km(lon, lat, *self.points[best])
 
 
 def _leg_minutes(km: float, scenario: ScenarioFile) -> float:
@@ -287,10 +297,10 @@ def road_matrix(
 
 # Below this much work (start nodes × graph nodes) forking workers costs more than it saves.
 PARALLEL_WORK = 2_000_000
-_SHARED: tuple[nx.DiGraph, list[str]] | None = None  # the graph and school nodes, inherited by forked workers
+_SHARED: tuple[nx.DiGraph, list[int]] | None = None  # the graph and school nodes, inherited by forked workers
 
 
-def _along(start_node: str) -> list[float]:
+def _along(start_node: int) -> list[float]:
     """Minutes along the roads from one start node to each school node (NaN where unreachable)."""
     graph, targets = _SHARED
     tree = nx.single_source_dijkstra_path_length(graph, start_node, weight="minutes")
@@ -304,7 +314,10 @@ def _trees(graph: nx.DiGraph, start_nodes: list[str], targets: list[str], worker
     minutes to the school nodes. Where fork does not exist (Windows) the trees are grown here.
     """
     global _SHARED
-    _SHARED = (graph, targets)
+    # Integer labels: networkx's Dijkstra runs about a sixth faster on them than on str ids.
+    index = {node: i for i, node in enumerate(graph)}
+    _SHARED = (nx.convert_node_labels_to_integers(graph), [index[node] for node in targets])
+    sources = [index[node] for node in start_nodes]
     try:
         if workers is None:
             workers = min(os.cpu_count() or 1, len(start_nodes))
@@ -312,8 +325,8 @@ def _trees(graph: nx.DiGraph, start_nodes: list[str], targets: list[str], worker
                 workers = 1
         if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
             with multiprocessing.get_context("fork").Pool(workers) as pool:
-                return dict(zip(start_nodes, pool.map(_along, start_nodes, chunksize=1)))
-        return {node: _along(node) for node in start_nodes}
+                return dict(zip(start_nodes, pool.map(_along, sources, chunksize=1)))
+        return {node: _along(source) for node, source in zip(start_nodes, sources)}
     finally:
         _SHARED = None
 
