@@ -323,6 +323,7 @@ def _trees(graph: nx.DiGraph, start_nodes: list[str], targets: list[str], worker
             workers = min(os.cpu_count() or 1, len(start_nodes))
             if len(start_nodes) * graph.number_of_nodes() < PARALLEL_WORK:
                 workers = 1
+        # Fork is safe here: a Problem is built before any solver thread exists.
         if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
             with multiprocessing.get_context("fork").Pool(workers) as pool:
                 return dict(zip(start_nodes, pool.map(_along, sources, chunksize=1)))
