@@ -235,6 +235,31 @@ def check(scenario: Path, roster: Path, time_limit, workers, no_optimum) -> None
     _guard(action)
 
 
+@main.command()
+@click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path), required=False)
+@click.option("--to-csv", "to_csv", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="also write the table as CSV (UTF-8 with BOM, for Excel)")
+def travel(scenario: Path | None, to_csv: Path | None) -> None:
+    """One-way minutes to each school from the office and each base in use (default: the demo).
+
+    Flags the schools beyond the scenario's max_travel cap, and says whether the times come from
+    the road table or the great-circle estimate.
+    """
+    def action():
+        from assign.export.travel_table import travel_text, write_travel_csv
+        from assign.load import load_scenario
+
+        problem = load_scenario(scenario if scenario is not None else _demo_path())
+        for warning in problem.warnings:
+            click.echo(f"注意 (warning): {warning}", err=True)
+        click.echo(travel_text(problem))
+        if to_csv is not None:
+            write_travel_csv(problem, to_csv)
+            click.echo(f"\n已写出 (written): {to_csv}")
+
+    _guard(action)
+
+
 def _diff(mine, best) -> str:
     try:
         d = round(float(mine) - float(best), 1)

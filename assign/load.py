@@ -16,6 +16,7 @@ from assign.errors import CellProblem, InputError
 from assign.models import Researcher, School
 from assign.problem import Problem, build_problem
 from assign.registry import Registry, build_registry
+from assign.roads import read_network
 from assign.scenario import ScenarioFile
 from assign.tables import RESEARCHER_COLUMNS, RESEARCHER_REQUIRED, SCHOOL_COLUMNS, SCHOOL_REQUIRED, Table, read_table
 
@@ -88,4 +89,8 @@ def load_scenario(path: str | Path, registry: Registry | None = None, overrides:
     base = path.parent
     researchers = load_researchers(base / scenario.data.researchers)
     schools = load_schools(base / scenario.data.schools)
-    return build_problem(scenario, researchers, schools, registry or build_registry(), source=str(path))
+    network = None
+    if scenario.data.roads is not None:
+        nodes = base / scenario.data.nodes if scenario.data.nodes is not None else None
+        network = read_network(base / scenario.data.roads, nodes, scenario.travel.road_kmh)
+    return build_problem(scenario, researchers, schools, registry or build_registry(), source=str(path), network=network)

@@ -16,6 +16,7 @@ from assign.errors import CellProblem, InputError, PolicyError
 from assign.models import Researcher, School
 from assign.policy import Policy
 from assign.registry import Registry
+from assign.roads import RoadNetwork, road_matrix
 from assign.scenario import ScenarioFile
 from assign.travel import OFFICE, TravelMatrix, great_circle_matrix
 
@@ -87,7 +88,9 @@ def build_problem(
     schools: list[School],
     registry: Registry,
     source: str = "scenario.yaml",
+    network: RoadNetwork | None = None,
 ) -> Problem:
+    """Check cross-references and compute the travel matrix: along `network` if given, else great-circle."""
     problems: list[CellProblem] = []
     warnings: list[str] = []
     _unique(researchers, "researcher", problems)
@@ -98,34 +101,21 @@ def build_problem(
             for sid in ids:
                 if sid not in school_ids:
                     problems.append(CellProblem(r.source, r.row, r.column(column), sid, f"unknown school id for researcher {r.id} {r.name}: no such 学校代码 in the schools table"))
-        if r.base is not None and r.base not in school_ids:
+        # With roads a base may also be a node; road_matrix checks that.
+        if network is None and r.base is not None and r.base not in school_ids:
             problems.append(CellProblem(r.source, r.row, r.column("base"), r.base, f"unknown base for researcher {r.id} {r.name}: expected a school id (a road-network node needs a road table)"))
-    for s in schools:
-        if s.lon is None or s.lat is None:
-            problems.append(CellProblem(s.source, s.row, f"{s.column('lon')}/{s.column('lat')}", None, f"school {s.id} {s.name} has no coordinates: without a road table every school needs lon and lat"))
-    office = scenario.office
-    if office.lon is None or office.lat is None:
-        problems.append(CellProblem(source, None, "office", office.model_dump(exclude_none=True), "the office needs lon and lat when there is no road table"))
+    if network is None:
+        problems += _great_circle_problems(scenario, schools, source)
     if problems:
         raise InputError(problems)
 
     warnings += _odd_but_usable(researchers, schools)
     policies = parse_policies(scenario, registry, source)
-    starts = {OFFICE: (office.lon, office.lat)}
-    start_of = {}
-    by_id = {s.id: s for s in schools}
-    for r in researchers:
-        key = OFFICE if r.base is None else r.base
-        if key not in starts:
-            starts[key] = (by_id[key].lon, by_id[key].lat)
-        start_of[r.id] = key
-    travel = great_circle_matrix(
-        starts,
-        {s.id: (s.lon, s.lat) for s in schools},
-        start_of,
-        scenario.travel.detour_factor,
-        scenario.travel.speed_kmh,
-    )
+    if network is None:
+        travel = _great_circle_travel(scenario, researchers, schools)
+    else:
+        warnings += network.warnings
+        travel = road_matrix(network, scenario, researchers, schools, source)
     return Problem(
         scenario=scenario,
         researchers=tuple(researchers),
@@ -134,6 +124,36 @@ def build_problem(
         policies=policies,
         warnings=tuple(warnings),
         source=source,
+    )
+
+
+def _great_circle_problems(scenario: ScenarioFile, schools: list[School], source: str) -> list[CellProblem]:
+    problems = []
+    for s in schools:
+        if s.lon is None or s.lat is None:
+            problems.append(CellProblem(s.source, s.row, f"{s.column('lon')}/{s.column('lat')}", None, f"school {s.id} {s.name} has no coordinates: without a road table every school needs lon and lat"))
+    office = scenario.office
+    if office.lon is None or office.lat is None:
+        problems.append(CellProblem(source, None, "office", office.model_dump(exclude_none=True), "the office needs lon and lat when there is no road table"))
+    return problems
+
+
+def _great_circle_travel(scenario: ScenarioFile, researchers: list[Researcher], schools: list[School]) -> TravelMatrix:
+    office = scenario.office
+    starts = {OFFICE: (office.lon, office.lat)}
+    start_of = {}
+    by_id = {s.id: s for s in schools}
+    for r in researchers:
+        key = OFFICE if r.base is None else r.base
+        if key not in starts:
+            starts[key] = (by_id[key].lon, by_id[key].lat)
+        start_of[r.id] = key
+    return great_circle_matrix(
+        starts,
+        {s.id: (s.lon, s.lat) for s in schools},
+        start_of,
+        scenario.travel.detour_factor,
+        scenario.travel.speed_kmh,
     )
 
 

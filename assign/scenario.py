@@ -56,10 +56,13 @@ class ContactPeriod(_Section):
 
 
 class TravelModel(_Section):
-    """Great-circle fallback when there is no road table: distance × detour ÷ speed."""
+    """How travel is timed: great-circle distance × detour ÷ speed without a road table; with one,
+    the speeds a road table in km falls back on and the off-road leg of a school given by coordinates."""
 
     detour_factor: float = Field(1.3, ge=1.0, le=5.0, description="road km per straight-line km")
-    speed_kmh: float = Field(40.0, gt=0, le=150, description="average driving speed")
+    speed_kmh: float = Field(40.0, gt=0, le=150, description="average driving speed (no road table)")
+    road_kmh: float | None = Field(None, gt=0, le=150, description="speed of roads given in km without a kmh cell")
+    off_road_kmh: float = Field(15.0, gt=0, le=150, description="speed from a coordinate to its nearest road node (× detour)")
 
 
 class Objective(_Section):

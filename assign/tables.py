@@ -50,6 +50,24 @@ SCHOOL_COLUMNS: dict[str, tuple[str, ...]] = {
 }
 SCHOOL_REQUIRED = ("id", "name", "stages", "area")
 
+# A road is timed either in minutes or in km at a speed (a kmh column, else travel.road_kmh).
+ROAD_COLUMNS: dict[str, tuple[str, ...]] = {
+    "from": ("from", "起点"),
+    "to": ("to", "终点"),
+    "minutes": ("minutes", "分钟", "时间"),
+    "km": ("km", "公里", "里程"),
+    "kmh": ("kmh", "时速", "速度"),
+    "oneway": ("oneway", "单行"),
+}
+ROAD_REQUIRED = ("from", "to")
+
+NODE_COLUMNS: dict[str, tuple[str, ...]] = {
+    "id": ("id", "节点", "节点编号"),
+    "lon": ("lon", "经度", "longitude"),
+    "lat": ("lat", "纬度", "latitude"),
+}
+NODE_REQUIRED = ("id", "lon", "lat")
+
 ENCODINGS = ("utf-8-sig", "gb18030")
 
 

@@ -1,7 +1,8 @@
 """One-way travel minutes from each trip start (the office, or a researcher's base) to each school.
 
-Computed once per problem and shared by every policy that needs it. Without a road table the
-time is the great-circle distance × a detour factor ÷ an average speed.
+Computed once per problem and shared by every policy that needs it. With a road table the
+times are shortest paths along the roads (`assign.roads`); without one, the great-circle distance
+× a detour factor ÷ an average speed.
 """
 
 from __future__ import annotations

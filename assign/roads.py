@@ -1,0 +1,377 @@
+"""The county's road network: reading the roads and nodes tables, and travel minutes along it.
+
+A road table gives each road's minutes, or its km and a speed; roads are two-way unless marked
+one-way. Schools sit on a node (`node` column) or, with only coordinates, on the nearest node
+that has coordinates plus a short off-road leg. Researchers start at the office or their base.
+
+Minutes come from one shortest-path tree per distinct start node (networkx Dijkstra), never one
+search per (start, school) pair: a county has a handful of starts and a hundred-odd schools.
+"""
+
+from __future__ import annotations
+
+import math
+import multiprocessing
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import networkx as nx
+import numpy as np
+
+from assign.errors import CellProblem, InputError
+from assign.models import Researcher, School, _optional_text
+from assign.scenario import ScenarioFile
+from assign.tables import NODE_COLUMNS, NODE_REQUIRED, ROAD_COLUMNS, ROAD_REQUIRED, Table, read_table
+from assign.travel import OFFICE, TravelMatrix, great_circle_km
+
+TRUE_WORDS = {"是", "单行", "y", "yes", "true", "1", "oneway"}
+FALSE_WORDS = {"否", "双向", "n", "no", "false", "0"}
+
+
+@dataclass(frozen=True)
+class RoadNetwork:
+    """A directed graph of nodes (str ids) whose arcs carry `minutes`, and the nodes' coordinates."""
+
+    graph: nx.DiGraph
+    coords: dict[str, tuple[float, float]]
+    roads_file: str
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Spot:
+    """Where a trip starts or ends on the network: a node, plus minutes off-road to reach it."""
+
+    node: str
+    leg: float = 0.0
+    column: str = "node"  # the input column the spot came from, for messages
+    value: object = None
+
+
+@dataclass
+class _Collect:
+    problems: list[CellProblem] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def add(self, file: str, row: int | None, column: str | None, value: object, expected: str) -> None:
+        self.problems.append(CellProblem(file, row, column, value, expected))
+
+
+# --- reading -------------------------------------------------------------------------------------
+
+
+def _number(table: Table, row: int, name: str, value: object, out: _Collect) -> float | None:
+    """A positive number, or None for an empty cell; anything else is a problem."""
+    if _optional_text(value) is None:
+        return None
+    try:
+        number = float(str(value).strip())
+    except ValueError:
+        out.add(str(table.path), row, table.header(name), value, "expected a number")
+        return None
+    if not math.isfinite(number) or number <= 0:
+        out.add(str(table.path), row, table.header(name), value, "expected a positive number: a road takes some time")
+        return None
+    return number
+
+
+def read_nodes(path: Path) -> dict[str, tuple[float, float]]:
+    """Node id → (lon, lat). Duplicate ids and bad coordinates are errors."""
+    table = read_table(path, NODE_COLUMNS, NODE_REQUIRED)
+    out = _Collect()
+    coords: dict[str, tuple[float, float]] = {}
+    rows: dict[str, int] = {}
+    for row in table.rows:
+        node = _optional_text(row.values.get("id"))
+        if node is None:
+            out.add(str(path), row.number, table.header("id"), None, "must not be empty: expected a node id")
+            continue
+        point = []
+        for name, limit in (("lon", 180), ("lat", 90)):
+            value = row.values.get(name)
+            try:
+                number = float(str(value).strip())
+                if not -limit <= number <= limit:
+                    raise ValueError
+                point.append(number)
+            except ValueError:
+                out.add(str(path), row.number, table.header(name), value, f"expected a WGS84 {name} between -{limit} and {limit}")
+        if node in coords:
+            out.add(str(path), row.number, table.header("id"), node, f"duplicate node id: already on row {rows[node]}")
+        elif len(point) == 2:
+            coords[node], rows[node] = (point[0], point[1]), row.number
+    if out.problems:
+        raise InputError(out.problems)
+    return coords
+
+
+def read_network(roads: Path, nodes: Path | None = None, road_kmh: float | None = None) -> RoadNetwork:
+    """Read the roads table (and the nodes table) into a RoadNetwork.
+
+    Errors: missing ends, self-loops, zero or negative times, km without a speed. Two rows for
+    the same road with different times are odd but usable: the shorter is kept, with a warning.
+    """
+    table = read_table(roads, ROAD_COLUMNS, ROAD_REQUIRED)
+    file = str(roads)
+    if "minutes" not in table.headers and "km" not in table.headers:
+        raise InputError.at(file, 1, None, list(table.headers.values()), "a road table needs a minutes (分钟) column or a km (公里) column")
+    if "km" in table.headers and "minutes" not in table.headers and "kmh" not in table.headers and road_kmh is None:
+        raise InputError.at(file, 1, table.header("km"), None,
+                            "roads are given in km but there is no speed: add a kmh (时速) column or set travel.road_kmh in the scenario")
+    out = _Collect()
+    graph = nx.DiGraph()
+    row_of: dict[tuple[str, str], int] = {}
+    for row in table.rows:
+        ends = []
+        for name in ("from", "to"):
+            node = _optional_text(row.values.get(name))
+            if node is None:
+                out.add(file, row.number, table.header(name), None, "must not be empty: expected a node id")
+            ends.append(node)
+        minutes = _minutes(table, row.number, row.values, road_kmh, out)
+        oneway = _oneway(table, row.number, row.values.get("oneway"), out)
+        if None in ends or minutes is None or oneway is None:
+            continue
+        a, b = ends
+        if a == b:
+            out.add(file, row.number, table.header("to"), b, f"a road from node {a} to itself: expected two different nodes")
+            continue
+        warned = False  # one warning per row, not one per direction
+        for u, v in ((a, b),) if oneway else ((a, b), (b, a)):
+            if graph.has_edge(u, v):
+                kept = graph[u][v]["minutes"]
+                if kept != minutes and not warned:
+                    warned = True
+                    out.warnings.append(f"{file} row {row.number}: road {u}→{v} is also on row {row_of[(u, v)]} with {kept:g} min "
+                                        f"instead of {minutes:g} min; keeping the shorter {min(kept, minutes):g} min")
+                if minutes >= kept:
+                    continue
+            graph.add_edge(u, v, minutes=minutes)
+            row_of[(u, v)] = row.number
+    if out.problems:
+        raise InputError(out.problems)
+    if graph.number_of_nodes() == 0:
+        raise InputError.at(file, None, None, None, "the road table has no roads")
+    coords = read_nodes(nodes) if nodes is not None else {}
+    return RoadNetwork(graph=graph, coords=coords, roads_file=file, warnings=tuple(out.warnings))
+
+
+def _minutes(table: Table, row: int, values: dict, road_kmh: float | None, out: _Collect) -> float | None:
+    minutes = _number(table, row, "minutes", values.get("minutes"), out)
+    if minutes is not None or _optional_text(values.get("minutes")) is not None:
+        return minutes
+    km = _number(table, row, "km", values.get("km"), out)
+    if km is None:
+        if _optional_text(values.get("km")) is None:
+            out.add(str(table.path), row, table.header("minutes" if "minutes" in table.headers else "km"), None,
+                    "empty: expected the road's minutes, or its km")
+        return None
+    kmh = _number(table, row, "kmh", values.get("kmh"), out)
+    if kmh is None and _optional_text(values.get("kmh")) is not None:
+        return None
+    kmh = kmh or road_kmh
+    if kmh is None:
+        out.add(str(table.path), row, table.header("kmh") if "kmh" in table.headers else table.header("km"), None,
+                "a road in km needs a speed: fill kmh (时速) or set travel.road_kmh in the scenario")
+        return None
+    return km / kmh * 60.0
+
+
+def _oneway(table: Table, row: int, value: object, out: _Collect) -> bool | None:
+    text = _optional_text(value)
+    if text is None or text.lower() in FALSE_WORDS:
+        return False
+    if text.lower() in TRUE_WORDS:
+        return True
+    out.add(str(table.path), row, table.header("oneway"), value, "expected 是/否 (yes/no): is the road one-way from → to?")
+    return None
+
+
+# --- attaching schools and starts ------------------------------------------------------------------
+
+
+class _Nearest:
+    """Nearest road node with coordinates to a point (great-circle), by one vectorised scan.
+
+    numpy rather than a spatial index: attaching a few hundred schools to a few thousand nodes
+    is then milliseconds, and the result is exact.
+    """
+
+    def __init__(self, network: RoadNetwork):
+        points = [(node, point) for node, point in network.coords.items() if node in network.graph]
+        self.nodes = [node for node, _ in points]
+        self.points = [point for _, point in points]
+        self.lon = np.radians([p[0] for p in self.points])
+        self.lat = np.radians([p[1] for p in self.points])
+
+    def __call__(self, lon: float, lat: float) -> tuple[str, float] | None:
+        if not self.nodes:
+            return None
+        phi = math.radians(lat)
+        h = np.sin((self.lat - phi) / 2) ** 2 + math.cos(phi) * np.cos(self.lat) * np.sin((self.lon - math.radians(lon)) / 2) ** 2
+        best = int(np.argmin(h))  # haversine is monotone in h
+        return self.nodes[best], great_circle_km(lon, lat, *self.points[best])
+
+
+def _leg_minutes(km: float, scenario: ScenarioFile) -> float:
+    return km * scenario.travel.detour_factor / scenario.travel.off_road_kmh * 60.0
+
+
+def _spot_of_school(s: School, network: RoadNetwork, nearest: _Nearest, scenario: ScenarioFile, out: _Collect) -> Spot | None:
+    if s.node is not None:
+        if s.node not in network.graph:
+            out.add(s.source, s.row, "node", s.node, f"school {s.id} {s.name}: node {s.node} is not in the road table {network.roads_file}")
+            return None
+        return Spot(s.node, 0.0, "node", s.node)
+    if s.lon is None or s.lat is None:
+        out.add(s.source, s.row, "node", None, f"school {s.id} {s.name} has neither a node nor lon/lat: one of them is needed to place it on the road network")
+        return None
+    found = nearest(s.lon, s.lat)
+    if found is None:
+        out.add(s.source, s.row, "lon/lat", (s.lon, s.lat), f"school {s.id} {s.name} has only coordinates, but no road node has any: add a nodes table (id, lon, lat) or a node column")
+        return None
+    return Spot(found[0], _leg_minutes(found[1], scenario), "lon/lat", (s.lon, s.lat))
+
+
+def _office_spot(scenario: ScenarioFile, network: RoadNetwork, nearest: _Nearest, source: str, out: _Collect) -> Spot | None:
+    office = scenario.office
+    if office.node is not None:
+        if office.node not in network.graph:
+            out.add(source, None, "office.node", office.node, f"the office's node is not in the road table {network.roads_file}")
+            return None
+        return Spot(office.node, 0.0, "office.node", office.node)
+    if office.lon is None or office.lat is None:
+        out.add(source, None, "office", office.model_dump(exclude_none=True), "the office needs a node (or lon and lat) to start trips on the road network")
+        return None
+    found = nearest(office.lon, office.lat)
+    if found is None:
+        out.add(source, None, "office", (office.lon, office.lat), "the office has only coordinates, but no road node has any: add a nodes table or office.node")
+        return None
+    return Spot(found[0], _leg_minutes(found[1], scenario), "office", (office.lon, office.lat))
+
+
+# --- minutes ---------------------------------------------------------------------------------------
+
+
+def road_matrix(
+    network: RoadNetwork,
+    scenario: ScenarioFile,
+    researchers: list[Researcher],
+    schools: list[School],
+    source: str,
+) -> TravelMatrix:
+    """One-way minutes from the office and every base in use to every school, along the roads."""
+    out = _Collect()
+    nearest = _Nearest(network)
+    spots = {s.id: _spot_of_school(s, network, nearest, scenario, out) for s in schools}
+    starts: dict[str, Spot | None] = {OFFICE: _office_spot(scenario, network, nearest, source, out)}
+    start_of: dict[str, str] = {}
+    for r in researchers:
+        key = OFFICE if r.base is None else r.base
+        start_of[r.id] = key
+        if key in starts:
+            continue
+        if key in spots:  # a school id: the researcher starts where that school sits
+            starts[key] = spots[key]
+        elif key in network.graph:
+            starts[key] = Spot(key, 0.0, "base", key)
+        else:
+            out.add(r.source, r.row, "base", key, f"unknown base for researcher {r.id} {r.name}: expected a school id or a node of the road table {network.roads_file}")
+    if out.problems:
+        raise InputError(out.problems)
+    minutes, unreachable = shortest_minutes(network.graph, {k: v for k, v in starts.items() if v is not None},
+                                            {k: v for k, v in spots.items() if v is not None})
+    if unreachable:
+        components = _Components(network.graph)
+        by_id = {s.id: s for s in schools}
+        for sid, keys in unreachable.items():
+            s, spot = by_id[sid], spots[sid]
+            names = "、".join("the office" if k == OFFICE else f"base {k}" for k in keys)
+            out.add(s.source, s.row, spot.column, spot.value,
+                    f"school {s.id} {s.name} (node {spot.node}) cannot be reached from {names}: "
+                    f"{components.describe(spot.node, [starts[k].node for k in keys])}; check the roads that should link it")
+        raise InputError(out.problems)
+    return TravelMatrix(method="roads", minutes=minutes, start_of=start_of)
+
+
+# Below this much work (start nodes × graph nodes) forking workers costs more than it saves.
+PARALLEL_WORK = 2_000_000
+_SHARED: tuple[nx.DiGraph, list[int]] | None = None  # the graph and school nodes, inherited by forked workers
+
+
+def _along(start_node: int) -> list[float]:
+    """Minutes along the roads from one start node to each school node (NaN where unreachable)."""
+    graph, targets = _SHARED
+    tree = nx.single_source_dijkstra_path_length(graph, start_node, weight="minutes")
+    return [tree.get(node, math.nan) for node in targets]
+
+
+def _trees(graph: nx.DiGraph, start_nodes: list[str], targets: list[str], workers: int | None) -> dict[str, list[float]]:
+    """One Dijkstra tree per start node, in forked worker processes when the work is large.
+
+    Workers inherit the graph by fork rather than receiving it pickled, and send back only the
+    minutes to the school nodes. Where fork does not exist (Windows) the trees are grown here.
+    """
+    global _SHARED
+    # Integer labels: networkx's Dijkstra runs about a sixth faster on them than on str ids.
+    index = {node: i for i, node in enumerate(graph)}
+    _SHARED = (nx.convert_node_labels_to_integers(graph), [index[node] for node in targets])
+    sources = [index[node] for node in start_nodes]
+    try:
+        if workers is None:
+            workers = min(os.cpu_count() or 1, len(start_nodes))
+            if len(start_nodes) * graph.number_of_nodes() < PARALLEL_WORK:
+                workers = 1
+        # Fork is safe here: a Problem is built before any solver thread exists.
+        if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                return dict(zip(start_nodes, pool.map(_along, sources, chunksize=1)))
+        return {node: _along(source) for node, source in zip(start_nodes, sources)}
+    finally:
+        _SHARED = None
+
+
+def shortest_minutes(
+    graph: nx.DiGraph, starts: dict[str, Spot], spots: dict[str, Spot], workers: int | None = None
+) -> tuple[dict[str, dict[str, float]], dict[str, list[str]]]:
+    """Minutes start → school (rounded to 0.1) and, by school, the starts that cannot reach it.
+
+    One Dijkstra tree per distinct start node; starts on the same node share it.
+    """
+    sids = list(spots)
+    legs = [spots[sid].leg for sid in sids]
+    start_nodes = list(dict.fromkeys(start.node for start in starts.values()))
+    trees = _trees(graph, start_nodes, [spots[sid].node for sid in sids], workers)
+    minutes: dict[str, dict[str, float]] = {}
+    unreachable: dict[str, list[str]] = {}
+    for key, start in starts.items():
+        along, leg = trees[start.node], start.leg
+        # NaN compares unequal to itself: it marks a school the tree did not reach.
+        row = {sid: round(leg + a + b, 1) for sid, a, b in zip(sids, along, legs) if a == a}
+        if len(row) < len(sids):
+            for sid, a in zip(sids, along):
+                if a != a and sid != key:
+                    unreachable.setdefault(sid, []).append(key)
+        if key in spots:  # a base at this very school: no trip, not two off-road legs
+            row[key] = 0.0
+        minutes[key] = row
+    return minutes, unreachable
+
+
+class _Components:
+    """Weakly connected parts of the network, to tell the user where an unreachable school lies."""
+
+    def __init__(self, graph: nx.DiGraph):
+        self.part: dict[str, set[str]] = {}
+        for nodes in nx.weakly_connected_components(graph):
+            for node in nodes:
+                self.part[node] = nodes
+        self.parts = len({id(p) for p in self.part.values()})
+
+    def describe(self, node: str, start_nodes: list[str]) -> str:
+        nodes = self.part[node]
+        if any(start in nodes for start in start_nodes):
+            return "its node is linked to the start only against one-way roads"
+        sample = "、".join(sorted(nodes)[:3])
+        return f"its node lies in a separate part of the road network with {len(nodes)} node(s) (e.g. {sample}), one of {self.parts} parts"
