@@ -198,11 +198,8 @@ def check(scenario: Path, roster: Path, time_limit, workers, no_optimum) -> None
     optimum of the scenario. Exit code 4 when a rule is violated.
     """
     def action():
-        from tabulate import tabulate
-
         from assign.check import plan_from_pairs, read_roster, term_values
-        from assign.export.terminal import findings_text, kpi_rows
-        from assign.kpi import LABELS
+        from assign.export.terminal import findings_text, kpi_comparison_table, terms_comparison_table
         from assign.load import load_scenario
         from assign.solve import solve
 
@@ -212,23 +209,13 @@ def check(scenario: Path, roster: Path, time_limit, workers, no_optimum) -> None
         click.echo(f"{roster}: {len(pairs)} 联系对 (pairs) checked against {problem.name}\n")
         click.echo(findings_text(plan))
         click.echo("")
-        if no_optimum:
-            click.echo(tabulate([(LABELS[k], plan.kpis[k]) for k in LABELS if k in plan.kpis], headers=["指标", "名单 roster"], disable_numparse=True))
-        else:
-            best = solve(problem, time_limit=time_limit, workers=workers)
-            if not best.solved:
-                click.echo(f"最优方案 (optimum): none, status {best.status}")
-                click.echo(tabulate([(LABELS[k], plan.kpis[k]) for k in LABELS if k in plan.kpis], headers=["指标", "名单 roster"], disable_numparse=True))
-            else:
-                rows = [(LABELS[k], plan.kpis[k], best.kpis[k], _diff(plan.kpis[k], best.kpis[k])) for k in LABELS if k in plan.kpis]
-                click.echo(tabulate(rows, headers=["指标", "名单 roster", f"最优 optimum ({best.status})", "差 roster−optimum"], disable_numparse=True))
-                values = term_values(problem, pairs)
-                click.echo("")
-                if values is None:
-                    click.echo("目标项 (objective terms): the roster has pairs no policy allows, so it cannot be scored on the model's terms")
-                else:
-                    rows = [(t.name, t.label, t.sense, f"{values[t.name]:g}", f"{t.value:g}", _diff(values[t.name], t.value)) for t in best.terms]
-                    click.echo(tabulate(rows, headers=["目标项 term", "含义", "方向", "名单 roster", "最优 optimum", "差"], disable_numparse=True))
+        best = None if no_optimum else solve(problem, time_limit=time_limit, workers=workers)
+        if best is not None and not best.solved:
+            click.echo(f"最优方案 (optimum): none, status {best.status}")
+        click.echo(kpi_comparison_table(plan, best if best is not None and best.solved else None))
+        if best is not None and best.solved:
+            click.echo("")
+            click.echo(terms_comparison_table(term_values(problem, pairs), best))
         if any(f.severity == "error" for f in plan.findings):
             sys.exit(EXIT_AUDIT)
 
@@ -258,14 +245,6 @@ def travel(scenario: Path | None, to_csv: Path | None) -> None:
             click.echo(f"\n已写出 (written): {to_csv}")
 
     _guard(action)
-
-
-def _diff(mine, best) -> str:
-    try:
-        d = round(float(mine) - float(best), 1)
-    except (TypeError, ValueError):
-        return ""
-    return "0" if d == 0 else f"{d:+g}"
 
 
 @main.command()

@@ -54,3 +54,28 @@ def findings_text(plan: Plan) -> str:
     lines = [f"审核发现 {len(plan.findings)} 项 (audit findings):"]
     lines += [f"  - [{f.severity}] {f}" for f in plan.findings]
     return "\n".join(lines)
+
+
+def _diff(mine, best) -> str:
+    try:
+        d = round(float(mine) - float(best), 1)
+    except (TypeError, ValueError):
+        return ""
+    return "0" if d == 0 else f"{d:+g}"
+
+
+def kpi_comparison_table(plan: Plan, best: Plan | None, fmt: str = "simple") -> str:
+    """A roster's KPIs, beside the optimum's and their difference when there is an optimum."""
+    if best is None:
+        rows = [(LABELS[k], plan.kpis[k]) for k in LABELS if k in plan.kpis]
+        return tabulate(rows, headers=["指标", "名单 roster"], tablefmt=fmt, disable_numparse=True)
+    rows = [(LABELS[k], plan.kpis[k], best.kpis[k], _diff(plan.kpis[k], best.kpis[k])) for k in LABELS if k in plan.kpis]
+    return tabulate(rows, headers=["指标", "名单 roster", f"最优 optimum ({best.status})", "差 roster−optimum"], tablefmt=fmt, disable_numparse=True)
+
+
+def terms_comparison_table(values: dict[str, float] | None, best: Plan, fmt: str = "simple") -> str:
+    """Each objective term of a roster against the optimum; None when the roster leaves the model."""
+    if values is None:
+        return "目标项 (objective terms): the roster has pairs no policy allows, so it cannot be scored on the model's terms"
+    rows = [(t.name, t.label, t.sense, f"{values[t.name]:g}", f"{t.value:g}", _diff(values[t.name], t.value)) for t in best.terms]
+    return tabulate(rows, headers=["目标项 term", "含义", "方向", "名单 roster", "最优 optimum", "差"], tablefmt=fmt, disable_numparse=True)
