@@ -30,7 +30,8 @@ def limits(researcher, params: Params) -> tuple[int, int | None]:
     """(least, most) schools for this researcher under these parameters.
 
     A personal max_schools below the rule's min (a part-time researcher under "at least two")
-    lowers that person's min to it: the table speaks for the person, the rule for everyone.
+    lowers that person's min to it, and a personal min_schools above the rule's max raises that
+    person's max to it: the table speaks for the person, the rule for everyone.
     """
     low, high = params.min, params.max
     if params.table_overrides:
@@ -38,6 +39,8 @@ def limits(researcher, params: Params) -> tuple[int, int | None]:
         high = researcher.max_schools if researcher.max_schools is not None else high
         if researcher.min_schools is None and high is not None:
             low = min(low, high)
+        if researcher.max_schools is None and high is not None:
+            high = max(low, high)
     return low, high
 
 

@@ -56,6 +56,16 @@ def test_school_count_table_columns_override_the_scenario_limits(tmp_path):
     assert counts == {"R1": 1, "R2": 3}
 
 
+def test_school_count_personal_min_above_the_rule_max_raises_that_persons_max(tmp_path):
+    # Scenario says 1-2; R1's own min_schools 3 (no max_schools) means three schools, not an infeasible 3..2.
+    problem = build(tmp_path, [researcher("R1", min_schools=3)], [school(f"S{i}", dlon=0.01 * i) for i in range(1, 5)],
+                    {**PRIMARY, "school_count": {"min": 1, "max": 2}, "travel": {}})
+    plan = solve_det(problem)
+    assert plan.status == "OPTIMAL"
+    assert plan.findings == []
+    assert len(plan.pairs) == 3
+
+
 def test_school_count_table_overrides_off_ignores_the_columns(tmp_path):
     problem = build(tmp_path, [researcher("R1", max_schools=1)], [school("S1"), school("S2", dlon=0.02)],
                     {**PRIMARY, "school_count": {"min": 2, "max": 2, "table_overrides": False}, "travel": {}})
