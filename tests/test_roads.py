@@ -186,10 +186,22 @@ def test_travel_command_prints_times_flags_the_cap_and_writes_a_bom_csv(tmp_path
     assert lines[1] == "S1,甲小学,,城区,10.0,40.0,驻地 B"
 
 
-def test_forked_workers_give_the_same_minutes_as_one_process(tmp_path):
-    from assign.roads import Spot, read_network, shortest_minutes
+def test_compiled_trees_agree_with_networkx_dijkstra_on_a_random_network():
+    import random
 
-    network = read_network(Path(write_scenario(tmp_path)).parent / "roads.csv")
-    starts = {OFFICE: Spot("O"), "B": Spot("B"), "C": Spot("C", 2.0)}
-    spots = {"S1": Spot("A"), "S2": Spot("B", 1.5), "S3": Spot("C")}
-    assert shortest_minutes(network.graph, starts, spots, workers=2) == shortest_minutes(network.graph, starts, spots, workers=1)
+    import networkx as nx
+
+    from assign.bench_travel import random_network
+    from assign.roads import Spot, shortest_minutes
+
+    rng = random.Random(3)
+    graph = random_network(300, 900, rng)
+    graph.remove_edge("n5", graph.succ["n5"].__iter__().__next__())  # some one-way roads
+    names = list(graph)
+    starts = {f"B{i}": Spot(name) for i, name in enumerate(rng.sample(names, 4))}
+    spots = {f"S{i}": Spot(name) for i, name in enumerate(rng.sample(names, 50))}
+    minutes, _ = shortest_minutes(graph, starts, spots)
+    for key, start in starts.items():
+        tree = nx.single_source_dijkstra_path_length(graph, start.node, weight="minutes")
+        expected = {sid: round(tree[spot.node], 1) for sid, spot in spots.items() if spot.node in tree}
+        assert minutes[key] == expected
