@@ -22,7 +22,8 @@ INFEASIBLE = {"shandong-county-notice": ("R046", "R044", "R045")}
 @pytest.mark.parametrize("path", sorted(PRESETS.glob("*.yaml")), ids=lambda p: p.stem)
 def test_preset_solves_on_demo_county_or_is_infeasible_as_documented(path):
     problem = load_scenario(path)
-    plan = solve(problem, workers=1, seed=0, time_limit=20)
+    # A preset must give an audited plan; proving optimality of the harder ones is the benchmark's job.
+    plan = solve(problem, workers=1, seed=0, time_limit=8)
     if path.stem in INFEASIBLE:
         assert plan.status == "INFEASIBLE"
         assert "INFEASIBLE" in path.read_text(encoding="utf-8")
