@@ -67,8 +67,13 @@ class Problem(BaseModel):
 
 def parse_policies(scenario: ScenarioFile, registry: Registry, source: str) -> tuple[PolicyUse, ...]:
     """Validate each chosen policy's parameters with its own `Params`; errors name the policy and the key."""
+    return parse_uses(scenario.policies, registry, source, "policies")
+
+
+def parse_uses(chosen: dict, registry: Registry, source: str, section: str) -> tuple[PolicyUse, ...]:
+    """Validate each chosen plugin's parameters (a scenario section such as `calendar.visit_rules`)."""
     uses = []
-    for name, raw in scenario.policies.items():
+    for name, raw in chosen.items():
         policy = registry.get(name)
         try:
             params = policy.Params.model_validate(raw or {})
@@ -76,7 +81,7 @@ def parse_policies(scenario: ScenarioFile, registry: Registry, source: str) -> t
             details = "; ".join(
                 f"{'.'.join(str(p) for p in err['loc']) or '(all)'} = {err.get('input')!r}: {err['msg']}" for err in exc.errors()
             )
-            raise PolicyError(f"{source}: policies.{name}: bad parameters for policy {name!r} ({registry.origins[name]}): {details}") from None
+            raise PolicyError(f"{source}: {section}.{name}: bad parameters for {registry.what} {name!r} ({registry.origins[name]}): {details}") from None
         uses.append(PolicyUse(name=name, policy=policy, params=params))
     return tuple(uses)
 
