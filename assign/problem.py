@@ -8,6 +8,7 @@ becomes a warning.
 from __future__ import annotations
 
 from functools import cached_property
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
@@ -21,11 +22,11 @@ from assign.travel import OFFICE, TravelMatrix, great_circle_matrix
 
 
 class PolicyUse(BaseModel):
-    """An installed policy chosen by the scenario, with its validated parameters."""
+    """An installed plugin (a policy, or a calendar's visit rule) chosen by the scenario, with its validated parameters."""
 
     model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
     name: str
-    policy: Policy
+    policy: Any  # a Policy or a VisitRule: the registry has already checked its contract
     params: BaseModel
 
 

@@ -2,7 +2,7 @@
 weekend workdays (调休).
 
 The days come from `chinese-calendar`, which only knows the years it was released for (1.11:
-2004-2026). A scenario may add a holiday file (dates off, dates on) that overrides the package
+2004-2026). A scenario may add a holiday file (days off, adjusted workdays) that overrides the package
 day by day and covers later years. A term that reaches a year neither knows is still usable, but
 those dates are guessed as plain weekdays, and the warning says which ones.
 """
@@ -33,10 +33,11 @@ class HolidayFile(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     source: str = Field("", description="where the dates come from (a notice, or 'estimate')")
     years: tuple[int, ...] = Field((), description="years this file fully describes")
-    off: tuple[DateRange, ...] = Field((), description="holidays: days off that would be workdays")
-    on: tuple[DateRange, ...] = Field((), description="adjusted workdays (调休): weekend days that are workdays")
+    # not `off`/`on`: YAML 1.1 reads those keys as booleans
+    holidays: tuple[DateRange, ...] = Field((), description="days off that would be workdays (放假)")
+    workdays: tuple[DateRange, ...] = Field((), description="adjusted workdays (调休上班): weekend days that are workdays")
 
-    @field_validator("off", "on", mode="before")
+    @field_validator("holidays", "workdays", mode="before")
     @classmethod
     def _ranges(cls, value: Any) -> tuple[DateRange, ...]:
         if isinstance(value, (list, tuple)):
@@ -44,17 +45,17 @@ class HolidayFile(BaseModel):
         return DateRange.parse_cell(value)
 
     def off_days(self) -> set[dt.date]:
-        return {d for r in self.off for d in r.days()}
+        return {d for r in self.holidays for d in r.days()}
 
     def on_days(self) -> set[dt.date]:
-        return {d for r in self.on for d in r.days()}
+        return {d for r in self.workdays for d in r.days()}
 
     def covered_years(self) -> set[int]:
         return set(self.years) or {d.year for d in self.off_days() | self.on_days()}
 
 
 def read_holiday_file(path: Path) -> HolidayFile:
-    """Read a holiday file (YAML: source, years, off, on); errors name the file and the key."""
+    """Read a holiday file (YAML: source, years, holidays, workdays); errors name the file and the key."""
     if not path.exists():
         raise InputError.at(path, None, None, None, "holiday file not found")
     try:
