@@ -26,8 +26,9 @@ WEEKDAY_ZH = "一二三四五六日"
 class HolidayFile(BaseModel):
     """A file of days off and adjusted workdays, e.g. the State Council's notice for one year.
 
-    `years` says which years the file fully describes (its default: every year it names a date
-    of); for those years nothing is guessed even where `chinese-calendar` has no data.
+    For a year listed in `years` the file is the whole truth (the package is not asked). Any other
+    date it names overrides the package day by day; and a year the package does not know, but the
+    file names dates in, counts as described by the file (nothing is guessed there).
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -50,8 +51,8 @@ class HolidayFile(BaseModel):
     def on_days(self) -> set[dt.date]:
         return {d for r in self.workdays for d in r.days()}
 
-    def covered_years(self) -> set[int]:
-        return set(self.years) or {d.year for d in self.off_days() | self.on_days()}
+    def named_years(self) -> set[int]:
+        return {d.year for d in self.off_days() | self.on_days()}
 
 
 def read_holiday_file(path: Path) -> HolidayFile:
@@ -79,11 +80,14 @@ class Workdays:
     _off: frozenset[dt.date] = field(init=False)
     _on: frozenset[dt.date] = field(init=False)
     _covered: frozenset[int] = field(init=False)
+    _named: frozenset[int] = field(init=False)
 
     def __post_init__(self) -> None:
         off = set().union(*(f.off_days() for f in self.overrides)) if self.overrides else set()
         on = set().union(*(f.on_days() for f in self.overrides)) if self.overrides else set()
-        covered = set().union(*(f.covered_years() for f in self.overrides)) if self.overrides else set()
+        covered = {y for f in self.overrides for y in f.years}
+        named = {y for f in self.overrides for y in f.named_years()}
+        object.__setattr__(self, "_named", frozenset(named))
         object.__setattr__(self, "_off", frozenset(off))
         object.__setattr__(self, "_on", frozenset(on))
         object.__setattr__(self, "_covered", frozenset(covered))
@@ -100,7 +104,7 @@ class Workdays:
             try:
                 return chinese_calendar.is_workday(day), False
             except NotImplementedError:
-                return day.weekday() < 5, True
+                return day.weekday() < 5, day.year not in self._named
         return day.weekday() < 5, False
 
 
