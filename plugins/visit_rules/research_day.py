@@ -72,6 +72,7 @@ class ResearchDay(VisitRule):
                     hits += any(rd.weekday == day.weekday() and (not rd.biweekly or week % 2 == wanted) for rd in groups)
             if hits < max(params.min_matches, 1):
                 severity = "error" if hits < params.min_matches else "warning"
+                days = "、".join(("双周" if rd.biweekly else "") + "周" + "一二三四五六日"[rd.weekday] for rd in groups)
                 findings.append(Finding(policy=self.name, severity=severity, researchers=(rid,), schools=(sid,),
-                                        message=f"{problem.researcher[rid].name}→{problem.school[sid].name}: {hits} visit day(s) on the school's research day"))
+                                        message=f"{problem.researcher[rid].name}→{problem.school[sid].name}: {hits} visit day(s) on the school's research day ({days})"))
         return findings
