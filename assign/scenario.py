@@ -100,7 +100,8 @@ class CalendarSection(_Section):
     """The `calendar:` section: terms, where holidays come from, and the visit rules with their parameters."""
 
     terms: list[Term] = Field(default_factory=list)
-    holidays: Literal["china", "none"] = Field("china", description="china: chinese-calendar's statutory holidays and 调休; none: plain Mon-Fri")
+    holidays: str = Field("china", description="china: chinese-calendar's statutory holidays and 调休; none: plain Mon-Fri; "
+                                               "a .yaml file name: china, overridden by that file (FORMATS.md's shorthand)")
     holiday_file: str | list[str] | None = Field(None, description="YAML file(s) of days off and adjusted workdays, relative to the scenario; they override the package")
     visit_rules: dict[str, dict[str, Any] | None] = Field(default_factory=dict, description="installed visit rules and their parameters")
     time_limit: float = Field(10.0, gt=0, description="seconds for scheduling one term")
@@ -114,10 +115,20 @@ class CalendarSection(_Section):
             raise ValueError(f"term names must be unique; repeated: {', '.join(dupes)}")
         return terms
 
+    @field_validator("holidays")
+    @classmethod
+    def _holidays(cls, value: str) -> str:
+        if value not in ("china", "none") and not value.lower().endswith((".yaml", ".yml")):
+            raise ValueError(f"expected china, none or a holiday file name ending in .yaml, got {value!r}")
+        return value
+
+    @property
+    def use_package(self) -> bool:
+        return self.holidays != "none"
+
     def holiday_files(self) -> list[str]:
-        if self.holiday_file is None:
-            return []
-        return [self.holiday_file] if isinstance(self.holiday_file, str) else list(self.holiday_file)
+        files = [] if self.holiday_file is None else [self.holiday_file] if isinstance(self.holiday_file, str) else list(self.holiday_file)
+        return files + ([self.holidays] if self.holidays not in ("china", "none") else [])
 
     def term(self, name: str) -> Term:
         for term in self.terms:

@@ -126,3 +126,44 @@ def test_audit_catches_a_hand_made_violation(tmp_path, rule, rules, extra, visit
     problem, plan = load_tiny(tmp_path, rules, **extra)
     findings = audit_visits(problem, plan, _hand(problem, plan, visits))
     assert any(f.policy == rule and f.severity == "error" for f in findings), [str(f) for f in findings]
+
+
+def test_unknown_visit_rule_lists_the_installed_ones(tmp_path):
+    from assign.errors import PolicyError
+
+    problem, plan = load_tiny(tmp_path, {"visits_per_trem": {}})
+    with pytest.raises(PolicyError, match=r"calendar|unknown visit rule 'visits_per_trem'.*visits_per_term"):
+        schedule_term(problem, plan, "2026秋", workers=1, seed=0)
+
+
+def test_bad_rule_parameter_names_section_and_key(tmp_path):
+    from assign.errors import PolicyError
+
+    problem, plan = load_tiny(tmp_path, {"office_day": {"weekday": "周八"}})
+    with pytest.raises(PolicyError, match=r"calendar\.visit_rules\.office_day.*weekday"):
+        schedule_term(problem, plan, "2026秋", workers=1, seed=0)
+
+
+def test_same_seed_same_schedule(tmp_path):
+    rules = {**TWO, "research_day": {}, "spread": {}, "school_daily_cap": {"max": 1}}
+    _, _, first = schedule(tmp_path, rules)
+    _, _, second = schedule(tmp_path, rules)
+    assert first.visits == second.visits
+
+
+def test_visit_rule_without_audit_is_rejected():
+    from importlib.metadata import EntryPoint
+
+    from assign.errors import PolicyError
+    from assign.registry import build_visit_registry
+
+    ep = EntryPoint(name="broken", value="tests.test_visit_rules:Broken", group="assign.visit_rules")
+    with pytest.raises(PolicyError, match="visit rule plugin 'broken'.*audit"):
+        build_visit_registry([ep])
+
+
+class Broken:
+    name = "broken"
+    from pydantic import BaseModel as Params
+    apply = staticmethod(lambda ctx, params: None)
+    audit = None

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+import yaml
 
 from assign.calendar.visit_solve import load_terms
 from assign.calendar.workdays import HolidayFile, Workdays, term_days
@@ -65,3 +66,19 @@ def test_bad_holiday_file_names_the_file_and_key(tmp_path):
 def test_unknown_term_is_an_input_error(tmp_path):
     with pytest.raises(InputError, match="2030秋"):
         load_terms(load_scenario(write_tiny(tmp_path, {})), "2030秋")
+
+
+def test_holidays_may_name_the_file_directly(tmp_path):
+    # FORMATS.md's shorthand `holidays: <file>`: the package, overridden by that file
+    spring = [{"name": "2027春", "start": "2027-03-29", "end": "2027-04-09"}]
+    path = write_tiny(tmp_path, {}, terms=spring, holiday_file={"years": [2027], "holidays": ["2027-04-05"]})
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["calendar"]["holidays"] = data["calendar"].pop("holiday_file")
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    term, _ = load_terms(load_scenario(path), "2027春")
+    assert D(2027, 4, 5) not in term.days and term.warning is None
+
+
+def test_plain_weekdays_when_holidays_none(tmp_path):
+    term, _ = load_terms(load_scenario(write_tiny(tmp_path, {}, holidays="none")), "2026秋")
+    assert D(2026, 10, 1) in term.days and D(2026, 9, 20) not in term.days

@@ -47,7 +47,7 @@ def workdays_of(problem: Problem) -> Workdays:
     cal = calendar_of(problem)
     base = Path(problem.source).parent
     files = tuple(read_holiday_file(base / name) for name in cal.holiday_files())
-    return Workdays(use_package=cal.holidays == "china", overrides=files)
+    return Workdays(use_package=cal.use_package, overrides=files)
 
 
 def school_year(day: dt.date) -> int:
