@@ -15,7 +15,6 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from assign import vocab
 from assign.errors import CellProblem, InputError, PolicyError
 from assign.models import Researcher, School
-from assign.policy import Policy
 from assign.registry import Registry
 from assign.scenario import ScenarioFile
 from assign.travel import OFFICE, TravelMatrix, great_circle_matrix
