@@ -224,6 +224,82 @@ def check(scenario: Path, roster: Path, time_limit, workers, no_optimum) -> None
 
 @main.command()
 @click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path), required=False)
+@click.option("--term", "term_name", required=True, help="term name from the scenario's calendar.terms, e.g. 2026秋")
+@click.option("--plan", "plan_path", type=click.Path(dir_okay=False, exists=True, path_type=Path), default=None,
+              help="plan.json of a saved assignment (default: solve the assignment first)")
+@click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="folder for the .ics, .xlsx, .csv, .md and visits.json (default: out/<scenario folder>/calendar-<term>)")
+@click.option("--no-write", is_flag=True, help="print only; write no files")
+@click.option("--view", type=click.Choice(["list", "month"]), default="list", show_default=True, help="terminal view: per-researcher list or month grid")
+@click.option("--time-limit", type=click.FloatRange(min=0.01), default=None, help="seconds for scheduling the term (default: calendar.time_limit, else 10)")
+@click.option("--workers", type=click.IntRange(1, 64), default=None, help="CP-SAT worker threads (default: the scenario's)")
+@click.option("--seed", type=int, default=None, help="CP-SAT random seed (default: the scenario's)")
+@click.option("-q", "--quiet", is_flag=True, help="print only the summary and findings")
+def calendar(scenario, term_name, plan_path, out, no_write, view, time_limit, workers, seed, quiet) -> None:
+    """Schedule the visits of one term for the pairs of a plan, and export the calendars.
+
+    Without SCENARIO, uses the embedded demo county. Writes office.ics, one .ics per researcher
+    and per school, visits.xlsx (a sheet per month, a sheet per researcher), visits.csv,
+    visits.md and visits.json.
+    """
+    def action():
+        from assign.calendar.visit_solve import schedule_term
+        from assign.export.ics import write_ics
+        from assign.export.visit_tables import write_visit_tables
+        from assign.export.visit_terminal import month_grid, researcher_list
+        from assign.load import load_scenario
+        from assign.plan import Plan
+        from assign.solve import solve as solve_plan
+
+        path = scenario if scenario is not None else _demo_path()
+        problem = load_scenario(path)
+        for warning in problem.warnings:
+            click.echo(f"注意 (warning): {warning}", err=True)
+        if plan_path is not None:
+            plan = Plan.read(plan_path)
+        else:
+            if not quiet:
+                click.echo("solving the assignment first (give --plan plan.json to reuse a saved one) …", err=True)
+            plan = solve_plan(problem, progress=_progress(quiet), workers=workers, seed=seed)
+            if not plan.solved:
+                click.echo(f"没有得到方案 (no plan): status {plan.status}", err=True)
+                sys.exit(EXIT_NO_PLAN)
+        started = time.perf_counter()
+        visits, _ = schedule_term(problem, plan, term_name, workers=workers, seed=seed, time_limit=time_limit)
+        seconds = time.perf_counter() - started
+        for warning in visits.warnings:
+            click.echo(f"注意 (warning): {warning}", err=True)
+        if not visits.solved:
+            click.echo(f"没有得到日程 (no calendar): {term_name}: status {visits.status}", err=True)
+            for line in visits.conflicts:
+                click.echo(f"  - {line}", err=True)
+            sys.exit(EXIT_NO_PLAN)
+        if not quiet:
+            click.echo(researcher_list(problem, visits) if view == "list" else month_grid(visits))
+            click.echo("")
+        click.echo(f"{visits.term}: {visits.first}~{visits.last}, {visits.workdays} 个工作日 (working days), {len(visits.visits)} 次到校 (visits); "
+                   f"status {visits.status}; {visits.components} model(s); scheduled in {seconds:.2f} s")
+        errors = [f for f in visits.findings if f.severity == "error"]
+        if visits.findings:
+            click.echo(f"审核发现 {len(visits.findings)} 项 (audit findings):")
+            for f in visits.findings:
+                click.echo(f"  - [{f.severity}] {f}")
+        else:
+            click.echo("审核：各访校规则独立复核，未发现问题 (audit: no findings)")
+        if not no_write:
+            target = out if out is not None else Path("out") / path.resolve().parent.name / f"calendar-{term_name}"
+            title = f"{problem.scenario.office.name}{visits.term}教研员联系学校视导安排"
+            paths = write_visit_tables(problem, visits, target, title) + write_ics(problem, visits, target / "ics")
+            click.echo(f"已写出 (written): {len(paths)} files in {target} (visits.xlsx, visits.csv, visits.md, visits.json, ics/office.ics, "
+                       f"ics/researchers/*.ics, ics/schools/*.ics)")
+        if errors:
+            sys.exit(EXIT_AUDIT)
+
+    _guard(action)
+
+
+@main.command()
+@click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path), required=False)
 @click.option("--to-csv", "to_csv", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="also write the table as CSV (UTF-8 with BOM, for Excel)")
 def travel(scenario: Path | None, to_csv: Path | None) -> None:
@@ -250,13 +326,18 @@ def travel(scenario: Path | None, to_csv: Path | None) -> None:
 @main.command()
 @click.argument("name", required=False)
 def plugins(name: str | None) -> None:
-    """List installed policies with their parameters and defaults (or show one policy: NAME)."""
+    """List installed policies and visit rules with their parameters and defaults (or show one: NAME)."""
     def action():
         from assign.export.plugins import policy_help, policy_table
-        from assign.registry import build_registry
+        from assign.registry import build_registry, build_visit_registry
 
-        registry = build_registry()
-        click.echo(policy_help(registry, name) if name else policy_table(registry))
+        registry, rules = build_registry(), build_visit_registry()
+        if name:
+            click.echo(policy_help(rules if name in rules.policies and name not in registry.policies else registry, name))
+        else:
+            click.echo(policy_table(registry))
+            click.echo("\nvisit rules (calendar.visit_rules):")
+            click.echo(policy_table(rules))
 
     _guard(action)
 

@@ -14,6 +14,7 @@ descriptions, validated from the scenario file) and up to three methods:
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING, Callable, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -36,6 +37,7 @@ class Finding(BaseModel):
     message: str
     researchers: tuple[str, ...] = ()
     schools: tuple[str, ...] = ()
+    dates: tuple[dt.date, ...] = ()  # the days a calendar finding is about
 
     def __str__(self) -> str:
         return f"[{self.policy}] {self.message}"

@@ -8,13 +8,13 @@ becomes a warning.
 from __future__ import annotations
 
 from functools import cached_property
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from assign import vocab
 from assign.errors import CellProblem, InputError, PolicyError
 from assign.models import Researcher, School
-from assign.policy import Policy
 from assign.registry import Registry
 from assign.roads import RoadNetwork, road_matrix
 from assign.scenario import ScenarioFile
@@ -22,11 +22,11 @@ from assign.travel import OFFICE, TravelMatrix, great_circle_matrix
 
 
 class PolicyUse(BaseModel):
-    """An installed policy chosen by the scenario, with its validated parameters."""
+    """An installed plugin (a policy, or a calendar's visit rule) chosen by the scenario, with its validated parameters."""
 
     model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
     name: str
-    policy: Policy
+    policy: Any  # a Policy or a VisitRule: the registry has already checked its contract
     params: BaseModel
 
 
@@ -68,8 +68,13 @@ class Problem(BaseModel):
 
 def parse_policies(scenario: ScenarioFile, registry: Registry, source: str) -> tuple[PolicyUse, ...]:
     """Validate each chosen policy's parameters with its own `Params`; errors name the policy and the key."""
+    return parse_uses(scenario.policies, registry, source, "policies")
+
+
+def parse_uses(chosen: dict, registry: Registry, source: str, section: str) -> tuple[PolicyUse, ...]:
+    """Validate each chosen plugin's parameters (a scenario section such as `calendar.visit_rules`)."""
     uses = []
-    for name, raw in scenario.policies.items():
+    for name, raw in chosen.items():
         policy = registry.get(name)
         try:
             params = policy.Params.model_validate(raw or {})
@@ -77,7 +82,7 @@ def parse_policies(scenario: ScenarioFile, registry: Registry, source: str) -> t
             details = "; ".join(
                 f"{'.'.join(str(p) for p in err['loc']) or '(all)'} = {err.get('input')!r}: {err['msg']}" for err in exc.errors()
             )
-            raise PolicyError(f"{source}: policies.{name}: bad parameters for policy {name!r} ({registry.origins[name]}): {details}") from None
+            raise PolicyError(f"{source}: {section}.{name}: bad parameters for {registry.what} {name!r} ({registry.origins[name]}): {details}") from None
         uses.append(PolicyUse(name=name, policy=policy, params=params))
     return tuple(uses)
 

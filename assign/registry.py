@@ -1,4 +1,6 @@
-"""Finding installed policies through the entry-point group `assign.policies`.
+"""Finding installed plugins through an entry-point group: `assign.policies` (assignment
+policies) or `assign.visit_rules` (rules of the term visit calendar). Both share one contract:
+a `name` equal to the entry-point name, a pydantic `Params`, `apply` and `audit`.
 
 The registry is built by a function, on demand, never at import time (as datasette does), and
 the host checks what plugins hand back: a plugin that fails to import, is not a policy, or
@@ -16,6 +18,13 @@ from assign.errors import PolicyError
 from assign.policy import Policy
 
 POLICY_GROUP = "assign.policies"
+VISIT_RULE_GROUP = "assign.visit_rules"
+
+# What each group calls its plugins (for messages) and which methods each must have.
+_KINDS: dict[str, tuple[tuple[str, str], tuple[str, ...]]] = {
+    POLICY_GROUP: (("policy", "policies"), ("allows", "apply", "audit")),
+    VISIT_RULE_GROUP: (("visit rule", "visit rules"), ("apply", "audit")),
+}
 
 
 @dataclass(frozen=True)
@@ -24,13 +33,15 @@ class Registry:
 
     policies: dict[str, Policy]
     origins: dict[str, str]
+    what: str = "policy"
+    what_plural: str = "policies"
 
     def get(self, name: str) -> Policy:
         try:
             return self.policies[name]
         except KeyError:
             known = ", ".join(sorted(self.policies)) or "none"
-            raise PolicyError(f"unknown policy {name!r}: installed policies are {known}") from None
+            raise PolicyError(f"unknown {self.what} {name!r}: installed {self.what_plural} are {known}") from None
 
     def names(self) -> list[str]:
         return sorted(self.policies)
@@ -43,7 +54,8 @@ def _origin(ep: EntryPoint) -> str:
 
 
 def build_registry(eps: list[EntryPoint] | None = None, group: str = POLICY_GROUP) -> Registry:
-    """Load every entry point of `group` (or the given ones) and check each is a usable policy."""
+    """Load every entry point of `group` (or the given ones) and check each is a usable plugin of that group."""
+    (what, what_plural), methods = _KINDS.get(group, (("plugin", "plugins"), ("apply", "audit")))
     found = list(entry_points(group=group)) if eps is None else list(eps)
     policies: dict[str, Policy] = {}
     origins: dict[str, str] = {}
@@ -52,30 +64,35 @@ def build_registry(eps: list[EntryPoint] | None = None, group: str = POLICY_GROU
         try:
             loaded = ep.load()
         except Exception as exc:
-            raise PolicyError(f"policy plugin {ep.name!r} from {origin} failed to load: {type(exc).__name__}: {exc}") from exc
+            raise PolicyError(f"{what} plugin {ep.name!r} from {origin} failed to load: {type(exc).__name__}: {exc}") from exc
         try:
             policy = loaded() if isinstance(loaded, type) else loaded
         except Exception as exc:
-            raise PolicyError(f"policy plugin {ep.name!r} from {origin} raised while being created: {exc}") from exc
-        _check(ep.name, origin, policy)
+            raise PolicyError(f"{what} plugin {ep.name!r} from {origin} raised while being created: {exc}") from exc
+        _check(ep.name, origin, policy, what, methods)
         if policy.name in policies:
             raise PolicyError(
-                f"policy name {policy.name!r} is registered twice: by {origins[policy.name]} and by {origin}"
+                f"{what} name {policy.name!r} is registered twice: by {origins[policy.name]} and by {origin}"
             )
         policies[policy.name] = policy
         origins[policy.name] = origin
-    return Registry(policies, origins)
+    return Registry(policies, origins, what, what_plural)
 
 
-def _check(ep_name: str, origin: str, policy: object) -> None:
+def build_visit_registry(eps: list[EntryPoint] | None = None) -> Registry:
+    """The installed visit rules (entry-point group `assign.visit_rules`)."""
+    return build_registry(eps, group=VISIT_RULE_GROUP)
+
+
+def _check(ep_name: str, origin: str, policy: object, what: str = "policy", methods: tuple[str, ...] = ("allows", "apply", "audit")) -> None:
     name = getattr(policy, "name", None)
     if not isinstance(name, str) or not name:
-        raise PolicyError(f"policy plugin {ep_name!r} from {origin} has no `name`")
+        raise PolicyError(f"{what} plugin {ep_name!r} from {origin} has no `name`")
     if name != ep_name:
-        raise PolicyError(f"policy plugin {ep_name!r} from {origin} calls itself {name!r}: the entry-point name must match")
+        raise PolicyError(f"{what} plugin {ep_name!r} from {origin} calls itself {name!r}: the entry-point name must match")
     params = getattr(policy, "Params", None)
     if not (isinstance(params, type) and issubclass(params, BaseModel)):
-        raise PolicyError(f"policy plugin {name!r} from {origin}: `Params` must be a pydantic model class")
-    for method in ("allows", "apply", "audit"):
+        raise PolicyError(f"{what} plugin {name!r} from {origin}: `Params` must be a pydantic model class")
+    for method in methods:
         if not callable(getattr(policy, method, None)):
-            raise PolicyError(f"policy plugin {name!r} from {origin} lacks a callable `{method}`")
+            raise PolicyError(f"{what} plugin {name!r} from {origin} lacks a callable `{method}`")

@@ -6,9 +6,10 @@ once the registry is known (see `assign.problem`).
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 
 class _Section(BaseModel):
@@ -93,6 +94,64 @@ class SolverSettings(_Section):
         return parameters
 
 
+class Term(_Section):
+    """A school term (学期): its name as the office writes it and its first and last day."""
+
+    name: str = Field(description="e.g. 2026秋")
+    start: dt.date
+    end: dt.date
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "Term":
+        if self.end < self.start:
+            raise ValueError(f"term {self.name}: end {self.end} is before start {self.start}")
+        if (self.end - self.start).days > 366:
+            raise ValueError(f"term {self.name}: {self.start}~{self.end} is longer than a year")
+        return self
+
+
+class CalendarSection(_Section):
+    """The `calendar:` section: terms, where holidays come from, and the visit rules with their parameters."""
+
+    terms: list[Term] = Field(default_factory=list)
+    holidays: str = Field("china", description="china: chinese-calendar's statutory holidays and 调休; none: plain Mon-Fri; "
+                                               "a .yaml file name: china, overridden by that file (FORMATS.md's shorthand)")
+    holiday_file: str | list[str] | None = Field(None, description="YAML file(s) of days off and adjusted workdays, relative to the scenario; they override the package")
+    visit_rules: dict[str, dict[str, Any] | None] = Field(default_factory=dict, description="installed visit rules and their parameters")
+    time_limit: float = Field(10.0, gt=0, description="seconds for scheduling one term")
+
+    @field_validator("terms")
+    @classmethod
+    def _unique_names(cls, terms: list[Term]) -> list[Term]:
+        names = [t.name for t in terms]
+        dupes = sorted({n for n in names if names.count(n) > 1})
+        if dupes:
+            raise ValueError(f"term names must be unique; repeated: {', '.join(dupes)}")
+        return terms
+
+    @field_validator("holidays")
+    @classmethod
+    def _holidays(cls, value: str) -> str:
+        if value not in ("china", "none") and not value.lower().endswith((".yaml", ".yml")):
+            raise ValueError(f"expected china, none or a holiday file name ending in .yaml, got {value!r}")
+        return value
+
+    @property
+    def use_package(self) -> bool:
+        return self.holidays != "none"
+
+    def holiday_files(self) -> list[str]:
+        files = [] if self.holiday_file is None else [self.holiday_file] if isinstance(self.holiday_file, str) else list(self.holiday_file)
+        return files + ([self.holidays] if self.holidays not in ("china", "none") else [])
+
+    def term(self, name: str) -> Term:
+        for term in self.terms:
+            if term.name == name:
+                return term
+        known = ", ".join(t.name for t in self.terms) or "none"
+        raise KeyError(f"no term {name!r} in calendar.terms: the scenario has {known}")
+
+
 class ScenarioFile(_Section):
     """The whole scenario.yaml, as written by a planner."""
 
@@ -105,7 +164,7 @@ class ScenarioFile(_Section):
     travel: TravelModel = TravelModel()
     policies: dict[str, dict[str, Any] | None] = Field(default_factory=dict)
     objective: Objective = Objective()
-    calendar: dict[str, Any] | None = None
+    calendar: CalendarSection | None = None
     solver: SolverSettings = SolverSettings()
 
     @field_validator("objective", mode="before")

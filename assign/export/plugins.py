@@ -25,7 +25,7 @@ def policy_table(registry: Registry) -> str:
         params = ", ".join(f"{n}={d}" for n, d, _ in _params(policy)) or "—"
         summary = (inspect.getdoc(inspect.getmodule(type(policy))) or "").split("\n")[0]
         rows.append((name, policy.title, params, summary))
-    return tabulate(rows, headers=["policy", "名称", "parameters (defaults)", "what it does"], tablefmt="simple")
+    return tabulate(rows, headers=[registry.what, "名称", "parameters (defaults)", "what it does"], tablefmt="simple")
 
 
 def policy_help(registry: Registry, name: str) -> str:

@@ -1,0 +1,1 @@
+"""Term visit calendars: working days of a term, the CP-SAT model of visits, and the visit plan."""

@@ -1,0 +1,44 @@
+"""The visit-rule contract: what a plugin in the entry-point group `assign.visit_rules` provides.
+
+The same shape as a policy (`assign.policy`): a `name`, a pydantic `Params` (defaults and
+descriptions, validated from `calendar.visit_rules` of the scenario), and
+
+- `apply(ctx, params)`: adds named hard constraints (`ctx.require`, `ctx.forbid`) and objective
+  terms (`ctx.reward`, `ctx.penalize`) to the term's visit model;
+- `audit(problem, schedule, params)` → findings: an independent check of the finished visits
+  that must not reuse the model's code.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from pydantic import BaseModel
+
+from assign.policy import Finding, NoParams, params_model
+
+if TYPE_CHECKING:
+    from assign.calendar.schedule import Schedule
+    from assign.calendar.visit_model import RuleContext
+    from assign.problem import Problem
+
+
+class VisitRule:
+    """Base class for visit rules; subclasses set `name`, `title`, `Params` and override what they need."""
+
+    name: ClassVar[str]
+    title: ClassVar[str] = ""  # Chinese label, e.g. 每学期到校次数
+    Params: ClassVar[type[BaseModel]] = NoParams
+    # True when the rule ties only the pairs of one researcher or of one school: the host may
+    # then solve groups of researchers that share no school apart. False (the safe default) for
+    # a rule that ties the whole office, e.g. "at most k researchers out on one day".
+    local: ClassVar[bool] = False
+
+    def apply(self, ctx: "RuleContext", params: BaseModel) -> None:
+        return None
+
+    def audit(self, problem: "Problem", schedule: "Schedule", params: BaseModel) -> list[Finding]:
+        return []
+
+
+__all__ = ["Finding", "NoParams", "VisitRule", "params_model"]

@@ -1,0 +1,156 @@
+"""The CP-SAT model of one term's visits, and the helpers through which visit rules add to it.
+
+Days are the term's working days, numbered 0…n-1 (a day off is simply not a number, so two
+working days either side of a weekend or holiday are neighbours). For every pair of the plan the
+core creates `on[p, i]` (the researcher is at the school on day i) and `start[p, i]` (a visit
+begins on day i: on today, not on the previous working day). The core knows no rule: each rule
+gets a `RuleContext` bound to its name and adds named constraints and objective terms, as
+policies do through `assign.modeling`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from ortools.sat.python import cp_model
+
+from assign.calendar.schedule import teaching_week
+from assign.calendar.workdays import TermDays
+from assign.modeling import Requirement, Term
+from assign.problem import Problem
+
+Pair = tuple[str, str]
+
+
+@dataclass
+class VisitContext:
+    """The model under construction for one term: variables, requirements and terms, all by name."""
+
+    problem: Problem
+    term: TermDays
+    pairs: list[Pair]
+    explain: bool = False  # give every requirement an enforcement literal (to explain infeasibility)
+    year_workdays: int | None = None  # working days of every term of the school year, for yearly rules
+    model: cp_model.CpModel = field(default_factory=cp_model.CpModel)
+    on: dict[Pair, list[cp_model.IntVar]] = field(default_factory=dict)
+    start: dict[Pair, list[cp_model.IntVar]] = field(default_factory=dict)
+    requirements: list[Requirement] = field(default_factory=list)
+    terms: list[Term] = field(default_factory=list)
+    _literals: dict[tuple[str, tuple[str, ...]], cp_model.IntVar] = field(default_factory=dict)
+    _busy: dict[str, list[cp_model.IntVar]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        n = len(self.term.days)
+        for pair in self.pairs:
+            rid, sid = pair
+            on = [self.model.new_bool_var(f"on[{rid},{sid},{i}]") for i in range(n)]
+            start = [self.model.new_bool_var(f"start[{rid},{sid},{i}]") for i in range(n)]
+            for i in range(n):
+                # start[i] = on[i] and not on[i-1]: a visit is a run of consecutive working days
+                self.model.add_implication(start[i], on[i])
+                if i == 0:
+                    self.model.add(start[i] == on[i])
+                else:
+                    self.model.add_bool_or([start[i], on[i].Not(), on[i - 1]])
+                    self.model.add_implication(start[i], on[i - 1].Not())
+            self.on[pair], self.start[pair] = on, start
+        self.index = {day: i for i, day in enumerate(self.term.days)}
+
+    def for_rule(self, name: str) -> "RuleContext":
+        return RuleContext(self, name)
+
+    def busy(self, researcher_id: str) -> list[cp_model.IntVar]:
+        """busy[i]: the researcher is on site (at one school or more) on day i; created once, on demand."""
+        if researcher_id not in self._busy:
+            pairs = [p for p in self.pairs if p[0] == researcher_id]
+            busy = []
+            for i in range(len(self.term.days)):
+                b = self.model.new_bool_var(f"busy[{researcher_id},{i}]")
+                ons = [self.on[p][i] for p in pairs]
+                for on in ons:
+                    self.model.add_implication(on, b)
+                self.model.add_bool_or(ons + [b.Not()])
+                busy.append(b)
+            self._busy[researcher_id] = busy
+        return self._busy[researcher_id]
+
+    def literal_for(self, rule: str, about: tuple[str, ...]) -> cp_model.IntVar:
+        key = (rule, about)
+        if key not in self._literals:
+            self._literals[key] = self.model.new_bool_var(f"enforce[{rule}:{','.join(about)}]")
+        return self._literals[key]
+
+
+class RuleContext:
+    """What one visit rule sees of the model: days, pairs and their variables, and tagged helpers."""
+
+    def __init__(self, ctx: VisitContext, rule: str):
+        self._ctx = ctx
+        self.rule = rule
+        self.problem = ctx.problem
+        self.term = ctx.term
+        self.days = ctx.term.days
+        self.model = ctx.model
+        self.pairs = ctx.pairs
+        self.on = ctx.on
+        self.start = ctx.start
+        self.year_workdays = ctx.year_workdays or len(ctx.term.days)
+
+    def index_of(self, day: dt.date) -> int | None:
+        """The day's number in the term, or None when it is not a working day of the term."""
+        return self._ctx.index.get(day)
+
+    def busy(self, researcher_id: str) -> list[cp_model.IntVar]:
+        """Per working day: is the researcher on site at all (two schools on one day count once)."""
+        return self._ctx.busy(researcher_id)
+
+    def week_of(self, i: int) -> int:
+        """Teaching week (1-based) of day number i."""
+        return teaching_week(self.term.first, self.days[i])
+
+    def pairs_of_researcher(self) -> dict[str, list[Pair]]:
+        out: dict[str, list[Pair]] = defaultdict(list)
+        for pair in self.pairs:
+            out[pair[0]].append(pair)
+        return out
+
+    def pairs_of_school(self) -> dict[str, list[Pair]]:
+        out: dict[str, list[Pair]] = defaultdict(list)
+        for pair in self.pairs:
+            out[pair[1]].append(pair)
+        return out
+
+    def new_bool(self, name: str) -> cp_model.IntVar:
+        return self.model.new_bool_var(f"{self.rule}.{name}")
+
+    def require(self, constraint, *, about: tuple[str, ...], why: str) -> cp_model.Constraint:
+        """Add a hard constraint on behalf of this rule about the given entity ids."""
+        ct = self.model.add(constraint)
+        requirement = Requirement(self.rule, tuple(about), why)
+        if self._ctx.explain:
+            requirement.literal = self._ctx.literal_for(self.rule, requirement.about)
+            ct.only_enforce_if(requirement.literal)
+        self._ctx.requirements.append(requirement)
+        return ct
+
+    def forbid(self, pair: Pair, indexes: list[int], *, about: tuple[str, ...], why: str) -> None:
+        """No visit of this pair on these day numbers (one named requirement for all of them)."""
+        if not indexes:
+            return
+        self.require(sum(self.on[pair][i] for i in indexes) == 0, about=about, why=why)
+
+    def reward(self, term: str, expr, *, weight: float = 1.0, rank: int = 50, label: str = "", unit: str = "") -> None:
+        """An objective term to maximise (research-day matches, spread …)."""
+        self._term(term, expr, "max", weight, rank, label, unit)
+
+    def penalize(self, term: str, expr, *, weight: float = 1.0, rank: int = 50, label: str = "", unit: str = "") -> None:
+        """An objective term to minimise (travel, bunching …)."""
+        self._term(term, expr, "min", weight, rank, label, unit)
+
+    def _term(self, term, expr, sense, weight, rank, label, unit) -> None:
+        name = f"{self.rule}.{term}"
+        if any(t.name == name for t in self._ctx.terms):
+            raise ValueError(f"objective term {name!r} added twice")
+        self._ctx.terms.append(Term(name, self.rule, expr, sense, weight, rank, label or name, unit))

@@ -1,0 +1,88 @@
+"""A term's visit plan as data: who is at which school on which days, how the solve went, and
+what the audits found. It serialises to `visits-<term>.json` and reads back from it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from assign.plan import Status, TermValue
+from assign.policy import Finding
+
+# UIDs are uuid5 in a namespace of our own: the same (term, researcher, school, visit number)
+# always gives the same UID, so a calendar app updates an event instead of duplicating it.
+UID_NAMESPACE = uuid.UUID("6f0b6a39-52c1-4c5e-9d2e-7d8f3f0c5a11")
+
+
+class Visit(BaseModel):
+    """One visit: a researcher on site at one contact school for one or more consecutive working days."""
+
+    model_config = ConfigDict(frozen=True)
+    researcher_id: str
+    school_id: str
+    number: int = Field(ge=1, description="1 for the pair's first visit of the term, 2 for the second …")
+    days: tuple[dt.date, ...] = Field(min_length=1, description="the working days on site, in order")
+
+    @property
+    def first(self) -> dt.date:
+        return self.days[0]
+
+    @property
+    def last(self) -> dt.date:
+        return self.days[-1]
+
+    def uid(self, term: str) -> str:
+        """Stable identifier: derived from term, researcher, school and visit number, never from the dates."""
+        key = f"{term}/{self.researcher_id}/{self.school_id}/{self.number}"
+        return f"{uuid.uuid5(UID_NAMESPACE, key)}@assign"
+
+
+class VisitPlan(BaseModel):
+    """The visits of one term, with the solve's status, objective terms, findings and warnings."""
+
+    scenario: str
+    term: str
+    first: dt.date
+    last: dt.date
+    workdays: int = Field(0, description="working days in the term")
+    status: Status
+    objective: float | None = None
+    bound: float | None = None
+    gap: float | None = None
+    components: int = Field(1, description="independent models solved (groups of researchers linked by shared schools)")
+    build_seconds: float = 0.0
+    solve_seconds: float = 0.0
+    visits: list[Visit] = Field(default_factory=list)
+    terms: list[TermValue] = Field(default_factory=list)
+    findings: list[Finding] = Field(default_factory=list)
+    warnings: list[str] = Field(default_factory=list)
+    conflicts: list[str] = Field(default_factory=list, description="when infeasible: the rules, entities and dates that clash")
+    solver_settings: dict = Field(default_factory=dict)
+
+    @property
+    def solved(self) -> bool:
+        return self.status in ("OPTIMAL", "FEASIBLE")
+
+    def of_researcher(self, researcher_id: str) -> list[Visit]:
+        return sorted((v for v in self.visits if v.researcher_id == researcher_id), key=lambda v: (v.first, v.school_id))
+
+    def of_school(self, school_id: str) -> list[Visit]:
+        return sorted((v for v in self.visits if v.school_id == school_id), key=lambda v: (v.first, v.researcher_id))
+
+    def by_day(self) -> dict[dt.date, list[Visit]]:
+        out: dict[dt.date, list[Visit]] = {}
+        for v in sorted(self.visits, key=lambda v: (v.first, v.researcher_id)):
+            for day in v.days:
+                out.setdefault(day, []).append(v)
+        return out
+
+    def severity_count(self, severity: Literal["error", "warning"]) -> int:
+        return sum(1 for f in self.findings if f.severity == severity)
+
+    @classmethod
+    def read(cls, path: str | Path) -> "VisitPlan":
+        return cls.model_validate_json(Path(path).read_text(encoding="utf-8"))

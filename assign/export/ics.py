@@ -1,0 +1,99 @@
+"""Visit calendars as iCalendar files (RFC 5545): one per researcher, one per school, one for the office.
+
+Every event is timed in Asia/Shanghai and the file carries that VTIMEZONE (icalendar 7 adds it
+with `add_missing_timezones()`). UIDs come from term, researcher, school and visit number, never
+from the dates, so a re-export after a visit moved updates the event in a phone's calendar
+instead of adding a second one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from assign.calendar.visits import Visit, VisitPlan
+from assign.export.atomic import atomic_path
+from assign.problem import Problem
+
+TZ = ZoneInfo("Asia/Shanghai")
+DAY_START, DAY_END = dt.time(8, 30), dt.time(16, 30)  # a school day on site
+PRODID = "-//assign//教研员联系学校视导日历//ZH"
+
+
+def summary(problem: Problem, visit: Visit) -> str:
+    """联系学校视导：河口镇第一小学（数学）."""
+    subjects = "、".join(problem.researcher[visit.researcher_id].subjects)
+    return f"联系学校视导：{problem.school[visit.school_id].name}（{subjects}）"
+
+
+def _event(problem: Problem, plan: VisitPlan, visit: Visit, stamp: dt.datetime):
+    from icalendar import Event
+
+    r, s = problem.researcher[visit.researcher_id], problem.school[visit.school_id]
+    event = Event()
+    event.add("uid", visit.uid(plan.term))
+    event.add("dtstamp", stamp)
+    event.add("dtstart", dt.datetime.combine(visit.first, DAY_START, tzinfo=TZ))
+    event.add("dtend", dt.datetime.combine(visit.last, DAY_END, tzinfo=TZ))
+    event.add("summary", summary(problem, visit))
+    event.add("location", "，".join(x for x in (s.name, s.township) if x))
+    event.add("description", f"教研员：{r.name}（{r.id}，{'、'.join(r.stages)}{'、'.join(r.subjects)}）\n"
+                             f"联系学校：{s.name}（{s.id}）\n{plan.term} 第{visit.number}次到校")
+    event.add("categories", ["联系学校视导"])
+    event.add("x-assign-researcher", r.id)
+    event.add("x-assign-school", s.id)
+    return event
+
+
+def ics_bytes(problem: Problem, plan: VisitPlan, visits: list[Visit], name: str, stamp: dt.datetime | None = None) -> bytes:
+    """One VCALENDAR with one VEVENT per visit."""
+    from icalendar import Calendar
+
+    stamp = stamp or dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("x-wr-calname", name)
+    cal.add("x-wr-timezone", "Asia/Shanghai")
+    for visit in sorted(visits, key=lambda v: (v.first, v.researcher_id, v.school_id)):
+        cal.add_component(_event(problem, plan, visit, stamp))
+    cal.add_missing_timezones()  # the VTIMEZONE that RFC 5545 wants for TZID=Asia/Shanghai
+    return cal.to_ical()
+
+
+def _safe(text: str) -> str:
+    return re.sub(r'[\\/:*?"<>|\s]+', "_", text)
+
+
+def write_ics(problem: Problem, plan: VisitPlan, out_dir: Path) -> list[Path]:
+    """office.ics, researchers/<id>-<name>.ics and schools/<id>-<name>.ics under out_dir."""
+    stamp = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    targets: list[tuple[Path, str, list[Visit]]] = [(out_dir / "office.ics", f"{problem.scenario.office.name} {plan.term} 联系学校视导", plan.visits)]
+    for rid in sorted({v.researcher_id for v in plan.visits}):
+        r = problem.researcher[rid]
+        targets.append((out_dir / "researchers" / _safe(f"{rid}-{r.name}.ics"), f"{r.name} {plan.term} 联系学校视导", plan.of_researcher(rid)))
+    for sid in sorted({v.school_id for v in plan.visits}):
+        s = problem.school[sid]
+        targets.append((out_dir / "schools" / _safe(f"{sid}-{s.name}.ics"), f"{s.name} {plan.term} 教研员到校", plan.of_school(sid)))
+    paths = []
+    for path, name, visits in targets:
+        with atomic_path(path) as tmp:
+            tmp.write_bytes(ics_bytes(problem, plan, visits, name, stamp))
+        paths.append(path)
+    return paths
+
+
+def read_ics(path: Path) -> list[dict]:
+    """Events of an .ics file as dicts (uid, researcher, school, first, last, summary): for tests and checks."""
+    from icalendar import Calendar
+
+    cal = Calendar.from_ical(Path(path).read_bytes())
+    events = []
+    for ev in cal.walk("VEVENT"):
+        start, end = ev.decoded("dtstart"), ev.decoded("dtend")
+        events.append({"uid": str(ev["uid"]), "researcher": str(ev["x-assign-researcher"]), "school": str(ev["x-assign-school"]),
+                       "first": start.date(), "last": end.date(), "summary": str(ev["summary"]), "tzid": start.tzinfo.key if hasattr(start.tzinfo, "key") else str(start.tzinfo)})
+    return events

@@ -1,0 +1,132 @@
+"""A term's visits as tables: `.csv` (UTF-8 with BOM, with ids and UIDs), `.md` (per researcher)
+and `.xlsx` (one printable sheet per month — researchers down, days across — and one sheet per
+researcher). Nothing is recomputed here: every row comes from the VisitPlan."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections import defaultdict
+from pathlib import Path
+
+from assign.calendar.visits import Visit, VisitPlan
+from assign.calendar.workdays import weekday_zh
+from assign.export.atomic import atomic_path, write_text
+from assign.problem import Problem
+
+HEADERS = ["学期", "日期", "星期", "教研员", "学科", "联系学校", "乡镇", "第几次", "天数", "工号", "学校代码", "UID"]
+
+
+def visit_rows(problem: Problem, plan: VisitPlan) -> list[list[object]]:
+    """One row per visit, by date then researcher."""
+    rows = []
+    for v in sorted(plan.visits, key=lambda v: (v.first, v.researcher_id, v.school_id)):
+        r, s = problem.researcher[v.researcher_id], problem.school[v.school_id]
+        when = str(v.first) if v.first == v.last else f"{v.first}~{v.last}"
+        rows.append([plan.term, when, weekday_zh(v.first), r.name, "、".join(r.subjects), s.name, s.township, v.number, len(v.days),
+                     r.id, s.id, v.uid(plan.term)])
+    return rows
+
+
+def visits_csv(problem: Problem, plan: VisitPlan) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(HEADERS)
+    writer.writerows(visit_rows(problem, plan))
+    return out.getvalue()
+
+
+def visits_markdown(problem: Problem, plan: VisitPlan, title: str) -> str:
+    lines = [f"# {title}", "", f"{plan.first} ~ {plan.last}，{plan.workdays} 个工作日，{len(plan.visits)} 次到校。", ""]
+    for r in problem.researchers:
+        mine = plan.of_researcher(r.id)
+        if not mine:
+            continue
+        lines += [f"## {r.name}（{'、'.join(r.stages)}{'、'.join(r.subjects)}）", ""]
+        for v in mine:
+            when = str(v.first) if v.first == v.last else f"{v.first}~{v.last}"
+            lines.append(f"- {when}（{weekday_zh(v.first)}）{problem.school[v.school_id].name}，第{v.number}次")
+        lines.append("")
+    if plan.findings:
+        lines += ["## 审核发现", ""] + [f"- [{f.severity}] {f}" for f in plan.findings] + [""]
+    return "\n".join(lines)
+
+
+def _months(plan: VisitPlan) -> list[tuple[int, int]]:
+    months, day = [], plan.first.replace(day=1)
+    while day <= plan.last:
+        months.append((day.year, day.month))
+        day = (day + dt.timedelta(days=32)).replace(day=1)
+    return months
+
+
+def write_visits_xlsx(problem: Problem, plan: VisitPlan, target: Path, title: str) -> None:
+    """Month sheets (printable A4 landscape, fit to one page wide) and one sheet per researcher."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.utils import get_column_letter
+
+    thin = Side(style="thin")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    weekend = PatternFill("solid", fgColor="DDDDDD")
+    wb = Workbook()
+    wb.remove(wb.active)
+    on_site: dict[tuple[str, dt.date], list[Visit]] = defaultdict(list)
+    for v in plan.visits:
+        for d in v.days:
+            on_site[v.researcher_id, d].append(v)
+    researchers = [r for r in problem.researchers if plan.of_researcher(r.id)]
+    for year, month in _months(plan):
+        ws = wb.create_sheet(f"{year}年{month}月")
+        first = dt.date(year, month, 1)
+        days = [first + dt.timedelta(days=i) for i in range(31) if (first + dt.timedelta(days=i)).month == month]
+        ws.append([f"{title}（{year}年{month}月）"])
+        ws["A1"].font = Font(bold=True, size=14)
+        ws.append(["教研员"] + [f"{d.day}\n{weekday_zh(d)[1]}" for d in days])
+        for cell in ws[2]:
+            cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+            cell.font = Font(bold=True)
+            cell.border = border
+        for r in researchers:
+            row = [r.name] + ["、".join(problem.school[v.school_id].name for v in on_site.get((r.id, d), [])) for d in days]
+            ws.append(row)
+            for col, cell in enumerate(ws[ws.max_row]):
+                cell.border = border
+                cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+                if col and days[col - 1].weekday() >= 5:
+                    cell.fill = weekend
+        ws.column_dimensions["A"].width = 10
+        for i in range(len(days)):
+            ws.column_dimensions[get_column_letter(i + 2)].width = 6
+        ws.print_title_rows = "2:2"
+        ws.print_title_cols = "A:A"
+        ws.page_setup.orientation = "landscape"
+        ws.page_setup.paperSize = ws.PAPERSIZE_A4
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.freeze_panes = "B3"
+    for r in researchers:
+        ws = wb.create_sheet(f"{r.name}-{r.id}"[:31])
+        ws.append([f"{r.name}（{'、'.join(r.subjects)}）{plan.term} 到校安排"])
+        ws["A1"].font = Font(bold=True, size=13)
+        ws.append(["日期", "星期", "联系学校", "乡镇", "第几次", "天数"])
+        for v in plan.of_researcher(r.id):
+            s = problem.school[v.school_id]
+            ws.append([str(v.first) if v.first == v.last else f"{v.first}~{v.last}", weekday_zh(v.first), s.name, s.township, v.number, len(v.days)])
+        for width, col in zip([22, 6, 26, 12, 8, 6], "ABCDEF"):
+            ws.column_dimensions[col].width = width
+        ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    with atomic_path(target) as tmp:
+        wb.save(tmp)
+
+
+def write_visit_tables(problem: Problem, plan: VisitPlan, out_dir: Path, title: str) -> list[Path]:
+    """visits.xlsx, visits.csv, visits.md and visits.json (the VisitPlan, for machines) in out_dir."""
+    paths = [out_dir / "visits.xlsx", out_dir / "visits.csv", out_dir / "visits.md", out_dir / "visits.json"]
+    write_visits_xlsx(problem, plan, paths[0], title)
+    write_text(paths[1], visits_csv(problem, plan), encoding="utf-8-sig")
+    write_text(paths[2], visits_markdown(problem, plan, title))
+    write_text(paths[3], plan.model_dump_json(indent=2))
+    return paths

@@ -1,0 +1,46 @@
+"""What the terminal shows of a term's visits: a list per researcher, or a month grid."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+
+from tabulate import tabulate
+
+from assign.calendar.visits import VisitPlan
+from assign.calendar.workdays import WEEKDAY_ZH, weekday_zh
+from assign.problem import Problem
+
+
+def researcher_list(problem: Problem, plan: VisitPlan) -> str:
+    """One row per researcher: the dates and schools of their visits."""
+    rows = []
+    for r in problem.researchers:
+        visits = plan.of_researcher(r.id)
+        if visits:
+            text = "；".join(f"{v.first.month}/{v.first.day}{weekday_zh(v.first)} {problem.school[v.school_id].name}" for v in visits)
+            rows.append((r.name, "、".join(r.subjects), len(visits), text))
+    return tabulate(rows, headers=["教研员", "学科", "次数", "到校安排"], tablefmt="simple", disable_numparse=True)
+
+
+def month_grid(plan: VisitPlan) -> str:
+    """Each month as a calendar: each day with visits shows how many researchers are out on site."""
+    per_day = Counter(d for v in plan.visits for d in v.days)
+    blocks = []
+    day = plan.first.replace(day=1)
+    while day <= plan.last:
+        year, month = day.year, day.month
+        weeks, week = [], [""] * 7
+        d = day
+        while d.month == month:
+            mark = f"[{per_day[d]}]" if per_day.get(d) else ""
+            week[d.weekday()] = f"{d.day:>2}{mark}"
+            if d.weekday() == 6:
+                weeks.append(week)
+                week = [""] * 7
+            d += dt.timedelta(days=1)
+        if any(week):
+            weeks.append(week)
+        blocks.append(f"{year}年{month}月\n" + tabulate(weeks, headers=[f"周{c}" for c in WEEKDAY_ZH], tablefmt="simple", disable_numparse=True))
+        day = d
+    return "\n\n".join(blocks)

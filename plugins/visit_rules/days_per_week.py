@@ -1,0 +1,61 @@
+"""days_per_week: days on site per researcher and teaching week — at most k, and/or on average
+at least a (`000_…` 教研室教研员联系学校制度 2: on average at least 2 days a week)."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+
+from pydantic import BaseModel, Field
+
+from assign.calendar.rule import Finding, VisitRule, params_model
+from assign.calendar.schedule import teaching_week
+
+
+class Params(BaseModel):
+    model_config = params_model()
+    at_most: int | None = Field(None, ge=1, le=7, description="most days on site in any teaching week")
+    average_at_least: float | None = Field(None, ge=0, le=5, description="least days on site per week on average over the term (working days ÷ 5 weeks)")
+
+
+def needed_days(workdays: int, average: float) -> int:
+    return math.ceil(average * workdays / 5 - 1e-9)
+
+
+class DaysPerWeek(VisitRule):
+    name = "days_per_week"
+    title = "每周到校天数"
+    local = True
+    Params = Params
+
+    def apply(self, ctx, params: Params) -> None:
+        for rid in ctx.pairs_of_researcher():
+            name = ctx.problem.researcher[rid].name
+            busy = ctx.busy(rid)  # a day at two schools is one day on site
+            if params.at_most is not None:
+                weeks: dict[int, list] = {}
+                for i in range(len(ctx.days)):
+                    weeks.setdefault(ctx.week_of(i), []).append(busy[i])
+                for week, on in weeks.items():
+                    if len(on) > params.at_most:
+                        ctx.require(sum(on) <= params.at_most, about=(rid,), why=f"{name} is on site at most {params.at_most} day(s) a week")
+            if params.average_at_least:
+                need = needed_days(len(ctx.days), params.average_at_least)
+                ctx.require(sum(busy) >= need, about=(rid,),
+                            why=f"{name} is on site at least {need} day(s) in {ctx.term.name} ({params.average_at_least:g} a week on average)")
+
+    def audit(self, problem, schedule, params: Params) -> list[Finding]:
+        findings = []
+        rids = sorted({rid for rid, _ in schedule.pairs})
+        for rid in rids:
+            days = {d for d, _ in schedule.days_of_researcher(rid)}
+            name = problem.researcher[rid].name
+            if params.at_most is not None:
+                for week, n in sorted(Counter(teaching_week(schedule.term.first, d) for d in days).items()):
+                    if n > params.at_most:
+                        findings.append(Finding(policy=self.name, researchers=(rid,), message=f"{name}: {n} days on site in teaching week {week}, at most {params.at_most}"))
+            if params.average_at_least:
+                need = math.ceil(params.average_at_least * len(schedule.term.days) / 5 - 1e-9)
+                if len(days) < need:
+                    findings.append(Finding(policy=self.name, researchers=(rid,), message=f"{name}: {len(days)} days on site in {schedule.term.name}, expected at least {need}"))
+        return findings

@@ -1,0 +1,32 @@
+"""school_blackout: no visit on a school's blackout dates (停访日期: exams, sports days, events)."""
+
+from __future__ import annotations
+
+from assign.calendar.rule import Finding, VisitRule
+from assign.calendar.schedule import day_ranges
+
+
+def _blackout(school) -> set:
+    return {d for r in school.blackout for d in r.days()}
+
+
+class SchoolBlackout(VisitRule):
+    name = "school_blackout"
+    title = "学校停访日期"
+    local = True
+
+    def apply(self, ctx, params) -> None:
+        for rid, sid in ctx.pairs:
+            school = ctx.problem.school[sid]
+            closed = sorted(_blackout(school))
+            indexes = [i for i in map(ctx.index_of, closed) if i is not None]
+            ctx.forbid((rid, sid), indexes, about=(sid,), why=f"{school.name} ({sid}) takes no visits on {day_ranges(closed)}")
+
+    def audit(self, problem, schedule, params) -> list[Finding]:
+        findings = []
+        for v in schedule.visits:
+            bad = sorted(set(v.days) & _blackout(problem.school[v.school_id]))
+            if bad:
+                findings.append(Finding(policy=self.name, message=f"{problem.researcher[v.researcher_id].name} visits {problem.school[v.school_id].name} on its blackout date(s) {day_ranges(bad)}",
+                                        researchers=(v.researcher_id,), schools=(v.school_id,), dates=tuple(bad)))
+        return findings

@@ -1,0 +1,38 @@
+"""school_daily_cap: at most k researchers at one school on one day, so a visit does not swamp it."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from pydantic import BaseModel, Field
+
+from assign.calendar.rule import Finding, VisitRule, params_model
+
+
+class Params(BaseModel):
+    model_config = params_model()
+    max: int = Field(1, ge=1, description="most researchers at one school on one day")
+
+
+class SchoolDailyCap(VisitRule):
+    name = "school_daily_cap"
+    title = "学校每日接待上限"
+    local = True
+    Params = Params
+
+    def apply(self, ctx, params: Params) -> None:
+        for sid, pairs in ctx.pairs_of_school().items():
+            if len(pairs) <= params.max:
+                continue
+            name = ctx.problem.school[sid].name
+            for i in range(len(ctx.days)):
+                ctx.require(sum(ctx.on[p][i] for p in pairs) <= params.max, about=(sid,),
+                            why=f"{name} ({sid}) receives at most {params.max} researcher(s) a day")
+
+    def audit(self, problem, schedule, params: Params) -> list[Finding]:
+        count = Counter((v.school_id, d) for v in schedule.visits for d in v.days)
+        return [
+            Finding(policy=self.name, message=f"{problem.school[sid].name}: {n} researchers on {day}, at most {params.max} allowed",
+                    schools=(sid,), dates=(day,))
+            for (sid, day), n in sorted(count.items()) if n > params.max
+        ]

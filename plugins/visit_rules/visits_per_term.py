@@ -1,0 +1,48 @@
+"""visits_per_term: each researcher visits each contact school at least n times a term.
+
+`000_…` (Shandong notice, 基本要求(四)): at least two visits to each contact school per term.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field, model_validator
+
+from assign.calendar.rule import Finding, VisitRule, params_model
+
+
+class Params(BaseModel):
+    model_config = params_model()
+    min: int = Field(2, ge=0, description="least visits per researcher-school pair per term")
+    max: int | None = Field(None, ge=1, description="most visits per pair per term (null: no limit)")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "Params":
+        if self.max is not None and self.min > self.max:
+            raise ValueError(f"min {self.min} is above max {self.max}")
+        return self
+
+
+class VisitsPerTerm(VisitRule):
+    name = "visits_per_term"
+    title = "每学期到校次数"
+    local = True
+    Params = Params
+
+    def apply(self, ctx, params: Params) -> None:
+        for rid, sid in ctx.pairs:
+            count = sum(ctx.start[rid, sid])
+            who = f"{ctx.problem.researcher[rid].name}→{ctx.problem.school[sid].name}"
+            if params.min:
+                ctx.require(count >= params.min, about=(rid, sid), why=f"{who} needs at least {params.min} visit(s) in {ctx.term.name}")
+            if params.max is not None:
+                ctx.require(count <= params.max, about=(rid, sid), why=f"{who} may have at most {params.max} visit(s) in {ctx.term.name}")
+
+    def audit(self, problem, schedule, params: Params) -> list[Finding]:
+        findings = []
+        for rid, sid in schedule.pairs:
+            n = len({v.number for v in schedule.visits if v.researcher_id == rid and v.school_id == sid})
+            if n < params.min or (params.max is not None and n > params.max):
+                wanted = f"{params.min}-{params.max}" if params.max is not None else f"at least {params.min}"
+                findings.append(Finding(policy=self.name, message=f"{problem.researcher[rid].name}→{problem.school[sid].name}: {n} visit(s) in {schedule.term.name}, expected {wanted}",
+                                        researchers=(rid,), schools=(sid,)))
+        return findings

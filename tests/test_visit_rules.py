@@ -1,0 +1,169 @@
+"""Each visit rule: a feasible case whose schedule its own audit finds clean, and an infeasible
+case whose explanation names the rule. Plus audits catching hand-made bad schedules, without the
+solver (double entry).
+
+Term of the fixture: 26 working days, five of them Wednesdays (S1's 数学 group meets weekly on 周三).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from assign.calendar.visit_solve import audit_visits, schedule_term
+from assign.calendar.visits import Visit, VisitPlan
+from calendar_fixtures import load_tiny
+
+TWO = {"visits_per_term": {"min": 2}}
+WHOLE_TERM = "2026-09-07~2026-10-16"
+
+
+def schedule(tmp_path, rules, **kwargs):
+    problem, plan = load_tiny(tmp_path, rules, **kwargs)
+    visits, _ = schedule_term(problem, plan, "2026秋", workers=1, seed=0)
+    return problem, plan, visits
+
+
+FEASIBLE = [
+    # (rule, rules of the scenario, extra fixture arguments)
+    ("visits_per_term", {"visits_per_term": {"min": 3, "max": 3}}, {}),
+    ("days_per_visit", {**TWO, "days_per_visit": {"days": 2}}, {}),
+    ("min_gap_days", {**TWO, "min_gap_days": {"days": 14}}, {}),
+    ("days_on_site_per_year", {"days_on_site_per_year": {"days": 6}}, {}),
+    ("days_per_week", {**TWO, "days_per_week": {"at_most": 1, "average_at_least": 0.5}}, {}),
+    ("school_blackout", {**TWO, "school_blackout": {}}, {"s1_blackout": "2026-09-07~2026-09-30"}),
+    ("researcher_unavailable", {**TWO, "researcher_unavailable": {}}, {"r1_unavailable": "2026-09-07~2026-09-25"}),
+    ("office_day", {**TWO, "office_day": {"weekday": "周三"}}, {}),
+    ("school_daily_cap", {"visits_per_term": {"min": 10}, "school_daily_cap": {"max": 1}}, {}),
+    ("research_day", {**TWO, "research_day": {"min_matches": 2}}, {}),
+    ("spread", {**TWO, "spread": {"parts": 2, "hard": True}}, {}),
+    ("one_trip_per_day", {"visits_per_term": {"min": 10}, "one_trip_per_day": {}}, {}),
+]
+
+INFEASIBLE = [
+    ("visits_per_term", {"visits_per_term": {"min": 28}}, {}),                                   # 26 working days
+    ("days_per_visit", {"visits_per_term": {"min": 3}, "days_per_visit": {"days": 10}}, {}),     # 30 days > 26
+    ("min_gap_days", {**TWO, "min_gap_days": {"days": 40}}, {}),                                 # the term spans 40 days
+    ("days_on_site_per_year", {"days_on_site_per_year": {"days": 100}}, {}),
+    ("days_per_week", {**TWO, "days_per_week": {"at_most": 1, "average_at_least": 2}}, {}),
+    ("school_blackout", {**TWO, "school_blackout": {}}, {"s1_blackout": WHOLE_TERM}),
+    ("researcher_unavailable", {**TWO, "researcher_unavailable": {}}, {"r1_unavailable": WHOLE_TERM}),
+    ("office_day", {**TWO, "office_day": {"weekday": "周三"}, "research_day": {"min_matches": 1}}, {}),
+    ("school_daily_cap", {"visits_per_term": {"min": 7}, "days_per_visit": {"days": 2}, "school_daily_cap": {"max": 1}}, {}),  # S1: 2 × 14 > 26
+    ("research_day", {**TWO, "research_day": {"min_matches": 6}}, {}),                          # five Wednesdays
+    ("spread", {"visits_per_term": {"min": 1, "max": 1}, "spread": {"parts": 2, "hard": True}}, {}),
+    ("one_trip_per_day", {"visits_per_term": {"min": 7}, "days_per_visit": {"days": 2}, "one_trip_per_day": {}}, {}),  # R1: 2 × 14 > 26
+]
+
+
+@pytest.mark.parametrize("rule, rules, extra", FEASIBLE, ids=[c[0] for c in FEASIBLE])
+def test_feasible_case_schedules_and_audits_clean(tmp_path, rule, rules, extra):
+    problem, plan, visits = schedule(tmp_path, rules, **extra)
+    assert visits.status == "OPTIMAL"
+    assert visits.visits
+    assert visits.findings == [], [str(f) for f in visits.findings]
+
+
+@pytest.mark.parametrize("rule, rules, extra", INFEASIBLE, ids=[c[0] for c in INFEASIBLE])
+def test_infeasible_case_names_the_rule(tmp_path, rule, rules, extra):
+    problem, plan, visits = schedule(tmp_path, rules, **extra)
+    assert visits.status == "INFEASIBLE"
+    assert any(f"[{rule}]" in line for line in visits.conflicts), visits.conflicts
+
+
+def test_blackout_conflict_names_school_and_dates(tmp_path):
+    _, _, visits = schedule(tmp_path, {**TWO, "school_blackout": {}}, s1_blackout=WHOLE_TERM)
+    text = "\n".join(visits.conflicts)
+    assert "河口镇第一小学" in text and "2026-09-07~2026-10-16" in text
+
+
+def test_days_per_visit_makes_runs_of_that_length(tmp_path):
+    _, _, visits = schedule(tmp_path, {**TWO, "days_per_visit": {"days": 2}})
+    assert {len(v.days) for v in visits.visits} == {2}
+
+
+def test_one_trip_per_day_allows_two_close_schools(tmp_path):
+    # 2 × 7 two-day visits do not fit into 26 days one school at a time, but do two schools a day
+    _, _, visits = schedule(tmp_path, {"visits_per_term": {"min": 7}, "days_per_visit": {"days": 2}, "one_trip_per_day": {"within_minutes": 600}})
+    assert visits.status == "OPTIMAL" and visits.findings == []
+
+
+def test_research_day_prefers_the_group_day(tmp_path):
+    _, _, visits = schedule(tmp_path, {**TWO, "research_day": {}})
+    r1_s1 = [v for v in visits.visits if (v.researcher_id, v.school_id) == ("R1", "S1")]
+    assert all(v.first.weekday() == 2 for v in r1_s1)  # 数学 meets on Wednesdays
+
+
+# --- audits judge schedules made by hand: they must not depend on the model ------------------
+
+def _hand(problem, plan, visits: list[Visit]) -> VisitPlan:
+    return VisitPlan(scenario=problem.name, term="2026秋", first=dt.date(2026, 9, 7), last=dt.date(2026, 10, 16),
+                     status="FEASIBLE", visits=visits)
+
+
+def V(rid, sid, number, *days):
+    return Visit(researcher_id=rid, school_id=sid, number=number, days=tuple(dt.date.fromisoformat(d) for d in days))
+
+
+BAD = [
+    # (rule that must object, rules, fixture arguments, visits)
+    ("calendar", {}, {}, [V("R1", "S1", 1, "2026-10-01")]),                          # National Day
+    ("calendar", {}, {}, [V("R1", "S1", 1, "2026-09-19")]),                          # a plain Saturday
+    ("school_blackout", {"school_blackout": {}}, {"s1_blackout": "2026-09-09"}, [V("R1", "S1", 1, "2026-09-09")]),
+    ("researcher_unavailable", {"researcher_unavailable": {}}, {"r1_unavailable": "2026-09-09"}, [V("R1", "S2", 1, "2026-09-09")]),
+    ("office_day", {"office_day": {"weekday": "周一"}}, {}, [V("R1", "S1", 1, "2026-09-07")]),
+    ("min_gap_days", {"min_gap_days": {"days": 14}}, {}, [V("R1", "S1", 1, "2026-09-08"), V("R1", "S1", 2, "2026-09-15")]),
+    ("visits_per_term", {"visits_per_term": {"min": 2}}, {}, [V("R1", "S1", 1, "2026-09-08")]),
+    ("school_daily_cap", {"school_daily_cap": {"max": 1}}, {}, [V("R1", "S1", 1, "2026-09-08"), V("R2", "S1", 1, "2026-09-08")]),
+    ("one_trip_per_day", {"one_trip_per_day": {}}, {}, [V("R1", "S1", 1, "2026-09-08"), V("R1", "S2", 1, "2026-09-08")]),
+    ("days_per_visit", {"days_per_visit": {"days": 1}}, {}, [V("R1", "S1", 1, "2026-09-08", "2026-09-09")]),
+]
+
+
+@pytest.mark.parametrize("rule, rules, extra, visits", BAD, ids=[f"{c[0]}-{i}" for i, c in enumerate(BAD)])
+def test_audit_catches_a_hand_made_violation(tmp_path, rule, rules, extra, visits):
+    problem, plan = load_tiny(tmp_path, rules, **extra)
+    findings = audit_visits(problem, plan, _hand(problem, plan, visits))
+    assert any(f.policy == rule and f.severity == "error" for f in findings), [str(f) for f in findings]
+
+
+def test_unknown_visit_rule_lists_the_installed_ones(tmp_path):
+    from assign.errors import PolicyError
+
+    problem, plan = load_tiny(tmp_path, {"visits_per_trem": {}})
+    with pytest.raises(PolicyError, match=r"calendar|unknown visit rule 'visits_per_trem'.*visits_per_term"):
+        schedule_term(problem, plan, "2026秋", workers=1, seed=0)
+
+
+def test_bad_rule_parameter_names_section_and_key(tmp_path):
+    from assign.errors import PolicyError
+
+    problem, plan = load_tiny(tmp_path, {"office_day": {"weekday": "周八"}})
+    with pytest.raises(PolicyError, match=r"calendar\.visit_rules\.office_day.*weekday"):
+        schedule_term(problem, plan, "2026秋", workers=1, seed=0)
+
+
+def test_same_seed_same_schedule(tmp_path):
+    rules = {**TWO, "research_day": {}, "spread": {}, "school_daily_cap": {"max": 1}}
+    _, _, first = schedule(tmp_path, rules)
+    _, _, second = schedule(tmp_path, rules)
+    assert first.visits == second.visits
+
+
+def test_visit_rule_without_audit_is_rejected():
+    from importlib.metadata import EntryPoint
+
+    from assign.errors import PolicyError
+    from assign.registry import build_visit_registry
+
+    ep = EntryPoint(name="broken", value="tests.test_visit_rules:Broken", group="assign.visit_rules")
+    with pytest.raises(PolicyError, match="visit rule plugin 'broken'.*audit"):
+        build_visit_registry([ep])
+
+
+class Broken:
+    name = "broken"
+    from pydantic import BaseModel as Params
+    apply = staticmethod(lambda ctx, params: None)
+    audit = None
