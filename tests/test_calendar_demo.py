@@ -54,14 +54,8 @@ def test_demo_term_schedules_and_audits_clean(demo, term):
     problem, plan = demo
     visits, _ = schedule_term(problem, plan, term, workers=1, seed=0)
     assert visits.status == "OPTIMAL"
-    assert [f for f in visits.findings if f.severity == "error"] == [], [str(f) for f in visits.findings]
-    # research_day is a preference: it may only miss pairs whose subject group meets on the office
-    # day (周五 in the demo), where office_day forbids every visit
-    for f in visits.findings:
-        assert f.policy == "research_day", str(f)
-        rid, sid = f.researchers[0], f.schools[0]
-        days = {rd.weekday for rd in problem.school[sid].research_days if rd.subject in problem.researcher[rid].subjects}
-        assert days == {4}, str(f)
+    # No demo school group meets on the office day (周五), so every pair with a research day can be visited on it.
+    assert visits.findings == [], [str(f) for f in visits.findings]
     assert visits.warnings == []  # the 2027 holiday file covers the year chinese-calendar does not know
     assert {(v.researcher_id, v.school_id) for v in visits.visits} == plan.pair_set()
     file = yaml.safe_load((DEMO.parent / "holidays-2027.yaml").read_text(encoding="utf-8"))
