@@ -299,6 +299,48 @@ def calendar(scenario, term_name, plan_path, out, no_write, view, time_limit, wo
 
 
 @main.command()
+@click.argument("source", type=click.Path(dir_okay=False, exists=True, path_type=Path), required=False)
+@click.option("-o", "--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="the HTML file to write (default: out/<scenario folder>/report.html)")
+@click.option("--scenario", "scenario_path", type=click.Path(dir_okay=False, exists=True, path_type=Path), default=None,
+              help="the scenario file of a plan.json SOURCE (a plan.json names its scenario only by name)")
+@click.option("--term", "term_name", default=None, help="term of the month view (default: the scenario's first calendar term)")
+@click.option("--base", "base_path", type=click.Path(dir_okay=False, exists=True, path_type=Path), default=None,
+              help="a base plan.json or scenario: the report shows the pairs added and removed against it")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="language of the report")
+@click.option("--workers", type=click.IntRange(1, 64), default=None, help="CP-SAT worker threads (default: the scenario's)")
+@click.option("--seed", type=int, default=None, help="CP-SAT random seed (default: the scenario's)")
+@click.option("-q", "--quiet", is_flag=True, help="print only the written path")
+def report(source, out, scenario_path, term_name, base_path, lang, workers, seed, quiet) -> None:
+    """Write one self-contained HTML report of a plan: map, KPIs, audit, charts, roster, calendar.
+
+    SOURCE is a scenario (solved now, its first or --term calendar term scheduled) or a plan.json
+    from `assign solve` together with --scenario. Without SOURCE, the demo county. The file needs
+    no network: styles, script and data are inside it.
+    """
+    def action():
+        from assign.export.report import write_report
+        from assign.report_inputs import gather, is_plan_file
+
+        path = source if source is not None else _demo_path()
+        inputs = gather(path, scenario=scenario_path, term=term_name, base=base_path, workers=workers, seed=seed, progress=_progress(quiet))
+        for warning in inputs.problem.warnings:
+            click.echo(f"注意 (warning): {warning}", err=True)
+        scenario_file = Path(inputs.problem.source) if is_plan_file(path) else path
+        target = out if out is not None else Path("out") / scenario_file.resolve().parent.name / "report.html"
+        written = write_report(inputs, target, lang)
+        if not quiet:
+            findings = len(inputs.plan.findings) + (len(inputs.visits.findings) if inputs.visits is not None else 0)
+            click.echo(f"{inputs.plan.title}: {len(inputs.plan.pairs)} 联系对 (pairs), 审核发现 {findings} 项 (findings)"
+                       + (f", {inputs.visits.term} {len(inputs.visits.visits)} 次到校 (visits)" if inputs.visits is not None else ""), err=True)
+        click.echo(f"已写出 (written): {written} ({written.stat().st_size / 1024:.0f} KB)")
+        if any(f.severity == "error" for f in inputs.plan.findings):
+            sys.exit(EXIT_AUDIT)
+
+    _guard(action)
+
+
+@main.command()
 @click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path), required=False)
 @click.option("--to-csv", "to_csv", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="also write the table as CSV (UTF-8 with BOM, for Excel)")
