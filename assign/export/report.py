@@ -64,7 +64,7 @@ TEXT = {
         "visits": "次到校", "no_calendar": "本方案没有日历（情景文件无 calendar 部分）。",
         "weekdays": "一二三四五六日", "month": "{y}年{m}月", "researcher": "教研员", "school": "学校",
         "area": "城乡类型", "township": "乡镇", "stages": "学段", "visit_dates": "到校日期", "day": "日期",
-        "legend_lines": "线：教研员出发地（教研室或驻地）到联系学校", "clear": "清除",
+        "legend_lines": "线：教研员出发地（教研室或驻地）到联系学校；滚轮缩放，拖动平移，双击复原", "clear": "清除",
         "generated": "生成于", "mode": "目标方式", "travel": "路程计算", "gap": "相对间隙",
         "visits_term": "{term}：{first}～{last}，{workdays} 个工作日，{n} 次到校；状态 {status}",
         "sort_hint": "点击表头排序",
@@ -84,7 +84,7 @@ TEXT = {
         "visits": "visits", "no_calendar": "No calendar: the scenario has no calendar section.",
         "weekdays": "MTWTFSS", "month": "{y}-{m:02d}", "researcher": "researcher", "school": "school",
         "area": "area", "township": "township", "stages": "stages", "visit_dates": "visit dates", "day": "day",
-        "legend_lines": "lines: from the researcher's start (office or base) to each contact school", "clear": "clear",
+        "legend_lines": "lines: from the researcher's start (office or base) to each contact school; wheel to zoom, drag to pan, double-click to reset", "clear": "clear",
         "generated": "generated", "mode": "objective", "travel": "travel", "gap": "gap",
         "visits_term": "{term}: {first} to {last}, {workdays} working days, {n} visits; status {status}",
         "sort_hint": "click a header to sort",
@@ -134,13 +134,13 @@ def map_svg(inputs: ReportInputs, lang: str) -> str:
                      f'fill="{AREA_COLOURS.get(s.area, "#7f8c8d")}"><title>{escape(title)}</title></circle>')
     parts.append("</g><g class=\"starts\">")
     for key, (x, y) in layout.bases.items():
-        parts.append(f'<rect class="base" data-base="{escape(key)}" x="{x - 4}" y="{y - 4}" width="8" height="8"><title>{escape(t["base"])} {escape(key)}</title></rect>')
+        parts.append(f'<rect class="base" data-base="{escape(key)}" data-x="{x}" data-y="{y}" x="{x - 4}" y="{y - 4}" width="8" height="8"><title>{escape(t["base"])} {escape(key)}</title></rect>')
     if layout.office is not None:
         x, y = layout.office
         # A five-pointed star: ten points, alternating outer and inner radius, starting at the top.
         angles = [math.pi / 5 * k - math.pi / 2 for k in range(10)]
         star = " ".join(f"{x + r * math.cos(a):.1f},{y + r * math.sin(a):.1f}" for a, r in zip(angles, [11, 4.5] * 5))
-        parts.append(f'<polygon class="office" points="{star}"><title>{escape(problem.scenario.office.name)}</title></polygon>')
+        parts.append(f'<polygon class="office" data-x="{x}" data-y="{y}" points="{star}"><title>{escape(problem.scenario.office.name)}</title></polygon>')
     parts.append("</g></svg>")
     return "".join(parts)
 
@@ -313,12 +313,14 @@ def _month_view(problem: Problem, visits: VisitPlan, lang: str) -> str:
             in_term = visits.first <= d <= visits.last
             cls = " ".join(x for x in ("weekend" if d.weekday() >= 5 else "", "out" if not in_term else "") if x)
             if who:
+                cls = f"{cls} busy"
                 tip = "\n".join(f"{problem.researcher[r].name} → {problem.school[s].name}" for r, s in who)
                 shade = 0.15 + 0.75 * len(who) / top
-                cells.append(f'<td class="{cls} busy" data-date="{d}" data-visits="{len(who)}" title="{escape(tip)}" style="--shade:{shade:.2f}">'
+                cells.append(f'<td class="{cls.strip()}" data-date="{d}" data-visits="{len(who)}" title="{escape(tip)}" style="--shade:{shade:.2f}">'
                              f'<span class="d">{d.day}</span><span class="n">{len(who)}</span></td>')
             else:
-                cells.append(f'<td class="{cls}" data-date="{d}"><span class="d">{d.day}</span></td>')
+                attr = f' class="{cls}"' if cls else ""
+                cells.append(f'<td{attr} data-date="{d}"><span class="d">{d.day}</span></td>')
             d += dt.timedelta(days=1)
         cells += ["<td></td>"] * ((7 - len(cells) % 7) % 7)
         weeks = "".join("<tr>" + "".join(cells[i:i + 7]) + "</tr>" for i in range(0, len(cells), 7))

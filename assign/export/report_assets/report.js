@@ -60,7 +60,46 @@
     highlight("researcher", id);
   }
 
+  // Zoom (wheel, around the pointer) and pan (drag) by moving the viewBox; double-click resets.
+  // Marks keep their size on screen, so a crowded town centre comes apart as it is zoomed in.
+  var full = map.viewBox.baseVal, home = [full.x, full.y, full.width, full.height], view = home.slice();
+  var marks = map.querySelectorAll("circle.school"), starts = map.querySelectorAll("[data-x]");
+  marks.forEach(function (c) { c.setAttribute("data-r", c.getAttribute("r")); });
+  function setView(v) {
+    view = v;
+    map.setAttribute("viewBox", v.join(" "));
+    var k = v[2] / home[2];
+    marks.forEach(function (c) { c.setAttribute("r", (parseFloat(c.getAttribute("data-r")) * k).toFixed(2)); });
+    starts.forEach(function (m) {
+      var x = m.getAttribute("data-x"), y = m.getAttribute("data-y");
+      m.setAttribute("transform", "translate(" + x + " " + y + ") scale(" + k + ") translate(" + -x + " " + -y + ")");
+    });
+  }
+  function toMap(e) {
+    var box = map.getBoundingClientRect();
+    return [view[0] + (e.clientX - box.left) / box.width * view[2], view[1] + (e.clientY - box.top) / box.height * view[3]];
+  }
+  map.addEventListener("wheel", function (e) {
+    e.preventDefault();
+    var p = toMap(e), f = e.deltaY < 0 ? 0.8 : 1.25;
+    var w = Math.min(home[2], Math.max(home[2] / 40, view[2] * f)), h = w * home[3] / home[2];
+    setView([p[0] - (p[0] - view[0]) * w / view[2], p[1] - (p[1] - view[1]) * h / view[3], w, h]);
+  }, { passive: false });
+  var drag = null, dragged = false;
+  map.addEventListener("mousedown", function (e) { drag = [e.clientX, e.clientY, view.slice()]; dragged = false; });
+  window.addEventListener("mouseup", function () { drag = null; });
+  window.addEventListener("mousemove", function (e) {
+    if (!drag) return;
+    var dx = e.clientX - drag[0], dy = e.clientY - drag[1];
+    if (Math.abs(dx) + Math.abs(dy) > 3) dragged = true;
+    if (!dragged) return;
+    var box = map.getBoundingClientRect(), v = drag[2];
+    setView([v[0] - dx / box.width * v[2], v[1] - dy / box.height * v[3], v[2], v[3]]);
+  });
+  map.addEventListener("dblclick", function () { setView(home.slice()); });
+
   map.addEventListener("click", function (e) {
+    if (dragged) { dragged = false; return; }  // the end of a pan is not a click on what lies under it
     var t = e.target;
     if (t.matches("circle.school")) showSchool(t.getAttribute("data-school"));
     else if (t.matches("line")) showResearcher(t.getAttribute("data-researcher"));
