@@ -20,6 +20,7 @@ from conftest import hand_plan, make_scenario, researcher, school
 
 from assign.cli import main
 from assign.export.report import render_report, write_report
+from assign.export.report_data import map_layout
 from assign.report_inputs import ReportInputs, gather
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -73,6 +74,22 @@ def test_a_what_if_draws_added_and_removed_pairs_differently(tmp_path):
     assert _count(html, r'<line class="pair added"') == 2
     assert _count(html, r'<line class="pair-removed removed" data-researcher="R1" data-school="U1"') == 1
     assert 'id="changes"' in html and "+2 新增联系" in html and "−1 取消联系" in html
+
+
+def test_schools_and_bases_given_by_road_node_are_placed_at_the_node(tmp_path):
+    from test_roads import write_scenario  # S1 on node A, S2 on node B, S3 by lon/lat; R2's base is node B; the office node O
+
+    inputs = gather(write_scenario(tmp_path), workers=1, seed=0)
+    layout = map_layout(inputs.problem, inputs.plan, inputs.node_coords)
+    assert layout.unplaced == [] and set(layout.schools) == {"S1", "S2", "S3"}
+    # Nodes O, A, B lie on one parallel, 0.1° apart: same y, equal steps in x.
+    (ox, oy), (ax, ay), (bx, by) = layout.office, layout.schools["S1"], layout.schools["S2"]
+    assert oy == ay == by and abs((ax - ox) - (bx - ax)) <= 0.2 and ax > ox  # positions are rounded to 0.1
+    assert layout.bases == {"B": (bx, by)}
+    starts = {line.researcher_id: line.start for line in layout.lines}
+    assert starts["R1"] == layout.office and starts["R2"] == (bx, by)
+    html = render_report(inputs)
+    assert _count(html, r'<rect class="base" data-base="B"') == 1 and _count(html, r'<line class="pair ') == len(inputs.plan.pairs)
 
 
 def test_english_labels_on_request(tmp_path):
