@@ -8,6 +8,7 @@ Plan because a plan.json is moved and mailed around, and a path stored in it wou
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -29,6 +30,7 @@ class ReportInputs:
     base: Plan | None = None
     base_problem: Problem | None = None  # the base's own scenario (a what-if may add researchers or schools)
     node_coords: dict[str, tuple[float, float]] | None = None  # road nodes, to place schools and bases given by node
+    workdays: tuple[dt.date, ...] = ()  # the term's working days, so the month view can grey holidays and weekends
 
 
 def is_plan_file(path: Path) -> bool:
@@ -80,14 +82,15 @@ def gather(
     from assign.calendar.visit_solve import schedule_term
 
     problem, plan = _plan_of(Path(source), scenario, workers, seed, progress)
-    visits = None
+    visits, workdays = None, ()
     cal = problem.scenario.calendar
     if cal is not None and cal.terms:
-        visits, _ = schedule_term(problem, plan, term or cal.terms[0].name, workers=workers, seed=seed)
+        visits, schedule = schedule_term(problem, plan, term or cal.terms[0].name, workers=workers, seed=seed)
+        workdays = schedule.term.days
     elif term is not None:
         raise AssignError(f"{problem.source}: --term {term}: the scenario has no `calendar:` section")
     base_plan = base_problem = None
     if base is not None:
         # A base plan.json is read against the report's own scenario unless it is a scenario itself.
         base_problem, base_plan = _plan_of(Path(base), scenario or (None if is_plan_file(source) else Path(source)), workers, seed, progress)
-    return ReportInputs(problem, plan, visits, base_plan, base_problem, node_coords_of(problem))
+    return ReportInputs(problem, plan, visits, base_plan, base_problem, node_coords_of(problem), workdays)

@@ -134,6 +134,8 @@ def test_demo_report_is_small_and_needs_no_network(demo_report):
     assert _count(html, r'<line class="pair ') == len(inputs.plan.pairs)
     assert _count(html, r'<table class="month">') == 5  # 2026秋: September to January
     assert sum(int(n) for n in re.findall(r'data-visits="(\d+)"', html)) == sum(len(v.days) for v in inputs.visits.visits)
+    assert '<td class="off" data-date="2026-10-01">' in html  # National Day is greyed as a day off
+    assert "off busy" not in html  # and no visit falls on a day off
 
 
 def _browser():

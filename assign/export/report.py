@@ -67,7 +67,7 @@ TEXT = {
         "legend_lines": "线：教研员出发地（教研室或驻地）到联系学校；滚轮缩放，拖动平移，双击复原", "clear": "清除",
         "generated": "生成于", "mode": "目标方式", "travel": "路程计算", "gap": "相对间隙",
         "visits_term": "{term}：{first}～{last}，{workdays} 个工作日，{n} 次到校；状态 {status}",
-        "sort_hint": "点击表头排序",
+        "sort_hint": "点击表头排序", "days_off": "数字：当天到校的教研员人数（点击查看）；灰色：非工作日（周末、法定节假日）",
     },
     "en": {
         "map": "Map", "kpis": "Key figures", "objective": "Objective terms", "audit": "Audit", "changes": "Changes against the base plan",
@@ -87,7 +87,7 @@ TEXT = {
         "legend_lines": "lines: from the researcher's start (office or base) to each contact school; wheel to zoom, drag to pan, double-click to reset", "clear": "clear",
         "generated": "generated", "mode": "objective", "travel": "travel", "gap": "gap",
         "visits_term": "{term}: {first} to {last}, {workdays} working days, {n} visits; status {status}",
-        "sort_hint": "click a header to sort",
+        "sort_hint": "click a header to sort", "days_off": "number: researchers on site that day (click for the list); grey: days off (weekends, public holidays)",
     },
 }
 AREA_EN = {"城区": "urban", "镇区": "town", "乡村": "rural"}
@@ -295,8 +295,10 @@ def _roster_block(problem: Problem, plan: Plan, lang: str) -> str:
     return f'<p class="muted">{escape(TEXT[lang]["sort_hint"])}</p>' + _table(HEADERS[lang], [r.cells for r in rows], "data sortable", attrs)
 
 
-def _month_view(problem: Problem, visits: VisitPlan, lang: str) -> str:
+def _month_view(problem: Problem, visits: VisitPlan, workdays: tuple[dt.date, ...], lang: str) -> str:
+    """One calendar per month: each day shaded by how many researchers are out; days off greyed."""
     t = TEXT[lang]
+    workdays = set(workdays)
     per_day: dict[dt.date, list[tuple[str, str]]] = defaultdict(list)
     for v in visits.visits:
         for d in v.days:
@@ -311,7 +313,9 @@ def _month_view(problem: Problem, visits: VisitPlan, lang: str) -> str:
         while d.month == month.month:
             who = per_day.get(d, [])
             in_term = visits.first <= d <= visits.last
-            cls = " ".join(x for x in ("weekend" if d.weekday() >= 5 else "", "out" if not in_term else "") if x)
+            # Without the working days (a report built by hand), weekends stand in for days off.
+            off = d not in workdays if workdays else d.weekday() >= 5
+            cls = " ".join(x for x in ("off" if off else "", "out" if not in_term else "") if x)
             if who:
                 cls = f"{cls} busy"
                 tip = "\n".join(f"{problem.researcher[r].name} → {problem.school[s].name}" for r, s in who)
@@ -328,7 +332,7 @@ def _month_view(problem: Problem, visits: VisitPlan, lang: str) -> str:
         blocks.append(f'<table class="month"><caption>{escape(caption)}</caption><thead><tr>{head}</tr></thead><tbody>{weeks}</tbody></table>')
         month = d
     summary = t["visits_term"].format(term=visits.term, first=visits.first, last=visits.last, workdays=visits.workdays, n=len(visits.visits), status=visits.status)
-    return f'<p>{escape(summary)}</p><div class="months">{"".join(blocks)}</div>'
+    return f'<p>{escape(summary)}</p><p class="muted">{escape(t["days_off"])}</p><div class="months">{"".join(blocks)}</div>'
 
 
 # ---------------------------------------------------------------------------------------- data for the script
@@ -384,7 +388,7 @@ def render_report(inputs: ReportInputs, lang: str = "zh") -> str:
     sections += [
         ("charts", t["charts"], _charts_block(inputs, lang)),
         ("roster", t["roster"], _roster_block(problem, plan, lang)),
-        ("calendar", t["calendar"], _month_view(problem, inputs.visits, lang) if inputs.visits is not None else f'<p class="muted">{escape(t["no_calendar"])}</p>'),
+        ("calendar", t["calendar"], _month_view(problem, inputs.visits, inputs.workdays, lang) if inputs.visits is not None else f'<p class="muted">{escape(t["no_calendar"])}</p>'),
     ]
     nav = "".join(f'<a href="#{key}">{escape(title)}</a>' for key, title, _ in sections)
     body = "".join(f'<section id="{key}"><h2>{escape(title)}</h2>{html}</section>' for key, title, html in sections)
