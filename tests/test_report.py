@@ -205,6 +205,11 @@ def test_demo_report_in_headless_chromium(demo_report, capsys):
             assert f"{minutes[li.get_attribute('data-school')]:g}" in li.text
         assert len(driver.find_elements(By.CSS_SELECTOR, "#county-map line.hl")) == len(minutes)
 
+        # The researcher picker does the same for anyone, with or without a line one can hit.
+        other = next(r.id for r in problem.researchers if r.id != rid and plan.schools_of().get(r.id))
+        Select(driver.find_element(By.ID, "pick-researcher")).select_by_value(other)
+        assert driver.find_element(By.CSS_SELECTOR, "#panel h3").get_attribute("data-id") == other
+
         # The subject filter leaves only the lines of researchers who teach it.
         Select(driver.find_element(By.ID, "filter-subject")).select_by_value("数学")
         visible = [l for l in driver.find_elements(By.CSS_SELECTOR, "#county-map line.pair") if "hidden" not in l.get_attribute("class")]

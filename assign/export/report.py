@@ -165,7 +165,9 @@ def _filters(problem: Problem, lang: str) -> str:
         options = f'<option value="">{escape(t["all"])}</option>' + "".join(f'<option value="{escape(v)}">{escape(v)}</option>' for v in values)
         return f'<label>{escape(label)} <select id="filter-{name}">{options}</select></label>'
 
-    return (f'<div class="filters">{select("subject", t["subject"], subjects)}{select("stage", t["stage"], stages)}'
+    people = "".join(f'<option value="{escape(r.id)}">{escape(r.name)}（{escape("、".join(r.subjects))}）</option>' for r in problem.researchers)
+    pick = f'<label>{escape(t["researcher"])} <select id="pick-researcher"><option value="">—</option>{people}</select></label>'
+    return (f'<div class="filters">{select("subject", t["subject"], subjects)}{select("stage", t["stage"], stages)}{pick}'
             f'<button type="button" id="filter-clear">{escape(t["clear"])}</button></div>')
 
 

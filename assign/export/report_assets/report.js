@@ -130,10 +130,12 @@
       c.classList.toggle("dim", !!dim);
     });
   }
+  var pick = document.getElementById("pick-researcher");
+  pick.addEventListener("change", function () { if (pick.value) showResearcher(pick.value); });
   fSubject.addEventListener("change", applyFilters);
   fStage.addEventListener("change", applyFilters);
   document.getElementById("filter-clear").addEventListener("click", function () {
-    fSubject.value = ""; fStage.value = ""; applyFilters(); highlight(null);
+    fSubject.value = ""; fStage.value = ""; pick.value = ""; applyFilters(); highlight(null);
   });
 
   // Sortable tables: numbers sort as numbers, the rest by the page's language.
