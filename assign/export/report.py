@@ -20,7 +20,6 @@ from pathlib import Path
 from assign.calendar.visits import VisitPlan
 from assign.export.atomic import write_text
 from assign.export.report_data import (
-    AREAS,
     MAP_HEIGHT,
     MAP_WIDTH,
     area_split,
@@ -139,7 +138,7 @@ def map_svg(inputs: ReportInputs, lang: str) -> str:
         x, y = layout.office
         # A five-pointed star: ten points, alternating outer and inner radius, starting at the top.
         angles = [math.pi / 5 * k - math.pi / 2 for k in range(10)]
-        star = " ".join(f"{x + r * math.cos(a):.1f},{y + r * math.sin(a):.1f}" for a, r in zip(angles, [11, 4.5] * 5))
+        star = " ".join(f"{x + r * math.cos(a):.1f},{y + r * math.sin(a):.1f}" for a, r in zip(angles, [11, 4.5] * 5, strict=True))
         parts.append(f'<polygon class="office" data-x="{x}" data-y="{y}" points="{star}"><title>{escape(problem.scenario.office.name)}</title></polygon>')
     parts.append("</g></svg>")
     return "".join(parts)
