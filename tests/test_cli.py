@@ -247,3 +247,14 @@ def test_quiet_prints_the_kpis_but_not_the_roster(tmp_path):
     assert result.exit_code == 0, result.output
     assert "有联系教研员的学校" in result.stdout
     assert "城关小学" not in result.stdout
+
+
+def test_written_files_get_ordinary_permissions_not_private_temp_ones(solved):
+    import os
+    import stat
+
+    result, out = solved
+    assert result.exit_code == 0, result.output
+    umask = os.umask(0)
+    os.umask(umask)
+    assert stat.S_IMODE((out / "roster.csv").stat().st_mode) == 0o666 & ~umask
