@@ -52,19 +52,25 @@ def main() -> None:
     """
 
 
-def _run_solve(scenario: Path, out: Path | None, time_limit, workers, seed, objective, lang, quiet, show_roster) -> None:
+def _run_solve(scenario: Path, out: Path | None, time_limit, workers, seed, objective, lang, quiet, show_roster,
+               from_plan: Path | None = None, local: bool = False) -> None:
     from assign.export.roster import write_roster
     from assign.export.terminal import findings_text, kpi_table, passes_table, roster_table, terms_table
     from assign.load import load_scenario
-    from assign.solve import solve
+    from assign.replan import change_summary, read_pairs, solve_from, with_previous
 
     problem = load_scenario(scenario)
+    if from_plan is not None:
+        problem, gone = with_previous(problem, read_pairs(from_plan))
+        if gone:
+            click.echo(f"注意 (warning): {len(gone)} pair(s) of {from_plan} name researchers or schools this scenario lacks: "
+                       + "、".join(f"{r}→{s}" for r, s in gone), err=True)
     for warning in problem.warnings:
         click.echo(f"注意 (warning): {warning}", err=True)
     if not quiet:
         click.echo(f"{problem.name}: {len(problem.researchers)} 名教研员, {len(problem.schools)} 所学校; "
                    f"policies: {', '.join(u.name for u in problem.policies)}", err=True)
-    plan = solve(problem, mode=objective, progress=_progress(quiet), time_limit=time_limit, workers=workers, seed=seed)
+    plan = solve_from(problem, local=local, mode=objective, progress=_progress(quiet), time_limit=time_limit, workers=workers, seed=seed)
     if not plan.solved:
         click.echo(passes_table(plan), err=True)
         click.echo(f"没有得到方案 (no plan): status {plan.status}. "
@@ -84,6 +90,9 @@ def _run_solve(scenario: Path, out: Path | None, time_limit, workers, seed, obje
         click.echo(passes_table(plan))
     click.echo("")
     click.echo(findings_text(plan))
+    if from_plan is not None:
+        click.echo("")
+        click.echo(change_summary(problem, plan, str(from_plan)))
     if out is not None:
         paths = write_roster(problem, plan, out, lang=lang, kpi_table=kpi_table(plan, fmt="github"))
         click.echo(f"\n已写出 (written): {', '.join(str(p) for p in paths)}")
@@ -145,15 +154,22 @@ def _default_out(scenario: Path, out: Path | None, no_write: bool) -> Path | Non
 @main.command()
 @click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path), required=False)
 @_solve_options
-def solve(scenario, out, no_write, time_limit, workers, seed, objective, lang, quiet, no_roster) -> None:
+@click.option("--from", "from_plan", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="the plan in force (plan.json or a roster .csv/.xlsx): hints the solver; the stability policy counts changes against it")
+@click.option("--local", is_flag=True, help="with --from: re-optimise only the researchers the change touches (fast); falls back to a full re-plan")
+def solve(scenario, out, no_write, time_limit, workers, seed, objective, lang, quiet, no_roster, from_plan, local) -> None:
     """Solve SCENARIO (a scenario.yaml) and write the assignment table.
 
     Without SCENARIO, solves the embedded demo county. Prints the roster, the KPI block, the
-    objective terms, each CP-SAT pass and the audit findings.
+    objective terms, each CP-SAT pass and the audit findings. With --from PLAN, re-plans from the
+    plan in force and says which pairs were kept, added and dropped.
     """
     def action():
+        if local and from_plan is None:
+            raise click.UsageError("--local needs --from PLAN")
         path = scenario if scenario is not None else _demo_path()
-        _run_solve(path, _default_out(path, out, no_write), time_limit, workers, seed, objective, lang, quiet, not no_roster)
+        _run_solve(path, _default_out(path, out, no_write), time_limit, workers, seed, objective, lang, quiet, not no_roster,
+                   from_plan=from_plan, local=local)
 
     _guard(action)
 
