@@ -268,6 +268,36 @@ def compare(a: Path, b: Path, outs, independent, local, time_limit, workers, see
 
 
 @main.command()
+@click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--set", "sets", multiple=True, required=True, metavar="KEY=V1,V2",
+              help="a dotted scenario key and its values, e.g. policies.max_travel.minutes=60,75,90 (repeatable: the grid is every combination)")
+@click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="folder for one sub-folder of plan files per variant, and summary.md/.csv")
+@click.option("--processes", type=click.IntRange(1, 64), default=2, show_default=True, help="variants solved at once (one CP-SAT worker each)")
+@click.option("--time-limit", type=click.FloatRange(min=0.01), default=None, help="seconds per variant (default: the scenario's)")
+@click.option("--seed", type=int, default=None, help="CP-SAT random seed")
+def sweep(scenario: Path, sets, out, processes, time_limit, seed) -> None:
+    """Solve a grid of variants of SCENARIO in parallel and print one summary table.
+
+    Example: assign sweep scenario.yaml --set policies.max_travel.minutes=60,75,90 --set policies.school_count.max=1,2
+    """
+    def action():
+        from assign.export.sweep_table import sweep_table, write_sweep_summary
+        from assign.sweep import parse_setting, run_sweep
+
+        settings = [parse_setting(text) for text in sets]
+        results = run_sweep(scenario, settings, out=out, processes=processes, time_limit=time_limit, seed=seed)
+        click.echo(sweep_table(results))
+        if out is not None:
+            written = write_sweep_summary(results, out)
+            click.echo(f"\n已写出 (written): {', '.join(str(p) for p in written)} and one folder per variant in {out}")
+        if any(r.error is not None for r in results):
+            sys.exit(EXIT_INPUT)
+
+    _guard(action)
+
+
+@main.command()
 @click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path), required=False)
 @click.option("--to-csv", "to_csv", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="also write the table as CSV (UTF-8 with BOM, for Excel)")

@@ -14,7 +14,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from assign.errors import CellProblem, InputError
-from assign.extend import SourcedEdit, edit_table, removed_ids, resolve_scenario
+from assign.extend import SourcedEdit, edit_table, merge, removed_ids, resolve_scenario
 from assign.models import Researcher, School
 from assign.problem import Problem, build_problem
 from assign.registry import Registry, build_registry
@@ -97,16 +97,11 @@ def _forget_removed_schools(researchers: list[Researcher], removed: set[str]) ->
 def load_scenario(path: str | Path, registry: Registry | None = None, overrides: dict[str, Any] | None = None) -> Problem:
     """Read scenario.yaml (merged with what it extends) and its edited tables into a Problem.
 
-    `overrides` are merged over the file's top-level sections.
+    `overrides` (e.g. from `assign sweep --set`) are merged over it like one more what-if file.
     """
     path = Path(path)
     resolved = resolve_scenario(path)
-    data = resolved.data
-    for key, value in (overrides or {}).items():
-        if isinstance(value, dict) and isinstance(data.get(key), dict):
-            data[key] = {**data[key], **value}
-        else:
-            data[key] = value
+    data = merge(resolved.data, overrides or {})  # by the same rules as a what-if file
     scenario = parse_scenario(data, path)
     base = path.parent
     researchers = load_researchers(base / scenario.data.researchers, resolved.edits_for("researchers"))
