@@ -298,6 +298,42 @@ def sweep(scenario: Path, sets, out, processes, time_limit, seed) -> None:
 
 
 @main.command()
+@click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--between", nargs=2, default=("coverage", "travel"), show_default=True, metavar="FIRST SECOND",
+              help="two objectives: a term (travel.total_minutes) or a policy (coverage = its terms in rank order); ε runs over SECOND")
+@click.option("--points", type=click.IntRange(2, 50), default=6, show_default=True, help="solves along the curve (both ends included)")
+@click.option("--plan", "current", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="plan.json to mark as the current plan (default: the scenario's own plan)")
+@click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="folder for pareto.png and pareto.md (default: out/<scenario folder>/pareto)")
+@click.option("--time-limit", type=click.FloatRange(min=0.01), default=None, help="seconds per point (default: the scenario's)")
+@click.option("--workers", type=click.IntRange(1, 64), default=None, help="CP-SAT worker threads")
+@click.option("--seed", type=int, default=None, help="CP-SAT random seed")
+def pareto(scenario: Path, between, points, current, out, time_limit, workers, seed) -> None:
+    """The non-dominated plans between two objectives of SCENARIO, as a table and a plot (PNG)."""
+    def action():
+        from tabulate import tabulate
+
+        from assign.export.atomic import write_text
+        from assign.load import load_scenario
+        from assign.pareto import front_rows, pareto_front, plot_front
+        from assign.plan import Plan
+
+        problem = load_scenario(scenario)
+        front = pareto_front(problem, between[0], between[1], points=points, time_limit=time_limit,
+                             current=Plan.read(current) if current is not None else None, workers=workers, seed=seed)
+        headers, rows = front_rows(front)
+        click.echo(f"{problem.name}: {len(front.points)} non-dominated plans between {', '.join(front.first)} and {front.second}\n")
+        click.echo(tabulate(rows, headers=headers, disable_numparse=True))
+        folder = out if out is not None else Path("out") / scenario.resolve().parent.name / "pareto"
+        plot_front(front, folder / "pareto.png", title=f"{scenario.resolve().parent.name}/{scenario.name}: trade-off ({len(front.points)} non-dominated plans)")
+        write_text(folder / "pareto.md", f"# {problem.name}\n\n![trade-off](pareto.png)\n\n{tabulate(rows, headers=headers, tablefmt='github', disable_numparse=True)}\n")
+        click.echo(f"\n已写出 (written): {folder / 'pareto.png'}, {folder / 'pareto.md'}")
+
+    _guard(action)
+
+
+@main.command()
 @click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path), required=False)
 @click.option("--to-csv", "to_csv", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="also write the table as CSV (UTF-8 with BOM, for Excel)")

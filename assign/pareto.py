@@ -1,0 +1,216 @@
+"""`assign pareto SCENARIO --between coverage travel`: the trade-off between two objectives.
+
+ε-constraint over the second objective: the two ends are the scenario's usual plan (first
+objective first, then the second) and the plan that puts the second first; in between, for each
+cap ε on the second objective, the first is optimised under `second ≤ ε` (`≥` for a maximised
+one), then the second is tightened with the first fixed, so every point is non-dominated (up to
+solver time limits; dominated leftovers are filtered). An objective is named by a term
+(`travel.total_minutes`) or by a policy, meaning all its terms in rank order (`coverage` =
+priority schools, then schools, then subjects); the second must come down to a single term.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from ortools.sat.python import cp_model
+
+from assign.candidates import candidate_pairs
+from assign.errors import InputError
+from assign.modeling import ModelContext, Term
+from assign.plan import Plan
+from assign.problem import Problem
+from assign.solve import _STATUS, make_solver, options_for
+
+
+@dataclass
+class Point:
+    """One plan on the trade-off curve: its term values, KPIs and how the solve went."""
+
+    epsilon: float | None
+    values: dict[str, float]
+    kpis: dict[str, Any]
+    status: str
+    seconds: float
+    pairs: list[tuple[str, str]] = field(default_factory=list)
+
+
+@dataclass
+class Front:
+    first: list[str]   # term names, lexicographic
+    second: str        # one term name
+    senses: dict[str, str]
+    labels: dict[str, str]
+    points: list[Point]
+    current: Point | None = None
+
+
+def _terms_named(terms: list[Term], name: str, source: str) -> list[Term]:
+    exact = [t for t in terms if t.name == name]
+    if exact:
+        return exact
+    of_policy = sorted((t for t in terms if t.policy == name), key=lambda t: t.rank)
+    if not of_policy:
+        raise InputError.at(source, None, "--between", name, f"no objective term or policy with terms of that name: the scenario has {sorted(t.name for t in terms)}")
+    return of_policy
+
+
+def _build(problem: Problem) -> ModelContext:
+    ctx = ModelContext(problem, candidate_pairs(problem))
+    for use in problem.policies:
+        use.policy.apply(ctx.for_policy(use.name), use.params)
+    return ctx
+
+
+def _lexicographic(problem: Problem, names: list[str], cap: tuple[str, float] | None, options, time_limit: float) -> Point:
+    """Optimise the named terms in order (each optimum fixed), under an optional cap on one term."""
+    from assign.kpi import compute_kpis
+    from assign.plan import Assignment
+
+    started = time.perf_counter()
+    ctx = _build(problem)
+    by_name = {t.name: t for t in ctx.terms}
+    model = ctx.model
+    if cap is not None:
+        term = by_name[cap[0]]
+        model.add(term.expr <= round(cap[1]) if term.sense == "min" else term.expr >= round(cap[1]))
+    status, solver = "UNKNOWN", None
+    solution = None
+    for name in names:
+        term = by_name[name]
+        if term.sense == "max":
+            model.maximize(term.expr)
+        else:
+            model.minimize(term.expr)
+        if solution is not None:
+            # A complete hint keeps CP-SAT at the previous optimum (SOLVER-NOTES.md).
+            model.clear_hints()
+            for index, value in enumerate(solution):
+                model.add_hint(model.get_int_var_from_proto_index(index), value)
+        current = make_solver(options, max(0.5, time_limit - (time.perf_counter() - started)))
+        found = _STATUS[current.solve(model)]
+        if found not in ("OPTIMAL", "FEASIBLE"):
+            if solver is None:
+                return Point(None if cap is None else cap[1], {}, {}, found, time.perf_counter() - started)
+            status = "FEASIBLE"
+            break
+        status = "OPTIMAL" if found == "OPTIMAL" and status != "FEASIBLE" else "FEASIBLE"
+        solver, solution = current, list(current.response_proto.solution)
+        value = round(current.value(term.expr))
+        model.add(term.expr >= value if term.sense == "max" else term.expr <= value)
+    pairs = [pair for pair, var in ctx.x.items() if solver.boolean_value(var)]
+    values = {t.name: solver.value(t.expr) for t in ctx.terms}
+    kpis = compute_kpis(problem, [Assignment(researcher_id=r, school_id=s, minutes=problem.minutes(r, s)) for r, s in pairs])
+    return Point(None if cap is None else cap[1], values, kpis, status, round(time.perf_counter() - started, 2), pairs)
+
+
+def _better_or_equal(p: Point, q: Point, first: list[str], second: str, senses: dict[str, str]) -> bool:
+    """p is at least as good as q in both objectives (the first compared lexicographically)."""
+    def key(point, name):
+        return point.values[name] if senses[name] == "max" else -point.values[name]
+    first_ok = tuple(key(p, n) for n in first) >= tuple(key(q, n) for n in first)
+    return first_ok and key(p, second) >= key(q, second)
+
+
+def non_dominated(points: list[Point], first: list[str], second: str, senses: dict[str, str]) -> list[Point]:
+    """Distinct points that no other point dominates, ordered along the second objective."""
+    solved = [p for p in points if p.values]
+    distinct: dict[tuple, Point] = {}
+    for p in solved:
+        distinct.setdefault(tuple(p.values[n] for n in [*first, second]), p)
+    kept = [p for p in distinct.values()
+            if not any(q is not p and _better_or_equal(q, p, first, second, senses) for q in distinct.values())]
+    return sorted(kept, key=lambda p: p.values[second])
+
+
+def pareto_front(problem: Problem, first: str, second: str, *, points: int = 6, time_limit: float | None = None,
+                 current: Plan | None = None, **overrides: Any) -> Front:
+    """The non-dominated plans between two objectives, by ε-constraint on the second (see module docstring)."""
+    options = options_for(problem, **overrides)
+    per_point = time_limit if time_limit is not None else options.time_limit
+    terms = _build(problem).terms
+    first_terms = [t.name for t in _terms_named(terms, first, problem.source)]
+    second_terms = _terms_named(terms, second, problem.source)
+    if len(second_terms) != 1:
+        raise InputError.at(problem.source, None, "--between", second,
+                            f"the second objective must be one term, one of {[t.name for t in second_terms]}")
+    second_name = second_terms[0].name
+    if second_name in first_terms:
+        raise InputError.at(problem.source, None, "--between", second, "the two objectives must differ")
+    senses = {t.name: t.sense for t in terms}
+    labels = {t.name: t.label for t in terms}
+    best_first = _lexicographic(problem, [*first_terms, second_name], None, options, per_point)
+    best_second = _lexicographic(problem, [second_name, *first_terms], None, options, per_point)
+    found = [best_first, best_second]
+    if best_first.values and best_second.values:
+        hi, lo = best_first.values[second_name], best_second.values[second_name]
+        for k in range(1, max(0, points - 2) + 1):
+            epsilon = lo + (hi - lo) * k / (points - 1)
+            found.append(_lexicographic(problem, [*first_terms, second_name], (second_name, epsilon), options, per_point))
+    front = non_dominated(found, first_terms, second_name, senses)
+    mark = None
+    if current is not None:
+        from assign.check import term_values
+
+        values = term_values(problem, sorted(current.pair_set()))
+        if values is not None:
+            mark = Point(None, values, current.kpis, current.status, current.solve_seconds, sorted(current.pair_set()))
+    else:
+        mark = best_first  # the scenario's own plan: first objective first, as `assign solve` makes it
+    return Front(first_terms, second_name, senses, labels, front, mark)
+
+
+def plot_front(front: Front, target, title: str = "") -> None:
+    """A PNG: the trade-off curve (second objective across, the most varying first term up), the current plan starred.
+
+    Labels are in English: matplotlib's default fonts have no Chinese glyphs.
+    """
+    from pathlib import Path
+
+    import matplotlib
+
+    matplotlib.use("Agg")  # files only, no display
+    import matplotlib.pyplot as plt
+
+    from assign.export.atomic import atomic_path
+
+    # Up the side: the first-objective term that tells the points apart best.
+    y_name = max(front.first, key=lambda n: len({p.values[n] for p in front.points}))
+    xs = [p.values[front.second] for p in front.points]
+    ys = [p.values[y_name] for p in front.points]
+    fig, ax = plt.subplots(figsize=(8, 5.5), dpi=120)
+    ax.step(xs, ys, where="post", color="#999999", linewidth=1, zorder=1)
+    ax.scatter(xs, ys, s=50, color="#1f77b4", zorder=2, label="non-dominated plans")
+    for i, (x, y, point) in enumerate(zip(xs, ys, front.points), start=1):
+        ax.annotate(f"P{i}: {point.kpis.get('schools_covered', '?')} schools", (x, y), textcoords="offset points", xytext=(6, -13), fontsize=9)
+    if front.current is not None and front.current.values:
+        cx, cy = front.current.values[front.second], front.current.values[y_name]
+        ax.scatter([cx], [cy], s=260, marker="*", color="#d62728", zorder=3, label="current plan")
+        ax.annotate("current plan", (cx, cy), textcoords="offset points", xytext=(-95, 4), fontsize=10, color="#d62728")
+    ax.set_xlabel(f"{front.second} ({'lower' if front.senses[front.second] == 'min' else 'higher'} is better)")
+    ax.set_ylabel(f"{y_name} ({'higher' if front.senses[y_name] == 'max' else 'lower'} is better)")
+    ax.set_title(title or f"Trade-off: {y_name} vs {front.second} ({len(front.points)} non-dominated plans)")
+    ax.grid(True, alpha=0.3)
+    ax.legend(loc="lower right")
+    fig.tight_layout()
+    with atomic_path(Path(target)) as tmp:
+        fig.savefig(tmp, format="png")
+    plt.close(fig)
+
+
+def front_rows(front: Front) -> tuple[list[str], list[list[str]]]:
+    """Headers and rows of the front's table: one row per point, then the current plan."""
+    names = [*front.first, front.second]
+    headers = ["plan", "ε", *names, "有联系教研员的学校", "有联系教研员的薄弱学校", "状态", "秒"]
+
+    def row(label: str, p: Point) -> list[str]:
+        eps = "—" if p.epsilon is None else f"≤ {p.epsilon:g}" if front.senses[front.second] == "min" else f"≥ {p.epsilon:g}"
+        return [label, eps, *(f"{p.values[n]:g}" for n in names), str(p.kpis.get("schools_covered", "—")),
+                str(p.kpis.get("priority_covered", "—")), p.status, f"{p.seconds:.2f}"]
+
+    rows = [row(f"P{i}", p) for i, p in enumerate(front.points, start=1)]
+    if front.current is not None and front.current.values:
+        rows.append(row("current", front.current))
+    return headers, rows
