@@ -107,7 +107,7 @@ def compare(a: Side, b: Side) -> Comparison:
     terms = [(name, (tb.get(name) or ta.get(name)).label, ta[name].value if name in ta else "—", tb[name].value if name in tb else "—",
               diff_text(ta[name].value if name in ta else None, tb[name].value if name in tb else None))
              for name in dict.fromkeys([*ta, *tb])]
-    moved_terms = [f"{name} {d}" for name, _, _, _, d in terms if d not in ("0", "")]
+    moved_terms = [f"{name} {d}" for name, _, _, _, d in terms if d not in ("0", "", "≠")]
     policy_changes = _policy_changes(a.problem, b.problem)
     trade_off = "objective trade-off (目标取舍)" + (f": {', '.join(moved_terms)}" if moved_terms else "")
     if policy_changes:
@@ -118,30 +118,43 @@ def compare(a: Side, b: Side) -> Comparison:
     name_r = _namer(b.problem, a.problem, "researcher")
     name_s = _namer(b.problem, a.problem, "school")
 
-    def why_dropped(pair: Pair) -> str:
+    def forced_reason(pair: Pair) -> str | None:
+        """Why B cannot hold a pair of A at all, or None when dropping it was the optimiser's choice."""
         rid, sid = pair
         if b.problem is not None and sid not in b.problem.school:
-            return f"−{name_s(sid)}: school removed by the what-if (学校撤并/移除)"
+            return "school removed by the what-if (学校撤并/移除)"
         if b.problem is not None and rid not in b.problem.researcher:
-            return f"−{name_s(sid)}: researcher no longer in the table"
+            return "researcher no longer in the table"
         forbidding = _forbidding(b.problem, pred_b, pair)
-        if forbidding:
-            return f"−{name_s(sid)}: no longer allowed by {', '.join(forbidding)}"
+        return f"no longer allowed by {', '.join(forbidding)}" if forbidding else None
+
+    def why_dropped(pair: Pair) -> str:
+        rid, sid = pair
+        reason = forced_reason(pair)
+        if reason is not None:
+            return f"−{name_s(sid)}: {reason}"
         others = [name_r(o) for o in holders_b.get(sid, []) if o != rid]
         if others:
             return f"−{name_s(sid)}: now with {'、'.join(others)}; {trade_off}"
         return f"−{name_s(sid)}: {trade_off}"
 
+    held_in_a = {r for r, _ in pa}
+    forced = {p for p in dropped if forced_reason(p) is not None}
+
     def why_added(pair: Pair) -> str:
         rid, sid = pair
         if a.problem is not None and rid not in a.problem.researcher:
             return f"+{name_s(sid)}: new researcher (新增教研员)"
+        if a.problem is None and rid not in held_in_a:
+            return f"+{name_s(sid)}: researcher without a school in A (new researcher?)"
         if a.problem is not None and sid not in a.problem.school:
             return f"+{name_s(sid)}: new school"
         forbidding = _forbidding(a.problem, pred_a, pair)
         if forbidding:
             return f"+{name_s(sid)}: not allowed before by {', '.join(forbidding)}"
-        others = [name_r(o) for o in holders_a.get(sid, []) if o != rid and o not in dict(b.plan.researchers_of()).get(sid, [])]
+        others = [name_r(o) for o in holders_a.get(sid, []) if o != rid and o not in holders_b.get(sid, [])]
+        if any(r == rid for r, _ in forced):
+            return f"+{name_s(sid)}: replaces a pair the change forced out; {trade_off}"
         if others:
             return f"+{name_s(sid)}: taken over from {'、'.join(others)}; {trade_off}"
         return f"+{name_s(sid)}: {trade_off}"
