@@ -96,7 +96,8 @@ def solve_variant(scenario: str, label: str, overrides: dict[str, Any], out: str
         result.error = str(exc)
         return result
     result.status, result.seconds, result.findings = plan.status, plan.build_seconds + plan.solve_seconds, len(plan.findings)
-    result.kpis = {k: plan.kpis.get(k) for k in SUMMARY_KPIS}
+    if plan.solved:  # an infeasible variant has no KPIs, not zeros
+        result.kpis = {k: plan.kpis.get(k) for k in SUMMARY_KPIS}
     if out is not None and plan.solved:
         from assign.export.roster import write_roster
 
