@@ -312,23 +312,20 @@ def sweep(scenario: Path, sets, out, processes, time_limit, seed) -> None:
 def pareto(scenario: Path, between, points, current, out, time_limit, workers, seed) -> None:
     """The non-dominated plans between two objectives of SCENARIO, as a table and a plot (PNG)."""
     def action():
-        from tabulate import tabulate
-
-        from assign.export.atomic import write_text
+        from assign.export.pareto_plot import front_table, write_front
         from assign.load import load_scenario
-        from assign.pareto import front_rows, pareto_front, plot_front
+        from assign.pareto import pareto_front
         from assign.plan import Plan
 
         problem = load_scenario(scenario)
         front = pareto_front(problem, between[0], between[1], points=points, time_limit=time_limit,
                              current=Plan.read(current) if current is not None else None, workers=workers, seed=seed)
-        headers, rows = front_rows(front)
         click.echo(f"{problem.name}: {len(front.points)} non-dominated plans between {', '.join(front.first)} and {front.second}\n")
-        click.echo(tabulate(rows, headers=headers, disable_numparse=True))
+        click.echo(front_table(front))
         folder = out if out is not None else Path("out") / scenario.resolve().parent.name / "pareto"
-        plot_front(front, folder / "pareto.png", title=f"{scenario.resolve().parent.name}/{scenario.name}: trade-off ({len(front.points)} non-dominated plans)")
-        write_text(folder / "pareto.md", f"# {problem.name}\n\n![trade-off](pareto.png)\n\n{tabulate(rows, headers=headers, tablefmt='github', disable_numparse=True)}\n")
-        click.echo(f"\n已写出 (written): {folder / 'pareto.png'}, {folder / 'pareto.md'}")
+        # The plot's title is the file name: matplotlib's default fonts have no Chinese glyphs.
+        written = write_front(front, folder, title=f"{scenario.resolve().parent.name}/{scenario.name}: trade-off ({len(front.points)} non-dominated plans)")
+        click.echo(f"\n已写出 (written): {', '.join(str(p) for p in written)}")
 
     _guard(action)
 

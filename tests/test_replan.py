@@ -103,3 +103,18 @@ def test_solve_from_a_saved_plan_and_from_a_roster_prints_the_changes(tmp_path):
                                       "--no-write", "--workers", "1", "-q"], catch_exceptions=False)
         assert result.exit_code == 0, result.output
         assert "保留 4" in result.output and "取消 0" in result.output
+
+
+def test_a_cap_on_changes_holds_in_the_solve(tmp_path):
+    base_plan = solve_det(load_scenario(county(tmp_path)))
+    path = add_researcher(tmp_path)
+    path.write_text(path.read_text(encoding="utf-8") + "policies: {stability: {max_changes: 1}}\n", encoding="utf-8")
+    problem, _ = with_previous(load_scenario(path), sorted(base_plan.pair_set()))
+    plan = solve_from(problem, workers=1, seed=0)
+    assert plan.status == "OPTIMAL" and plan.findings == []
+    assert len(plan.pair_set() ^ base_plan.pair_set()) == 1  # the newcomer must have a school, and may take only one
+
+
+def test_local_without_from_is_a_usage_error(tmp_path):
+    result = CliRunner().invoke(main, ["solve", str(county(tmp_path)), "--local", "--no-write"])
+    assert result.exit_code == 2 and "--from" in result.output

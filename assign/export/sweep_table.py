@@ -22,7 +22,8 @@ def sweep_rows(results: list[VariantResult]) -> list[list[str]]:
             rows.append([r.label, "ERROR", r.error.splitlines()[0], *[""] * (len(HEADERS) - 3)])
             continue
         kpis = [("—" if r.kpis.get(k) is None else str(r.kpis[k])) for k in SUMMARY_KPIS]
-        rows.append([r.label, r.status, *kpis, "无问题" if r.findings == 0 else f"{r.findings} 项", f"{r.seconds:.2f}"])
+        audit = "—" if not r.kpis else "无问题" if r.findings == 0 else f"{r.findings} 项"  # an unsolved variant is not audited
+        rows.append([r.label, r.status, *kpis, audit, f"{r.seconds:.2f}"])
     return rows
 
 
