@@ -306,10 +306,12 @@ def sweep(scenario: Path, sets, out, processes, time_limit, seed) -> None:
               help="plan.json to mark as the current plan (default: the scenario's own plan)")
 @click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="folder for pareto.png and pareto.md (default: out/<scenario folder>/pareto)")
+@click.option("--processes", type=click.IntRange(1, 64), default=2, show_default=True,
+              help="points solved at once, each in its own process with one CP-SAT worker (1: one after another, with --workers)")
 @click.option("--time-limit", type=click.FloatRange(min=0.01), default=None, help="seconds per point (default: the scenario's)")
-@click.option("--workers", type=click.IntRange(1, 64), default=None, help="CP-SAT worker threads")
+@click.option("--workers", type=click.IntRange(1, 64), default=None, help="CP-SAT worker threads (with --processes 1)")
 @click.option("--seed", type=int, default=None, help="CP-SAT random seed")
-def pareto(scenario: Path, between, points, current, out, time_limit, workers, seed) -> None:
+def pareto(scenario: Path, between, points, current, out, processes, time_limit, workers, seed) -> None:
     """The non-dominated plans between two objectives of SCENARIO, as a table and a plot (PNG)."""
     def action():
         from assign.export.pareto_plot import front_table, write_front
@@ -319,7 +321,8 @@ def pareto(scenario: Path, between, points, current, out, time_limit, workers, s
 
         problem = load_scenario(scenario)
         front = pareto_front(problem, between[0], between[1], points=points, time_limit=time_limit,
-                             current=Plan.read(current) if current is not None else None, workers=workers, seed=seed)
+                             current=Plan.read(current) if current is not None else None, processes=processes,
+                             workers=workers, seed=seed)
         click.echo(f"{problem.name}: {len(front.points)} non-dominated plans between {', '.join(front.first)} and {front.second}\n")
         click.echo(front_table(front))
         folder = out if out is not None else Path("out") / scenario.resolve().parent.name / "pareto"

@@ -123,9 +123,28 @@ def non_dominated(points: list[Point], first: list[str], second: str, senses: di
     return sorted(kept, key=lambda p: p.values[second])
 
 
+def _solve_all(problem: Problem, tasks: list[tuple], options, per_point: float, processes: int) -> list[Point]:
+    """Each (names, cap) task solved, in order; in `processes` separate processes when more than one."""
+    if processes <= 1 or len(tasks) <= 1:
+        return [_lexicographic(problem, names, cap, options, per_point) for names, cap in tasks]
+    from concurrent.futures import ProcessPoolExecutor
+    from dataclasses import replace
+    from multiprocessing import get_context
+
+    # One CP-SAT worker per process, so the processes share the cores instead of fighting over them;
+    # spawn, not fork, because the parent has run CP-SAT's threads (the Problem pickles to ~100 kB).
+    single = replace(options, workers=1)
+    with ProcessPoolExecutor(max_workers=processes, mp_context=get_context("spawn")) as pool:
+        futures = [pool.submit(_lexicographic, problem, names, cap, single, per_point) for names, cap in tasks]
+        return [f.result() for f in futures]
+
+
 def pareto_front(problem: Problem, first: str, second: str, *, points: int = 6, time_limit: float | None = None,
-                 current: Plan | None = None, **overrides: Any) -> Front:
-    """The non-dominated plans between two objectives, by ε-constraint on the second (see module docstring)."""
+                 current: Plan | None = None, processes: int = 1, **overrides: Any) -> Front:
+    """The non-dominated plans between two objectives, by ε-constraint on the second (see module docstring).
+
+    `processes` > 1 solves the two ends, then the points between them, in that many processes.
+    """
     options = options_for(problem, **overrides)
     per_point = time_limit if time_limit is not None else options.time_limit
     terms = _build(problem).terms
@@ -139,14 +158,13 @@ def pareto_front(problem: Problem, first: str, second: str, *, points: int = 6, 
         raise InputError.at(problem.source, None, "--between", second, "the two objectives must differ")
     senses = {t.name: t.sense for t in terms}
     labels = {t.name: t.label for t in terms}
-    best_first = _lexicographic(problem, [*first_terms, second_name], None, options, per_point)
-    best_second = _lexicographic(problem, [second_name, *first_terms], None, options, per_point)
+    best_first, best_second = _solve_all(problem, [([*first_terms, second_name], None), ([second_name, *first_terms], None)],
+                                         options, per_point, processes)
     found = [best_first, best_second]
     if best_first.values and best_second.values:
         hi, lo = best_first.values[second_name], best_second.values[second_name]
-        for k in range(1, max(0, points - 2) + 1):
-            epsilon = lo + (hi - lo) * k / (points - 1)
-            found.append(_lexicographic(problem, [*first_terms, second_name], (second_name, epsilon), options, per_point))
+        caps = [lo + (hi - lo) * k / (points - 1) for k in range(1, max(0, points - 2) + 1)]
+        found += _solve_all(problem, [([*first_terms, second_name], (second_name, eps)) for eps in caps], options, per_point, processes)
     front = non_dominated(found, first_terms, second_name, senses)
     mark = None
     if current is not None:

@@ -41,7 +41,7 @@ def test_bad_objective_names_are_input_errors(tmp_path, between):
 
 def test_pareto_cli_prints_the_table_and_writes_a_png(tmp_path):
     out = tmp_path / "p"
-    result = CliRunner().invoke(main, ["pareto", str(spread_county(tmp_path)), "--points", "4", "--workers", "1", "--seed", "0", "-o", str(out)],
+    result = CliRunner().invoke(main, ["pareto", str(spread_county(tmp_path)), "--points", "4", "--processes", "2", "--seed", "0", "-o", str(out)],
                                 catch_exceptions=False)
     assert result.exit_code == 0, result.output
     assert "non-dominated plans" in result.output and "current" in result.output
