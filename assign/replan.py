@@ -60,27 +60,37 @@ def hint_plan(problem: Problem) -> Plan | None:
                 pairs=[Assignment(researcher_id=r, school_id=s, minutes=problem.minutes(r, s)) for r, s in problem.previous_pairs])
 
 
-def _with_scope(problem: Problem, policy: str, scope: str) -> Problem | None:
-    uses = list(problem.policies)
+def _with_local_scope(problem: Problem) -> Problem | None:
+    """The problem with every policy that offers a local re-plan switched to it, or None if none does.
+
+    The core names no policy: a policy offers a local re-plan by a `scope` parameter that accepts
+    `touched` (the built-in stability policy does).
+    """
+    uses, switched = list(problem.policies), False
     for i, use in enumerate(uses):
-        if use.name == policy and "scope" in type(use.params).model_fields:
-            uses[i] = use.model_copy(update={"params": use.params.model_copy(update={"scope": scope})})
-            return problem.model_copy(update={"policies": tuple(uses)})
-    return None
+        if "scope" not in type(use.params).model_fields:
+            continue
+        try:
+            params = type(use.params).model_validate({**use.params.model_dump(), "scope": "touched"})
+        except ValueError:
+            continue  # a `scope` of some other meaning
+        uses[i] = use.model_copy(update={"params": params})
+        switched = True
+    return problem.model_copy(update={"policies": tuple(uses)}) if switched else None
 
 
-def solve_from(problem: Problem, *, local: bool = False, policy: str = "stability", **options) -> Plan:
+def solve_from(problem: Problem, *, local: bool = False, **options) -> Plan:
     """Solve a problem that carries the plan in force, hinted with it.
 
-    `local`: first the fast local re-plan (the `policy` named, by its scenario name, with
-    `scope: touched`); if that has no plan (the change reaches researchers it keeps fixed), the
-    full re-plan. Without a plan in force this is an ordinary solve.
+    `local`: first the fast local re-plan (policies with `scope: touched`, see `_with_local_scope`);
+    if that has no plan (the change reaches researchers it keeps fixed), the full re-plan.
+    Without a plan in force this is an ordinary solve.
     """
     from assign.solve import solve  # the solver is only needed once there is something to solve
 
     hint = hint_plan(problem)
     if local and problem.previous_pairs:
-        narrow = _with_scope(problem, policy, "touched")
+        narrow = _with_local_scope(problem)
         if narrow is not None:
             plan = solve(narrow, hint=hint, **options)
             if plan.solved:

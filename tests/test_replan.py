@@ -62,6 +62,7 @@ def test_the_local_re_plan_gives_the_same_plan_here_and_keeps_everyone_else_fixe
     local = solve_from(problem, local=True, workers=1, seed=0)
     assert local.status == "OPTIMAL" and local.findings == []
     assert local.pair_set() == full.pair_set()
+    assert local.candidate_pairs < full.candidate_pairs  # the untouched researchers had only their own pairs
 
 
 def test_the_local_re_plan_falls_back_to_the_full_one_when_a_rule_reaches_everyone(tmp_path):
