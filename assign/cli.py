@@ -52,19 +52,25 @@ def main() -> None:
     """
 
 
-def _run_solve(scenario: Path, out: Path | None, time_limit, workers, seed, objective, lang, quiet, show_roster) -> None:
+def _run_solve(scenario: Path, out: Path | None, time_limit, workers, seed, objective, lang, quiet, show_roster,
+               from_plan: Path | None = None, local: bool = False) -> None:
     from assign.export.roster import write_roster
     from assign.export.terminal import findings_text, kpi_table, passes_table, roster_table, terms_table
     from assign.load import load_scenario
-    from assign.solve import solve
+    from assign.replan import change_summary, read_pairs, solve_from, with_previous
 
     problem = load_scenario(scenario)
+    if from_plan is not None:
+        problem, gone = with_previous(problem, read_pairs(from_plan))
+        if gone:
+            click.echo(f"注意 (warning): {len(gone)} pair(s) of {from_plan} name researchers or schools this scenario lacks: "
+                       + "、".join(f"{r}→{s}" for r, s in gone), err=True)
     for warning in problem.warnings:
         click.echo(f"注意 (warning): {warning}", err=True)
     if not quiet:
         click.echo(f"{problem.name}: {len(problem.researchers)} 名教研员, {len(problem.schools)} 所学校; "
                    f"policies: {', '.join(u.name for u in problem.policies)}", err=True)
-    plan = solve(problem, mode=objective, progress=_progress(quiet), time_limit=time_limit, workers=workers, seed=seed)
+    plan = solve_from(problem, local=local, mode=objective, progress=_progress(quiet), time_limit=time_limit, workers=workers, seed=seed)
     if not plan.solved:
         click.echo(passes_table(plan), err=True)
         click.echo(f"没有得到方案 (no plan): status {plan.status}. "
@@ -84,6 +90,9 @@ def _run_solve(scenario: Path, out: Path | None, time_limit, workers, seed, obje
         click.echo(passes_table(plan))
     click.echo("")
     click.echo(findings_text(plan))
+    if from_plan is not None:
+        click.echo("")
+        click.echo(change_summary(problem, plan, str(from_plan)))
     if out is not None:
         paths = write_roster(problem, plan, out, lang=lang, kpi_table=kpi_table(plan, fmt="github"))
         click.echo(f"\n已写出 (written): {', '.join(str(p) for p in paths)}")
@@ -145,15 +154,22 @@ def _default_out(scenario: Path, out: Path | None, no_write: bool) -> Path | Non
 @main.command()
 @click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path), required=False)
 @_solve_options
-def solve(scenario, out, no_write, time_limit, workers, seed, objective, lang, quiet, no_roster) -> None:
+@click.option("--from", "from_plan", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="the plan in force (plan.json or a roster .csv/.xlsx): hints the solver; the stability policy counts changes against it")
+@click.option("--local", is_flag=True, help="with --from: re-optimise only the researchers the change touches (fast); falls back to a full re-plan")
+def solve(scenario, out, no_write, time_limit, workers, seed, objective, lang, quiet, no_roster, from_plan, local) -> None:
     """Solve SCENARIO (a scenario.yaml) and write the assignment table.
 
     Without SCENARIO, solves the embedded demo county. Prints the roster, the KPI block, the
-    objective terms, each CP-SAT pass and the audit findings.
+    objective terms, each CP-SAT pass and the audit findings. With --from PLAN, re-plans from the
+    plan in force and says which pairs were kept, added and dropped.
     """
     def action():
+        if local and from_plan is None:
+            raise click.UsageError("--local needs --from PLAN")
         path = scenario if scenario is not None else _demo_path()
-        _run_solve(path, _default_out(path, out, no_write), time_limit, workers, seed, objective, lang, quiet, not no_roster)
+        _run_solve(path, _default_out(path, out, no_write), time_limit, workers, seed, objective, lang, quiet, not no_roster,
+                   from_plan=from_plan, local=local)
 
     _guard(action)
 
@@ -218,6 +234,101 @@ def check(scenario: Path, roster: Path, time_limit, workers, no_optimum) -> None
             click.echo(terms_comparison_table(term_values(problem, pairs), best))
         if any(f.severity == "error" for f in plan.findings):
             sys.exit(EXIT_AUDIT)
+
+    _guard(action)
+
+
+@main.command()
+@click.argument("a", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("b", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--out", "outs", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="also write the comparison as .md or .xlsx (repeatable)")
+@click.option("--independent", is_flag=True, help="solve B on its own instead of re-planning it from A's plan")
+@click.option("--local", is_flag=True, help="re-plan B locally from A's plan (only the researchers the change touches)")
+@click.option("--time-limit", type=click.FloatRange(min=0.01), default=None, help="seconds per solve (default: each scenario's)")
+@click.option("--workers", type=click.IntRange(1, 64), default=None, help="CP-SAT worker threads")
+@click.option("--seed", type=int, default=None, help="CP-SAT random seed")
+def compare(a: Path, b: Path, outs, independent, local, time_limit, workers, seed) -> None:
+    """Compare A and B (scenario files, solved here, or saved plan.json files).
+
+    KPIs side by side with differences, objective terms, rule changes, the pairs kept, added and
+    dropped, and each researcher whose schools changed with the reason. A scenario B is re-planned
+    from A's plan (the plan in force) unless --independent.
+    """
+    def action():
+        from assign.compare import compare_paths
+        from assign.export.comparison import comparison_text, write_comparison
+
+        result = compare_paths(a, b, independent=independent, local=local, time_limit=time_limit, workers=workers, seed=seed)
+        click.echo(comparison_text(result))
+        for target in outs:
+            click.echo(f"\n已写出 (written): {write_comparison(result, target)}")
+
+    _guard(action)
+
+
+@main.command()
+@click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--set", "sets", multiple=True, required=True, metavar="KEY=V1,V2",
+              help="a dotted scenario key and its values, e.g. policies.max_travel.minutes=60,75,90 (repeatable: the grid is every combination)")
+@click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="folder for one sub-folder of plan files per variant, and summary.md/.csv")
+@click.option("--processes", type=click.IntRange(1, 64), default=2, show_default=True, help="variants solved at once (one CP-SAT worker each)")
+@click.option("--time-limit", type=click.FloatRange(min=0.01), default=None, help="seconds per variant (default: the scenario's)")
+@click.option("--seed", type=int, default=None, help="CP-SAT random seed")
+def sweep(scenario: Path, sets, out, processes, time_limit, seed) -> None:
+    """Solve a grid of variants of SCENARIO in parallel and print one summary table.
+
+    Example: assign sweep scenario.yaml --set policies.max_travel.minutes=60,75,90 --set policies.school_count.max=1,2
+    """
+    def action():
+        from assign.export.sweep_table import sweep_table, write_sweep_summary
+        from assign.sweep import parse_setting, run_sweep
+
+        settings = [parse_setting(text) for text in sets]
+        results = run_sweep(scenario, settings, out=out, processes=processes, time_limit=time_limit, seed=seed)
+        click.echo(sweep_table(results))
+        if out is not None:
+            written = write_sweep_summary(results, out)
+            click.echo(f"\n已写出 (written): {', '.join(str(p) for p in written)} and one folder per variant in {out}")
+        if any(r.error is not None for r in results):
+            sys.exit(EXIT_INPUT)
+
+    _guard(action)
+
+
+@main.command()
+@click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--between", nargs=2, default=("coverage", "travel"), show_default=True, metavar="FIRST SECOND",
+              help="two objectives: a term (travel.total_minutes) or a policy (coverage = its terms in rank order); ε runs over SECOND")
+@click.option("--points", type=click.IntRange(2, 50), default=6, show_default=True, help="solves along the curve (both ends included)")
+@click.option("--plan", "current", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="plan.json to mark as the current plan (default: the scenario's own plan)")
+@click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="folder for pareto.png and pareto.md (default: out/<scenario folder>/pareto)")
+@click.option("--processes", type=click.IntRange(1, 64), default=2, show_default=True,
+              help="points solved at once, each in its own process with one CP-SAT worker (1: one after another, with --workers)")
+@click.option("--time-limit", type=click.FloatRange(min=0.01), default=None, help="seconds per point (default: the scenario's)")
+@click.option("--workers", type=click.IntRange(1, 64), default=None, help="CP-SAT worker threads (with --processes 1)")
+@click.option("--seed", type=int, default=None, help="CP-SAT random seed")
+def pareto(scenario: Path, between, points, current, out, processes, time_limit, workers, seed) -> None:
+    """The non-dominated plans between two objectives of SCENARIO, as a table and a plot (PNG)."""
+    def action():
+        from assign.export.pareto_plot import front_table, write_front
+        from assign.load import load_scenario
+        from assign.pareto import pareto_front
+        from assign.plan import Plan
+
+        problem = load_scenario(scenario)
+        front = pareto_front(problem, between[0], between[1], points=points, time_limit=time_limit,
+                             current=Plan.read(current) if current is not None else None, processes=processes,
+                             workers=workers, seed=seed)
+        click.echo(f"{problem.name}: {len(front.points)} non-dominated plans between {', '.join(front.first)} and {front.second}\n")
+        click.echo(front_table(front))
+        folder = out if out is not None else Path("out") / scenario.resolve().parent.name / "pareto"
+        # The plot's title is the file name: matplotlib's default fonts have no Chinese glyphs.
+        written = write_front(front, folder, title=f"{scenario.resolve().parent.name}/{scenario.name}: trade-off ({len(front.points)} non-dominated plans)")
+        click.echo(f"\n已写出 (written): {', '.join(str(p) for p in written)}")
 
     _guard(action)
 

@@ -1,7 +1,8 @@
 """Loading a scenario: the YAML file, then its tables, into a validated `Problem`.
 
 Every error names the file, the row, the column (as the user wrote its header), the value and
-what was expected; all bad cells of a table are reported together.
+what was expected; all bad cells of a table are reported together. A scenario that `extends`
+another is merged with it, and its table edits applied to the rows as read (`assign.extend`).
 """
 
 from __future__ import annotations
@@ -13,12 +14,13 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from assign.errors import CellProblem, InputError
+from assign.extend import SourcedEdit, edit_table, merge, removed_ids, resolve_scenario
 from assign.models import Researcher, School
 from assign.problem import Problem, build_problem
 from assign.registry import Registry, build_registry
 from assign.roads import read_network
 from assign.scenario import ScenarioFile
-from assign.tables import RESEARCHER_COLUMNS, RESEARCHER_REQUIRED, SCHOOL_COLUMNS, SCHOOL_REQUIRED, Table, read_table
+from assign.tables import ROAD_COLUMNS, RESEARCHER_COLUMNS, RESEARCHER_REQUIRED, SCHOOL_COLUMNS, SCHOOL_REQUIRED, Table, read_table
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -55,42 +57,63 @@ def rows_to_models(table: Table, model: type[M]) -> list[M]:
     problems: list[CellProblem] = []
     for row in table.rows:
         try:
-            items.append(model.model_validate({**row.values, "extra": row.extra, "headers": table.headers, "source": str(table.path), "row": row.number}))
+            source = row.source or str(table.path)
+            items.append(model.model_validate({**row.values, "extra": row.extra, "headers": table.headers, "source": source, "row": row.number}))
         except ValidationError as exc:
             for err in exc.errors():
                 field = str(err["loc"][0]) if err["loc"] else None
                 column = table.header(field) if field in table.headers else field
                 value = row.values.get(field) if field else None
                 message = err["msg"].removeprefix("Value error, ")
-                problems.append(CellProblem(str(table.path), row.number, column, value, message))
+                problems.append(CellProblem(row.source or str(table.path), row.number or None, column, value, message))
     if problems:
         raise InputError(problems)
     return items
 
 
-def load_researchers(path: Path) -> list[Researcher]:
-    return rows_to_models(read_table(path, RESEARCHER_COLUMNS, RESEARCHER_REQUIRED), Researcher)
+def load_researchers(path: Path, edits: list[SourcedEdit] = ()) -> list[Researcher]:
+    table = edit_table(read_table(path, RESEARCHER_COLUMNS, RESEARCHER_REQUIRED), "researchers", RESEARCHER_COLUMNS, list(edits))
+    return rows_to_models(table, Researcher)
 
 
-def load_schools(path: Path) -> list[School]:
-    return rows_to_models(read_table(path, SCHOOL_COLUMNS, SCHOOL_REQUIRED), School)
+def load_schools(path: Path, edits: list[SourcedEdit] = ()) -> list[School]:
+    table = edit_table(read_table(path, SCHOOL_COLUMNS, SCHOOL_REQUIRED), "schools", SCHOOL_COLUMNS, list(edits))
+    return rows_to_models(table, School)
+
+
+def _forget_removed_schools(researchers: list[Researcher], removed: set[str]) -> tuple[list[Researcher], list[str]]:
+    """A school a what-if removed leaves every researcher's current and avoided schools (with a warning)."""
+    out, warnings = [], []
+    for r in researchers:
+        gone = [sid for sid in (*r.current_schools, *r.avoid_schools) if sid in removed]
+        if gone:
+            warnings.append(f"researcher {r.id} {r.name}: school(s) {'、'.join(gone)} removed by the what-if, dropped from 现联系学校/回避学校")
+            r = r.model_copy(update={"current_schools": tuple(s for s in r.current_schools if s not in removed),
+                                     "avoid_schools": tuple(s for s in r.avoid_schools if s not in removed)})
+        out.append(r)
+    return out, warnings
 
 
 def load_scenario(path: str | Path, registry: Registry | None = None, overrides: dict[str, Any] | None = None) -> Problem:
-    """Read scenario.yaml and its tables into a Problem. `overrides` are merged over the file's top-level sections."""
+    """Read scenario.yaml (merged with what it extends) and its edited tables into a Problem.
+
+    `overrides` (e.g. from `assign sweep --set`) are merged over it like one more what-if file.
+    """
     path = Path(path)
-    data = read_yaml(path)
-    for key, value in (overrides or {}).items():
-        if isinstance(value, dict) and isinstance(data.get(key), dict):
-            data[key] = {**data[key], **value}
-        else:
-            data[key] = value
+    resolved = resolve_scenario(path)
+    data = merge(resolved.data, overrides or {})  # by the same rules as a what-if file
     scenario = parse_scenario(data, path)
     base = path.parent
-    researchers = load_researchers(base / scenario.data.researchers)
-    schools = load_schools(base / scenario.data.schools)
+    researchers = load_researchers(base / scenario.data.researchers, resolved.edits_for("researchers"))
+    schools = load_schools(base / scenario.data.schools, resolved.edits_for("schools"))
+    researchers, warnings = _forget_removed_schools(researchers, removed_ids(resolved.edits_for("schools")))
     network = None
+    if scenario.data.roads is None and resolved.edits_for("roads"):
+        raise InputError.at(resolved.edits_for("roads")[0].file, None, "edits.roads", None, "the scenario has no road table to edit")
     if scenario.data.roads is not None:
         nodes = base / scenario.data.nodes if scenario.data.nodes is not None else None
-        network = read_network(base / scenario.data.roads, nodes, scenario.travel.road_kmh)
-    return build_problem(scenario, researchers, schools, registry or build_registry(), source=str(path), network=network)
+        road_edits = resolved.edits_for("roads")
+        edit = (lambda table: edit_table(table, "roads", ROAD_COLUMNS, road_edits)) if road_edits else None
+        network = read_network(base / scenario.data.roads, nodes, scenario.travel.road_kmh, edit=edit)
+    problem = build_problem(scenario, researchers, schools, registry or build_registry(), source=str(path), network=network)
+    return problem.model_copy(update={"warnings": (*warnings, *problem.warnings)}) if warnings else problem

@@ -41,6 +41,8 @@ class Problem(BaseModel):
     policies: tuple[PolicyUse, ...]
     warnings: tuple[str, ...] = ()
     source: str = ""  # the scenario file, for messages
+    # The plan in force when re-planning (`--from`): policies such as stability read it here, never from a global.
+    previous_pairs: tuple[tuple[str, str], ...] = ()
 
     @cached_property
     def researcher(self) -> dict[str, Researcher]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 import networkx as nx
 import numpy as np
@@ -104,13 +105,16 @@ def read_nodes(path: Path) -> dict[str, tuple[float, float]]:
     return coords
 
 
-def read_network(roads: Path, nodes: Path | None = None, road_kmh: float | None = None) -> RoadNetwork:
+def read_network(roads: Path, nodes: Path | None = None, road_kmh: float | None = None,
+                 edit: Callable[[Table], Table] | None = None) -> RoadNetwork:
     """Read the roads table (and the nodes table) into a RoadNetwork.
 
     Errors: missing ends, self-loops, zero or negative times, km without a speed. Two rows for
     the same road with different times are odd but usable: the shorter is kept, with a warning.
     """
     table = read_table(roads, ROAD_COLUMNS, ROAD_REQUIRED)
+    if edit is not None:  # a what-if's road edits (assign.extend), before any cell is checked
+        table = edit(table)
     file = str(roads)
     if "minutes" not in table.headers and "km" not in table.headers:
         raise InputError.at(file, 1, None, list(table.headers.values()), "a road table needs a minutes (分钟) column or a km (公里) column")

@@ -1,0 +1,207 @@
+"""`assign compare A B`: what changed between two plans, and why.
+
+A and B are scenario files (solved here) or saved plans (`plan.json`). When B is a scenario, it
+is re-planned from A's plan (A's pairs become B's plan in force: a hint, and what the stability
+policy counts changes against), because a planner asking "what if" wants the difference against
+the plan in force, not against a fresh solve; `independent=True` solves B on its own.
+
+Each researcher whose schools changed gets a reason per changed pair, most specific first:
+a school or researcher the what-if removed or added; a pair a pruning policy of B forbids (or of
+A forbade), named by policy; a school another researcher now holds; otherwise an objective
+trade-off, with the objective terms that moved and the policies whose parameters differ.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from assign.errors import AssignError
+from assign.kpi import LABELS
+from assign.plan import Plan
+from assign.problem import Problem
+
+Pair = tuple[str, str]
+
+
+@dataclass
+class Side:
+    """One side of a comparison: its plan, and its problem when it came from a scenario."""
+
+    label: str
+    plan: Plan
+    problem: Problem | None = None
+
+
+@dataclass
+class Change:
+    """A researcher whose schools changed: before, after, and why each pair came or went."""
+
+    researcher_id: str
+    researcher: str
+    before: list[str]
+    after: list[str]
+    reasons: list[str]
+
+
+@dataclass
+class Comparison:
+    a: Side
+    b: Side
+    kept: list[Pair]
+    added: list[Pair]
+    dropped: list[Pair]
+    changes: list[Change]
+    kpis: list[tuple[str, Any, Any, str]]        # label, A, B, B − A
+    terms: list[tuple[str, str, Any, Any, str]]  # name, label, A, B, B − A
+    policy_changes: list[str] = field(default_factory=list)
+
+
+def diff_text(a: Any, b: Any) -> str:
+    try:
+        d = round(float(b) - float(a), 1)
+    except (TypeError, ValueError):
+        return "" if a == b else "≠"
+    return "0" if d == 0 else f"{d:+g}"
+
+
+def _predicates(problem: Problem | None) -> list[tuple[str, Any]]:
+    if problem is None:
+        return []
+    return [(use.name, p) for use in problem.policies if (p := use.policy.allows(problem, use.params)) is not None]
+
+
+def _forbidding(problem: Problem | None, predicates, pair: Pair) -> list[str]:
+    if problem is None or pair[0] not in problem.researcher or pair[1] not in problem.school:
+        return []
+    r, s = problem.researcher[pair[0]], problem.school[pair[1]]
+    return [name for name, allowed in predicates if not allowed(r, s)]
+
+
+def _policy_changes(a: Problem | None, b: Problem | None) -> list[str]:
+    if a is None or b is None:
+        return []
+    pa, pb = a.scenario.policies, b.scenario.policies
+    out = []
+    for name in dict.fromkeys([*pa, *pb]):
+        if name not in pb:
+            out.append(f"{name}: removed")
+        elif name not in pa:
+            out.append(f"{name}: added {pb[name] or {}}")
+        elif (pa[name] or {}) != (pb[name] or {}):
+            keys = sorted(set(pa[name] or {}) | set(pb[name] or {}))
+            moved = [f"{k} {(pa[name] or {}).get(k, '—')}→{(pb[name] or {}).get(k, '—')}" for k in keys
+                     if (pa[name] or {}).get(k) != (pb[name] or {}).get(k)]
+            out.append(f"{name}: {', '.join(moved)}")
+    return out
+
+
+def compare(a: Side, b: Side) -> Comparison:
+    """Side by side KPIs and terms, the pairs kept, added and dropped, and why each researcher changed."""
+    pa, pb = a.plan.pair_set(), b.plan.pair_set()
+    kept, added, dropped = sorted(pa & pb), sorted(pb - pa), sorted(pa - pb)
+    kpis = [(LABELS[k], a.plan.kpis.get(k, "—"), b.plan.kpis.get(k, "—"), diff_text(a.plan.kpis.get(k), b.plan.kpis.get(k)))
+            for k in LABELS if k in a.plan.kpis or k in b.plan.kpis]
+    ta, tb = {t.name: t for t in a.plan.terms}, {t.name: t for t in b.plan.terms}
+    terms = [(name, (tb.get(name) or ta.get(name)).label, ta[name].value if name in ta else "—", tb[name].value if name in tb else "—",
+              diff_text(ta[name].value if name in ta else None, tb[name].value if name in tb else None))
+             for name in dict.fromkeys([*ta, *tb])]
+    moved_terms = [f"{name} {d}" for name, _, _, _, d in terms if d not in ("0", "", "≠")]
+    policy_changes = _policy_changes(a.problem, b.problem)
+    trade_off = "objective trade-off (目标取舍)" + (f": {', '.join(moved_terms)}" if moved_terms else "")
+    if policy_changes:
+        trade_off += f"; rules changed: {'; '.join(policy_changes)}"
+
+    pred_a, pred_b = _predicates(a.problem), _predicates(b.problem)
+    holders_b, holders_a = b.plan.researchers_of(), a.plan.researchers_of()
+    name_r = _namer(b.problem, a.problem, "researcher")
+    name_s = _namer(b.problem, a.problem, "school")
+
+    def forced_reason(pair: Pair) -> str | None:
+        """Why B cannot hold a pair of A at all, or None when dropping it was the optimiser's choice."""
+        rid, sid = pair
+        if b.problem is not None and sid not in b.problem.school:
+            return "school removed by the what-if (学校撤并/移除)"
+        if b.problem is not None and rid not in b.problem.researcher:
+            return "researcher no longer in the table"
+        forbidding = _forbidding(b.problem, pred_b, pair)
+        return f"no longer allowed by {', '.join(forbidding)}" if forbidding else None
+
+    def why_dropped(pair: Pair) -> str:
+        rid, sid = pair
+        reason = forced_reason(pair)
+        if reason is not None:
+            return f"−{name_s(sid)}: {reason}"
+        others = [name_r(o) for o in holders_b.get(sid, []) if o != rid]
+        if others:
+            return f"−{name_s(sid)}: now with {'、'.join(others)}; {trade_off}"
+        return f"−{name_s(sid)}: {trade_off}"
+
+    held_in_a = {r for r, _ in pa}
+    forced = {p for p in dropped if forced_reason(p) is not None}
+
+    def why_added(pair: Pair) -> str:
+        rid, sid = pair
+        if a.problem is not None and rid not in a.problem.researcher:
+            return f"+{name_s(sid)}: new researcher (新增教研员)"
+        if a.problem is None and rid not in held_in_a:
+            return f"+{name_s(sid)}: researcher without a school in A (new researcher?)"
+        if a.problem is not None and sid not in a.problem.school:
+            return f"+{name_s(sid)}: new school"
+        forbidding = _forbidding(a.problem, pred_a, pair)
+        if forbidding:
+            return f"+{name_s(sid)}: not allowed before by {', '.join(forbidding)}"
+        others = [name_r(o) for o in holders_a.get(sid, []) if o != rid and o not in holders_b.get(sid, [])]
+        if any(r == rid for r, _ in forced):
+            return f"+{name_s(sid)}: replaces a pair the change forced out; {trade_off}"
+        if others:
+            return f"+{name_s(sid)}: taken over from {'、'.join(others)}; {trade_off}"
+        return f"+{name_s(sid)}: {trade_off}"
+
+    before, after = a.plan.schools_of(), b.plan.schools_of()
+    changes = []
+    for rid in sorted({r for r, _ in added} | {r for r, _ in dropped}):
+        reasons = [why_dropped(p) for p in dropped if p[0] == rid] + [why_added(p) for p in added if p[0] == rid]
+        changes.append(Change(rid, name_r(rid), [name_s(s) for s in before.get(rid, [])], [name_s(s) for s in after.get(rid, [])], reasons))
+    return Comparison(a, b, kept, added, dropped, changes, kpis, terms, policy_changes)
+
+
+def _namer(first: Problem | None, second: Problem | None, what: str):
+    def name(i: str) -> str:
+        for problem in (first, second):
+            table = None if problem is None else (problem.researcher if what == "researcher" else problem.school)
+            if table is not None and i in table:
+                return f"{table[i].name}({i})"
+        return i
+    return name
+
+
+def is_plan_file(path: Path) -> bool:
+    return path.suffix.lower() == ".json"
+
+
+def side_from_path(path: Path, previous: Plan | None = None, local: bool = False, **options: Any) -> Side:
+    """Read a saved plan, or load and solve a scenario (re-planned from `previous` when given)."""
+    if is_plan_file(path):
+        from assign.replan import read_pairs
+
+        read_pairs(path)  # the same clear error as --from for a file that is not a plan
+        return Side(str(path), Plan.read(path))
+    from assign.load import load_scenario
+    from assign.replan import solve_from, with_previous
+
+    problem = load_scenario(path)
+    if previous is not None:
+        problem, _ = with_previous(problem, sorted(previous.pair_set()))
+    plan = solve_from(problem, local=local, **options)
+    if not plan.solved:
+        raise AssignError(f"{path}: no plan to compare (status {plan.status}); run `assign solve {path}` to see why")
+    return Side(str(path), plan, problem)
+
+
+def compare_paths(a: Path, b: Path, *, independent: bool = False, local: bool = False, **options: Any) -> Comparison:
+    """`assign compare A B`: B is re-planned from A's plan unless `independent`."""
+    side_a = side_from_path(a, **options)
+    side_b = side_from_path(b, previous=None if independent else side_a.plan, local=local, **options)
+    return compare(side_a, side_b)

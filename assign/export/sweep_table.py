@@ -1,0 +1,44 @@
+"""The summary of a sweep (`assign.sweep`): one row per variant, in the terminal and as .md/.csv."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+from tabulate import tabulate
+
+from assign.export.atomic import write_text
+from assign.kpi import LABELS
+from assign.sweep import SUMMARY_KPIS, VariantResult
+
+HEADERS = ["变体 variant", "状态", *(LABELS[k] for k in SUMMARY_KPIS), "审核", "秒"]
+
+
+def sweep_rows(results: list[VariantResult]) -> list[list[str]]:
+    rows = []
+    for r in results:
+        if r.error is not None:
+            rows.append([r.label, "ERROR", r.error.splitlines()[0], *[""] * (len(HEADERS) - 3)])
+            continue
+        kpis = [("—" if r.kpis.get(k) is None else str(r.kpis[k])) for k in SUMMARY_KPIS]
+        audit = "—" if not r.kpis else "无问题" if r.findings == 0 else f"{r.findings} 项"  # an unsolved variant is not audited
+        rows.append([r.label, r.status, *kpis, audit, f"{r.seconds:.2f}"])
+    return rows
+
+
+def sweep_table(results: list[VariantResult], fmt: str = "simple") -> str:
+    return tabulate(sweep_rows(results), headers=HEADERS, tablefmt=fmt, disable_numparse=True)
+
+
+def write_sweep_summary(results: list[VariantResult], folder: Path) -> list[Path]:
+    """summary.md and summary.csv (UTF-8 with BOM, for Excel) in the sweep's folder."""
+    md = folder / "summary.md"
+    write_text(md, sweep_table(results, fmt="github") + "\n")
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer)
+    writer.writerow(HEADERS)
+    writer.writerows(sweep_rows(results))
+    target = folder / "summary.csv"
+    write_text(target, buffer.getvalue(), encoding="utf-8-sig")
+    return [md, target]

@@ -1,0 +1,178 @@
+"""`assign pareto SCENARIO --between coverage travel`: the trade-off between two objectives.
+
+ε-constraint over the second objective: the two ends are the scenario's usual plan (first
+objective first, then the second) and the plan that puts the second first; in between, for each
+cap ε on the second objective, the first is optimised under `second ≤ ε` (`≥` for a maximised
+one), then the second is tightened with the first fixed, so every point is non-dominated (up to
+solver time limits; dominated leftovers are filtered). An objective is named by a term
+(`travel.total_minutes`) or by a policy, meaning all its terms in rank order (`coverage` =
+priority schools, then schools, then subjects); the second must come down to a single term.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from assign.candidates import candidate_pairs
+from assign.errors import InputError
+from assign.modeling import ModelContext, Term
+from assign.plan import Plan
+from assign.problem import Problem
+from assign.solve import make_solver, options_for
+
+
+@dataclass
+class Point:
+    """One plan on the trade-off curve: its term values, KPIs and how the solve went."""
+
+    epsilon: float | None
+    values: dict[str, float]
+    kpis: dict[str, Any]
+    status: str
+    seconds: float
+    pairs: list[tuple[str, str]] = field(default_factory=list)
+
+
+@dataclass
+class Front:
+    first: list[str]   # term names, lexicographic
+    second: str        # one term name
+    senses: dict[str, str]
+    labels: dict[str, str]
+    points: list[Point]
+    current: Point | None = None
+
+
+def _terms_named(terms: list[Term], name: str, source: str) -> list[Term]:
+    exact = [t for t in terms if t.name == name]
+    if exact:
+        return exact
+    of_policy = sorted((t for t in terms if t.policy == name), key=lambda t: t.rank)
+    if not of_policy:
+        raise InputError.at(source, None, "--between", name, f"no objective term or policy with terms of that name: the scenario has {sorted(t.name for t in terms)}")
+    return of_policy
+
+
+def _build(problem: Problem) -> ModelContext:
+    ctx = ModelContext(problem, candidate_pairs(problem))
+    for use in problem.policies:
+        use.policy.apply(ctx.for_policy(use.name), use.params)
+    return ctx
+
+
+def _lexicographic(problem: Problem, names: list[str], cap: tuple[str, float] | None, options, time_limit: float) -> Point:
+    """Optimise the named terms in order (each optimum fixed), under an optional cap on one term."""
+    from assign.kpi import compute_kpis
+    from assign.plan import Assignment
+
+    started = time.perf_counter()
+    ctx = _build(problem)
+    by_name = {t.name: t for t in ctx.terms}
+    model = ctx.model
+    if cap is not None:
+        term = by_name[cap[0]]
+        model.add(term.expr <= round(cap[1]) if term.sense == "min" else term.expr >= round(cap[1]))
+    status, solver = "UNKNOWN", None
+    solution = None
+    for name in names:
+        term = by_name[name]
+        if term.sense == "max":
+            model.maximize(term.expr)
+        else:
+            model.minimize(term.expr)
+        if solution is not None:
+            # A complete hint keeps CP-SAT at the previous optimum (SOLVER-NOTES.md).
+            model.clear_hints()
+            for index, value in enumerate(solution):
+                model.add_hint(model.get_int_var_from_proto_index(index), value)
+        current = make_solver(options, max(0.5, time_limit - (time.perf_counter() - started)))
+        found = current.status_name(current.solve(model))
+        if found not in ("OPTIMAL", "FEASIBLE"):
+            if solver is None:
+                return Point(None if cap is None else cap[1], {}, {}, found, time.perf_counter() - started)
+            status = "FEASIBLE"
+            break
+        status = "OPTIMAL" if found == "OPTIMAL" and status != "FEASIBLE" else "FEASIBLE"
+        solver, solution = current, list(current.response_proto.solution)
+        value = round(current.value(term.expr))
+        model.add(term.expr >= value if term.sense == "max" else term.expr <= value)
+    pairs = [pair for pair, var in ctx.x.items() if solver.boolean_value(var)]
+    values = {t.name: solver.value(t.expr) for t in ctx.terms}
+    kpis = compute_kpis(problem, [Assignment(researcher_id=r, school_id=s, minutes=problem.minutes(r, s)) for r, s in pairs])
+    return Point(None if cap is None else cap[1], values, kpis, status, round(time.perf_counter() - started, 2), pairs)
+
+
+def _better_or_equal(p: Point, q: Point, first: list[str], second: str, senses: dict[str, str]) -> bool:
+    """p is at least as good as q in both objectives (the first compared lexicographically)."""
+    def key(point, name):
+        return point.values[name] if senses[name] == "max" else -point.values[name]
+    first_ok = tuple(key(p, n) for n in first) >= tuple(key(q, n) for n in first)
+    return first_ok and key(p, second) >= key(q, second)
+
+
+def non_dominated(points: list[Point], first: list[str], second: str, senses: dict[str, str]) -> list[Point]:
+    """Distinct points that no other point dominates, ordered along the second objective."""
+    solved = [p for p in points if p.values]
+    distinct: dict[tuple, Point] = {}
+    for p in solved:
+        distinct.setdefault(tuple(p.values[n] for n in [*first, second]), p)
+    kept = [p for p in distinct.values()
+            if not any(q is not p and _better_or_equal(q, p, first, second, senses) for q in distinct.values())]
+    return sorted(kept, key=lambda p: p.values[second])
+
+
+def _solve_all(problem: Problem, tasks: list[tuple], options, per_point: float, processes: int) -> list[Point]:
+    """Each (names, cap) task solved, in order; in `processes` separate processes when more than one."""
+    if processes <= 1 or len(tasks) <= 1:
+        return [_lexicographic(problem, names, cap, options, per_point) for names, cap in tasks]
+    from concurrent.futures import ProcessPoolExecutor
+    from dataclasses import replace
+    from multiprocessing import get_context
+
+    # One CP-SAT worker per process, so the processes share the cores instead of fighting over them;
+    # spawn, not fork, because the parent has run CP-SAT's threads (the Problem pickles to ~100 kB).
+    single = replace(options, workers=1)
+    with ProcessPoolExecutor(max_workers=processes, mp_context=get_context("spawn")) as pool:
+        futures = [pool.submit(_lexicographic, problem, names, cap, single, per_point) for names, cap in tasks]
+        return [f.result() for f in futures]
+
+
+def pareto_front(problem: Problem, first: str, second: str, *, points: int = 6, time_limit: float | None = None,
+                 current: Plan | None = None, processes: int = 1, **overrides: Any) -> Front:
+    """The non-dominated plans between two objectives, by ε-constraint on the second (see module docstring).
+
+    `processes` > 1 solves the two ends, then the points between them, in that many processes.
+    """
+    options = options_for(problem, **overrides)
+    per_point = time_limit if time_limit is not None else options.time_limit
+    terms = _build(problem).terms
+    first_terms = [t.name for t in _terms_named(terms, first, problem.source)]
+    second_terms = _terms_named(terms, second, problem.source)
+    if len(second_terms) != 1:
+        raise InputError.at(problem.source, None, "--between", second,
+                            f"the second objective must be one term, one of {[t.name for t in second_terms]}")
+    second_name = second_terms[0].name
+    if second_name in first_terms:
+        raise InputError.at(problem.source, None, "--between", second, "the two objectives must differ")
+    senses = {t.name: t.sense for t in terms}
+    labels = {t.name: t.label for t in terms}
+    best_first, best_second = _solve_all(problem, [([*first_terms, second_name], None), ([second_name, *first_terms], None)],
+                                         options, per_point, processes)
+    found = [best_first, best_second]
+    if best_first.values and best_second.values:
+        hi, lo = best_first.values[second_name], best_second.values[second_name]
+        caps = [lo + (hi - lo) * k / (points - 1) for k in range(1, max(0, points - 2) + 1)]
+        found += _solve_all(problem, [([*first_terms, second_name], (second_name, eps)) for eps in caps], options, per_point, processes)
+    front = non_dominated(found, first_terms, second_name, senses)
+    mark = None
+    if current is not None:
+        from assign.check import term_values
+
+        values = term_values(problem, sorted(current.pair_set()))
+        if values is not None:
+            mark = Point(None, values, current.kpis, current.status, current.solve_seconds, sorted(current.pair_set()))
+    else:
+        mark = best_first  # the scenario's own plan: first objective first, as `assign solve` makes it
+    return Front(first_terms, second_name, senses, labels, front, mark)

@@ -1,0 +1,109 @@
+"""Re-planning from the plan in force: read it (plan.json or a roster file), hand it to the problem.
+
+The previous pairs reach the policies through `Problem.previous_pairs` (the stability policy
+counts changes against them) and the solver as a hint on x. Pairs that name a researcher or
+school the scenario no longer has are set aside as forced changes, not errors: a what-if that
+removes a school must still be able to start from the plan that had it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from assign.check import ROSTER_COLUMNS, _text
+from assign.errors import CellProblem, InputError
+from assign.plan import Assignment, Plan
+from assign.problem import Problem
+from assign.tables import read_table
+
+Pair = tuple[str, str]
+
+
+def read_pairs(path: str | Path) -> list[Pair]:
+    """The pairs of a saved plan (`plan.json`) or of a roster (`.csv`/`.xlsx` with 工号 + 学校代码)."""
+    path = Path(path)
+    if not path.exists():
+        raise InputError.at(path, None, None, None, "plan file not found")
+    if path.suffix.lower() == ".json":
+        try:
+            return [(a.researcher_id, a.school_id) for a in Plan.read(path).pairs]
+        except ValueError as exc:
+            raise InputError.at(path, None, None, None, f"not a plan.json written by assign ({str(exc).splitlines()[0]})") from None
+    # Ids are checked against the problem later, leniently (see the module docstring), so
+    # assign.check.read_roster's strict check does not fit here; its columns and cell reading do.
+    table = read_table(path, ROSTER_COLUMNS, tuple(ROSTER_COLUMNS))
+    pairs, problems = [], []
+    for row in table.rows:
+        rid, sid = (_text(row.values.get(k)) for k in ("researcher_id", "school_id"))
+        if rid is None:
+            problems.append(CellProblem(str(path), row.number, table.header("researcher_id"), None, "must not be empty"))
+        elif sid is not None:
+            pairs.append((rid, sid))
+    if problems:
+        raise InputError(problems)
+    return pairs
+
+
+def with_previous(problem: Problem, pairs: list[Pair]) -> tuple[Problem, list[Pair]]:
+    """The problem carrying the plan in force, and the pairs of it that name ids the problem lacks."""
+    known = [(r, s) for r, s in pairs if r in problem.researcher and s in problem.school]
+    gone = [(r, s) for r, s in pairs if (r, s) not in set(known)]
+    return problem.model_copy(update={"previous_pairs": tuple(dict.fromkeys(known))}), gone
+
+
+def hint_plan(problem: Problem) -> Plan | None:
+    """The plan in force as a Plan, for `solve(problem, hint=...)`; None without one."""
+    if not problem.previous_pairs:
+        return None
+    return Plan(scenario=problem.name, title=problem.title, contact_period=problem.scenario.contact_period.label,
+                travel_method=problem.travel.label, mode="lexicographic", status="FEASIBLE",
+                pairs=[Assignment(researcher_id=r, school_id=s, minutes=problem.minutes(r, s)) for r, s in problem.previous_pairs])
+
+
+def _with_local_scope(problem: Problem) -> Problem | None:
+    """The problem with every policy that offers a local re-plan switched to it, or None if none does.
+
+    The core names no policy: a policy offers a local re-plan by a `scope` parameter that accepts
+    `touched` (the built-in stability policy does).
+    """
+    uses, switched = list(problem.policies), False
+    for i, use in enumerate(uses):
+        if "scope" not in type(use.params).model_fields:
+            continue
+        try:
+            params = type(use.params).model_validate({**use.params.model_dump(), "scope": "touched"})
+        except ValueError:
+            continue  # a `scope` of some other meaning
+        uses[i] = use.model_copy(update={"params": params})
+        switched = True
+    return problem.model_copy(update={"policies": tuple(uses)}) if switched else None
+
+
+def solve_from(problem: Problem, *, local: bool = False, **options) -> Plan:
+    """Solve a problem that carries the plan in force, hinted with it.
+
+    `local`: first the fast local re-plan (policies with `scope: touched`, see `_with_local_scope`);
+    if that has no plan (the change reaches researchers it keeps fixed), the full re-plan.
+    Without a plan in force this is an ordinary solve.
+    """
+    from assign.solve import solve  # the solver is only needed once there is something to solve
+
+    hint = hint_plan(problem)
+    if local and problem.previous_pairs:
+        narrow = _with_local_scope(problem)
+        if narrow is not None:
+            plan = solve(narrow, hint=hint, **options)
+            if plan.solved:
+                return plan
+    return solve(problem, hint=hint, **options)
+
+
+def change_summary(problem: Problem, plan: Plan, label: str) -> str:
+    """One line: pairs kept, added and dropped against the plan in force (the details are `assign compare`'s)."""
+    previous, pairs = set(problem.previous_pairs), plan.pair_set()
+    kept, added, dropped = previous & pairs, pairs - previous, previous - pairs
+    moved = sorted({r for r, _ in added | dropped})
+    line = f"相对现行方案 (against {label}): 保留 {len(kept)}, 新增 {len(added)}, 取消 {len(dropped)} 联系对 (kept, added, dropped)"
+    if moved:
+        line += "; 变动的教研员 (researchers whose schools changed): " + "、".join(problem.researcher[r].name for r in moved)
+    return line

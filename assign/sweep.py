@@ -1,0 +1,117 @@
+"""`assign sweep SCENARIO --set KEY=V1,V2 …`: a grid of variants of one scenario, solved in parallel.
+
+Each `--set` names a dotted key of the scenario file (`policies.max_travel.minutes`,
+`solver.time_limit`, `objective`) and its values; the grid is every combination. A variant is
+the scenario with those keys merged over it by the what-if rules (`assign.extend`). Variants are
+solved in separate processes (one CP-SAT worker each, so two variants fill two cores) and each
+worker writes its own plan; the parent only gathers one summary row per variant.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from assign.errors import AssignError, InputError
+
+SUMMARY_KPIS = ("schools_covered", "priority_covered", "subject_pairs_covered", "contacts", "contacts_乡村", "travel_total", "travel_worst")
+
+
+@dataclass(frozen=True)
+class Setting:
+    key: tuple[str, ...]
+    values: tuple[Any, ...]
+
+
+@dataclass
+class VariantResult:
+    label: str
+    overrides: dict[str, Any]
+    status: str = "ERROR"
+    kpis: dict[str, Any] = field(default_factory=dict)
+    seconds: float = 0.0
+    findings: int = 0
+    error: str | None = None
+    written: list[str] = field(default_factory=list)
+
+
+def parse_setting(text: str) -> Setting:
+    """`policies.max_travel.minutes=60,75,90` → key path and values (each read as YAML: numbers, true, names)."""
+    key, sep, raw = text.partition("=")
+    parts = tuple(p.strip() for p in key.split("."))
+    if not sep or not all(parts) or not raw.strip():
+        raise InputError.at("--set", None, None, text, "expected KEY.PATH=VALUE1,VALUE2,… e.g. policies.max_travel.minutes=60,75,90")
+    values = []
+    for item in raw.split(","):
+        try:
+            values.append(yaml.safe_load(item.strip()))
+        except yaml.YAMLError:
+            raise InputError.at("--set", None, key, item, "not a value YAML can read") from None
+    return Setting(parts, tuple(values))
+
+
+def _nested(key: tuple[str, ...], value: Any) -> dict[str, Any]:
+    out: Any = value
+    for part in reversed(key):
+        out = {part: out}
+    return out
+
+
+def variants(settings: list[Setting]) -> list[tuple[str, dict[str, Any]]]:
+    """Every combination, as (label, overrides); the label names each key by its last two parts."""
+    from assign.extend import merge
+
+    grid = []
+    for combo in itertools.product(*(s.values for s in settings)):
+        overrides: dict[str, Any] = {}
+        labels = []
+        for setting, value in zip(settings, combo):
+            overrides = merge(overrides, _nested(setting.key, value))
+            labels.append(f"{'.'.join(setting.key[-2:])}={value}")
+        grid.append((" ".join(labels), overrides))
+    return grid
+
+
+def _slug(index: int, label: str) -> str:
+    return f"{index:02d}-" + re.sub(r"[^\w.=-]+", "_", label).strip("_")[:80]
+
+
+def solve_variant(scenario: str, label: str, overrides: dict[str, Any], out: str | None, options: dict[str, Any]) -> VariantResult:
+    """Run in a worker process: load the variant, solve it with one CP-SAT worker, write its plan."""
+    from assign.load import load_scenario
+    from assign.solve import solve
+
+    result = VariantResult(label, overrides)
+    try:
+        problem = load_scenario(scenario, overrides=overrides)
+        plan = solve(problem, workers=1, **options)
+    except AssignError as exc:
+        result.error = str(exc)
+        return result
+    result.status, result.seconds, result.findings = plan.status, plan.build_seconds + plan.solve_seconds, len(plan.findings)
+    if plan.solved:  # an infeasible variant has no KPIs, not zeros
+        result.kpis = {k: plan.kpis.get(k) for k in SUMMARY_KPIS}
+    if out is not None and plan.solved:
+        from assign.export.roster import write_roster
+
+        result.written = [str(p) for p in write_roster(problem, plan, Path(out))]
+    return result
+
+
+def run_sweep(scenario: Path, settings: list[Setting], *, out: Path | None = None, processes: int = 2, **options: Any) -> list[VariantResult]:
+    """Solve every variant, `processes` at a time; results in grid order."""
+    grid = variants(settings)
+    options = {k: v for k, v in options.items() if v is not None}
+    # spawn, not fork: CP-SAT runs threads, and a forked copy of a threaded process can deadlock.
+    with ProcessPoolExecutor(max_workers=processes, mp_context=get_context("spawn")) as pool:
+        futures = [pool.submit(solve_variant, str(scenario), label, overrides,
+                               None if out is None else str(out / _slug(i, label)), options)
+                   for i, (label, overrides) in enumerate(grid, start=1)]
+        return [f.result() for f in futures]
