@@ -16,6 +16,7 @@ from assign.audit import audit_plan
 from assign.candidates import candidate_pairs
 from assign.errors import CellProblem, InputError
 from assign.kpi import compute_kpis
+from assign.models import cell_text
 from assign.modeling import ModelContext
 from assign.plan import Assignment, Plan
 from assign.problem import Problem
@@ -32,7 +33,7 @@ def read_roster(problem: Problem, path: str | Path) -> list[tuple[str, str]]:
     table = read_table(Path(path), ROSTER_COLUMNS, tuple(ROSTER_COLUMNS))
     pairs, problems = [], []
     for row in table.rows:
-        rid, sid = (_text(row.values.get(k)) for k in ("researcher_id", "school_id"))
+        rid, sid = (cell_text(row.values.get(k)) for k in ("researcher_id", "school_id"))
         if rid is None:
             problems.append(CellProblem(str(path), row.number, table.header("researcher_id"), None, "must not be empty"))
             continue
@@ -45,15 +46,6 @@ def read_roster(problem: Problem, path: str | Path) -> list[tuple[str, str]]:
     if problems:
         raise InputError(problems)
     return pairs
-
-
-def _text(value: object) -> str | None:
-    if value is None:
-        return None
-    text = str(value).strip()
-    if text.endswith(".0") and text[:-2].isdigit():
-        text = text[:-2]
-    return text or None
 
 
 def plan_from_pairs(problem: Problem, pairs: list[tuple[str, str]], label: str = "roster") -> Plan:

@@ -90,7 +90,8 @@ def _list(value: Any) -> tuple[str, ...]:
     return tuple(vocab.split_list(value))
 
 
-def _optional_text(value: Any) -> str | None:
+def cell_text(value: Any) -> str | None:
+    """A cell as trimmed text, None when empty; an id typed in Excel as 1001 arrives as 1001.0 and is mended."""
     if value is None:
         return None
     text = str(value).strip()
@@ -115,7 +116,7 @@ class _Row(BaseModel):
     @field_validator("id", "name", mode="before", check_fields=False)
     @classmethod
     def _required_text(cls, value: Any) -> str:
-        text = _optional_text(value)
+        text = cell_text(value)
         if not text:
             raise ValueError("must not be empty")
         return text
@@ -150,7 +151,7 @@ class Researcher(_Row):
     @field_validator("kind", mode="before")
     @classmethod
     def _kind(cls, value: Any) -> str:
-        text = _optional_text(value)
+        text = cell_text(value)
         if text is None:
             return "专职"
         if text.lower() not in vocab.KINDS:
@@ -160,24 +161,24 @@ class Researcher(_Row):
     @field_validator("base", mode="before")
     @classmethod
     def _base(cls, value: Any) -> str | None:
-        return _optional_text(value)
+        return cell_text(value)
 
     @field_validator("min_schools", "max_schools", mode="before")
     @classmethod
     def _optional_int(cls, value: Any) -> Any:
-        return None if _optional_text(value) is None else _optional_text(value)
+        return None if cell_text(value) is None else cell_text(value)
 
     @field_validator("current_schools", "avoid_schools", mode="before")
     @classmethod
     def _ids(cls, value: Any) -> tuple[str, ...]:
-        return tuple(_optional_text(v) for v in _list(value))
+        return tuple(cell_text(v) for v in _list(value))
 
     @field_validator("since", mode="before")
     @classmethod
     def _since(cls, value: Any) -> str | None:
         if isinstance(value, (dt.date, dt.datetime)):
             return f"{value.year:04d}-{value.month:02d}"
-        text = _optional_text(value)
+        text = cell_text(value)
         if text is None:
             return None
         match = re.fullmatch(r"(\d{4})[-/.年](\d{1,2})月?", text)
@@ -231,34 +232,34 @@ class School(_Row):
     @field_validator("area", mode="before")
     @classmethod
     def _area(cls, value: Any) -> str:
-        if _optional_text(value) is None:
+        if cell_text(value) is None:
             raise ValueError("must not be empty: expected 城区/镇区/乡村 or a 3-digit 城乡划分代码")
         return vocab.parse_area(value)
 
     @field_validator("township", mode="before")
     @classmethod
     def _township(cls, value: Any) -> str:
-        return _optional_text(value) or ""
+        return cell_text(value) or ""
 
     @field_validator("node", mode="before")
     @classmethod
     def _node(cls, value: Any) -> str | None:
-        return _optional_text(value)
+        return cell_text(value)
 
     @field_validator("lon", "lat", "max_researchers", mode="before")
     @classmethod
     def _optional_number(cls, value: Any) -> Any:
-        return None if _optional_text(value) is None else value
+        return None if cell_text(value) is None else value
 
     @field_validator("priority", mode="before")
     @classmethod
     def _priority(cls, value: Any) -> Any:
-        return 1 if _optional_text(value) is None else value
+        return 1 if cell_text(value) is None else value
 
     @field_validator("ownership", mode="before")
     @classmethod
     def _ownership(cls, value: Any) -> str:
-        text = _optional_text(value)
+        text = cell_text(value)
         if text is None:
             return "公办"
         if text.lower() not in vocab.OWNERSHIPS:
@@ -270,7 +271,7 @@ class School(_Row):
     def _central(cls, value: Any) -> bool:
         if isinstance(value, bool):
             return value
-        text = (_optional_text(value) or "").lower()
+        text = (cell_text(value) or "").lower()
         if text in vocab.TRUE_WORDS:
             return True
         if text in vocab.FALSE_WORDS:

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from assign.check import ROSTER_COLUMNS, _text
+from assign.check import ROSTER_COLUMNS
+from assign.models import cell_text
 from assign.errors import CellProblem, InputError
 from assign.plan import Assignment, Plan
 from assign.problem import Problem
@@ -34,7 +35,7 @@ def read_pairs(path: str | Path) -> list[Pair]:
     table = read_table(path, ROSTER_COLUMNS, tuple(ROSTER_COLUMNS))
     pairs, problems = [], []
     for row in table.rows:
-        rid, sid = (_text(row.values.get(k)) for k in ("researcher_id", "school_id"))
+        rid, sid = (cell_text(row.values.get(k)) for k in ("researcher_id", "school_id"))
         if rid is None:
             problems.append(CellProblem(str(path), row.number, table.header("researcher_id"), None, "must not be empty"))
         elif sid is not None:

@@ -19,7 +19,7 @@ import networkx as nx
 import numpy as np
 
 from assign.errors import CellProblem, InputError
-from assign.models import Researcher, School, _optional_text
+from assign.models import Researcher, School, cell_text
 from assign.scenario import ScenarioFile
 from assign.tables import NODE_COLUMNS, NODE_REQUIRED, ROAD_COLUMNS, ROAD_REQUIRED, Table, read_table
 from assign.travel import OFFICE, TravelMatrix, great_circle_km
@@ -62,7 +62,7 @@ class _Collect:
 
 def _number(table: Table, row: int, name: str, value: object, out: _Collect) -> float | None:
     """A positive number, or None for an empty cell; anything else is a problem."""
-    if _optional_text(value) is None:
+    if cell_text(value) is None:
         return None
     try:
         number = float(str(value).strip())
@@ -82,7 +82,7 @@ def read_nodes(path: Path) -> dict[str, tuple[float, float]]:
     coords: dict[str, tuple[float, float]] = {}
     rows: dict[str, int] = {}
     for row in table.rows:
-        node = _optional_text(row.values.get("id"))
+        node = cell_text(row.values.get("id"))
         if node is None:
             out.add(str(path), row.number, table.header("id"), None, "must not be empty: expected a node id")
             continue
@@ -127,7 +127,7 @@ def read_network(roads: Path, nodes: Path | None = None, road_kmh: float | None 
     for row in table.rows:
         ends = []
         for name in ("from", "to"):
-            node = _optional_text(row.values.get(name))
+            node = cell_text(row.values.get(name))
             if node is None:
                 out.add(file, row.number, table.header(name), None, "must not be empty: expected a node id")
             ends.append(node)
@@ -161,16 +161,16 @@ def read_network(roads: Path, nodes: Path | None = None, road_kmh: float | None 
 
 def _minutes(table: Table, row: int, values: dict, road_kmh: float | None, out: _Collect) -> float | None:
     minutes = _number(table, row, "minutes", values.get("minutes"), out)
-    if minutes is not None or _optional_text(values.get("minutes")) is not None:
+    if minutes is not None or cell_text(values.get("minutes")) is not None:
         return minutes
     km = _number(table, row, "km", values.get("km"), out)
     if km is None:
-        if _optional_text(values.get("km")) is None:
+        if cell_text(values.get("km")) is None:
             out.add(str(table.path), row, table.header("minutes" if "minutes" in table.headers else "km"), None,
                     "empty: expected the road's minutes, or its km")
         return None
     kmh = _number(table, row, "kmh", values.get("kmh"), out)
-    if kmh is None and _optional_text(values.get("kmh")) is not None:
+    if kmh is None and cell_text(values.get("kmh")) is not None:
         return None
     kmh = kmh or road_kmh
     if kmh is None:
@@ -181,7 +181,7 @@ def _minutes(table: Table, row: int, values: dict, road_kmh: float | None, out: 
 
 
 def _oneway(table: Table, row: int, value: object, out: _Collect) -> bool | None:
-    text = _optional_text(value)
+    text = cell_text(value)
     if text is None or text.lower() in FALSE_WORDS:
         return False
     if text.lower() in TRUE_WORDS:
