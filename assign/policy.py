@@ -51,6 +51,10 @@ class Policy:
     name: ClassVar[str]
     title: ClassVar[str] = ""  # Chinese label for outputs, e.g. 城乡兼顾
     Params: ClassVar[type[BaseModel]] = NoParams
+    # True when a constraint or term of this policy ties researchers or schools that share no
+    # candidate pair (a plan-wide quota, a total budget): the solver must then not split the
+    # problem into the connected components of the candidate graph (assign.decompose).
+    couples_plan: ClassVar[bool] = False
 
     def allows(self, problem: "Problem", params: BaseModel) -> Predicate | None:
         return None

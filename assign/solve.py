@@ -14,9 +14,9 @@ from typing import Any, Callable
 from ortools.sat.python import cp_model
 
 from assign.audit import audit_plan
-from assign.candidates import candidate_pairs
+from assign.hint import fixed_solve
 from assign.kpi import compute_kpis
-from assign.modeling import ModelContext, Term
+from assign.modeling import Term, build_model
 from assign.plan import Assignment, Plan, SolvePass, TermValue
 from assign.problem import Problem
 
@@ -133,20 +133,29 @@ def solve(
     mode: str | None = None,
     progress: Progress | None = None,
     hint: Plan | None = None,
+    baseline: bool = True,
+    decompose: bool = True,
     **overrides: Any,
 ) -> Plan:
-    """Solve the problem; the returned plan carries status, bound, gap, times, KPIs and audit findings."""
+    """Solve the problem; the returned plan carries status, bound, gap, times, KPIs and audit findings.
+
+    `hint`: a plan to start from (its pairs, completed into a full solution). `baseline`: without
+    a hint, start from the by-hand greedy plan, so the plan is never worse than greedy at any time
+    limit (weighted mode; the first pass in lexicographic mode). `decompose`: solve the connected
+    components of the candidate graph apart when no policy couples the plan (assign.decompose).
+    """
     options = options_for(problem, **overrides)
     mode = mode or problem.scenario.objective.mode
+    if decompose and hint is None:
+        from assign.decompose import components, solve_components
+
+        parts = components(problem)
+        if parts is not None:
+            return solve_components(problem, parts, mode=mode, progress=progress, baseline=baseline, options=options)
     started = time.perf_counter()
-    ctx = ModelContext(problem, candidate_pairs(problem))
-    for use in problem.policies:
-        use.policy.apply(ctx.for_policy(use.name), use.params)
+    ctx = build_model(problem)
     model = ctx.model
-    if hint is not None:
-        previous = hint.pair_set()
-        for pair, var in ctx.x.items():
-            model.add_hint(var, pair in previous)
+    start = _start_solution(problem, ctx, hint, baseline, options)
     build_seconds = time.perf_counter() - started
 
     passes: list[SolvePass] = []
@@ -167,6 +176,8 @@ def solve(
             model.minimize(expr)
         if solution is not None:
             _hint_all(model, solution)
+        elif start is not None:
+            _hint_all(model, list(start.response_proto.solution))
         solver = make_solver(options, remaining)
         label = f"[{index + 1}/{len(stages)}] {name}"
         callback = _ProgressCallback(progress, label) if progress else None
@@ -176,19 +187,40 @@ def solve(
         found = status in ("OPTIMAL", "FEASIBLE")
         objective = solver.objective_value if found else None
         bound = solver.best_objective_bound if found else None
+        used = solver
+        if index == 0 and start is not None:
+            # The complete hint is a feasible solution: keep it whenever the solver returns nothing
+            # better (a time limit shorter than presolve returns UNKNOWN even with a hint).
+            start_value = start.value(expr)
+            if not found or (objective < start_value if sense == "max" else objective > start_value):
+                # The solver's bound, if it got one, still holds for the kept solution.
+                used, found, status, objective = start, True, "FEASIBLE", start_value
         passes.append(SolvePass(objective_name=name, status=status, objective=objective, bound=bound,
                                 gap=_gap(objective, bound), seconds=round(solver.wall_time, 3)))
         if not found:
             if solution is None:
                 break  # nothing to fall back on: the plan is INFEASIBLE or UNKNOWN
             continue  # a later pass that found nothing keeps the previous pass's solution
-        solution = list(solver.response_proto.solution)
-        final_solver = solver
+        solution = list(used.response_proto.solution)
+        final_solver = used
         if index + 1 < len(stages):
-            value = round(solver.value(expr))
+            value = round(used.value(expr))
             model.add(expr >= value if sense == "max" else expr <= value)
     solve_seconds = time.perf_counter() - solve_started
     return _make_plan(problem, ctx, mode, passes, final_solver, build_seconds, solve_seconds, options)
+
+
+def _start_solution(problem: Problem, ctx, hint: Plan | None, baseline: bool, options: SolveOptions) -> cp_model.CpSolver | None:
+    """A complete feasible solution to start from: the given plan's pairs, else the greedy plan's."""
+    if hint is not None:
+        pairs = hint.pair_set()
+    elif baseline and ctx.terms:
+        from assign.greedy import greedy_pairs
+
+        pairs = set(greedy_pairs(problem, ctx.pairs, seed=options.seed)[0])
+    else:
+        return None
+    return fixed_solve(ctx, pairs, _weighted_expr(ctx.terms))
 
 
 def _overall_status(passes: list[SolvePass]) -> str:
