@@ -17,7 +17,7 @@ import os
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
-from multiprocessing import get_context
+import multiprocessing
 
 import networkx as nx
 
@@ -28,7 +28,14 @@ from assign.plan import Plan, SolvePass, TermValue
 from assign.problem import Problem
 from assign.travel import TravelMatrix
 
-PARALLEL_MIN_PAIRS = 20_000  # below this, starting processes costs more than it saves (measured: a spawn is ~1 s)
+PARALLEL_MIN_PAIRS = 10_000  # below this, starting processes costs more than it saves
+
+
+def _context():
+    # fork starts a worker in milliseconds with everything imported (spawn re-imports OR-Tools
+    # and pydantic: seconds per worker); the parent has run no solver thread at this point.
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
 
 
 def couples_plan(problem: Problem) -> bool:
@@ -79,11 +86,13 @@ def _solve_part(args) -> Plan:
                  workers=options.workers, seed=options.seed, log=options.log, parameters=options.parameters)
 
 
-def solve_components(problem: Problem, parts, *, mode: str, progress, baseline: bool, options) -> Plan:
-    started = time.perf_counter()
-    deadline = time.time() + options.time_limit
+def solve_components(problem: Problem, parts, *, mode: str, progress, baseline: bool, options, started: float) -> Plan:
+    """Solve each part (largest first, in parallel when large) and merge; `started` is when finding the parts began."""
     total_pairs = sum(p[2] for p in parts)
+    deadline = time.time() + options.time_limit
     jobs = [(sub_problem(problem, rids, sids), mode, baseline, options, deadline) for rids, sids, _ in parts]
+    split_seconds = time.perf_counter() - started  # finding the parts is the decomposed solve's build
+    solve_started = time.perf_counter()
     processes = min(len(jobs), max(1, options.workers), os.cpu_count() or 1)
     if progress:
         progress(f"{len(parts)} independent parts (largest {parts[0][2]} of {total_pairs} pairs)"
@@ -92,7 +101,7 @@ def solve_components(problem: Problem, parts, *, mode: str, progress, baseline: 
     if processes > 1 and total_pairs >= PARALLEL_MIN_PAIRS:
         # Parallel processes with one CP-SAT worker each: the parts keep both cores busy.
         jobs = [(p, m, b, replace(o, workers=1), d) for p, m, b, o, d in jobs]
-        with ProcessPoolExecutor(max_workers=processes, mp_context=get_context("spawn")) as pool:
+        with ProcessPoolExecutor(max_workers=processes, mp_context=_context()) as pool:
             for done, plan in enumerate(pool.map(_solve_part, jobs), 1):
                 plans.append(plan)
                 if progress:
@@ -102,14 +111,14 @@ def solve_components(problem: Problem, parts, *, mode: str, progress, baseline: 
             plans.append(_solve_part(job))
             if progress:
                 progress(f"part {done}/{len(jobs)}: {plans[-1].status}, gap {plans[-1].gap or 0:.2%}")
-    return merge_plans(problem, plans, mode, time.perf_counter() - started, options)
+    return merge_plans(problem, plans, mode, split_seconds, time.perf_counter() - solve_started, options)
 
 
 def _sum(values):
     return None if any(v is None for v in values) else sum(values)
 
 
-def merge_plans(problem: Problem, plans: list[Plan], mode: str, seconds: float, options) -> Plan:
+def merge_plans(problem: Problem, plans: list[Plan], mode: str, split_seconds: float, seconds: float, options) -> Plan:
     """One plan of the whole problem from the plans of its parts: sums of objectives, bounds and terms."""
     from assign.solve import _gap, _overall_status
 
@@ -136,7 +145,7 @@ def merge_plans(problem: Problem, plans: list[Plan], mode: str, seconds: float, 
         scenario=problem.name, title=problem.title, contact_period=problem.scenario.contact_period.label,
         travel_method=problem.travel.label, mode=mode, status=status,
         objective=last.objective if last else None, bound=last.bound if last else None, gap=max(gaps) if gaps else None,
-        build_seconds=round(sum(p.build_seconds for p in plans), 3), solve_seconds=round(seconds, 3),
+        build_seconds=round(split_seconds, 3), solve_seconds=round(seconds, 3),
         candidate_pairs=sum(p.candidate_pairs for p in plans), passes=passes, pairs=pairs, terms=list(terms.values()),
         kpis=compute_kpis(problem, pairs),
         solver_settings={**plans[0].solver_settings, "time_limit": options.time_limit, "workers": options.workers,

@@ -146,13 +146,13 @@ def solve(
     """
     options = options_for(problem, **overrides)
     mode = mode or problem.scenario.objective.mode
+    started = time.perf_counter()
     if decompose and hint is None:
         from assign.decompose import components, solve_components
 
         parts = components(problem)
         if parts is not None:
-            return solve_components(problem, parts, mode=mode, progress=progress, baseline=baseline, options=options)
-    started = time.perf_counter()
+            return solve_components(problem, parts, mode=mode, progress=progress, baseline=baseline, options=options, started=started)
     ctx = build_model(problem)
     model = ctx.model
     start = _start_solution(problem, ctx, hint, baseline, options)
