@@ -22,7 +22,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 from tabulate import tabulate
 
@@ -148,15 +148,14 @@ def table(rows: list[dict[str, Any]], fmt: str = "github") -> str:
              num(r.get("objective")), num(r.get("bound")), pct(r.get("gap")), pct(r.get("vs_best")), r.get("peak_mb", ""),
              r.get("findings", "")] for r in rows]
     headers = ["seed", "method", "load s", "build s", "solve s", "status", "objective", "bound", "gap", "vs best", "peak MB", "audit errors"]
-    return tabulate(body, headers=headers, tablefmt=fmt, disablenumparse=True)
+    return tabulate(body, headers=headers, tablefmt=fmt, disable_numparse=True)
 
 
 def bench(sizes: list[str], seeds: list[int], time_limit: float, methods: list[str], workers: int = 2,
-          data: Path | None = None, report: Callable[[str], None] = lambda m: print(m, file=sys.stderr)) -> dict[str, list[dict[str, Any]]]:
-    """Every method on every size and seed; rows by size."""
+          data: Path | None = None, report: Callable[[str], None] = lambda m: print(m, file=sys.stderr)) -> Iterator[tuple[str, list[dict[str, Any]]]]:
+    """Every method on every size and seed: (size, rows) as each size is done, so a long run shows results early."""
     from assign.generate import SIZES, generate
 
-    results: dict[str, list[dict[str, Any]]] = {}
     with tempfile.TemporaryDirectory(prefix="assign-bench-") as scratch:
         root = Path(data) if data is not None else Path(scratch)
         for size in sizes:
@@ -175,5 +174,4 @@ def bench(sizes: list[str], seeds: list[int], time_limit: float, methods: list[s
                     instance.append(row)
                 relative(instance)
                 rows += instance
-            results[size] = rows
-    return results
+            yield size, rows

@@ -219,14 +219,13 @@ def bench(sizes: str, seeds: str, time_limit: float, methods: str, workers: int,
         results = run(size_list, seed_list, time_limit, method_list, workers=workers, data=data,
                       report=lambda m: click.echo(f"  … {m}", err=True))
         parts = []
-        for size, rows in results.items():
+        for size, rows in results:
             spec = SIZES[size]
             parts.append(f"### {size}: {spec.researchers} researchers × {spec.schools} schools, {spec.counties} county office(s), "
                          f"{rows[0].get('pairs', '?')} candidate pairs, time limit {time_limit:g} s\n\n{table(rows)}\n")
-        text = "\n".join(parts)
-        click.echo(text)
-        if markdown is not None:
-            markdown.write_text(text, encoding="utf-8")
+            click.echo(parts[-1])
+            if markdown is not None:
+                markdown.write_text("\n".join(parts), encoding="utf-8")
 
     _guard(action)
 

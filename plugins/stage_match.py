@@ -19,6 +19,13 @@ class StageMatch(Policy):
     def allows(self, problem, params):
         return shares_stage
 
+    def school_filter(self, problem, params):
+        by_stage: dict[str, set[str]] = {}
+        for s in problem.schools:
+            for stage in s.stages:
+                by_stage.setdefault(stage, set()).add(s.id)
+        return lambda r: set().union(*(by_stage.get(stage, set()) for stage in r.stages))
+
     def audit(self, problem, plan, params) -> list[Finding]:
         findings = []
         for a in plan.pairs:

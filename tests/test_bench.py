@@ -136,3 +136,12 @@ def test_mip_translation_refuses_non_linear_constraints():
     model.maximize(z)
     with pytest.raises(NotLinear, match="int_prod"):
         solve_mip(model.proto)
+
+
+def test_school_filters_give_exactly_the_pairs_of_the_predicates(two_counties):
+    from assign.candidates import candidate_pairs
+
+    problem = load_scenario(two_counties)
+    predicates = [p for use in problem.policies if (p := use.policy.allows(problem, use.params)) is not None]
+    by_predicate = [(r.id, s.id) for r in problem.researchers for s in problem.schools if all(p(r, s) for p in predicates)]
+    assert candidate_pairs(problem) == by_predicate
