@@ -68,7 +68,7 @@ def run_method(method: str, scenario: str, time_limit: float, workers: int) -> d
         "bound": plan.bound,
         "gap": plan.gap,
         "pairs": plan.candidate_pairs,
-        "findings": len([f for f in plan.findings if f.severity == "error"]),
+        "findings": len([f for f in plan.findings if f.severity == "error"]) if plan.solved else None,
         "peak_mb": _peak_mb(),
     }
 

@@ -130,7 +130,7 @@ def _one_order(rules: _Rules, options: dict[str, list[_Option]], limits: dict[st
             best, best_gain = None, None
             for option in options.get(rid, ()):
                 sid = option.school
-                if option in mine or (other_kind is not None and option.urban != other_kind):
+                if any(option is held for held in mine) or (other_kind is not None and option.urban != other_kind):
                     continue
                 n = count[sid]
                 if option.cap is not None and n >= option.cap:
