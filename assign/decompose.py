@@ -82,7 +82,7 @@ def _solve_part(args) -> Plan:
     from assign.solve import solve
 
     remaining = max(0.05, deadline - time.time())
-    return solve(problem, mode=mode, baseline=baseline, decompose=False, time_limit=remaining,
+    return solve(problem, mode=mode, baseline=baseline, decompose=False, audit=False, time_limit=remaining,
                  workers=options.workers, seed=options.seed, log=options.log, parameters=options.parameters)
 
 

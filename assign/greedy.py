@@ -127,10 +127,11 @@ def _one_order(rules: _Rules, options: dict[str, list[_Option]], limits: dict[st
                 continue
             # A second school must be of the other kind (urban and rural); a third may be either.
             other_kind = (not mine[0].urban) if len(mine) == 1 and mine[0].urban is not None else None
+            held = {option.school for option in mine}
             best, best_gain = None, None
             for option in options.get(rid, ()):
                 sid = option.school
-                if any(option is held for held in mine) or (other_kind is not None and option.urban != other_kind):
+                if sid in held or (other_kind is not None and option.urban != other_kind):
                     continue
                 n = count[sid]
                 if option.cap is not None and n >= option.cap:

@@ -13,8 +13,9 @@ from ortools.sat.python import cp_model
 from assign.modeling import ModelContext, Pair
 
 
-def fixed_solve(ctx: ModelContext, pairs: set[Pair], objective: cp_model.LinearExprT, time_limit: float = 60.0) -> cp_model.CpSolver | None:
-    """Solve a copy of the model with x fixed to `pairs`, maximising `objective`; None if the pairs are infeasible.
+def fixed_solve(ctx: ModelContext, pairs: set[Pair], objective: cp_model.LinearExprT | None, time_limit: float = 60.0) -> cp_model.CpSolver | None:
+    """Solve a copy of the model with x fixed to `pairs`, maximising `objective` (None: the model's own
+    objective, already set); None if the pairs are infeasible.
 
     The returned solver's values index the original model's variables (the copy keeps indices).
     """
@@ -24,7 +25,8 @@ def fixed_solve(ctx: ModelContext, pairs: set[Pair], objective: cp_model.LinearE
         value = int(pair in pairs)
         domain = model.proto.variables[var.index].domain
         domain[0], domain[1] = value, value  # a Boolean's domain is [0, 1]
-    model.maximize(objective)
+    if objective is not None:
+        model.maximize(objective)
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
     solver.parameters.max_time_in_seconds = time_limit

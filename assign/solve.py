@@ -139,6 +139,7 @@ def solve(
     hint: Plan | None = None,
     baseline: bool = True,
     decompose: bool = True,
+    audit: bool = True,
     **overrides: Any,
 ) -> Plan:
     """Solve the problem; the returned plan carries status, bound, gap, times, KPIs and audit findings.
@@ -147,6 +148,8 @@ def solve(
     a hint, start from the by-hand greedy plan, so the plan is never worse than greedy at any time
     limit (weighted mode; the first pass in lexicographic mode). `decompose`: solve the connected
     components of the candidate graph apart when no policy couples the plan (assign.decompose).
+    `audit=False` leaves the findings empty (for the parts of a decomposed solve, whose merged plan
+    is audited as a whole).
     """
     options = options_for(problem, **overrides)
     mode = mode or problem.scenario.objective.mode
@@ -159,22 +162,27 @@ def solve(
             return solve_components(problem, parts, mode=mode, progress=progress, baseline=baseline, options=options, started=started)
     ctx = build_model(problem)
     model = ctx.model
-    start = _start_solution(problem, ctx, hint, baseline, options)
+    weighted = mode == "weighted" or not ctx.terms
+    if weighted:
+        stages = [("weighted", _weighted_expr(ctx.terms), "max")]
+        # Set before the start solution is made, so that its copy of the model carries the objective.
+        model.maximize(stages[0][1])
+    else:
+        stages = [(t.name, t.expr, t.sense) for t in ordered_terms(ctx.terms, problem.scenario.objective.order)]
     build_seconds = time.perf_counter() - started
 
     passes: list[SolvePass] = []
     solution: list[int] | None = None
     solve_started = time.perf_counter()
-    if mode == "weighted" or not ctx.terms:
-        stages = [("weighted", _weighted_expr(ctx.terms), "max")]
-    else:
-        stages = [(t.name, t.expr, t.sense) for t in ordered_terms(ctx.terms, problem.scenario.objective.order)]
+    start = _start_solution(problem, ctx, hint, baseline, options, objective_set=weighted)
     final_solver = None
     for index, (name, expr, sense) in enumerate(stages):
         remaining = options.time_limit - (time.perf_counter() - solve_started)
         if remaining <= 0 and solution is not None:
             break
-        if sense == "max":
+        if weighted:
+            pass  # set above
+        elif sense == "max":
             model.maximize(expr)
         else:
             model.minimize(expr)
@@ -211,10 +219,10 @@ def solve(
             value = round(used.value(expr))
             model.add(expr >= value if sense == "max" else expr <= value)
     solve_seconds = time.perf_counter() - solve_started
-    return _make_plan(problem, ctx, mode, passes, final_solver, build_seconds, solve_seconds, options)
+    return _make_plan(problem, ctx, mode, passes, final_solver, build_seconds, solve_seconds, options, audit=audit)
 
 
-def _start_solution(problem: Problem, ctx, hint: Plan | None, baseline: bool, options: SolveOptions) -> cp_model.CpSolver | None:
+def _start_solution(problem: Problem, ctx, hint: Plan | None, baseline: bool, options: SolveOptions, objective_set: bool = False) -> cp_model.CpSolver | None:
     """A complete feasible solution to start from: the given plan's pairs, else the greedy plan's."""
     if hint is not None:
         pairs = hint.pair_set()
@@ -224,7 +232,7 @@ def _start_solution(problem: Problem, ctx, hint: Plan | None, baseline: bool, op
         pairs = set(greedy_pairs(problem, ctx.pairs, seed=options.seed)[0])
     else:
         return None
-    return fixed_solve(ctx, pairs, _weighted_expr(ctx.terms))
+    return fixed_solve(ctx, pairs, None if objective_set else _weighted_expr(ctx.terms))
 
 
 def _overall_status(passes: list[SolvePass]) -> str:
@@ -236,7 +244,7 @@ def _overall_status(passes: list[SolvePass]) -> str:
     return "OPTIMAL" if all(p.status == "OPTIMAL" for p in passes) else "FEASIBLE"
 
 
-def _make_plan(problem, ctx, mode, passes, solver, build_seconds, solve_seconds, options) -> Plan:
+def _make_plan(problem, ctx, mode, passes, solver, build_seconds, solve_seconds, options, audit: bool = True) -> Plan:
     pairs: list[Assignment] = []
     terms: list[TermValue] = []
     if solver is not None:
@@ -271,4 +279,4 @@ def _make_plan(problem, ctx, mode, passes, solver, build_seconds, solve_seconds,
         solver_settings={"time_limit": options.time_limit, "workers": options.workers, "seed": options.seed,
                          **(SINGLE_WORKER_PARAMETERS if options.workers == 1 else DEFAULT_PARAMETERS), **options.parameters},
     )
-    return plan.model_copy(update={"findings": audit_plan(problem, plan)})
+    return plan.model_copy(update={"findings": audit_plan(problem, plan)}) if audit else plan
