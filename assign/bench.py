@@ -17,6 +17,7 @@ Methods:
 from __future__ import annotations
 
 import multiprocessing
+import os
 import resource
 import sys
 import tempfile
@@ -103,6 +104,9 @@ def _highs_plan(problem, time_limit: float, workers: int):
 
 
 def _child(queue, method, scenario, time_limit, workers) -> None:
+    # The table is the output: HiGHS prints a banner on creation, straight to file descriptor 1.
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
     try:
         queue.put(run_method(method, scenario, time_limit, workers))
     except Exception as exc:  # the table shows a failed method instead of losing the others

@@ -101,6 +101,7 @@ def generate(size: str | Size, seed: int, out: str | Path, *, time_limit: float 
         first_row = len(school_rows)
         office_school = _county_schools(rng, demo_schools, county, seat, n_sch, school_rows)
         first_researcher = len(researcher_rows)
+        turned: set[str] = set()
         for _ in range(n_res):
             template = rng.choice(demo_researchers)
             number = len(researcher_rows) + 1
@@ -120,8 +121,11 @@ def generate(size: str | Size, seed: int, out: str | Path, *, time_limit: float 
             if len(schools_of_stage) < peers and n_sch > peers:
                 # Every researcher needs some school of their stage (one researcher per subject per
                 # school), or school_count's minimum is infeasible: turn another school into one.
-                others = [row for row in school_rows[first_row + 1:] if row not in schools_of_stage]
+                # Only a primary school is turned (there are plenty), and never one turned before,
+                # or a later researcher's stage could take away an earlier one's only school.
+                others = [row for row in school_rows[first_row + 1:] if row[2] == "小学" and row[0] not in turned]
                 row = rng.choice(others)
+                turned.add(row[0])
                 row[2], row[10], row[11] = sorted(stages)[0], "", ""
     _write_csv(out / "researchers.csv", ["工号", "姓名", "学科", "学段", "类别", "驻地", "最多联系学校", "所属县"], researcher_rows)
     _write_csv(out / "schools.csv", ["学校代码", "学校名称", "学段", "城乡类型", "乡镇", "经度", "纬度", "优先级", "办学性质", "中心校", "需指导学科", "最多教研员", "所属县"], school_rows)
