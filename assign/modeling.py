@@ -119,3 +119,13 @@ class PolicyContext:
         if any(t.name == name for t in self._ctx.terms):
             raise ValueError(f"objective term {name!r} added twice")
         self._ctx.terms.append(Term(name, self.policy, expr, sense, weight, rank, label or name, unit))
+
+
+def build_model(problem: Problem, pairs: list[Pair] | None = None, *, explain: bool = False) -> ModelContext:
+    """The whole model of a problem: one x per candidate pair, then every policy's constraints and terms."""
+    from assign.candidates import candidate_pairs
+
+    ctx = ModelContext(problem, candidate_pairs(problem) if pairs is None else pairs, explain)
+    for use in problem.policies:
+        use.policy.apply(ctx.for_policy(use.name), use.params)
+    return ctx

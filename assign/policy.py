@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from assign.problem import Problem
 
 Predicate = Callable[["Researcher", "School"], bool]
+SchoolFilter = Callable[["Researcher"], "frozenset[str] | set[str]"]
 
 
 class Finding(BaseModel):
@@ -55,8 +56,28 @@ class Policy:
     name: ClassVar[str]
     title: ClassVar[str] = ""  # Chinese label for outputs, e.g. 城乡兼顾
     Params: ClassVar[type[BaseModel]] = NoParams
+    # True when a constraint or term of this policy ties researchers or schools that share no
+    # candidate pair (a plan-wide quota, a total budget): the solver must then not split the
+    # problem into the connected components of the candidate graph (assign.decompose).
+    couples_plan: ClassVar[bool] = False
+
+    def couples(self, params: BaseModel) -> bool:
+        """Whether, with these parameters, the policy ties the whole plan (see `couples_plan`).
+
+        A policy whose plan-wide part is optional (a rural share, a township quota) says so here.
+        """
+        return self.couples_plan
 
     def allows(self, problem: "Problem", params: BaseModel) -> Predicate | None:
+        return None
+
+    def school_filter(self, problem: "Problem", params: BaseModel) -> SchoolFilter | None:
+        """Optional fast form of `allows`: for one researcher, the ids of every school it allows.
+
+        It must give exactly the pairs `allows` gives; it exists because a province has 45 million
+        (researcher, school) pairs and a per-pair Python call for each is minutes of work, while a
+        set per start point or per stage is milliseconds.
+        """
         return None
 
     def apply(self, ctx: "PolicyContext", params: BaseModel) -> None:
@@ -74,4 +95,4 @@ def params_model(**fields) -> ConfigDict:
     return ConfigDict(extra="forbid", **fields)
 
 
-__all__ = ["Finding", "NoParams", "Policy", "Predicate", "Field", "params_model"]
+__all__ = ["Finding", "NoParams", "Policy", "Predicate", "SchoolFilter", "Field", "params_model"]

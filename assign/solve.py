@@ -15,9 +15,9 @@ from ortools.sat.python import cp_model
 
 from assign.audit import audit_plan
 from assign.errors import InputError
-from assign.candidates import candidate_pairs
+from assign.hint import fixed_solve
 from assign.kpi import compute_kpis
-from assign.modeling import ModelContext, Term
+from assign.modeling import Term, build_model
 from assign.plan import Assignment, Plan, SolvePass, TermValue
 from assign.problem import Problem
 
@@ -36,6 +36,10 @@ SINGLE_WORKER_PARAMETERS: dict[str, Any] = {
     "cp_model_probing_level": 0,
     "symmetry_level": 0,
     "add_lp_constraints_lazily": False,
+    # Measured on the parts of generated regions (docs/benchmarks.md): three rounds of cuts at the
+    # root and no SAT inprocessing prove a 4,000-pair county 15-35% faster; neither changes a result.
+    "max_cut_rounds_at_level_zero": 3,
+    "use_sat_inprocessing": False,
 }
 WEIGHT_SCALE = 1000  # weights are floats in scenarios; CP-SAT wants integers
 
@@ -134,29 +138,44 @@ def solve(
     mode: str | None = None,
     progress: Progress | None = None,
     hint: Plan | None = None,
+    baseline: bool = True,
+    decompose: bool = True,
+    audit: bool = True,
     **overrides: Any,
 ) -> Plan:
-    """Solve the problem; the returned plan carries status, bound, gap, times, KPIs and audit findings."""
+    """Solve the problem; the returned plan carries status, bound, gap, times, KPIs and audit findings.
+
+    `hint`: a plan to start from (its pairs, completed into a full solution). `baseline`: without
+    a hint, start from the by-hand greedy plan, so the plan is never worse than greedy at any time
+    limit (weighted mode; the first pass in lexicographic mode). `decompose`: solve the connected
+    components of the candidate graph apart when no policy couples the plan (assign.decompose).
+    `audit=False` leaves the findings empty (for the parts of a decomposed solve, whose merged plan
+    is audited as a whole).
+    """
     options = options_for(problem, **overrides)
     mode = mode or problem.scenario.objective.mode
     started = time.perf_counter()
-    ctx = ModelContext(problem, candidate_pairs(problem))
-    for use in problem.policies:
-        use.policy.apply(ctx.for_policy(use.name), use.params)
+    if decompose and hint is None:
+        from assign.decompose import components, solve_components
+
+        parts = components(problem)
+        if parts is not None:
+            return solve_components(problem, parts, mode=mode, progress=progress, baseline=baseline, options=options, started=started)
+    ctx = build_model(problem)
     model = ctx.model
-    if hint is not None:
-        previous = hint.pair_set()
-        for pair, var in ctx.x.items():
-            model.add_hint(var, pair in previous)
+    weighted = mode == "weighted" or not ctx.terms
+    if weighted:
+        stages = [("weighted", _weighted_expr(ctx.terms), "max")]
+        # Set before the start solution is made, so that its copy of the model carries the objective.
+        model.maximize(stages[0][1])
+    else:
+        stages = [(t.name, t.expr, t.sense) for t in ordered_terms(ctx.terms, problem.scenario.objective.order, problem.source)]
     build_seconds = time.perf_counter() - started
 
     passes: list[SolvePass] = []
     solution: list[int] | None = None
     solve_started = time.perf_counter()
-    if mode == "weighted" or not ctx.terms:
-        stages = [("weighted", _weighted_expr(ctx.terms), "max")]
-    else:
-        stages = [(t.name, t.expr, t.sense) for t in ordered_terms(ctx.terms, problem.scenario.objective.order, problem.source)]
+    start = _start_solution(problem, ctx, hint, baseline, options, objective_set=weighted)
     final_solver = None
     for index, (name, expr, sense) in enumerate(stages):
         remaining = options.time_limit - (time.perf_counter() - solve_started)
@@ -165,12 +184,16 @@ def solve(
             passes += [SolvePass(objective_name=n, status="UNKNOWN", objective=None, bound=None, gap=None, seconds=0.0)
                        for n, _, _ in stages[index:]]
             break
-        if sense == "max":
+        if weighted:
+            pass  # set above
+        elif sense == "max":
             model.maximize(expr)
         else:
             model.minimize(expr)
         if solution is not None:
             _hint_all(model, solution)
+        elif start is not None:
+            _hint_all(model, list(start.response_proto.solution))
         solver = make_solver(options, remaining)
         label = f"[{index + 1}/{len(stages)}] {name}"
         callback = _ProgressCallback(progress, label) if progress else None
@@ -180,19 +203,41 @@ def solve(
         found = status in ("OPTIMAL", "FEASIBLE")
         objective = solver.objective_value if found else None
         bound = solver.best_objective_bound if found else None
+        used = solver
+        if index == 0 and start is not None:
+            # The complete hint is a feasible solution: keep it whenever the solver returns nothing
+            # better (a time limit shorter than presolve returns UNKNOWN even with a hint).
+            start_value = start.value(expr)
+            # CP-SAT reports the objective as a float (11.000000000000002 for 11): compare with a tolerance.
+            if not found or (objective < start_value - 1e-6 if sense == "max" else objective > start_value + 1e-6):
+                # The solver's bound, if it got one, still holds for the kept solution.
+                used, found, status, objective = start, True, "FEASIBLE", start_value
         passes.append(SolvePass(objective_name=name, status=status, objective=objective, bound=bound,
                                 gap=_gap(objective, bound), seconds=round(solver.wall_time, 3)))
         if not found:
             if solution is None:
                 break  # nothing to fall back on: the plan is INFEASIBLE or UNKNOWN
             continue  # a later pass that found nothing keeps the previous pass's solution
-        solution = list(solver.response_proto.solution)
-        final_solver = solver
+        solution = list(used.response_proto.solution)
+        final_solver = used
         if index + 1 < len(stages):
-            value = round(solver.value(expr))
+            value = round(used.value(expr))
             model.add(expr >= value if sense == "max" else expr <= value)
     solve_seconds = time.perf_counter() - solve_started
-    return _make_plan(problem, ctx, mode, passes, final_solver, build_seconds, solve_seconds, options)
+    return _make_plan(problem, ctx, mode, passes, final_solver, build_seconds, solve_seconds, options, audit=audit)
+
+
+def _start_solution(problem: Problem, ctx, hint: Plan | None, baseline: bool, options: SolveOptions, objective_set: bool = False) -> cp_model.CpSolver | None:
+    """A complete feasible solution to start from: the given plan's pairs, else the greedy plan's."""
+    if hint is not None:
+        pairs = hint.pair_set()
+    elif baseline and ctx.terms:
+        from assign.greedy import greedy_pairs
+
+        pairs = set(greedy_pairs(problem, ctx.pairs, seed=options.seed)[0])
+    else:
+        return None
+    return fixed_solve(ctx, pairs, None if objective_set else _weighted_expr(ctx.terms))
 
 
 def _overall_status(passes: list[SolvePass]) -> str:
@@ -204,7 +249,7 @@ def _overall_status(passes: list[SolvePass]) -> str:
     return "OPTIMAL" if all(p.status == "OPTIMAL" for p in passes) else "FEASIBLE"
 
 
-def _make_plan(problem, ctx, mode, passes, solver, build_seconds, solve_seconds, options) -> Plan:
+def _make_plan(problem, ctx, mode, passes, solver, build_seconds, solve_seconds, options, audit: bool = True) -> Plan:
     pairs: list[Assignment] = []
     terms: list[TermValue] = []
     if solver is not None:
@@ -239,6 +284,6 @@ def _make_plan(problem, ctx, mode, passes, solver, build_seconds, solve_seconds,
         solver_settings={"time_limit": options.time_limit, "workers": options.workers, "seed": options.seed,
                          **(SINGLE_WORKER_PARAMETERS if options.workers == 1 else DEFAULT_PARAMETERS), **options.parameters},
     )
-    if not plan.solved:
-        return plan  # nothing to audit: every researcher "having no school" would only mislead
+    if not plan.solved or not audit:
+        return plan  # no plan: nothing to audit; a part of a decomposed solve: the merged plan is audited
     return plan.model_copy(update={"findings": audit_plan(problem, plan)})

@@ -39,6 +39,10 @@ class Fairness(Policy):
     title = "公平"
     Params = Params
 
+    def couples(self, params: Params) -> bool:
+        # The worst trip and the spread are maxima over every researcher; a cap on one trip is not.
+        return params.worst_minutes or params.spread or params.max_spread is not None
+
     def allows(self, problem, params: Params):
         if params.max_worst is None:
             return None

@@ -20,6 +20,17 @@ class MaxTravel(Policy):
     def allows(self, problem, params: Params):
         return lambda r, s: problem.minutes(r.id, s.id) <= params.minutes
 
+    def school_filter(self, problem, params: Params):
+        within: dict[str, frozenset[str]] = {}  # by trip start: every researcher there shares it
+
+        def schools(r):
+            start = problem.travel.start_of[r.id]
+            if start not in within:
+                within[start] = frozenset(sid for sid, m in problem.travel.minutes[start].items() if m <= params.minutes)
+            return within[start]
+
+        return schools
+
     def audit(self, problem, plan, params: Params) -> list[Finding]:
         findings = []
         for a in plan.pairs:

@@ -63,6 +63,9 @@ class Stability(Policy):
     title = "稳定"
     Params = Params
 
+    def couples(self, params: Params) -> bool:
+        return params.max_changes is not None  # one budget of changes for the whole plan
+
     def allows(self, problem, params: Params):
         if params.scope != "touched" or not problem.previous_pairs:
             return None

@@ -39,6 +39,15 @@ class StageMatch(Policy):
     def allows(self, problem, params: Params):
         return lambda r, s: stage_ok(r, s, params)
 
+    def school_filter(self, problem, params: Params):
+        by_stage: dict[str, set[str]] = {}
+        for s in problem.schools:
+            for stage in s.stages:
+                by_stage.setdefault(stage, set()).add(s.id)
+        every = {s.id for s in problem.schools}
+        cross = set(params.cross_stage_subjects)
+        return lambda r: every if not cross.isdisjoint(r.subjects) else set().union(*(by_stage.get(stage, set()) for stage in r.stages))
+
     def audit(self, problem, plan, params: Params) -> list[Finding]:
         findings = []
         for a in plan.pairs:

@@ -38,6 +38,9 @@ class Township(Policy):
     title = "包靠乡镇"
     Params = Params
 
+    def couples(self, params: Params) -> bool:
+        return params.mode == "cover"  # a township's quota may draw on researchers of different components
+
     def apply(self, ctx, params: Params) -> None:
         problem = ctx.problem
         if params.mode == "cover":

@@ -58,10 +58,22 @@ def is_urban(school, params: Params) -> bool:
     return school.area in params.urban_areas
 
 
+def _most_schools(problem, researcher) -> int:
+    """The most schools a researcher can get: their own column, else school_count's maximum."""
+    count = problem.policy_params("school_count")
+    high = getattr(count, "max", None) if count is not None else None
+    if researcher.max_schools is not None and (count is None or getattr(count, "table_overrides", True)):
+        high = researcher.max_schools
+    return high if high is not None else 10**6
+
+
 class UrbanRuralMix(Policy):
     name = "urban_rural_mix"
     title = "城乡兼顾"
     Params = Params
+
+    def couples(self, params: Params) -> bool:
+        return params.rural_share is not None  # a share of all contacts ties every researcher
 
     def apply(self, ctx, params: Params) -> None:
         share = rural_share(ctx.problem, params)
@@ -78,9 +90,12 @@ class UrbanRuralMix(Policy):
                 continue
             urban = sum(var for sid, var in options if is_urban(ctx.problem.school[sid], params))
             rural = sum(var for sid, var in options if not is_urban(ctx.problem.school[sid], params))
-            # With m candidates: "two or more schools ⇒ at least one of each" is exactly
-            # (m-1)·urban ≥ rural − 1 and (m-1)·rural ≥ urban − 1, with no auxiliary variable.
-            m = len(options) - 1
+            # With at most h schools: "two or more schools ⇒ at least one of each" is exactly
+            # (h-1)·urban ≥ rural − 1 and (h-1)·rural ≥ urban − 1, with no auxiliary variable.
+            # h is the fewer of the candidates and school_count's maximum: the smallest valid
+            # coefficient gives the tightest LP relaxation (with the candidate count, about 50, the
+            # LP ignored the rule and CP-SAT's bound stalled; with h = 2 it is urban ≤ 1, rural ≤ 1).
+            m = min(len(options), _most_schools(ctx.problem, r)) - 1
             why = f"{r.label} with two or more schools needs both urban ({'/'.join(params.urban_areas)}) and rural schools"
             ctx.require(m * urban >= rural - 1, about=(r.id,), why=why)
             ctx.require(m * rural >= urban - 1, about=(r.id,), why=why)

@@ -113,9 +113,12 @@ def test_solve_stopped_by_its_limit_before_any_solution_is_a_status(tmp_path):
     problem = build(tmp_path, [researcher("R1"), researcher("R2", subjects="语文")],
                     [school(f"S{i}", area="城区" if i % 2 else "乡村", dlon=0.01 * i) for i in range(1, 6)],
                     {"stage_match": {}, "school_count": {"min": 1, "max": 2}, "urban_rural_mix": {}, "coverage": {}, "travel": {}})
-    plan = solve_det(problem, parameters={"max_deterministic_time": 0.0})
+    plan = solve_det(problem, parameters={"max_deterministic_time": 0.0}, baseline=False)
     assert_no_plan(plan, "UNKNOWN")
     assert [p.status for p in plan.passes] == ["UNKNOWN"]
+    # With the by-hand greedy plan as its start (the default) the same limit still gives that plan.
+    kept = solve_det(problem, parameters={"max_deterministic_time": 0.0})
+    assert kept.status == "FEASIBLE" and kept.pairs and kept.findings == []
 
 
 def test_a_hint_from_a_previous_plan_gives_the_same_plan(tmp_path):

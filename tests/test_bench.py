@@ -1,0 +1,163 @@
+"""Generator, greedy baseline, complete hint, decomposition and MIP translation on small regions.
+
+Every solve uses one worker and seed 0 (deterministic), and every plan must pass every policy's audit.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from assign.decompose import components
+from assign.generate import Size, generate
+from assign.greedy import greedy_plan
+from assign.load import load_scenario
+from assign.mip import NotLinear, solve_mip
+from assign.modeling import build_model
+from assign.solve import _weighted_expr, solve
+
+TWO_COUNTIES = Size(counties=2, researchers=12, schools=40)
+
+
+@pytest.fixture(scope="module")
+def two_counties(tmp_path_factory) -> Path:
+    return generate(TWO_COUNTIES, seed=3, out=tmp_path_factory.mktemp("two-counties"))
+
+
+def _rows(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_generator_writes_loadable_tables_with_the_requested_counts(tmp_path):
+    scenario = generate(Size(counties=3, researchers=20, schools=61), seed=7, out=tmp_path)
+    problem = load_scenario(scenario)
+    assert (len(problem.researchers), len(problem.schools)) == (20, 61)
+    assert len({row["所属县"] for row in _rows(tmp_path / "schools.csv")}) == 3
+    # Researchers of a multi-county region start at a school of their own county.
+    county_of = {row["学校代码"]: row["所属县"] for row in _rows(tmp_path / "schools.csv")}
+    for row in _rows(tmp_path / "researchers.csv"):
+        assert county_of[row["驻地"]] == row["所属县"]
+    assert not problem.warnings
+
+
+def test_generator_is_deterministic_for_a_seed(tmp_path):
+    generate("county", seed=5, out=tmp_path / "a")
+    generate("county", seed=5, out=tmp_path / "b")
+    for name in ("researchers.csv", "schools.csv", "scenario.yaml"):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+
+
+def test_separate_counties_are_separate_components(two_counties):
+    parts = components(load_scenario(two_counties))
+    assert parts is not None and len(parts) >= 2
+
+
+def test_greedy_plan_passes_every_policy_audit(two_counties):
+    plan = greedy_plan(load_scenario(two_counties))
+    assert plan.status == "FEASIBLE"
+    assert plan.findings == []
+    assert plan.objective is not None and plan.objective > 0
+
+
+@pytest.mark.parametrize("time_limit", [0.01, 0.2, 10.0])
+def test_cp_sat_with_greedy_hint_is_never_worse_than_greedy(two_counties, time_limit):
+    problem = load_scenario(two_counties)
+    greedy = greedy_plan(problem)
+    plan = solve(problem, mode="weighted", decompose=False, workers=1, seed=0, time_limit=time_limit)
+    assert plan.findings == []
+    assert plan.objective >= greedy.objective
+
+
+def test_lexicographic_first_pass_is_never_worse_than_greedy(two_counties):
+    problem = load_scenario(two_counties)
+    plan = solve(problem, mode="lexicographic", decompose=False, workers=1, seed=0, time_limit=0.01)
+    assert plan.solved and plan.findings == []
+
+
+@pytest.mark.parametrize("mode", ["weighted", "lexicographic"])
+def test_decomposition_gives_the_monolithic_optimum(two_counties, mode):
+    problem = load_scenario(two_counties)
+    whole = solve(problem, mode=mode, decompose=False, workers=1, seed=0, time_limit=60)
+    split = solve(problem, mode=mode, decompose=True, workers=1, seed=0, time_limit=60)
+    assert whole.status == split.status == "OPTIMAL"
+    assert whole.findings == [] and split.findings == []
+    assert split.solver_settings.get("decomposed", 0) >= 2
+    assert {t.name: t.value for t in split.terms} == {t.name: t.value for t in whole.terms}
+    assert split.objective == pytest.approx(whole.objective)
+
+
+def test_a_policy_that_couples_the_plan_stops_decomposition(two_counties):
+    problem = load_scenario(two_counties)
+    policy = problem.policies[0].policy
+    type(policy).couples_plan = True
+    try:
+        assert components(problem) is None
+    finally:
+        del type(policy).couples_plan
+
+
+@pytest.mark.parametrize(
+    ("policies", "split"),
+    [
+        ({"urban_rural_mix": {"rural_share": 0.3}}, False),  # a share of all contacts ties both counties
+        ({"urban_rural_mix": {"rural_share": None}}, True),  # the per-researcher rule alone does not
+        ({"fairness": {}}, False),  # the worst trip is a maximum over every researcher
+        ({"fairness": {"worst_minutes": False, "max_worst": 80}}, True),  # a cap on each trip is per pair
+        ({"township": {"mode": "cover"}}, False),  # a township quota may draw on any component
+        ({"township": {"mode": "limit", "m": 2}}, True),  # townships per researcher is per researcher
+    ],
+)
+def test_plan_wide_parts_of_policies_keep_the_problem_whole(two_counties, policies, split):
+    problem = load_scenario(two_counties, overrides={"policies": policies})
+    assert (components(problem) is not None) == split
+
+
+def test_mip_translation_gives_the_cp_sat_optimum(two_counties):
+    problem = load_scenario(two_counties)
+    cp = solve(problem, mode="weighted", decompose=False, workers=1, seed=0, time_limit=60)
+    ctx = build_model(problem)
+    ctx.model.maximize(_weighted_expr(ctx.terms))
+    mip = solve_mip(ctx.model.proto, time_limit=60)
+    assert cp.status == mip.status == "OPTIMAL"
+    assert mip.objective == pytest.approx(cp.objective)
+    assert cp.findings == []
+
+
+def test_mip_translation_handles_enforcement_and_negated_literals():
+    from ortools.sat.python import cp_model
+
+    model = cp_model.CpModel()
+    a, b, c = (model.new_bool_var(n) for n in "abc")
+    n = model.new_int_var(0, 5, "n")
+    model.add(n >= 4).only_enforce_if(a)
+    model.add(n <= 1).only_enforce_if(~a)
+    model.add_bool_or([~b, c])
+    model.add_at_most_one([a, b])
+    model.maximize(3 * b + 2 * c - n + 10 * a)
+    cp = cp_model.CpSolver()
+    assert cp.solve(model) == cp_model.OPTIMAL
+    mip = solve_mip(model.proto)
+    assert mip.status == "OPTIMAL" and mip.objective == pytest.approx(cp.objective_value)
+
+
+def test_mip_translation_refuses_non_linear_constraints():
+    from ortools.sat.python import cp_model
+
+    model = cp_model.CpModel()
+    x, y, z = (model.new_int_var(0, 3, n) for n in "xyz")
+    model.add_multiplication_equality(z, [x, y])
+    model.maximize(z)
+    with pytest.raises(NotLinear, match="int_prod"):
+        solve_mip(model.proto)
+
+
+def test_school_filters_give_exactly_the_pairs_of_the_predicates(two_counties):
+    from assign.candidates import candidate_pairs
+
+    problem = load_scenario(two_counties)
+    predicates = [p for use in problem.policies if (p := use.policy.allows(problem, use.params)) is not None]
+    by_predicate = [(r.id, s.id) for r in problem.researchers for s in problem.schools if all(p(r, s) for p in predicates)]
+    assert candidate_pairs(problem) == by_predicate
