@@ -45,7 +45,7 @@ def explain_infeasible(problem: Problem, time_limit: float = 20.0) -> list[Confl
     ctx = ModelContext(problem, candidate_pairs(problem), explain=True)
     for use in problem.policies:
         use.policy.apply(ctx.for_policy(use.name), use.params)
-    literals = list(ctx._literals.values())
+    literals = ctx.literals()
     ctx.model.add_assumptions(literals)
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1

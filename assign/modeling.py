@@ -56,7 +56,7 @@ class ModelContext:
     terms: list[Term] = field(default_factory=list)
     _by_researcher: dict[str, list[tuple[str, cp_model.IntVar]]] = field(default_factory=lambda: defaultdict(list))
     _by_school: dict[str, list[tuple[str, cp_model.IntVar]]] = field(default_factory=lambda: defaultdict(list))
-    _literals: dict[tuple[str, tuple[str, ...]], cp_model.IntVar] = field(default_factory=dict)
+    _literals: dict[tuple[str, tuple[str, ...], str], cp_model.IntVar] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         for rid, sid in self.pairs:
@@ -65,11 +65,20 @@ class ModelContext:
             self._by_researcher[rid].append((sid, var))
             self._by_school[sid].append((rid, var))
 
+    def literals(self) -> list[cp_model.IntVar]:
+        """Every enforcement literal (explain mode), for solving under assumptions."""
+        return list(self._literals.values())
+
     def for_policy(self, name: str) -> "PolicyContext":
         return PolicyContext(self, name)
 
-    def literal_for(self, policy: str, about: tuple[str, ...]) -> cp_model.IntVar:
-        key = (policy, about)
+    def literal_for(self, policy: str, about: tuple[str, ...], why: str = "") -> cp_model.IntVar:
+        """The enforcement literal of one rule of a policy about these entities.
+
+        Keyed by the rule's words too, so a researcher's "at least 2" and "at most 3" can be told
+        apart in an explanation; the rows of one rule (same words) share a literal.
+        """
+        key = (policy, about, why)
         if key not in self._literals:
             self._literals[key] = self.model.new_bool_var(f"enforce[{policy}:{','.join(about)}]")
         return self._literals[key]
@@ -101,7 +110,7 @@ class PolicyContext:
         ct = self.model.add(constraint)
         requirement = Requirement(self.policy, tuple(about), why)
         if self._ctx.explain:
-            requirement.literal = self._ctx.literal_for(self.policy, requirement.about)
+            requirement.literal = self._ctx.literal_for(self.policy, requirement.about, requirement.why)
             ct.only_enforce_if(requirement.literal)
         self._ctx.requirements.append(requirement)
         return ct
