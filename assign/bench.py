@@ -11,7 +11,7 @@ Methods:
   independent parts, our CP-SAT parameters.
 - `cp-sat-mono`: the same without decomposition (one model of the whole region).
 - `highs`: the CP-SAT model proto translated to a MIP (`assign.mip`), solved by HiGHS (1 thread).
-- `greedy`: the clerk's plan, best of 10 researcher orders (`assign.greedy`).
+- `greedy`: the clerk's plan, best of 10 researcher orders (the `clerk` baseline plugin, `plugins/clerk.py`).
 """
 
 from __future__ import annotations
@@ -50,9 +50,9 @@ def run_method(method: str, scenario: str, time_limit: float, workers: int) -> d
 
         plan = solve(problem, mode="weighted", time_limit=time_limit, workers=workers, seed=0, decompose=method == "ours")
     elif method == "greedy":
-        from assign.greedy import greedy_plan
+        from assign.baseline import baseline_plan
 
-        plan = greedy_plan(problem)
+        plan = baseline_plan(problem)
     elif method == "highs":
         plan = _highs_plan(problem, time_limit, workers)
     else:

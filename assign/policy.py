@@ -71,6 +71,10 @@ class Policy:
     def allows(self, problem: "Problem", params: BaseModel) -> Predicate | None:
         return None
 
+    def travel_cap(self, params: BaseModel) -> float | None:
+        """The longest one-way trip (minutes) this policy allows, if it caps trips (shown by `assign travel`)."""
+        return None
+
     def school_filter(self, problem: "Problem", params: BaseModel) -> SchoolFilter | None:
         """Optional fast form of `allows`: for one researcher, the ids of every school it allows.
 

@@ -232,9 +232,9 @@ def _start_solution(problem: Problem, ctx, hint: Plan | None, baseline: bool, op
     if hint is not None:
         pairs = hint.pair_set()
     elif baseline and ctx.terms:
-        from assign.greedy import greedy_pairs
+        from assign.baseline import baseline_pairs
 
-        pairs = set(greedy_pairs(problem, ctx.pairs, seed=options.seed)[0])
+        pairs = set(baseline_pairs(problem, ctx.pairs, seed=options.seed))
     else:
         return None
     return fixed_solve(ctx, pairs, None if objective_set else _weighted_expr(ctx.terms))

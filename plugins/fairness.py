@@ -39,6 +39,9 @@ class Fairness(Policy):
     title = "公平"
     Params = Params
 
+    def travel_cap(self, params: Params) -> float | None:
+        return params.max_worst
+
     def couples(self, params: Params) -> bool:
         # The worst trip and the spread are maxima over every researcher; a cap on one trip is not.
         return params.worst_minutes or params.spread or params.max_spread is not None

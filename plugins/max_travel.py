@@ -17,6 +17,9 @@ class MaxTravel(Policy):
     title = "单程时间上限"
     Params = Params
 
+    def travel_cap(self, params: Params) -> float | None:
+        return params.minutes
+
     def allows(self, problem, params: Params):
         return lambda r, s: problem.minutes(r.id, s.id) <= params.minutes
 

@@ -12,7 +12,7 @@ import pytest
 
 from assign.decompose import components
 from assign.generate import Size, generate
-from assign.greedy import greedy_plan
+from assign.baseline import baseline_plan
 from assign.load import load_scenario
 from assign.mip import NotLinear, solve_mip
 from assign.modeling import build_model
@@ -56,7 +56,7 @@ def test_separate_counties_are_separate_components(two_counties):
 
 
 def test_greedy_plan_passes_every_policy_audit(two_counties):
-    plan = greedy_plan(load_scenario(two_counties))
+    plan = baseline_plan(load_scenario(two_counties))
     assert plan.status == "FEASIBLE"
     assert plan.findings == []
     assert plan.objective is not None and plan.objective > 0
@@ -65,7 +65,7 @@ def test_greedy_plan_passes_every_policy_audit(two_counties):
 @pytest.mark.parametrize("time_limit", [0.01, 0.2, 10.0])
 def test_cp_sat_with_greedy_hint_is_never_worse_than_greedy(two_counties, time_limit):
     problem = load_scenario(two_counties)
-    greedy = greedy_plan(problem)
+    greedy = baseline_plan(problem)
     plan = solve(problem, mode="weighted", decompose=False, workers=1, seed=0, time_limit=time_limit)
     assert plan.findings == []
     assert plan.objective >= greedy.objective

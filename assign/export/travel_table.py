@@ -28,9 +28,10 @@ class TravelTable:
 
 
 def time_cap(problem: Problem) -> float | None:
-    """The max_travel cap if the scenario uses a policy of that name (read by name: the core knows no policy)."""
-    params = problem.policy_params("max_travel")
-    return getattr(params, "minutes", None) if params is not None else None
+    """The tightest one-way cap any policy of the scenario sets (`Policy.travel_cap`), or None."""
+    caps = [cap for use in problem.policies
+            if callable(getattr(use.policy, "travel_cap", None)) and (cap := use.policy.travel_cap(use.params)) is not None]
+    return min(caps, default=None)
 
 
 def start_label(problem: Problem, key: str) -> str:

@@ -1,4 +1,8 @@
-"""The by-hand baseline: what a clerk does with the tables, researcher by researcher.
+"""clerk: the by-hand baseline, what a clerk does with the tables, researcher by researcher.
+
+A baseline plugin (entry-point group `assign.baselines`): the solver starts from its plan, so a
+plan is never worse than this rule of thumb at any time limit, and `assign bench` shows it beside
+the solver. It lives among the plugins because it reads the built-in policies by name.
 
 Round by round, each researcher in turn takes the best school still allowed (first round: one
 school each; next rounds: a further school while it gains something and their maximum allows).
@@ -11,14 +15,13 @@ kept (order 0 is the table's order; the others are shuffles with fixed seeds).
 This is a rule of thumb, as a clerk's is: it reads the parameters of the rules it knows by their
 scenario names (`school_count`, `coverage`, `urban_rural_mix`, `travel`), with their defaults
 when a scenario leaves them out, and knows nothing of other policies. It never decides what a
-plan is worth: `greedy_plan` scores the result with the model's own objective terms and checks
-it with every policy's audit, like any other plan.
+plan is worth: `assign.baseline.baseline_plan` scores the result with the model's own objective
+terms and checks it with every policy's audit, like any other plan.
 """
 
 from __future__ import annotations
 
 import random
-import time
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -163,30 +166,11 @@ def _limits(researcher, rules: _Rules) -> tuple[int, int | None]:
     return low, high
 
 
-def greedy_plan(problem: Problem, *, orders: int = 10, seed: int = 0, progress=None):
-    """The clerk's plan, scored by the model's own weighted objective and checked by every audit."""
-    from assign.hint import fixed_solve
-    from assign.modeling import build_model
-    from assign.plan import SolvePass
-    from assign.solve import SolveOptions, _make_plan, _weighted_expr
+class Clerk:
+    """The baseline plugin: `pairs` gives the best of several researcher orders."""
 
-    started = time.perf_counter()
-    ctx = build_model(problem)
-    build_seconds = time.perf_counter() - started
-    solve_started = time.perf_counter()
-    pairs, _ = greedy_pairs(problem, ctx.pairs, orders=orders, seed=seed)
-    objective = _weighted_expr(ctx.terms)
-    solver = fixed_solve(ctx, set(pairs), objective)
-    seconds = time.perf_counter() - solve_started
-    value = solver.value(objective) if solver is not None else None
-    status = "FEASIBLE" if solver is not None else "INFEASIBLE"
-    passes = [SolvePass(objective_name="greedy", status=status, objective=value, bound=None, gap=None, seconds=round(seconds, 3))]
-    options = SolveOptions(time_limit=0.0, workers=1, seed=seed, log=False, parameters={})
-    plan = _make_plan(problem, ctx, "weighted", passes, solver, build_seconds, seconds, options)
-    if solver is None:  # the pairs break a hard rule the clerk does not know: show them, audited
-        from assign.audit import audit_plan
-        from assign.plan import Assignment
+    name = "clerk"
+    title = "手工排法（逐人选校）"
 
-        plan = plan.model_copy(update={"pairs": [Assignment(researcher_id=r, school_id=s, minutes=problem.minutes(r, s)) for r, s in pairs]})
-        plan = plan.model_copy(update={"findings": audit_plan(problem, plan)})
-    return plan
+    def pairs(self, problem: Problem, candidates: list[Pair], seed: int = 0) -> list[Pair]:
+        return greedy_pairs(problem, candidates, seed=seed)[0]
