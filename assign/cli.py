@@ -46,11 +46,11 @@ def main() -> None:
     CP-SAT and checked by every policy's own audit.
 
     \b
-    Start with:  assign demo                          (the embedded 示范县 demo county)
-                 assign solve SCENARIO -o out/         (the assignment table)
+    Start with:  assign demo                            (the embedded 示范县 demo county)
+                 assign solve SCENARIO -o out/          (the assignment table)
                  assign calendar SCENARIO --term 2026秋 (the term's visit dates, .ics/.xlsx)
-                 assign report SCENARIO                (one HTML file: map, table, calendar)
-                 assign plugins                        (the policies you can use in a scenario)
+                 assign report SCENARIO                 (one HTML file: map, table, calendar)
+                 assign plugins                         (the policies you can use in a scenario)
     """
 
 
