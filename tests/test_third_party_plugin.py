@@ -1,0 +1,83 @@
+"""A policy from another package, found the way pip-installed plugins are found: entry-point
+metadata on sys.path (a `.dist-info` with entry_points.txt), then used from a scenario file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import make_scenario, researcher, school, solve_det
+
+from assign.cli import main
+from assign.errors import PolicyError
+from assign.load import load_scenario
+from assign.registry import build_registry
+
+PACKAGE_DIR = Path(__file__).resolve().parent / "third_party"
+
+
+def install_metadata(site: Path, entry_point: str = "private_limit = assign_private_limit:PrivateLimit") -> None:
+    """What `pip install` leaves behind for the package: its dist-info, naming the entry point."""
+    info = site / "assign_private_limit-0.1.dist-info"
+    info.mkdir(parents=True)
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: assign-private-limit\nVersion: 0.1\n", encoding="utf-8")
+    (info / "entry_points.txt").write_text(f"[assign.policies]\n{entry_point}\n", encoding="utf-8")
+
+
+@pytest.fixture
+def installed(tmp_path, monkeypatch):
+    site = tmp_path / "site"
+    install_metadata(site)
+    monkeypatch.syspath_prepend(str(site))
+    monkeypatch.syspath_prepend(str(PACKAGE_DIR))
+    return site
+
+
+def county(tmp_path, limit):
+    """Two researchers, a near private school and a far public one: coverage wants both."""
+    return make_scenario(
+        tmp_path / "county",
+        [researcher("R1"), researcher("R2", subjects="语文")],
+        [school("P1", ownership="民办"), school("S1", dlon=0.05, area="乡村")],
+        {"stage_match": {}, "school_count": {"min": 1, "max": 1}, "coverage": {"max_researchers": 2}, "travel": {},
+         "private_limit": {"max": limit}},
+    )
+
+
+def test_third_party_policy_is_found_by_entry_point_and_used_from_a_scenario(installed, tmp_path):
+    registry = build_registry()
+    assert "private_limit" in registry.names() and "assign-private-limit 0.1" in registry.origins["private_limit"]
+    plan = solve_det(load_scenario(county(tmp_path, limit=0)))
+    assert plan.status == "OPTIMAL"
+    assert plan.findings == []
+    assert plan.pair_set() == {("R1", "S1"), ("R2", "S1")}  # nobody at the private school
+
+
+def test_third_party_policy_audit_flags_a_violating_plan(installed, tmp_path):
+    problem = load_scenario(county(tmp_path, limit=1))
+    plan = solve_det(problem)
+    assert plan.findings == [] and len([a for a in plan.pairs if a.school_id == "P1"]) == 1
+    strict = load_scenario(county(tmp_path / "strict", limit=0))
+    use = next(u for u in strict.policies if u.name == "private_limit")
+    findings = use.policy.audit(strict, plan, use.params)
+    assert [f.policy for f in findings] == ["private_limit"] and findings[0].schools == ("P1",)
+
+
+def test_third_party_policy_with_bad_parameters_is_one_error_naming_it(installed, tmp_path):
+    path = make_scenario(tmp_path / "bad", [researcher("R1")], [school("S1")], {"private_limit": {"max": -1}})
+    with pytest.raises(PolicyError) as info:
+        load_scenario(path)
+    assert "private_limit" in str(info.value) and "assign-private-limit" in str(info.value)
+    result = CliRunner().invoke(main, ["solve", str(path), "--no-write", "--workers", "1"])
+    assert result.exit_code == 1 and "private_limit" in result.stderr and "Traceback" not in result.output
+
+
+def test_a_third_party_plugin_that_reuses_a_built_in_name_is_refused(tmp_path, monkeypatch):
+    site = tmp_path / "site"
+    install_metadata(site, "travel = assign_private_limit:PrivateLimit")
+    monkeypatch.syspath_prepend(str(site))
+    monkeypatch.syspath_prepend(str(PACKAGE_DIR))
+    with pytest.raises(PolicyError) as info:
+        build_registry()
+    assert "'travel'" in str(info.value) and "assign-private-limit" in str(info.value)
