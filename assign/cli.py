@@ -479,6 +479,32 @@ def travel(scenario: Path | None, to_csv: Path | None) -> None:
 
 
 @main.command()
+@click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("researcher")
+@click.option("--scenario", "scenario_path", type=click.Path(dir_okay=False, exists=True, path_type=Path), default=None,
+              help="the scenario of a plan.json SOURCE (a plan.json names its scenario only by name)")
+@click.option("--workers", type=click.IntRange(1, 64), default=None, help="CP-SAT worker threads when SOURCE is a scenario")
+@click.option("--seed", type=int, default=None, help="CP-SAT random seed when SOURCE is a scenario")
+def explain(source: Path, researcher: str, scenario_path: Path | None, workers, seed) -> None:
+    """Why RESEARCHER (工号 or 姓名) has these schools in the plan of SOURCE.
+
+    SOURCE is a scenario (solved now) or a plan.json with --scenario. Per pair: what it earns on
+    each objective term, the policies that hold it in place (their audits object once it is
+    dropped), and the best other school the researcher could take instead, with what the swap costs.
+    """
+    def action():
+        from assign.export.why_text import why_text
+        from assign.report_inputs import plan_of
+        from assign.why import explain_researcher, find_researcher
+
+        problem, plan = plan_of(source, scenario_path, workers, seed, None)
+        rid = find_researcher(problem, researcher)
+        click.echo(why_text(problem, rid, explain_researcher(problem, plan, rid)))
+
+    _guard(action)
+
+
+@main.command()
 @click.argument("name", required=False)
 def plugins(name: str | None) -> None:
     """List installed policies and visit rules with their parameters and defaults (or show one: NAME)."""

@@ -46,7 +46,7 @@ def node_coords_of(problem: Problem) -> dict[str, tuple[float, float]]:
     return read_nodes(path) if path.exists() else {}
 
 
-def _plan_of(path: Path, scenario: Path | None, workers, seed, progress) -> tuple[Problem, Plan]:
+def plan_of(path: Path, scenario: Path | None, workers, seed, progress) -> tuple[Problem, Plan]:
     """(problem, plan) of a scenario file (solved now) or of a plan.json with its scenario."""
     from assign.load import load_scenario
     from assign.solve import solve
@@ -81,7 +81,7 @@ def gather(
     """Solve or read the plan, schedule the term when there is a calendar, and solve or read the base."""
     from assign.calendar.visit_solve import schedule_term
 
-    problem, plan = _plan_of(Path(source), scenario, workers, seed, progress)
+    problem, plan = plan_of(Path(source), scenario, workers, seed, progress)
     visits, workdays = None, ()
     cal = problem.scenario.calendar
     if cal is not None and cal.terms:
@@ -92,5 +92,5 @@ def gather(
     base_plan = base_problem = None
     if base is not None:
         # A base plan.json is read against the report's own scenario unless it is a scenario itself.
-        base_problem, base_plan = _plan_of(Path(base), scenario or (None if is_plan_file(source) else Path(source)), workers, seed, progress)
+        base_problem, base_plan = plan_of(Path(base), scenario or (None if is_plan_file(source) else Path(source)), workers, seed, progress)
     return ReportInputs(problem, plan, visits, base_plan, base_problem, node_coords_of(problem), workdays)

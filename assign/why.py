@@ -1,0 +1,123 @@
+"""Why this pair: for one researcher of a plan, what each of their pairs earns, what holds it in
+place, and the best school they could have instead, with what the swap would cost.
+
+- *Earns*: each objective term's change if the pair were dropped (the plan scored with x fixed,
+  by the model's own terms, as `assign.hint.fixed_solve` scores any plan).
+- *Holds it*: the policies whose audits object once the pair is dropped (their own words, naming
+  who) — the audits, not the model, so an explanation is checked like a plan is.
+- *Instead*: every other candidate school of the researcher in its place; the swaps that keep
+  every audit clean are compared by the scenario's objective (its
+  lexicographic order, or the weighted sum), and the best is shown with its term changes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from assign.audit import audit_plan
+from assign.errors import AssignError
+from assign.hint import fixed_solve
+from assign.kpi import compute_kpis
+from assign.modeling import Pair, build_model
+from assign.plan import Assignment, Plan
+from assign.policy import Finding
+from assign.problem import Problem
+from assign.solve import _weighted_expr, ordered_terms
+
+
+@dataclass
+class Alternative:
+    school_id: str
+    minutes: float
+    changes: dict[str, float]  # term → value with the swap − value in the plan
+
+
+@dataclass
+class PairReason:
+    school_id: str
+    minutes: float
+    earns: dict[str, float]  # term → how much better the plan is with the pair (a minimised term's saving is negative)
+    held_by: list[Finding] = field(default_factory=list)
+    alternative: Alternative | None = None
+    alternatives_tried: int = 0
+
+
+def find_researcher(problem: Problem, who: str) -> str:
+    """A researcher id from an id or a name; an unknown or ambiguous one is an error that lists the choices."""
+    if who in problem.researcher:
+        return who
+    named = [r.id for r in problem.researchers if r.name == who]
+    if len(named) == 1:
+        return named[0]
+    if named:
+        raise AssignError(f"{who!r} names {len(named)} researchers ({', '.join(named)}): give the 工号")
+    raise AssignError(f"no researcher {who!r} in {problem.source}: give a 工号 or a 姓名 of the researchers table")
+
+
+def explain_researcher(problem: Problem, plan: Plan, researcher_id: str) -> list[PairReason]:
+    # Enforcement literals left free: a plan without one of its pairs may break a hard rule (that is
+    # what "holds it" shows) and must still be scored; which swaps are allowed is the audits' call.
+    ctx = build_model(problem, explain=True)
+    weighted = _weighted_expr(ctx.terms)
+    terms = ctx.terms if problem.scenario.objective.mode == "weighted" else ordered_terms(ctx.terms, problem.scenario.objective.order, problem.source)
+    current = plan.pair_set()
+    base = _score(ctx, current, weighted)
+    if base is None:
+        raise AssignError("the plan breaks a hard rule of its scenario (`assign check` says which): it cannot be explained pair by pair")
+    reasons = []
+    mine = sorted((sid for rid, sid in current if rid == researcher_id), key=lambda sid: problem.minutes(researcher_id, sid))
+    options = [sid for (rid, sid) in ctx.x if rid == researcher_id and sid not in mine]
+    for sid in mine:
+        without = current - {(researcher_id, sid)}
+        dropped = _score(ctx, without, weighted)
+        earns = ({t.name: (base[t.name] - dropped[t.name]) * (1 if t.sense == "max" else -1) for t in ctx.terms}
+                 if dropped is not None else {})
+        reason = PairReason(sid, problem.minutes(researcher_id, sid), earns, _holding(problem, plan, without, researcher_id, sid))
+        best = None
+        for other in options:
+            swapped = without | {(researcher_id, other)}
+            values = _score(ctx, swapped, weighted)
+            if values is None or _audit_errors(problem, plan, swapped):
+                continue
+            reason.alternatives_tried += 1
+            key = _rank_key(terms, values, weighted_value=values.get("__weighted__"), mode=problem.scenario.objective.mode)
+            if best is None or key > best[0]:
+                best = (key, other, values)
+        if best is not None:
+            _, other, values = best
+            reason.alternative = Alternative(other, problem.minutes(researcher_id, other),
+                                             {t.name: values[t.name] - base[t.name] for t in ctx.terms})
+        reasons.append(reason)
+    return reasons
+
+
+def _score(ctx, pairs: set[Pair], weighted) -> dict[str, float] | None:
+    solver = fixed_solve(ctx, pairs, weighted)
+    if solver is None:
+        return None
+    values = {t.name: solver.value(t.expr) for t in ctx.terms}
+    values["__weighted__"] = solver.value(weighted)
+    return values
+
+
+def _rank_key(terms, values, weighted_value, mode) -> tuple:
+    """Larger is better: the weighted sum, or the terms in lexicographic order (minimised ones negated)."""
+    if mode == "weighted":
+        return (weighted_value,)
+    return tuple(values[t.name] if t.sense == "max" else -values[t.name] for t in terms)
+
+
+def _as_plan(problem: Problem, plan: Plan, pairs: set[Pair]) -> Plan:
+    assignments = [Assignment(researcher_id=r, school_id=s, minutes=problem.minutes(r, s)) for r, s in sorted(pairs)]
+    return plan.model_copy(update={"pairs": assignments, "kpis": compute_kpis(problem, assignments), "findings": []})
+
+
+def _audit_errors(problem: Problem, plan: Plan, pairs: set[Pair]) -> list[Finding]:
+    return [f for f in audit_plan(problem, _as_plan(problem, plan, pairs)) if f.severity == "error"]
+
+
+def _holding(problem: Problem, plan: Plan, without: set[Pair], researcher_id: str, school_id: str) -> list[Finding]:
+    """The audit errors that dropping the pair would cause, about this researcher or school."""
+    before = {(f.policy, f.message) for f in _audit_errors(problem, plan, plan.pair_set())}
+    return [f for f in _audit_errors(problem, plan, without)
+            if (f.policy, f.message) not in before and (researcher_id in f.researchers or school_id in f.schools)]
