@@ -12,8 +12,11 @@ import math
 import pickle
 from pathlib import Path
 
+import pytest
 import yaml
 
+from assign.calendar.visit_solve import audit_visits, schedule_term
+from assign.calendar.visits import Visit, VisitPlan
 from assign.load import load_scenario
 from assign.travel import great_circle_km, great_circle_minutes
 from calendar_fixtures import TERM, tiny_plan
@@ -104,3 +107,72 @@ def test_school_minutes_survive_a_copy_a_pickle_and_a_sub_problem(tmp_path):
         assert other.school_minutes("S2", "S1") == 40.0
     assert sent == problem  # the trees grown so far are not part of a problem's identity
     assert "_between" not in problem.travel.model_dump()
+
+
+# --- one_trip_per_day along the roads -----------------------------------------------------------
+# S1 and S2 stand 0.005° apart (≈ 0.46 km; about a minute by the great-circle estimate) on the two
+# banks of a river; the bridge is far: A–O 5, O–C 20, C–B 20, so S1 → S2 takes 45 minutes.
+
+RIVER_SCHOOLS = ("id,name,stages,area,node,lon,lat\n"
+                 "S1,河口镇第一小学,小学,镇区,A,112.500,34.50\n"
+                 "S2,河口镇对岸小学,小学,乡村,B,112.505,34.50\n")
+RIVER_ROADS = "from,to,minutes\nA,O,5\nO,C,20\nC,B,20\n"
+
+
+def river(tmp_path, rules):
+    problem = load_scenario(write(tmp_path, schools=RIVER_SCHOOLS, roads=RIVER_ROADS, nodes=None, visit_rules=rules))
+    return problem, tiny_plan(problem)  # R1–S1, R1–S2, R2–S1
+
+
+def shared_days(visits) -> set:
+    days = {}
+    for v in visits.visits:
+        if v.researcher_id == "R1":
+            for d in v.days:
+                days.setdefault(d, set()).add(v.school_id)
+    return {d for d, sids in days.items() if len(sids) == 2}
+
+
+def test_river_schools_are_close_as_the_crow_flies_but_far_by_road(tmp_path):
+    problem, _ = river(tmp_path, {})
+    assert problem.school_minutes("S1", "S2") == problem.school_minutes("S2", "S1") == 45.0
+    t = problem.scenario.travel
+    assert great_circle_minutes((112.500, 34.50), (112.505, 34.50), t.detour_factor, t.speed_kmh) < 2
+
+
+def test_one_trip_per_day_keeps_schools_far_by_road_on_separate_days(tmp_path):
+    problem, plan = river(tmp_path, {"visits_per_term": {"min": 10}, "one_trip_per_day": {"within_minutes": 20}})
+    visits, _ = schedule_term(problem, plan, "2026秋", workers=1, seed=0)
+    assert visits.status == "OPTIMAL"
+    assert visits.findings == [], [str(f) for f in visits.findings]
+    assert shared_days(visits) == set()
+
+
+@pytest.mark.parametrize("within, status", [(60, "OPTIMAL"), (20, "INFEASIBLE")])
+def test_one_trip_per_day_shares_a_day_only_within_the_road_time(tmp_path, within, status):
+    # 2 schools × 7 two-day visits do not fit into 26 working days one school a day: R1 must share
+    # days, which a 45-minute road allows under 60 minutes and forbids under 20 (the crow's minute would allow it).
+    rules = {"visits_per_term": {"min": 7}, "days_per_visit": {"days": 2}, "one_trip_per_day": {"within_minutes": within}}
+    problem, plan = river(tmp_path, rules)
+    visits, _ = schedule_term(problem, plan, "2026秋", workers=1, seed=0)
+    assert visits.status == status
+    if status == "OPTIMAL":
+        assert visits.findings == [], [str(f) for f in visits.findings]
+        assert shared_days(visits)
+    else:
+        assert any("[one_trip_per_day]" in line for line in visits.conflicts), visits.conflicts
+
+
+def test_one_trip_per_day_audit_judges_a_shared_day_by_the_road_time(tmp_path):
+    import datetime as dt
+
+    day = dt.date(2026, 9, 8)
+    hand = [Visit(researcher_id="R1", school_id=sid, number=1, days=(day,)) for sid in ("S1", "S2")]
+    for within, objects in ((20, True), (45, False)):
+        problem, plan = river(tmp_path, {"one_trip_per_day": {"within_minutes": within}})
+        schedule = VisitPlan(scenario=problem.name, term="2026秋", first=dt.date(2026, 9, 7), last=dt.date(2026, 10, 16),
+                             status="FEASIBLE", visits=hand)
+        findings = [f for f in audit_visits(problem, plan, schedule) if f.policy == "one_trip_per_day"]
+        assert bool(findings) == objects, [str(f) for f in findings]
+        if objects:
+            assert "45 min apart, more than 20" in findings[0].message
