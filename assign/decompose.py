@@ -26,7 +26,6 @@ from assign.candidates import candidate_pairs
 from assign.kpi import compute_kpis
 from assign.plan import Plan, SolvePass, TermValue
 from assign.problem import Problem
-from assign.travel import TravelMatrix
 
 PARALLEL_MIN_PAIRS = 10_000  # below this, starting processes costs more than it saves
 
@@ -67,13 +66,11 @@ def components(problem: Problem) -> list[tuple[list[str], list[str], int]] | Non
 def sub_problem(problem: Problem, researcher_ids: list[str], school_ids: list[str]) -> Problem:
     """The problem restricted to one component, with its slice of the travel matrix."""
     rset, sset = set(researcher_ids), set(school_ids)
-    start_of = {rid: problem.travel.start_of[rid] for rid in researcher_ids}
-    minutes = {start: {sid: row[sid] for sid in school_ids} for start, row in problem.travel.minutes.items() if start in set(start_of.values())}
     return Problem(
         scenario=problem.scenario,
         researchers=tuple(r for r in problem.researchers if r.id in rset),
         schools=tuple(s for s in problem.schools if s.id in sset),
-        travel=TravelMatrix(method=problem.travel.method, minutes=minutes, start_of=start_of),
+        travel=problem.travel.part(researcher_ids, school_ids),
         policies=problem.policies,
         source=problem.source,
     )

@@ -55,6 +55,15 @@ class Problem(BaseModel):
     def minutes(self, researcher_id: str, school_id: str) -> float:
         return self.travel.of(researcher_id, school_id)
 
+    def school_minutes(self, a: str, b: str) -> float:
+        """One-way minutes from school `a` to school `b`, by the same method as `minutes`.
+
+        Along the roads when the scenario has a road table (one-way roads make a→b and b→a differ;
+        inf when no road leads there), else the great-circle estimate with the scenario's detour
+        factor and speed. Computed on demand: the matrix holds trips from the starts only.
+        """
+        return self.travel.between(a, b)
+
     def policy_params(self, name: str) -> BaseModel | None:
         """Parameters of a policy if the scenario uses it (for policies that read each other's settings)."""
         return next((use.params for use in self.policies if use.name == name), None)

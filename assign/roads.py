@@ -6,6 +6,7 @@ that has coordinates plus a short off-road leg. Researchers start at the office 
 
 Minutes come from one shortest-path tree per distinct start node (networkx Dijkstra), never one
 search per (start, school) pair: a county has a handful of starts and a hundred-odd schools.
+School-to-school minutes (`RoadBetween`) grow a tree per source school only when asked, and keep it.
 """
 
 from __future__ import annotations
@@ -282,8 +283,9 @@ def road_matrix(
             out.add(r.source, r.row, "base", key, f"unknown base for researcher {r.id} {r.name}: expected a school id or a node of the road table {network.roads_file}")
     if out.problems:
         raise InputError(out.problems)
+    sparse = _sparse(network.graph)  # built once: the matrix's trees and the school-to-school trees share it
     minutes, unreachable = shortest_minutes(network.graph, {k: v for k, v in starts.items() if v is not None},
-                                            {k: v for k, v in spots.items() if v is not None})
+                                            {k: v for k, v in spots.items() if v is not None}, sparse)
     if unreachable:
         components = _Components(network.graph)
         by_id = {s.id: s for s in schools}
@@ -294,10 +296,16 @@ def road_matrix(
                     f"school {s.id} {s.name} (node {spot.node}) cannot be reached from {names}: "
                     f"{components.describe(spot.node, [starts[k].node for k in keys])}; check the roads that should link it")
         raise InputError(out.problems)
-    return TravelMatrix(method="roads", minutes=minutes, start_of=start_of)
+    return TravelMatrix(method="roads", minutes=minutes, start_of=start_of).attach(RoadBetween(*sparse, spots))
 
 
-def _trees(graph: nx.DiGraph, start_nodes: list[str], targets: list[str]) -> dict[str, list[float]]:
+def _sparse(graph: nx.DiGraph):
+    """The graph as scipy's CSR matrix of minutes, and each node's row in it."""
+    nodes = list(graph)
+    return {node: i for i, node in enumerate(nodes)}, nx.to_scipy_sparse_array(graph, nodelist=nodes, weight="minutes", format="csr")
+
+
+def _trees(graph: nx.DiGraph, start_nodes: list[str], targets: list[str], sparse=None) -> dict[str, list[float]]:
     """One shortest-path tree per start node: minutes to each target node (NaN where unreachable).
 
     The network stays a networkx graph (validation, components, messages); the trees are grown by
@@ -307,9 +315,7 @@ def _trees(graph: nx.DiGraph, start_nodes: list[str], targets: list[str]) -> dic
     """
     from scipy.sparse.csgraph import dijkstra
 
-    nodes = list(graph)
-    index = {node: i for i, node in enumerate(nodes)}
-    matrix = nx.to_scipy_sparse_array(graph, nodelist=nodes, weight="minutes", format="csr")
+    index, matrix = sparse or _sparse(graph)
     distances = dijkstra(matrix, directed=True, indices=[index[node] for node in start_nodes])
     columns = [index[node] for node in targets]
     trees = {}
@@ -321,7 +327,7 @@ def _trees(graph: nx.DiGraph, start_nodes: list[str], targets: list[str]) -> dic
 
 
 def shortest_minutes(
-    graph: nx.DiGraph, starts: dict[str, Spot], spots: dict[str, Spot]
+    graph: nx.DiGraph, starts: dict[str, Spot], spots: dict[str, Spot], sparse=None
 ) -> tuple[dict[str, dict[str, float]], dict[str, list[str]]]:
     """Minutes start → school (rounded to 0.1) and, by school, the starts that cannot reach it.
 
@@ -330,7 +336,7 @@ def shortest_minutes(
     sids = list(spots)
     legs = [spots[sid].leg for sid in sids]
     start_nodes = list(dict.fromkeys(start.node for start in starts.values()))
-    trees = _trees(graph, start_nodes, [spots[sid].node for sid in sids])
+    trees = _trees(graph, start_nodes, [spots[sid].node for sid in sids], sparse)
     minutes: dict[str, dict[str, float]] = {}
     unreachable: dict[str, list[str]] = {}
     for key, start in starts.items():
@@ -345,6 +351,50 @@ def shortest_minutes(
             row[key] = 0.0
         minutes[key] = row
     return minutes, unreachable
+
+
+class RoadBetween:
+    """One-way minutes from one school to another along the roads, by the method of `road_matrix`:
+    the source school's off-road leg, the shortest path between the two nodes, the target's leg.
+
+    Trees are grown one per source node, on first use, and kept: a term's calendar asks about the
+    few pairs of schools that share a researcher, and a province must not pay for all pairs.
+    """
+
+    def __init__(self, index: dict[str, int], matrix, spots: dict[str, Spot | None]):
+        self.index, self.matrix = index, matrix
+        self.spots = {sid: spot for sid, spot in spots.items() if spot is not None}
+        self.trees: dict[int, np.ndarray] = {}
+
+    def __call__(self, a: str, b: str) -> float:
+        if a == b:
+            return 0.0  # as a base at the school itself: no trip, not two off-road legs
+        start, end = self.spots[a], self.spots[b]
+        along = float(self._tree(self.index[start.node])[self.index[end.node]])
+        if not math.isfinite(along):
+            return math.inf  # only against one-way roads, or another part of the network
+        return round(start.leg + along + end.leg, 1)  # the matrix's order of addition, so the same float
+
+    def _tree(self, row: int) -> np.ndarray:
+        if row not in self.trees:
+            from scipy.sparse.csgraph import dijkstra
+
+            self.trees[row] = dijkstra(self.matrix, directed=True, indices=row)
+        return self.trees[row]
+
+    def only(self, school_ids: list[str]) -> "RoadBetween":
+        return RoadBetween(self.index, self.matrix, {sid: self.spots[sid] for sid in school_ids if sid in self.spots})
+
+    def __getstate__(self) -> dict:
+        # A problem sent to a worker process carries the network, not the trees grown so far.
+        return {**self.__dict__, "trees": {}}
+
+    def __eq__(self, other: object) -> bool:
+        # Problems built twice from the same tables compare equal (pydantic compares private attributes).
+        if not isinstance(other, RoadBetween):
+            return NotImplemented
+        return (self.spots == other.spots and self.index == other.index and self.matrix.shape == other.matrix.shape
+                and (self.matrix != other.matrix).nnz == 0)
 
 
 class _Components:

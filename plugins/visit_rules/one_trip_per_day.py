@@ -1,6 +1,11 @@
 """one_trip_per_day: a researcher is at one school a day — or at two, when they are close
-enough that one trip takes in both (`within_minutes` between the schools, by the scenario's
-travel estimate)."""
+enough that one trip takes in both: `within_minutes` from one school to the other by the
+scenario's own travel method (`Problem.school_minutes`: along the roads when there is a road
+table, so two schools facing each other across a river with a far bridge are far apart; else the
+great-circle estimate).
+
+On one-way roads the two directions differ; the researcher picks the order of the day's two
+visits, so the shorter direction counts."""
 
 from __future__ import annotations
 
@@ -9,19 +14,16 @@ from itertools import combinations
 from pydantic import BaseModel, Field
 
 from assign.calendar.rule import Finding, VisitRule, params_model
-from assign.travel import great_circle_minutes
 
 
 class Params(BaseModel):
     model_config = params_model()
-    within_minutes: float | None = Field(None, gt=0, description="two schools on one day when they are at most this many minutes apart (null: never)")
+    within_minutes: float | None = Field(None, gt=0, description="two schools on one day when one is at most this many minutes from the other (null: never)")
 
 
 def between(problem, a: str, b: str) -> float:
-    """Minutes between two schools by the scenario's great-circle estimate."""
-    sa, sb = problem.school[a], problem.school[b]
-    t = problem.scenario.travel
-    return great_circle_minutes((sa.lon, sa.lat), (sb.lon, sb.lat), t.detour_factor, t.speed_kmh)
+    """Minutes between two schools in the quicker order, by the scenario's travel method."""
+    return min(problem.school_minutes(a, b), problem.school_minutes(b, a))
 
 
 def may_share(problem, a: str, b: str, params: Params) -> bool:
@@ -47,14 +49,24 @@ class OneTripPerDay(VisitRule):
                     ctx.require(sum(ctx.on[p][i] for p in pairs) <= 2, about=(rid,), why=f"{name} visits at most two schools a day")
 
     def audit(self, problem, schedule, params: Params) -> list[Finding]:
+        # Written apart from apply (double entry): it reads the day's schools off the visits and
+        # asks the problem for the minutes each way itself.
         findings = []
         by_day: dict = {}
         for v in schedule.visits:
             for d in v.days:
                 by_day.setdefault((v.researcher_id, d), []).append(v.school_id)
         for (rid, day), sids in sorted(by_day.items()):
-            ok = len(sids) == 1 or (len(sids) == 2 and params.within_minutes is not None and between(problem, *sids) <= params.within_minutes)
+            ok, apart = len(sids) == 1, ""
+            if len(sids) == 2 and params.within_minutes is not None:
+                a, b = sids
+                quicker = problem.school_minutes(a, b)
+                if problem.school_minutes(b, a) < quicker:
+                    quicker = problem.school_minutes(b, a)
+                ok = quicker <= params.within_minutes
+                apart = f" ({quicker:g} min apart, more than {params.within_minutes:g})"
             if not ok:
                 findings.append(Finding(policy=self.name, researchers=(rid,), schools=tuple(sids), dates=(day,),
-                                        message=f"{problem.researcher[rid].name} is at {len(sids)} schools on {day}: {'、'.join(problem.school[s].name for s in sids)}"))
+                                        message=f"{problem.researcher[rid].name} is at {len(sids)} schools on {day}: "
+                                                f"{'、'.join(problem.school[s].name for s in sids)}{apart}"))
         return findings
