@@ -10,14 +10,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ortools.sat.python import cp_model
-
 from assign.audit import audit_plan
-from assign.candidates import candidate_pairs
 from assign.errors import CellProblem, InputError
 from assign.kpi import compute_kpis
+from assign.hint import fixed_solve
+from assign.modeling import build_model
 from assign.models import cell_text
-from assign.modeling import ModelContext
 from assign.plan import Assignment, Plan
 from assign.problem import Problem
 from assign.tables import read_table
@@ -58,27 +56,18 @@ def plan_from_pairs(problem: Problem, pairs: list[tuple[str, str]], label: str =
     return plan.model_copy(update={"findings": audit_plan(problem, plan)})
 
 
-def term_values(problem: Problem, pairs: list[tuple[str, str]], time_limit: float = 10.0) -> dict[str, float] | None:
+def term_values(problem: Problem, pairs: list[tuple[str, str]]) -> dict[str, float] | None:
     """Each objective term's value for these fixed pairs, or None if a pair is outside the model.
 
     The model is built with enforcement literals left free, so a roster that breaks a hard rule is
     still scored; with x fixed, optimising every term at once gives each its true value because
     the terms' auxiliary variables only follow x.
     """
-    ctx = ModelContext(problem, candidate_pairs(problem), explain=True)
-    for use in problem.policies:
-        use.policy.apply(ctx.for_policy(use.name), use.params)
+    ctx = build_model(problem, explain=True)
     chosen = set(pairs)
     if not chosen <= set(ctx.x):
         return None
-    for pair, var in ctx.x.items():
-        ctx.model.add(var == (1 if pair in chosen else 0))
     if not ctx.terms:
         return {}
-    ctx.model.maximize(sum(t.expr if t.sense == "max" else -t.expr for t in ctx.terms))
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = 1
-    solver.parameters.max_time_in_seconds = time_limit
-    if solver.solve(ctx.model) != cp_model.OPTIMAL:
-        return None
-    return {t.name: solver.value(t.expr) for t in ctx.terms}
+    solver = fixed_solve(ctx, chosen, sum(t.expr if t.sense == "max" else -t.expr for t in ctx.terms))
+    return None if solver is None else {t.name: solver.value(t.expr) for t in ctx.terms}
