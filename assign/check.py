@@ -23,10 +23,11 @@ from assign.tables import read_table
 ROSTER_COLUMNS = {"researcher_id": ("researcher_id", "工号"), "school_id": ("school_id", "学校代码")}
 
 
-def read_roster(problem: Problem, path: str | Path) -> list[tuple[str, str]]:
+def read_roster(problem: Problem | None, path: str | Path) -> list[tuple[str, str]]:
     """The (researcher, school) pairs of a roster file; rows without a school (未安排) are skipped.
 
-    Unknown ids are errors naming the row, all of them together.
+    With a problem, unknown ids are errors naming the row, all of them together; without one
+    (a re-plan, which treats ids a what-if removed as forced changes) only empty 工号 cells are.
     """
     table = read_table(Path(path), ROSTER_COLUMNS, tuple(ROSTER_COLUMNS))
     pairs, problems = [], []
@@ -35,9 +36,9 @@ def read_roster(problem: Problem, path: str | Path) -> list[tuple[str, str]]:
         if rid is None:
             problems.append(CellProblem(str(path), row.number, table.header("researcher_id"), None, "must not be empty"))
             continue
-        if rid not in problem.researcher:
+        if problem is not None and rid not in problem.researcher:
             problems.append(CellProblem(str(path), row.number, table.header("researcher_id"), rid, "unknown researcher id (工号)"))
-        if sid is not None and sid not in problem.school:
+        if problem is not None and sid is not None and sid not in problem.school:
             problems.append(CellProblem(str(path), row.number, table.header("school_id"), sid, "unknown school id (学校代码)"))
         if sid is not None:
             pairs.append((rid, sid))

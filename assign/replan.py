@@ -10,12 +10,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from assign.check import ROSTER_COLUMNS
-from assign.models import cell_text
-from assign.errors import CellProblem, InputError
+from assign.check import read_roster
+from assign.errors import InputError
 from assign.plan import Assignment, Plan
 from assign.problem import Problem
-from assign.tables import read_table
 
 Pair = tuple[str, str]
 
@@ -30,19 +28,8 @@ def read_pairs(path: str | Path) -> list[Pair]:
             return [(a.researcher_id, a.school_id) for a in Plan.read(path).pairs]
         except ValueError as exc:
             raise InputError.at(path, None, None, None, f"not a plan.json written by assign ({str(exc).splitlines()[0]})") from None
-    # Ids are checked against the problem later, leniently (see the module docstring), so
-    # assign.check.read_roster's strict check does not fit here; its columns and cell reading do.
-    table = read_table(path, ROSTER_COLUMNS, tuple(ROSTER_COLUMNS))
-    pairs, problems = [], []
-    for row in table.rows:
-        rid, sid = (cell_text(row.values.get(k)) for k in ("researcher_id", "school_id"))
-        if rid is None:
-            problems.append(CellProblem(str(path), row.number, table.header("researcher_id"), None, "must not be empty"))
-        elif sid is not None:
-            pairs.append((rid, sid))
-    if problems:
-        raise InputError(problems)
-    return pairs
+    # Ids are checked against the problem later, leniently (see the module docstring).
+    return read_roster(None, path)
 
 
 def with_previous(problem: Problem, pairs: list[Pair]) -> tuple[Problem, list[Pair]]:
