@@ -22,6 +22,9 @@ from assign.plan import Assignment, Plan
 from assign.problem import Problem
 from assign.solve import solve
 
+# The `county` fixture of the km-placed helpers (km_county.py), for the policy-catalogue tests.
+pytest_plugins = ["km_county"]
+
 OFFICE_LON, OFFICE_LAT = 112.5, 34.5
 
 RESEARCHER_HEADERS = ["id", "name", "subjects", "stages", "kind", "base", "min_schools", "max_schools",

@@ -6,7 +6,7 @@ from click.testing import CliRunner
 
 from assign.cli import main
 from assign.explain import explain_infeasible, supply_checks
-from km_county import county, researcher, school, write_scenario  # noqa: F401 (county is a fixture)
+from km_county import researcher, school, write_scenario
 
 
 def test_supply_check_names_researcher_with_too_few_candidates(county):

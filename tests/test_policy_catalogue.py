@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from assign.audit import audit_plan
 from assign.plan import Assignment, Plan
-from km_county import county, researcher, school, solve_one  # noqa: F401 (county is a fixture)
+from km_county import researcher, school, solve_one
 
 ONE = {"school_count": {"min": 1, "max": 1}}
 
