@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from assign.export.atomic import atomic_path, write_text
+from assign.export.xlsx_print import printable
 from assign.plan import Plan
 from assign.problem import Problem
 
@@ -122,13 +123,7 @@ def write_roster_xlsx(problem: Problem, plan: Plan, target: Path, lang: str = "z
     widths = [6, 10, 14, 12, 26, 9, 10, 9, 22, 26]
     for index, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(index)].width = width
-    ws.print_title_rows = "2:2"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.freeze_panes = "A3"
+    printable(ws, freeze="A3")
     ids = wb.create_sheet("编号" if lang == "zh" else "ids")
     ids.append(HEADERS[lang][:1] + ID_HEADERS[lang])
     for row in roster_rows(problem, plan, lang):

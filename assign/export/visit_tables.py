@@ -13,6 +13,7 @@ from pathlib import Path
 from assign.calendar.visits import Visit, VisitPlan
 from assign.calendar.workdays import weekday_zh
 from assign.export.atomic import atomic_path, write_text
+from assign.export.xlsx_print import printable
 from assign.problem import Problem
 
 HEADERS = ["学期", "日期", "星期", "教研员", "学科", "联系学校", "乡镇", "第几次", "天数", "工号", "学校代码", "UID"]
@@ -99,14 +100,7 @@ def write_visits_xlsx(problem: Problem, plan: VisitPlan, target: Path, title: st
         ws.column_dimensions["A"].width = 10
         for i in range(len(days)):
             ws.column_dimensions[get_column_letter(i + 2)].width = 6
-        ws.print_title_rows = "2:2"
-        ws.print_title_cols = "A:A"
-        ws.page_setup.orientation = "landscape"
-        ws.page_setup.paperSize = ws.PAPERSIZE_A4
-        ws.page_setup.fitToWidth = 1
-        ws.page_setup.fitToHeight = 0
-        ws.sheet_properties.pageSetUpPr.fitToPage = True
-        ws.freeze_panes = "B3"
+        printable(ws, title_cols="A:A", freeze="B3")
     for r in researchers:
         ws = wb.create_sheet(f"{r.name}-{r.id}"[:31])
         ws.append([f"{r.name}（{'、'.join(r.subjects)}）{plan.term} 到校安排"])
@@ -117,7 +111,7 @@ def write_visits_xlsx(problem: Problem, plan: VisitPlan, target: Path, title: st
             ws.append([str(v.first) if v.first == v.last else f"{v.first}~{v.last}", weekday_zh(v.first), s.name, s.township, v.number, len(v.days)])
         for width, col in zip([22, 6, 26, 12, 8, 6], "ABCDEF"):
             ws.column_dimensions[col].width = width
-        ws.page_setup.paperSize = ws.PAPERSIZE_A4
+        printable(ws)
     with atomic_path(target) as tmp:
         wb.save(tmp)
 
