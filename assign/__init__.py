@@ -8,6 +8,6 @@ from assign.errors import AssignError, InputError, PolicyError
 from assign.load import load_scenario
 from assign.plan import Plan
 from assign.problem import Problem
-from assign.solve import solve
+from assign.solver.passes import solve
 
 __all__ = ["AssignError", "InputError", "PolicyError", "Plan", "Problem", "load_scenario", "solve"]

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from assign.plan import Plan
-from assign.policy import Finding
+from assign.plan import Finding, Plan
 from assign.problem import Problem
 
 

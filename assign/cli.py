@@ -1,4 +1,5 @@
-"""The `assign` command line. Commands parse options, call the core, print, and map errors to exit codes.
+"""The `assign` command line. Commands parse options, call one function of the core, print, and map
+errors to exit codes; the helpers below are the only copy of each habit they share.
 
 Exit codes: 0 a plan was made (or the check passed); 1 bad input or a policy error (nothing
 written); 2 wrong usage; 3 no plan (infeasible, or no solution within the time limit);
@@ -7,22 +8,23 @@ written); 2 wrong usage; 3 no plan (infeasible, or no solution within the time l
 
 from __future__ import annotations
 
+import functools
 import sys
 import time
 from pathlib import Path
+from typing import Iterable
 
 import click
 
-from assign.errors import AssignError
+from assign.errors import AssignError, NoPlanError
 
-DEMO = Path(__file__).resolve().parent.parent / "scenarios" / "demo-county" / "scenario.yaml"
 EXIT_INPUT, EXIT_NO_PLAN, EXIT_AUDIT = 1, 3, 4
 
 
 def _demo_path() -> Path:
-    if not DEMO.exists():
-        raise AssignError(f"the demo county is not here ({DEMO}): install assign from its source folder with `pip install -e .`")
-    return DEMO
+    from assign.load import demo_scenario
+
+    return demo_scenario()
 
 
 def _progress(quiet: bool):
@@ -34,6 +36,41 @@ def _progress(quiet: bool):
             click.echo(f"  … {message}", err=True)
 
     return report
+
+
+def guarded(command):
+    """Turn the core's errors into one clear message and an exit code, never a traceback:
+    no plan → 3, any other bad input or policy error → 1."""
+    @functools.wraps(command)
+    def run(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except NoPlanError as exc:
+            click.echo(f"错误 (error): {exc}", err=True)
+            sys.exit(EXIT_NO_PLAN)
+        except AssignError as exc:
+            click.echo(f"错误 (error): {exc}", err=True)
+            sys.exit(EXIT_INPUT)
+
+    return run
+
+
+def _warn(warnings: Iterable[str], err: bool = True) -> None:
+    for warning in warnings:
+        click.echo(f"注意 (warning): {warning}", err=err)
+
+
+def _exit_on_audit_errors(findings) -> None:
+    """Exit 4 when a finding is an error: the plan was made and written, but it breaks a rule."""
+    if any(f.severity == "error" for f in findings):
+        sys.exit(EXIT_AUDIT)
+
+
+def _out_folder(scenario: Path, out: Path | None, *under: str, no_write: bool = False) -> Path | None:
+    """Where a command writes: --out, else out/<the scenario's folder>/<under…>; None with --no-write."""
+    if no_write:
+        return None
+    return out if out is not None else Path("out", scenario.resolve().parent.name, *under)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -56,19 +93,15 @@ def main() -> None:
 
 def _run_solve(scenario: Path, out: Path | None, time_limit, workers, seed, objective, lang, quiet, show_roster,
                from_plan: Path | None = None, local: bool = False) -> None:
+    from assign.analysis.replan import change_summary, load_with_plan_in_force, solve_from
     from assign.export.roster import write_roster
     from assign.export.terminal import findings_text, kpi_table, passes_table, roster_table, terms_table
-    from assign.load import load_scenario
-    from assign.replan import change_summary, read_pairs, solve_from, with_previous
 
-    problem = load_scenario(scenario)
-    if from_plan is not None:
-        problem, gone = with_previous(problem, read_pairs(from_plan))
-        if gone:
-            click.echo(f"注意 (warning): {len(gone)} pair(s) of {from_plan} name researchers or schools this scenario lacks: "
-                       + "、".join(f"{r}→{s}" for r, s in gone), err=True)
-    for warning in problem.warnings:
-        click.echo(f"注意 (warning): {warning}", err=True)
+    problem, gone = load_with_plan_in_force(scenario, from_plan)
+    if gone:
+        _warn([f"{len(gone)} pair(s) of {from_plan} name researchers or schools this scenario lacks: "
+               + "、".join(f"{r}→{s}" for r, s in gone)])
+    _warn(problem.warnings)
     if not quiet:
         click.echo(f"{problem.name}: {len(problem.researchers)} 名教研员, {len(problem.schools)} 所学校; "
                    f"policies: {', '.join(u.name for u in problem.policies)}", err=True)
@@ -98,13 +131,12 @@ def _run_solve(scenario: Path, out: Path | None, time_limit, workers, seed, obje
     if out is not None:
         paths = write_roster(problem, plan, out, lang=lang, kpi_table=kpi_table(plan, fmt="github"))
         click.echo(f"\n已写出 (written): {', '.join(str(p) for p in paths)}")
-    if any(f.severity == "error" for f in plan.findings):
-        sys.exit(EXIT_AUDIT)
+    _exit_on_audit_errors(plan.findings)
 
 
 def _explain(problem) -> None:
     """Say why there is no plan: supply-vs-demand counts first, then CP-SAT's conflicting requirements."""
-    from assign.explain import explain_infeasible, supply_checks
+    from assign.analysis.explain import explain_infeasible, supply_checks
 
     shortages = supply_checks(problem)
     if shortages:
@@ -139,26 +171,13 @@ def _solve_options(func):
     return func
 
 
-def _guard(action) -> None:
-    try:
-        action()
-    except AssignError as exc:
-        click.echo(f"错误 (error): {exc}", err=True)
-        sys.exit(EXIT_INPUT)
-
-
-def _default_out(scenario: Path, out: Path | None, no_write: bool) -> Path | None:
-    if no_write:
-        return None
-    return out if out is not None else Path("out") / scenario.resolve().parent.name
-
-
 @main.command()
 @click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path), required=False)
 @_solve_options
 @click.option("--from", "from_plan", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="the plan in force (plan.json or a roster .csv/.xlsx): hints the solver; the stability policy counts changes against it")
 @click.option("--local", is_flag=True, help="with --from: re-optimise only the researchers the change touches (fast); falls back to a full re-plan")
+@guarded
 def solve(scenario, out, no_write, time_limit, workers, seed, objective, lang, quiet, no_roster, from_plan, local) -> None:
     """Solve SCENARIO (a scenario.yaml) and write the assignment table.
 
@@ -166,41 +185,33 @@ def solve(scenario, out, no_write, time_limit, workers, seed, objective, lang, q
     objective terms, each CP-SAT pass and the audit findings. With --from PLAN, re-plans from the
     plan in force and says which pairs were kept, added and dropped.
     """
-    def action():
-        if local and from_plan is None:
-            raise click.UsageError("--local needs --from PLAN")
-        path = scenario if scenario is not None else _demo_path()
-        _run_solve(path, _default_out(path, out, no_write), time_limit, workers, seed, objective, lang, quiet, not no_roster,
-                   from_plan=from_plan, local=local)
-
-    _guard(action)
+    if local and from_plan is None:
+        raise click.UsageError("--local needs --from PLAN")
+    path = scenario if scenario is not None else _demo_path()
+    _run_solve(path, _out_folder(path, out, no_write=no_write), time_limit, workers, seed, objective, lang, quiet, not no_roster,
+               from_plan=from_plan, local=local)
 
 
 @main.command()
 @_solve_options
+@guarded
 def demo(out, no_write, time_limit, workers, seed, objective, lang, quiet, no_roster) -> None:
     """Solve the embedded demo county (示范县: 46 researchers, 134 schools, 12 townships)."""
-    def action():
-        path = _demo_path()
-        _run_solve(path, _default_out(path, out, no_write), time_limit, workers, seed, objective, lang, quiet, not no_roster)
-
-    _guard(action)
+    path = _demo_path()
+    _run_solve(path, _out_folder(path, out, no_write=no_write), time_limit, workers, seed, objective, lang, quiet, not no_roster)
 
 
 @main.command()
 @click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
+@guarded
 def validate(scenario: Path) -> None:
     """Load SCENARIO and its tables and report every problem, without solving."""
-    def action():
-        from assign.load import load_scenario
+    from assign.load import load_scenario
 
-        problem = load_scenario(scenario)
-        for warning in problem.warnings:
-            click.echo(f"注意 (warning): {warning}")
-        click.echo(f"OK: {len(problem.researchers)} researchers, {len(problem.schools)} schools, "
-                   f"policies {', '.join(u.name for u in problem.policies)}; travel: {problem.travel.label}")
-
-    _guard(action)
+    problem = load_scenario(scenario)
+    _warn(problem.warnings, err=False)
+    click.echo(f"OK: {len(problem.researchers)} researchers, {len(problem.schools)} schools, "
+               f"policies {', '.join(u.name for u in problem.policies)}; travel: {problem.travel.label}")
 
 
 @main.command()
@@ -209,35 +220,32 @@ def validate(scenario: Path) -> None:
 @click.option("--time-limit", type=click.FloatRange(min=0.01), default=None, help="seconds for the reference solve (default: the scenario's)")
 @click.option("--workers", type=click.IntRange(1, 64), default=None, help="CP-SAT worker threads for the reference solve")
 @click.option("--no-optimum", is_flag=True, help="only audit; do not solve the scenario for comparison")
+@guarded
 def check(scenario: Path, roster: Path, time_limit, workers, no_optimum) -> None:
     """Audit ROSTER (a roster .csv/.xlsx with 工号 and 学校代码 columns) against SCENARIO's policies.
 
     Prints every violation with who and why, the roster's KPIs, and how far it is from the
     optimum of the scenario. Exit code 4 when a rule is violated.
     """
-    def action():
-        from assign.check import plan_from_pairs, read_roster, term_values
-        from assign.export.terminal import findings_text, kpi_comparison_table, terms_comparison_table
-        from assign.load import load_scenario
-        from assign.solve import solve
+    from assign.analysis.check import plan_from_pairs, read_roster, term_values
+    from assign.export.terminal import findings_text, kpi_comparison_table, terms_comparison_table
+    from assign.load import load_scenario
+    from assign.solver.passes import solve
 
-        problem = load_scenario(scenario)
-        pairs = read_roster(problem, roster)
-        plan = plan_from_pairs(problem, pairs)
-        click.echo(f"{roster}: {len(pairs)} 联系对 (pairs) checked against {problem.name}\n")
-        click.echo(findings_text(plan))
+    problem = load_scenario(scenario)
+    pairs = read_roster(problem, roster)
+    plan = plan_from_pairs(problem, pairs)
+    click.echo(f"{roster}: {len(pairs)} 联系对 (pairs) checked against {problem.name}\n")
+    click.echo(findings_text(plan))
+    click.echo("")
+    best = None if no_optimum else solve(problem, time_limit=time_limit, workers=workers)
+    if best is not None and not best.solved:
+        click.echo(f"最优方案 (optimum): none, status {best.status}")
+    click.echo(kpi_comparison_table(plan, best if best is not None and best.solved else None))
+    if best is not None and best.solved:
         click.echo("")
-        best = None if no_optimum else solve(problem, time_limit=time_limit, workers=workers)
-        if best is not None and not best.solved:
-            click.echo(f"最优方案 (optimum): none, status {best.status}")
-        click.echo(kpi_comparison_table(plan, best if best is not None and best.solved else None))
-        if best is not None and best.solved:
-            click.echo("")
-            click.echo(terms_comparison_table(term_values(problem, pairs), best))
-        if any(f.severity == "error" for f in plan.findings):
-            sys.exit(EXIT_AUDIT)
-
-    _guard(action)
+        click.echo(terms_comparison_table(term_values(problem, pairs), best))
+    _exit_on_audit_errors(plan.findings)
 
 
 @main.command()
@@ -250,6 +258,7 @@ def check(scenario: Path, roster: Path, time_limit, workers, no_optimum) -> None
 @click.option("--time-limit", type=click.FloatRange(min=0.01), default=None, help="seconds per solve (default: each scenario's)")
 @click.option("--workers", type=click.IntRange(1, 64), default=None, help="CP-SAT worker threads")
 @click.option("--seed", type=int, default=None, help="CP-SAT random seed")
+@guarded
 def compare(a: Path, b: Path, outs, independent, local, time_limit, workers, seed) -> None:
     """Compare A and B (scenario files, solved here, or saved plan.json files).
 
@@ -257,16 +266,13 @@ def compare(a: Path, b: Path, outs, independent, local, time_limit, workers, see
     dropped, and each researcher whose schools changed with the reason. A scenario B is re-planned
     from A's plan (the plan in force) unless --independent.
     """
-    def action():
-        from assign.compare import compare_paths
-        from assign.export.comparison import comparison_text, write_comparison
+    from assign.analysis.compare import compare_paths
+    from assign.export.comparison import comparison_text, write_comparison
 
-        result = compare_paths(a, b, independent=independent, local=local, time_limit=time_limit, workers=workers, seed=seed)
-        click.echo(comparison_text(result))
-        for target in outs:
-            click.echo(f"\n已写出 (written): {write_comparison(result, target)}")
-
-    _guard(action)
+    result = compare_paths(a, b, independent=independent, local=local, time_limit=time_limit, workers=workers, seed=seed)
+    click.echo(comparison_text(result))
+    for target in outs:
+        click.echo(f"\n已写出 (written): {write_comparison(result, target)}")
 
 
 @main.command()
@@ -278,25 +284,23 @@ def compare(a: Path, b: Path, outs, independent, local, time_limit, workers, see
 @click.option("--processes", type=click.IntRange(1, 64), default=2, show_default=True, help="variants solved at once (one CP-SAT worker each)")
 @click.option("--time-limit", type=click.FloatRange(min=0.01), default=None, help="seconds per variant (default: the scenario's)")
 @click.option("--seed", type=int, default=None, help="CP-SAT random seed")
+@guarded
 def sweep(scenario: Path, sets, out, processes, time_limit, seed) -> None:
     """Solve a grid of variants of SCENARIO in parallel and print one summary table.
 
     Example: assign sweep scenario.yaml --set policies.max_travel.minutes=60,75,90 --set policies.school_count.max=1,2
     """
-    def action():
-        from assign.export.sweep_table import sweep_table, write_sweep_summary
-        from assign.sweep import parse_setting, run_sweep
+    from assign.analysis.sweep import parse_setting, run_sweep
+    from assign.export.sweep_table import sweep_table, write_sweep_summary
 
-        settings = [parse_setting(text) for text in sets]
-        results = run_sweep(scenario, settings, out=out, processes=processes, time_limit=time_limit, seed=seed)
-        click.echo(sweep_table(results))
-        if out is not None:
-            written = write_sweep_summary(results, out)
-            click.echo(f"\n已写出 (written): {', '.join(str(p) for p in written)} and one folder per variant in {out}")
-        if any(r.error is not None for r in results):
-            sys.exit(EXIT_INPUT)
-
-    _guard(action)
+    settings = [parse_setting(text) for text in sets]
+    results = run_sweep(scenario, settings, out=out, processes=processes, time_limit=time_limit, seed=seed)
+    click.echo(sweep_table(results))
+    if out is not None:
+        written = write_sweep_summary(results, out)
+        click.echo(f"\n已写出 (written): {', '.join(str(p) for p in written)} and one folder per variant in {out}")
+    if any(r.error is not None for r in results):
+        sys.exit(EXIT_INPUT)
 
 
 @main.command()
@@ -313,26 +317,24 @@ def sweep(scenario: Path, sets, out, processes, time_limit, seed) -> None:
 @click.option("--time-limit", type=click.FloatRange(min=0.01), default=None, help="seconds per point (default: the scenario's)")
 @click.option("--workers", type=click.IntRange(1, 64), default=None, help="CP-SAT worker threads (with --processes 1)")
 @click.option("--seed", type=int, default=None, help="CP-SAT random seed")
+@guarded
 def pareto(scenario: Path, between, points, current, out, processes, time_limit, workers, seed) -> None:
     """The non-dominated plans between two objectives of SCENARIO, as a table and a plot (PNG)."""
-    def action():
-        from assign.export.pareto_plot import front_table, write_front
-        from assign.load import load_scenario
-        from assign.pareto import pareto_front
-        from assign.plan import Plan
+    from assign.analysis.pareto import pareto_front
+    from assign.export.pareto_plot import front_table, write_front
+    from assign.load import load_scenario
+    from assign.plan import Plan
 
-        problem = load_scenario(scenario)
-        front = pareto_front(problem, between[0], between[1], points=points, time_limit=time_limit,
-                             current=Plan.read(current) if current is not None else None, processes=processes,
-                             workers=workers, seed=seed)
-        click.echo(f"{problem.name}: {len(front.points)} non-dominated plans between {', '.join(front.first)} and {front.second}\n")
-        click.echo(front_table(front))
-        folder = out if out is not None else Path("out") / scenario.resolve().parent.name / "pareto"
-        # The plot's title is the file name: matplotlib's default fonts have no Chinese glyphs.
-        written = write_front(front, folder, title=f"{scenario.resolve().parent.name}/{scenario.name}: trade-off ({len(front.points)} non-dominated plans)")
-        click.echo(f"\n已写出 (written): {', '.join(str(p) for p in written)}")
-
-    _guard(action)
+    problem = load_scenario(scenario)
+    front = pareto_front(problem, between[0], between[1], points=points, time_limit=time_limit,
+                         current=Plan.read(current) if current is not None else None, processes=processes,
+                         workers=workers, seed=seed)
+    click.echo(f"{problem.name}: {len(front.points)} non-dominated plans between {', '.join(front.first)} and {front.second}\n")
+    click.echo(front_table(front))
+    folder = _out_folder(scenario, out, "pareto")
+    # The plot's title is the file name: matplotlib's default fonts have no Chinese glyphs.
+    written = write_front(front, folder, title=f"{scenario.resolve().parent.name}/{scenario.name}: trade-off ({len(front.points)} non-dominated plans)")
+    click.echo(f"\n已写出 (written): {', '.join(str(p) for p in written)}")
 
 
 @main.command()
@@ -348,6 +350,7 @@ def pareto(scenario: Path, between, points, current, out, processes, time_limit,
 @click.option("--workers", type=click.IntRange(1, 64), default=None, help="CP-SAT worker threads (default: the scenario's)")
 @click.option("--seed", type=int, default=None, help="CP-SAT random seed (default: the scenario's)")
 @click.option("-q", "--quiet", is_flag=True, help="print only the summary and findings")
+@guarded
 def calendar(scenario, term_name, plan_path, out, no_write, view, time_limit, workers, seed, quiet) -> None:
     """Schedule the visits of one term for the pairs of a plan, and export the calendars.
 
@@ -355,60 +358,44 @@ def calendar(scenario, term_name, plan_path, out, no_write, view, time_limit, wo
     and per school, visits.xlsx (a sheet per month, a sheet per researcher), visits.csv,
     visits.md and visits.json.
     """
-    def action():
-        from assign.calendar.visit_solve import schedule_term
-        from assign.export.ics import write_ics
-        from assign.export.visit_tables import write_visit_tables
-        from assign.export.visit_terminal import month_grid, researcher_list
-        from assign.load import load_scenario
-        from assign.plan import Plan
-        from assign.solve import solve as solve_plan
+    from assign.analysis.sources import plan_of
+    from assign.calendar.visit_solve import schedule_term
+    from assign.export.ics import write_ics
+    from assign.export.visit_tables import write_visit_tables
+    from assign.export.visit_terminal import month_grid, researcher_list
 
-        path = scenario if scenario is not None else _demo_path()
-        problem = load_scenario(path)
-        for warning in problem.warnings:
-            click.echo(f"注意 (warning): {warning}", err=True)
-        if plan_path is not None:
-            plan = Plan.read(plan_path)
-        else:
-            if not quiet:
-                click.echo("solving the assignment first (give --plan plan.json to reuse a saved one) …", err=True)
-            plan = solve_plan(problem, progress=_progress(quiet), workers=workers, seed=seed)
-            if not plan.solved:
-                click.echo(f"没有得到方案 (no plan): status {plan.status}", err=True)
-                sys.exit(EXIT_NO_PLAN)
-        started = time.perf_counter()
-        visits, _ = schedule_term(problem, plan, term_name, workers=workers, seed=seed, time_limit=time_limit)
-        seconds = time.perf_counter() - started
-        for warning in visits.warnings:
-            click.echo(f"注意 (warning): {warning}", err=True)
-        if not visits.solved:
-            click.echo(f"没有得到日程 (no calendar): {term_name}: status {visits.status}", err=True)
-            for line in visits.conflicts:
-                click.echo(f"  - {line}", err=True)
-            sys.exit(EXIT_NO_PLAN)
-        if not quiet:
-            click.echo(researcher_list(problem, visits) if view == "list" else month_grid(visits))
-            click.echo("")
-        click.echo(f"{visits.term}: {visits.first}~{visits.last}, {visits.workdays} 个工作日 (working days), {len(visits.visits)} 次到校 (visits); "
-                   f"status {visits.status}; {visits.components} model(s); scheduled in {seconds:.2f} s")
-        errors = [f for f in visits.findings if f.severity == "error"]
-        if visits.findings:
-            click.echo(f"审核发现 {len(visits.findings)} 项 (audit findings):")
-            for f in visits.findings:
-                click.echo(f"  - [{f.severity}] {f}")
-        else:
-            click.echo("审核：各访校规则独立复核，未发现问题 (audit: no findings)")
-        if not no_write:
-            target = out if out is not None else Path("out") / path.resolve().parent.name / f"calendar-{term_name}"
-            title = f"{problem.scenario.office.name}{visits.term}教研员联系学校视导安排"
-            paths = write_visit_tables(problem, visits, target, title) + write_ics(problem, visits, target / "ics")
-            click.echo(f"已写出 (written): {len(paths)} files in {target} (visits.xlsx, visits.csv, visits.md, visits.json, ics/office.ics, "
-                       f"ics/researchers/*.ics, ics/schools/*.ics)")
-        if errors:
-            sys.exit(EXIT_AUDIT)
-
-    _guard(action)
+    path = scenario if scenario is not None else _demo_path()
+    if plan_path is None and not quiet:
+        click.echo("solving the assignment first (give --plan plan.json to reuse a saved one) …", err=True)
+    problem, plan = plan_of(plan_path or path, path if plan_path else None, workers, seed, _progress(quiet), strict=False)
+    _warn(problem.warnings)
+    started = time.perf_counter()
+    visits, _ = schedule_term(problem, plan, term_name, workers=workers, seed=seed, time_limit=time_limit)
+    seconds = time.perf_counter() - started
+    _warn(visits.warnings)
+    if not visits.solved:
+        click.echo(f"没有得到日程 (no calendar): {term_name}: status {visits.status}", err=True)
+        for line in visits.conflicts:
+            click.echo(f"  - {line}", err=True)
+        sys.exit(EXIT_NO_PLAN)
+    if not quiet:
+        click.echo(researcher_list(problem, visits) if view == "list" else month_grid(visits))
+        click.echo("")
+    click.echo(f"{visits.term}: {visits.first}~{visits.last}, {visits.workdays} 个工作日 (working days), {len(visits.visits)} 次到校 (visits); "
+               f"status {visits.status}; {visits.components} model(s); scheduled in {seconds:.2f} s")
+    if visits.findings:
+        click.echo(f"审核发现 {len(visits.findings)} 项 (audit findings):")
+        for f in visits.findings:
+            click.echo(f"  - [{f.severity}] {f}")
+    else:
+        click.echo("审核：各访校规则独立复核，未发现问题 (audit: no findings)")
+    target = _out_folder(path, out, f"calendar-{term_name}", no_write=no_write)
+    if target is not None:
+        title = f"{problem.scenario.office.name}{visits.term}教研员联系学校视导安排"
+        paths = write_visit_tables(problem, visits, target, title) + write_ics(problem, visits, target / "ics")
+        click.echo(f"已写出 (written): {len(paths)} files in {target} (visits.xlsx, visits.csv, visits.md, visits.json, ics/office.ics, "
+                   f"ics/researchers/*.ics, ics/schools/*.ics)")
+    _exit_on_audit_errors(visits.findings)
 
 
 @main.command()
@@ -424,6 +411,7 @@ def calendar(scenario, term_name, plan_path, out, no_write, view, time_limit, wo
 @click.option("--workers", type=click.IntRange(1, 64), default=None, help="CP-SAT worker threads (default: the scenario's)")
 @click.option("--seed", type=int, default=None, help="CP-SAT random seed (default: the scenario's)")
 @click.option("-q", "--quiet", is_flag=True, help="print only the written path")
+@guarded
 def report(source, out, scenario_path, term_name, base_path, lang, workers, seed, quiet) -> None:
     """Write one self-contained HTML report of a plan: map, KPIs, audit, charts, roster, calendar.
 
@@ -431,51 +419,43 @@ def report(source, out, scenario_path, term_name, base_path, lang, workers, seed
     from `assign solve` together with --scenario. Without SOURCE, the demo county. The file needs
     no network: styles, script and data are inside it.
     """
-    def action():
-        from assign.export.report import write_report
-        from assign.report_inputs import gather, is_plan_file
+    from assign.analysis.report_inputs import gather
+    from assign.analysis.sources import is_plan_file
+    from assign.export.report import write_report
 
-        path = source if source is not None else _demo_path()
-        inputs = gather(path, scenario=scenario_path, term=term_name, base=base_path, workers=workers, seed=seed, progress=_progress(quiet))
-        for warning in inputs.problem.warnings:
-            click.echo(f"注意 (warning): {warning}", err=True)
-        scenario_file = Path(inputs.problem.source) if is_plan_file(path) else path
-        target = out if out is not None else Path("out") / scenario_file.resolve().parent.name / "report.html"
-        written = write_report(inputs, target, lang)
-        if not quiet:
-            findings = len(inputs.plan.findings) + (len(inputs.visits.findings) if inputs.visits is not None else 0)
-            click.echo(f"{inputs.plan.title}: {len(inputs.plan.pairs)} 联系对 (pairs), 审核发现 {findings} 项 (findings)"
-                       + (f", {inputs.visits.term} {len(inputs.visits.visits)} 次到校 (visits)" if inputs.visits is not None else ""), err=True)
-        click.echo(f"已写出 (written): {written} ({written.stat().st_size / 1024:.0f} KB)")
-        if any(f.severity == "error" for f in inputs.plan.findings):
-            sys.exit(EXIT_AUDIT)
-
-    _guard(action)
+    path = source if source is not None else _demo_path()
+    inputs = gather(path, scenario=scenario_path, term=term_name, base=base_path, workers=workers, seed=seed, progress=_progress(quiet))
+    _warn(inputs.problem.warnings)
+    target = _out_folder(Path(inputs.problem.source) if is_plan_file(path) else path, out, "report.html")
+    written = write_report(inputs, target, lang)
+    if not quiet:
+        findings = len(inputs.plan.findings) + (len(inputs.visits.findings) if inputs.visits is not None else 0)
+        click.echo(f"{inputs.plan.title}: {len(inputs.plan.pairs)} 联系对 (pairs), 审核发现 {findings} 项 (findings)"
+                   + (f", {inputs.visits.term} {len(inputs.visits.visits)} 次到校 (visits)" if inputs.visits is not None else ""), err=True)
+    click.echo(f"已写出 (written): {written} ({written.stat().st_size / 1024:.0f} KB)")
+    _exit_on_audit_errors(inputs.plan.findings)
 
 
 @main.command()
 @click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path), required=False)
 @click.option("--to-csv", "to_csv", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="also write the table as CSV (UTF-8 with BOM, for Excel)")
+@guarded
 def travel(scenario: Path | None, to_csv: Path | None) -> None:
     """One-way minutes to each school from the office and each base in use (default: the demo).
 
     Flags the schools beyond the scenario's max_travel cap, and says whether the times come from
     the road table or the great-circle estimate.
     """
-    def action():
-        from assign.export.travel_table import travel_text, write_travel_csv
-        from assign.load import load_scenario
+    from assign.export.travel_table import travel_text, write_travel_csv
+    from assign.load import load_scenario
 
-        problem = load_scenario(scenario if scenario is not None else _demo_path())
-        for warning in problem.warnings:
-            click.echo(f"注意 (warning): {warning}", err=True)
-        click.echo(travel_text(problem))
-        if to_csv is not None:
-            write_travel_csv(problem, to_csv)
-            click.echo(f"\n已写出 (written): {to_csv}")
-
-    _guard(action)
+    problem = load_scenario(scenario if scenario is not None else _demo_path())
+    _warn(problem.warnings)
+    click.echo(travel_text(problem))
+    if to_csv is not None:
+        write_travel_csv(problem, to_csv)
+        click.echo(f"\n已写出 (written): {to_csv}")
 
 
 @main.command()
@@ -485,6 +465,7 @@ def travel(scenario: Path | None, to_csv: Path | None) -> None:
               help="the scenario of a plan.json SOURCE (a plan.json names its scenario only by name)")
 @click.option("--workers", type=click.IntRange(1, 64), default=None, help="CP-SAT worker threads when SOURCE is a scenario")
 @click.option("--seed", type=int, default=None, help="CP-SAT random seed when SOURCE is a scenario")
+@guarded
 def explain(source: Path, researcher: str, scenario_path: Path | None, workers, seed) -> None:
     """Why RESEARCHER (工号 or 姓名) has these schools in the plan of SOURCE.
 
@@ -492,35 +473,30 @@ def explain(source: Path, researcher: str, scenario_path: Path | None, workers, 
     each objective term, the policies that hold it in place (their audits object once it is
     dropped), and the best other school the researcher could take instead, with what the swap costs.
     """
-    def action():
-        from assign.export.why_text import why_text
-        from assign.report_inputs import plan_of
-        from assign.why import explain_researcher, find_researcher
+    from assign.analysis.sources import plan_of
+    from assign.analysis.why import explain_researcher, find_researcher
+    from assign.export.why_text import why_text
 
-        problem, plan = plan_of(source, scenario_path, workers, seed, None)
-        rid = find_researcher(problem, researcher)
-        click.echo(why_text(problem, rid, explain_researcher(problem, plan, rid)))
-
-    _guard(action)
+    problem, plan = plan_of(source, scenario_path, workers, seed, None)
+    rid = find_researcher(problem, researcher)
+    click.echo(why_text(problem, rid, explain_researcher(problem, plan, rid)))
 
 
 @main.command()
 @click.argument("name", required=False)
+@guarded
 def plugins(name: str | None) -> None:
     """List installed policies and visit rules with their parameters and defaults (or show one: NAME)."""
-    def action():
-        from assign.export.plugins import policy_help, policy_table
-        from assign.registry import build_registry, build_visit_registry
+    from assign.export.plugins import policy_help, policy_table
+    from assign.registry import build_registry, build_visit_registry
 
-        registry, rules = build_registry(), build_visit_registry()
-        if name:
-            click.echo(policy_help(rules if name in rules.policies and name not in registry.policies else registry, name))
-        else:
-            click.echo(policy_table(registry))
-            click.echo("\nvisit rules (calendar.visit_rules):")
-            click.echo(policy_table(rules))
-
-    _guard(action)
+    registry, rules = build_registry(), build_visit_registry()
+    if name:
+        click.echo(policy_help(rules if name in rules.policies and name not in registry.policies else registry, name))
+    else:
+        click.echo(policy_table(registry))
+        click.echo("\nvisit rules (calendar.visit_rules):")
+        click.echo(policy_table(rules))
 
 
 @main.command()
@@ -528,9 +504,10 @@ def plugins(name: str | None) -> None:
               help="county 40×120, city 400×1,500 (10 counties), province 3,000×15,000 (75 counties)")
 @click.option("--seed", type=int, default=1, show_default=True)
 @click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path), required=True, help="folder for researchers.csv, schools.csv, scenario.yaml")
+@guarded
 def generate(size: str, seed: int, out: Path) -> None:
     """Write a synthetic region in the input format (for benchmarks and trials)."""
-    from assign.generate import generate as write_region
+    from assign.bench.generate import generate as write_region
 
     path = write_region(size, seed, out)
     click.echo(f"已写出 (written): {path}")
@@ -544,34 +521,32 @@ def generate(size: str, seed: int, out: Path) -> None:
 @click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True, help="CP-SAT workers (HiGHS uses one thread)")
 @click.option("--data", type=click.Path(file_okay=False, path_type=Path), default=None, help="keep the generated regions here")
 @click.option("--markdown", type=click.Path(dir_okay=False, path_type=Path), default=None, help="also write the tables to this Markdown file")
+@guarded
 def bench(sizes: str, seeds: str, time_limit: float, methods: str, workers: int, data: Path | None, markdown: Path | None) -> None:
     """Benchmark our solver against a HiGHS MIP of the same model and the by-hand greedy.
 
     One table per size: load, build and solve seconds, status, objective, bound, gap, each
     method's objective relative to the best, peak memory and audit errors. Progress on stderr.
     """
-    def action():
-        from assign.bench import METHODS, bench as run, table
-        from assign.generate import SIZES
+    from assign.bench.generate import SIZES
+    from assign.bench.run import METHODS, size_table
+    from assign.bench.run import bench as run
+    from assign.export.atomic import write_text
 
-        size_list = [s.strip() for s in sizes.split(",") if s.strip()]
-        method_list = [m.strip() for m in methods.split(",") if m.strip()]
-        bad = [s for s in size_list if s not in SIZES] + [m for m in method_list if m not in METHODS]
-        if bad:
-            raise click.UsageError(f"unknown size or method: {', '.join(bad)}")
-        seed_list = [int(s) for s in seeds.split(",") if s.strip()]
-        results = run(size_list, seed_list, time_limit, method_list, workers=workers, data=data,
-                      report=lambda m: click.echo(f"  … {m}", err=True))
-        parts = []
-        for size, rows in results:
-            spec = SIZES[size]
-            parts.append(f"### {size}: {spec.researchers} researchers × {spec.schools} schools, {spec.counties} county office(s), "
-                         f"{rows[0].get('pairs', '?')} candidate pairs, time limit {time_limit:g} s\n\n{table(rows)}\n")
-            click.echo(parts[-1])
-            if markdown is not None:
-                markdown.write_text("\n".join(parts), encoding="utf-8")
-
-    _guard(action)
+    size_list = [s.strip() for s in sizes.split(",") if s.strip()]
+    method_list = [m.strip() for m in methods.split(",") if m.strip()]
+    bad = [s for s in size_list if s not in SIZES] + [m for m in method_list if m not in METHODS]
+    if bad:
+        raise click.UsageError(f"unknown size or method: {', '.join(bad)}")
+    seed_list = [int(s) for s in seeds.split(",") if s.strip()]
+    results = run(size_list, seed_list, time_limit, method_list, workers=workers, data=data,
+                  report=lambda m: click.echo(f"  … {m}", err=True))
+    parts = []
+    for size, rows in results:
+        parts.append(size_table(size, rows, time_limit))
+        click.echo(parts[-1])
+        if markdown is not None:
+            write_text(markdown, "\n".join(parts))  # after each size, so a long run keeps what it has
 
 
 if __name__ == "__main__":

@@ -51,5 +51,9 @@ class InputError(AssignError):
         return cls(CellProblem(str(file), row, column, value, expected))
 
 
+class NoPlanError(AssignError):
+    """A command needed a plan and the solve gave none (infeasible, or nothing within the time limit)."""
+
+
 class PolicyError(AssignError):
     """A policy plugin could not be loaded, was registered twice, or rejected its parameters."""

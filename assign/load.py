@@ -2,7 +2,7 @@
 
 Every error names the file, the row, the column (as the user wrote its header), the value and
 what was expected; all bad cells of a table are reported together. A scenario that `extends`
-another is merged with it, and its table edits applied to the rows as read (`assign.extend`).
+another is merged with it, and its table edits applied to the rows as read (`assign.inputs.extend`).
 """
 
 from __future__ import annotations
@@ -10,35 +10,27 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, TypeVar
 
-import yaml
 from pydantic import BaseModel, ValidationError
 
-from assign.errors import CellProblem, InputError
-from assign.extend import SourcedEdit, edit_table, merge, removed_ids, resolve_scenario
+from assign.errors import AssignError, CellProblem, InputError
+from assign.inputs.extend import SourcedEdit, edit_table, merge, removed_ids, resolve_scenario
 from assign.models import Researcher, School
 from assign.problem import Problem, build_problem
 from assign.registry import Registry, build_registry
-from assign.roads import read_network
+from assign.travel.roads import read_network
 from assign.scenario import ScenarioFile
-from assign.tables import ROAD_COLUMNS, RESEARCHER_COLUMNS, RESEARCHER_REQUIRED, SCHOOL_COLUMNS, SCHOOL_REQUIRED, Table, read_table
+from assign.inputs.tables import ROAD_COLUMNS, RESEARCHER_COLUMNS, RESEARCHER_REQUIRED, SCHOOL_COLUMNS, SCHOOL_REQUIRED, Table, read_table
 
 M = TypeVar("M", bound=BaseModel)
+# The embedded demo county 示范县, what `assign` runs when given no scenario (an editable install keeps it beside the package).
+DEMO_SCENARIO = Path(__file__).resolve().parent.parent / "scenarios" / "demo-county" / "scenario.yaml"
 
 
-def read_yaml(path: Path) -> dict[str, Any]:
-    if not path.exists():
-        raise InputError.at(path, None, None, None, "scenario file not found")
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        row = mark.line + 1 if mark is not None else None
-        raise InputError.at(path, row, None, None, f"not valid YAML: {getattr(exc, 'problem', exc)}") from None
-    except UnicodeDecodeError:
-        raise InputError.at(path, None, None, None, "not UTF-8 text") from None
-    if not isinstance(data, dict):
-        raise InputError.at(path, None, None, type(data).__name__, "expected a mapping of keys such as name, data, policies")
-    return data
+def demo_scenario() -> Path:
+    """The demo county's scenario file; an AssignError that says how to get it when it is missing."""
+    if not DEMO_SCENARIO.exists():
+        raise AssignError(f"the demo county is not here ({DEMO_SCENARIO}): install assign from its source folder with `pip install -e .`")
+    return DEMO_SCENARIO
 
 
 def parse_scenario(data: dict[str, Any], path: Path) -> ScenarioFile:

@@ -14,6 +14,7 @@ from typing import Literal
 
 from ortools.sat.python import cp_model
 
+from assign.candidates import candidate_pairs
 from assign.problem import Problem
 
 Pair = tuple[str, str]
@@ -132,8 +133,6 @@ class PolicyContext:
 
 def build_model(problem: Problem, pairs: list[Pair] | None = None, *, explain: bool = False) -> ModelContext:
     """The whole model of a problem: one x per candidate pair, then every policy's constraints and terms."""
-    from assign.candidates import candidate_pairs
-
     ctx = ModelContext(problem, candidate_pairs(problem) if pairs is None else pairs, explain)
     for use in problem.policies:
         use.policy.apply(ctx.for_policy(use.name), use.params)

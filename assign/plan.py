@@ -6,13 +6,30 @@ and reads back from it.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from assign.policy import Finding
+from assign.errors import InputError
+
+
+class Finding(BaseModel):
+    """One thing an audit found wrong (error) or worth a look (warning), and about whom."""
+
+    model_config = ConfigDict(frozen=True)
+    policy: str
+    severity: Literal["error", "warning"] = "error"
+    message: str
+    researchers: tuple[str, ...] = ()
+    schools: tuple[str, ...] = ()
+    dates: tuple[dt.date, ...] = ()  # the days a calendar finding is about
+
+    def __str__(self) -> str:
+        return f"[{self.policy}] {self.message}"
+
 
 Status = Literal["OPTIMAL", "FEASIBLE", "INFEASIBLE", "UNKNOWN", "MODEL_INVALID"]
 
@@ -92,4 +109,12 @@ class Plan(BaseModel):
 
     @classmethod
     def read(cls, path: str | Path) -> "Plan":
-        return cls.model_validate_json(Path(path).read_text(encoding="utf-8"))
+        """A plan.json written by assign; a missing, unreadable or malformed file is one InputError naming it."""
+        path = Path(path)
+        if not path.is_file():
+            raise InputError.at(path, None, None, None, "plan file not found (expected a plan.json written by `assign solve`)")
+        try:
+            return cls.model_validate_json(path.read_bytes())
+        except (OSError, ValueError) as exc:
+            first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise InputError.at(path, None, None, None, f"not a plan.json written by assign ({first})") from None

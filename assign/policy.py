@@ -14,10 +14,11 @@ descriptions, validated from the scenario file) and up to three methods:
 
 from __future__ import annotations
 
-import datetime as dt
-from typing import TYPE_CHECKING, Callable, ClassVar, Literal
+from typing import TYPE_CHECKING, Callable, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from assign.plan import Finding
 
 if TYPE_CHECKING:
     from assign.modeling import PolicyContext
@@ -27,21 +28,6 @@ if TYPE_CHECKING:
 
 Predicate = Callable[["Researcher", "School"], bool]
 SchoolFilter = Callable[["Researcher"], "frozenset[str] | set[str]"]
-
-
-class Finding(BaseModel):
-    """One thing an audit found wrong (error) or worth a look (warning), and about whom."""
-
-    model_config = ConfigDict(frozen=True)
-    policy: str
-    severity: Literal["error", "warning"] = "error"
-    message: str
-    researchers: tuple[str, ...] = ()
-    schools: tuple[str, ...] = ()
-    dates: tuple[dt.date, ...] = ()  # the days a calendar finding is about
-
-    def __str__(self) -> str:
-        return f"[{self.policy}] {self.message}"
 
 
 class NoParams(BaseModel):
@@ -56,17 +42,19 @@ class Policy:
     name: ClassVar[str]
     title: ClassVar[str] = ""  # Chinese label for outputs, e.g. 城乡兼顾
     Params: ClassVar[type[BaseModel]] = NoParams
-    # True when a constraint or term of this policy ties researchers or schools that share no
-    # candidate pair (a plan-wide quota, a total budget): the solver must then not split the
-    # problem into the connected components of the candidate graph (assign.decompose).
-    couples_plan: ClassVar[bool] = False
+    # True when every constraint and term of this policy is about one researcher, one school or one
+    # pair: the solver may then split the problem into the connected components of the candidate
+    # graph (assign.solver.decompose). False, the safe default, for a rule that ties researchers or
+    # schools sharing no candidate pair (a plan-wide quota, a total budget): a policy that says
+    # nothing is never split on a guess, as visit rules are not (`VisitRule.local`).
+    local: ClassVar[bool] = False
 
     def couples(self, params: BaseModel) -> bool:
-        """Whether, with these parameters, the policy ties the whole plan (see `couples_plan`).
+        """Whether, with these parameters, the policy ties the whole plan: `not local` unless overridden.
 
         A policy whose plan-wide part is optional (a rural share, a township quota) says so here.
         """
-        return self.couples_plan
+        return not self.local
 
     def allows(self, problem: "Problem", params: BaseModel) -> Predicate | None:
         return None

@@ -8,17 +8,17 @@ becomes a warning.
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Any
+from typing import Any, Protocol
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict
 
 from assign import vocab
-from assign.errors import CellProblem, InputError, PolicyError
+from assign.errors import CellProblem, InputError
 from assign.models import Researcher, School
-from assign.registry import Registry
-from assign.roads import RoadNetwork, road_matrix
+from assign.plan import Assignment
+from assign.travel.roads import RoadNetwork, road_matrix
 from assign.scenario import ScenarioFile
-from assign.travel import OFFICE, TravelMatrix, great_circle_matrix
+from assign.travel.matrix import OFFICE, TravelMatrix, great_circle_matrix
 
 
 class PolicyUse(BaseModel):
@@ -28,6 +28,13 @@ class PolicyUse(BaseModel):
     name: str
     policy: Any  # a Policy or a VisitRule: the registry has already checked its contract
     params: BaseModel
+
+
+class PluginChoices(Protocol):
+    """What `build_problem` asks of a registry (`assign.registry.Registry`): the plugins a scenario
+    section chooses, each with its parameters validated by its own `Params`."""
+
+    def parse(self, chosen: dict, source: str, section: str) -> tuple[PolicyUse, ...]: ...
 
 
 class Problem(BaseModel):
@@ -68,6 +75,15 @@ class Problem(BaseModel):
         """Parameters of a policy if the scenario uses it (for policies that read each other's settings)."""
         return next((use.params for use in self.policies if use.name == name), None)
 
+    def plan_header(self) -> dict[str, str]:
+        """The fields every Plan of this problem carries before any solving: scenario, title, period, travel."""
+        return {"scenario": self.name, "title": self.title, "contact_period": self.scenario.contact_period.label,
+                "travel_method": self.travel.label}
+
+    def assignments(self, pairs) -> list[Assignment]:
+        """Plan rows for (researcher, school) pairs, each with its one-way minutes."""
+        return [Assignment(researcher_id=r, school_id=s, minutes=self.minutes(r, s)) for r, s in pairs]
+
     @property
     def name(self) -> str:
         return self.scenario.name
@@ -77,32 +93,11 @@ class Problem(BaseModel):
         return self.scenario.title or f"{self.scenario.office.name}首批教研员定点联系学校安排表（{self.scenario.contact_period.label}）"
 
 
-def parse_policies(scenario: ScenarioFile, registry: Registry, source: str) -> tuple[PolicyUse, ...]:
-    """Validate each chosen policy's parameters with its own `Params`; errors name the policy and the key."""
-    return parse_uses(scenario.policies, registry, source, "policies")
-
-
-def parse_uses(chosen: dict, registry: Registry, source: str, section: str) -> tuple[PolicyUse, ...]:
-    """Validate each chosen plugin's parameters (a scenario section such as `calendar.visit_rules`)."""
-    uses = []
-    for name, raw in chosen.items():
-        policy = registry.get(name)
-        try:
-            params = policy.Params.model_validate(raw or {})
-        except ValidationError as exc:
-            details = "; ".join(
-                f"{'.'.join(str(p) for p in err['loc']) or '(all)'} = {err.get('input')!r}: {err['msg']}" for err in exc.errors()
-            )
-            raise PolicyError(f"{source}: {section}.{name}: bad parameters for {registry.what} {name!r} ({registry.origins[name]}): {details}") from None
-        uses.append(PolicyUse(name=name, policy=policy, params=params))
-    return tuple(uses)
-
-
 def build_problem(
     scenario: ScenarioFile,
     researchers: list[Researcher],
     schools: list[School],
-    registry: Registry,
+    registry: PluginChoices,
     source: str = "scenario.yaml",
     network: RoadNetwork | None = None,
 ) -> Problem:
@@ -126,7 +121,7 @@ def build_problem(
         raise InputError(problems)
 
     warnings += _odd_but_usable(researchers, schools)
-    policies = parse_policies(scenario, registry, source)
+    policies = registry.parse(scenario.policies, source, "policies")
     if network is None:
         travel = _great_circle_travel(scenario, researchers, schools)
     else:

@@ -10,12 +10,13 @@ registers a name twice is one clear `PolicyError` naming the plugin.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 from importlib.metadata import EntryPoint, entry_points
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
 from assign.errors import PolicyError
-from assign.policy import Policy
+from assign.problem import PolicyUse
 
 POLICY_GROUP = "assign.policies"
 VISIT_RULE_GROUP = "assign.visit_rules"
@@ -31,12 +32,12 @@ _KINDS: dict[str, tuple[tuple[str, str], tuple[str, ...]]] = {
 class Registry:
     """Installed policies by name, and where each came from."""
 
-    policies: dict[str, Policy]
+    policies: dict[str, Any]  # Policy or VisitRule objects, their contract checked by `build_registry`
     origins: dict[str, str]
     what: str = "policy"
     what_plural: str = "policies"
 
-    def get(self, name: str) -> Policy:
+    def get(self, name: str) -> Any:
         try:
             return self.policies[name]
         except KeyError:
@@ -45,6 +46,22 @@ class Registry:
 
     def names(self) -> list[str]:
         return sorted(self.policies)
+
+    def parse(self, chosen: dict, source: str, section: str) -> tuple[PolicyUse, ...]:
+        """Each chosen plugin with its parameters validated by its own `Params` (a scenario section
+        such as `policies` or `calendar.visit_rules`); an error names the section, the plugin and the key."""
+        uses = []
+        for name, raw in chosen.items():
+            policy = self.get(name)
+            try:
+                params = policy.Params.model_validate(raw or {})
+            except ValidationError as exc:
+                details = "; ".join(
+                    f"{'.'.join(str(p) for p in err['loc']) or '(all)'} = {err.get('input')!r}: {err['msg']}" for err in exc.errors()
+                )
+                raise PolicyError(f"{source}: {section}.{name}: bad parameters for {self.what} {name!r} ({self.origins[name]}): {details}") from None
+            uses.append(PolicyUse(name=name, policy=policy, params=params))
+        return tuple(uses)
 
 
 def _origin(ep: EntryPoint) -> str:
@@ -57,7 +74,7 @@ def build_registry(eps: list[EntryPoint] | None = None, group: str = POLICY_GROU
     """Load every entry point of `group` (or the given ones) and check each is a usable plugin of that group."""
     (what, what_plural), methods = _KINDS.get(group, (("plugin", "plugins"), ("apply", "audit")))
     found = list(entry_points(group=group)) if eps is None else list(eps)
-    policies: dict[str, Policy] = {}
+    policies: dict[str, Any] = {}
     origins: dict[str, str] = {}
     for ep in sorted(found, key=lambda e: (e.name, e.value)):
         origin = _origin(ep)

@@ -16,7 +16,7 @@ from tabulate import tabulate
 
 from assign.calendar.visit_solve import schedule_term
 from assign.load import load_scenario
-from assign.solve import solve
+from assign.solver.passes import solve
 
 DEMO = Path(__file__).resolve().parents[1] / "scenarios" / "demo-county" / "scenario.yaml"
 

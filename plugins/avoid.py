@@ -12,6 +12,7 @@ from assign.policy import Finding, Policy
 class Avoid(Policy):
     name = "avoid"
     title = "回避"
+    local = True  # only prunes single pairs
 
     def allows(self, problem, params):
         return lambda r, s: s.id not in r.avoid_schools

@@ -34,6 +34,7 @@ def _why(school, params: Params) -> str:
 class CentralSchools(Policy):
     name = "central_schools"
     title = "中心校与民办校必联系"
+    local = True  # each central school's own candidates
     Params = Params
 
     def apply(self, ctx, params: Params) -> None:

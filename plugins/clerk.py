@@ -15,7 +15,7 @@ kept (order 0 is the table's order; the others are shuffles with fixed seeds).
 This is a rule of thumb, as a clerk's is: it reads the parameters of the rules it knows by their
 scenario names (`school_count`, `coverage`, `urban_rural_mix`, `travel`), with their defaults
 when a scenario leaves them out, and knows nothing of other policies. It never decides what a
-plan is worth: `assign.baseline.baseline_plan` scores the result with the model's own objective
+plan is worth: `assign.solver.baseline.baseline_plan` scores the result with the model's own objective
 terms and checks it with every policy's audit, like any other plan.
 """
 

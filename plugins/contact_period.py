@@ -39,6 +39,7 @@ def running(problem, researcher, params: Params) -> bool | None:
 class ContactPeriod(Policy):
     name = "contact_period"
     title = "联系周期"
+    local = True  # each researcher's own pairs in force
     Params = Params
 
     def allows(self, problem, params: Params):

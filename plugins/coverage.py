@@ -48,6 +48,7 @@ def _most_subjects(school, options, cap, problem) -> int:
 class Coverage(Policy):
     name = "coverage"
     title = "覆盖"
+    local = True  # per school: caps, and terms that are sums over schools
     Params = Params
 
     def apply(self, ctx, params: Params) -> None:

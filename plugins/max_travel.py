@@ -15,6 +15,7 @@ class Params(BaseModel):
 class MaxTravel(Policy):
     name = "max_travel"
     title = "单程时间上限"
+    local = True  # only prunes single pairs
     Params = Params
 
     def travel_cap(self, params: Params) -> float | None:

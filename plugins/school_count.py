@@ -47,6 +47,7 @@ def limits(researcher, params: Params) -> tuple[int, int | None]:
 class SchoolCount(Policy):
     name = "school_count"
     title = "联系学校数"
+    local = True  # each researcher's own count
     Params = Params
 
     def apply(self, ctx, params: Params) -> None:

@@ -15,7 +15,7 @@ Without a plan in force the policy adds nothing.
 re-optimised (those without a pair in the plan in force, e.g. new ones, and those holding a
 pair that can no longer exist); everyone else keeps exactly their schools (a hard requirement,
 so a change that breaks their plan too, such as a new minimum, makes the local model infeasible
-and `assign.replan` falls back to `scope: all`). Coverage can then be below a fresh solve's:
+and `assign.analysis.replan` falls back to `scope: all`). Coverage can then be below a fresh solve's:
 the price of moving nobody else.
 """
 

@@ -34,6 +34,7 @@ def stage_ok(researcher, school, params: Params) -> bool:
 class StageMatch(Policy):
     name = "stage_match"
     title = "学段对口"
+    local = True  # only prunes single pairs
     Params = Params
 
     def allows(self, problem, params: Params):

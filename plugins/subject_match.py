@@ -26,6 +26,7 @@ def teaches(researcher, school) -> bool:
 class SubjectMatch(Policy):
     name = "subject_match"
     title = "学科对口"
+    local = True  # only prunes single pairs
 
     def allows(self, problem, params):
         return teaches

@@ -16,6 +16,7 @@ class Params(BaseModel):
 class Travel(Policy):
     name = "travel"
     title = "路程"
+    local = True  # a sum over pairs
     Params = Params
 
     def apply(self, ctx, params: Params) -> None:

@@ -23,6 +23,7 @@ class Params(BaseModel):
 class Workload(Policy):
     name = "workload"
     title = "兼职工作量"
+    local = True  # each researcher's own count
     Params = Params
 
     def apply(self, ctx, params: Params) -> None:

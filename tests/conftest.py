@@ -20,7 +20,7 @@ import yaml
 from assign.load import load_scenario
 from assign.plan import Assignment, Plan
 from assign.problem import Problem
-from assign.solve import solve
+from assign.solver.passes import solve
 
 # The `county` fixture of the km-placed helpers (km_county.py), for the policy-catalogue tests.
 pytest_plugins = ["km_county"]

@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from assign.load import load_scenario
-from assign.solve import solve
+from assign.solver.passes import solve
 
 RESEARCHER_FIELDS = ["id", "name", "subjects", "stages", "kind", "base", "min_schools", "max_schools",
                      "current_schools", "since", "avoid_schools"]

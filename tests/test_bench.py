@@ -10,13 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from assign.decompose import components
-from assign.generate import Size, generate
-from assign.baseline import baseline_plan
+from assign.solver.decompose import components
+from assign.bench.generate import Size, generate
+from assign.solver.baseline import baseline_plan
 from assign.load import load_scenario
-from assign.mip import NotLinear, solve_mip
+from assign.bench.mip import NotLinear, solve_mip
 from assign.modeling import build_model
-from assign.solve import _weighted_expr, solve
+from assign.solver.cpsat import weighted_expr
+from assign.solver.passes import solve
 
 TWO_COUNTIES = Size(counties=2, researchers=12, schools=40)
 
@@ -89,14 +90,11 @@ def test_decomposition_gives_the_monolithic_optimum(two_counties, mode):
     assert split.objective == pytest.approx(whole.objective)
 
 
-def test_a_policy_that_couples_the_plan_stops_decomposition(two_counties):
+def test_a_policy_that_couples_the_plan_stops_decomposition(two_counties, monkeypatch):
     problem = load_scenario(two_counties)
-    policy = problem.policies[0].policy
-    type(policy).couples_plan = True
-    try:
-        assert components(problem) is None
-    finally:
-        del type(policy).couples_plan
+    assert components(problem) is not None
+    monkeypatch.setattr(type(problem.policies[0].policy), "local", False)
+    assert components(problem) is None
 
 
 @pytest.mark.parametrize(
@@ -119,7 +117,7 @@ def test_mip_translation_gives_the_cp_sat_optimum(two_counties):
     problem = load_scenario(two_counties)
     cp = solve(problem, mode="weighted", decompose=False, workers=1, seed=0, time_limit=60)
     ctx = build_model(problem)
-    ctx.model.maximize(_weighted_expr(ctx.terms))
+    ctx.model.maximize(weighted_expr(ctx.terms))
     mip = solve_mip(ctx.model.proto, time_limit=60)
     assert cp.status == mip.status == "OPTIMAL"
     assert mip.objective == pytest.approx(cp.objective)

@@ -17,7 +17,7 @@ import yaml
 
 from assign.calendar.visit_solve import schedule_term
 from assign.load import load_scenario
-from assign.solve import solve
+from assign.solver.passes import solve
 
 DEMO = Path(__file__).resolve().parents[1] / "scenarios" / "demo-county" / "scenario.yaml"
 

@@ -8,7 +8,7 @@ from click.testing import CliRunner
 from test_replan import add_researcher, county
 
 from assign.cli import main
-from assign.compare import compare_paths
+from assign.analysis.compare import compare_paths
 
 
 def whatif(tmp_path, name: str, body: dict):

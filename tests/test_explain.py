@@ -5,7 +5,7 @@ from __future__ import annotations
 from click.testing import CliRunner
 
 from assign.cli import main
-from assign.explain import explain_infeasible, supply_checks
+from assign.analysis.explain import explain_infeasible, supply_checks
 from km_county import researcher, school, write_scenario
 
 

@@ -1,4 +1,4 @@
-"""What-if scenarios: `extends` merging and table edits (assign.extend), nothing solved here."""
+"""What-if scenarios: `extends` merging and table edits (assign.inputs.extend), nothing solved here."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import yaml
 from conftest import make_scenario, researcher, school
 
 from assign.errors import InputError
-from assign.extend import merge
+from assign.inputs.extend import merge
 from assign.load import load_scenario
 
 POLICIES = {"stage_match": {}, "school_count": {"min": 1, "max": 2}, "coverage": {}, "travel": {"weight": 0.2}}

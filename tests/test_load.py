@@ -18,7 +18,7 @@ from assign import vocab
 from assign.errors import InputError
 from assign.load import load_researchers, load_scenario, load_schools
 from assign.models import DateRange, ResearchDay
-from assign.tables import RESEARCHER_COLUMNS, RESEARCHER_REQUIRED, read_table
+from assign.inputs.tables import RESEARCHER_COLUMNS, RESEARCHER_REQUIRED, read_table
 
 DEMO = Path(__file__).resolve().parents[1] / "scenarios" / "demo-county" / "scenario.yaml"
 

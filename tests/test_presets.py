@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from assign.explain import explain_infeasible, supply_checks
+from assign.analysis.explain import explain_infeasible, supply_checks
 from assign.load import load_scenario
-from assign.solve import solve
+from assign.solver.passes import solve
 
 PRESETS = Path(__file__).resolve().parent.parent / "scenarios" / "presets"
 # preset → why the demo county cannot satisfy it (the file's own comment says the same)

@@ -21,7 +21,7 @@ from conftest import hand_plan, make_scenario, researcher, school
 from assign.cli import main
 from assign.export.report import render_report, write_report
 from assign.export.report_data import map_layout
-from assign.report_inputs import ReportInputs, gather
+from assign.analysis.report_inputs import ReportInputs, gather
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "scenarios" / "demo-county" / "scenario.yaml"

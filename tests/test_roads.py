@@ -10,8 +10,8 @@ import yaml
 
 from assign.errors import InputError
 from assign.load import load_scenario
-from assign.solve import solve
-from assign.travel import OFFICE, great_circle_km
+from assign.solver.passes import solve
+from assign.travel.matrix import OFFICE, great_circle_km
 
 RESEARCHERS = "id,name,subject,stages,base\nR1,甲,语文,小学,\nR2,乙,语文,小学,B\n"
 # S1 on node A, S2 on node B, S3 by coordinates only (0.01° north of node C).
@@ -191,8 +191,8 @@ def test_compiled_trees_agree_with_networkx_dijkstra_on_a_random_network():
 
     import networkx as nx
 
-    from assign.bench_travel import random_network
-    from assign.roads import Spot, shortest_minutes
+    from assign.bench.travel import random_network
+    from assign.travel.roads import Spot, shortest_minutes
 
     rng = random.Random(3)
     graph = random_network(300, 900, rng)

@@ -18,7 +18,7 @@ import yaml
 from assign.calendar.visit_solve import audit_visits, schedule_term
 from assign.calendar.visits import Visit, VisitPlan
 from assign.load import load_scenario
-from assign.travel import great_circle_km, great_circle_minutes
+from assign.travel.matrix import great_circle_km, great_circle_minutes
 from calendar_fixtures import TERM, tiny_plan
 
 SCHOOLS = ("id,name,stages,area,node,lon,lat\n"
@@ -96,7 +96,7 @@ def test_without_roads_school_minutes_are_the_great_circle_estimate(tmp_path):
 
 
 def test_school_minutes_survive_a_copy_a_pickle_and_a_sub_problem(tmp_path):
-    from assign.decompose import sub_problem
+    from assign.solver.decompose import sub_problem
 
     problem = load_scenario(write(tmp_path))
     assert problem.school_minutes("S2", "S1") == 40.0  # grows B's tree before the copies

@@ -15,7 +15,7 @@ from conftest import assert_no_plan, build, make_scenario, researcher, school, s
 from assign.errors import PolicyError
 from assign.load import load_scenario
 from assign.registry import POLICY_GROUP, build_registry
-from assign.solve import WEIGHT_SCALE
+from assign.solver.cpsat import WEIGHT_SCALE
 
 # Every built-in is registered in pyproject.toml exactly like a third-party plugin: the registry must find them all.
 PYPROJECT = tomllib.loads((Path(__file__).resolve().parent.parent / "pyproject.toml").read_text(encoding="utf-8"))

@@ -8,7 +8,7 @@ from test_replan import county
 
 from assign.cli import main
 from assign.errors import InputError
-from assign.sweep import parse_setting, run_sweep, variants
+from assign.analysis.sweep import parse_setting, run_sweep, variants
 
 
 def test_settings_make_a_grid_of_every_combination():

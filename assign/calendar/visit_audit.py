@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from assign.calendar.schedule import Schedule
-from assign.policy import Finding
+from assign.plan import Finding
 from assign.problem import Problem, PolicyUse
 
 HOST = "calendar"

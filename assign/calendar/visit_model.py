@@ -76,6 +76,10 @@ class VisitContext:
             self._busy[researcher_id] = busy
         return self._busy[researcher_id]
 
+    def literals(self) -> list[cp_model.IntVar]:
+        """Every enforcement literal (explain mode), for solving under assumptions."""
+        return list(self._literals.values())
+
     def literal_for(self, rule: str, about: tuple[str, ...]) -> cp_model.IntVar:
         key = (rule, about)
         if key not in self._literals:

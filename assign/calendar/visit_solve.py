@@ -29,11 +29,19 @@ from assign.calendar.visits import Visit, VisitPlan
 from assign.calendar.workdays import TermDays, Workdays, read_holiday_file, term_days
 from assign.errors import AssignError, InputError
 from assign.plan import Plan, TermValue
-from assign.problem import PolicyUse, Problem, parse_uses
+from assign.problem import PolicyUse, Problem
 from assign.registry import Registry, build_visit_registry
-from assign.solve import _STATUS, _gap
-
-WEIGHT_SCALE = 1000  # rule weights are floats in scenarios; CP-SAT wants integers
+from assign.solver.cpsat import (
+    FOUND,
+    STATUS,
+    WEIGHT_SCALE,
+    SolveOptions,
+    calendar_parameters,
+    gap,
+    make_solver,
+    weighted_expr,
+    worst_status,
+)
 
 
 def calendar_of(problem: Problem):
@@ -70,7 +78,7 @@ def load_terms(problem: Problem, term_name: str) -> tuple[TermDays, tuple[TermDa
 
 def parse_rules(problem: Problem, registry: Registry | None = None) -> tuple[PolicyUse, ...]:
     registry = registry or build_visit_registry()
-    return parse_uses(calendar_of(problem).visit_rules, registry, problem.source, "calendar.visit_rules")
+    return registry.parse(calendar_of(problem).visit_rules, problem.source, "calendar.visit_rules")
 
 
 def plan_pairs(problem: Problem, plan: Plan) -> list[Pair]:
@@ -105,30 +113,10 @@ def components(pairs: list[Pair]) -> list[list[Pair]]:
     return sorted(groups.values())
 
 
-def _combined(statuses: list[str]) -> str:
-    for bad in ("MODEL_INVALID", "INFEASIBLE", "UNKNOWN"):
-        if bad in statuses:
-            return bad
-    return "OPTIMAL" if all(s == "OPTIMAL" for s in statuses) else "FEASIBLE"
-
-
-def _solver(workers: int, seed: int, time_limit: float, log: bool = False) -> cp_model.CpSolver:
-    solver = cp_model.CpSolver()
-    p = solver.parameters
-    p.num_workers = workers
-    p.random_seed = seed
-    p.max_time_in_seconds = max(0.01, time_limit)
-    p.log_search_progress = log
-    # As for the assignment, the LP relaxation is what proves these models optimal: without an
-    # LP-heavy worker the demo's autumn term was still 3% from its bound after 10 s (README).
-    # Measured on the demo (autumn, 1 worker): 4.8 s as is, 3.2 s without symmetry detection,
-    # 2.1 s with every LP constraint added at once; both together are the default.
-    p.linearization_level = 2
-    p.add_lp_constraints_lazily = False
-    p.symmetry_level = 0
-    if workers > 1:
-        p.subsolvers.append("max_lp")
-    return solver
+def _solver(workers: int, seed: int, time_limit: float) -> cp_model.CpSolver:
+    # The scenario's `solver.parameters` are tuned for the assignment; the calendar keeps its own measured defaults.
+    options = SolveOptions(time_limit=time_limit, workers=workers, seed=seed, log=False, parameters={})
+    return make_solver(options, time_limit, defaults=calendar_parameters(workers))
 
 
 def _solve_one_pass(ctx: VisitContext, workers: int, seed: int, time_limit: float) -> tuple[cp_model.CpSolver, str]:
@@ -136,10 +124,9 @@ def _solve_one_pass(ctx: VisitContext, workers: int, seed: int, time_limit: floa
     days = next(t for t in ctx.terms if t.name == "calendar.days_on_site")
     rest = [t for t in ctx.terms if t is not days]
     day_weight = 1 + sum(t.weight for t in rest if t.sense == "max")
-    expr = sum(round(t.weight * WEIGHT_SCALE) * (t.expr if t.sense == "max" else -t.expr) for t in rest)
-    ctx.model.maximize(expr - round(day_weight * WEIGHT_SCALE) * days.expr)
+    ctx.model.maximize(weighted_expr(rest) - round(day_weight * WEIGHT_SCALE) * days.expr)
     solver = _solver(workers, seed, time_limit)
-    status = _STATUS[solver.solve(ctx.model)]
+    status = STATUS[solver.solve(ctx.model)]
     return solver, status
 
 
@@ -175,7 +162,7 @@ def schedule_term(
         build_seconds += time.perf_counter() - group_started
         solver, status = _solve_one_pass(ctx, workers, seed, max(0.1, time_limit - (time.perf_counter() - started)))
         statuses.append(status)
-        if status in ("OPTIMAL", "FEASIBLE"):
+        if status in FOUND:
             visits += _visits(ctx, solver)
             objective += solver.objective_value / WEIGHT_SCALE
             bound += solver.best_objective_bound / WEIGHT_SCALE
@@ -186,14 +173,14 @@ def schedule_term(
         elif status == "INFEASIBLE":
             conflicts += explain_infeasible(problem, term, group, rules, seed, time_limit, year_workdays)
     solve_seconds = time.perf_counter() - started - build_seconds
-    status = _combined(statuses)
-    found = status in ("OPTIMAL", "FEASIBLE")
+    status = worst_status(statuses)
+    found = status in FOUND
     if not found:
         visits, values, objective, bound = [], {}, None, None
     values = list(values.values())
     result = VisitPlan(
         scenario=problem.name, term=term.name, first=term.first, last=term.last, workdays=len(term.days), status=status,
-        objective=objective, bound=bound, gap=_gap(objective, bound), components=len(groups), build_seconds=round(build_seconds, 3),
+        objective=objective, bound=bound, gap=gap(objective, bound), components=len(groups), build_seconds=round(build_seconds, 3),
         solve_seconds=round(solve_seconds, 3), visits=visits, terms=values, warnings=warnings, conflicts=conflicts,
         solver_settings={"workers": workers, "seed": seed, "time_limit": time_limit},
     )
@@ -231,7 +218,7 @@ def _visits(ctx: VisitContext, solver: cp_model.CpSolver) -> list[Visit]:
 def explain_infeasible(problem, term, pairs, rules, seed: int, time_limit: float, year_workdays: int | None = None) -> list[str]:
     """Which rules, about whom, clash: a subset of enforcement literals CP-SAT needed to prove infeasibility."""
     ctx = _build(problem, term, pairs, rules, year_workdays, explain=True)
-    literals = list(ctx._literals.values())
+    literals = ctx.literals()
     if not literals:
         return ["no rule constraint is involved: the term has no working days or the model is empty"]
     ctx.model.clear_objective()

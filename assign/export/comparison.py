@@ -1,4 +1,4 @@
-"""A comparison of two plans (`assign.compare`) for people: terminal text, Markdown, Excel."""
+"""A comparison of two plans (`assign.analysis.compare`) for people: terminal text, Markdown, Excel."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from pathlib import Path
 
 from tabulate import tabulate
 
-from assign.compare import Comparison
+from assign.analysis.compare import Comparison
 from assign.errors import InputError
 from assign.export.atomic import atomic_path, write_text
 

@@ -1,4 +1,4 @@
-"""The trade-off front of `assign pareto` (`assign.pareto`) for people: a table, a PNG plot, a Markdown page."""
+"""The trade-off front of `assign pareto` (`assign.analysis.pareto`) for people: a table, a PNG plot, a Markdown page."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 from tabulate import tabulate
 
 from assign.export.atomic import atomic_path, write_text
-from assign.pareto import Front, Point
+from assign.analysis.pareto import Front, Point
 
 
 def front_rows(front: Front) -> tuple[list[str], list[list[str]]]:

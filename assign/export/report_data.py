@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from assign.plan import Plan
 from assign.problem import Problem
-from assign.travel import OFFICE
+from assign.travel.matrix import OFFICE
 
 AREAS = ("城区", "镇区", "乡村")
 MAP_WIDTH, MAP_HEIGHT, MAP_PAD = 760.0, 560.0, 28.0

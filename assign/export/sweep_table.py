@@ -1,4 +1,4 @@
-"""The summary of a sweep (`assign.sweep`): one row per variant, in the terminal and as .md/.csv."""
+"""The summary of a sweep (`assign.analysis.sweep`): one row per variant, in the terminal and as .md/.csv."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from tabulate import tabulate
 
 from assign.export.atomic import write_text
 from assign.kpi import LABELS
-from assign.sweep import SUMMARY_KPIS, VariantResult
+from assign.analysis.sweep import SUMMARY_KPIS, VariantResult
 
 HEADERS = ["变体 variant", "状态", *(LABELS[k] for k in SUMMARY_KPIS), "审核", "秒"]
 

@@ -16,7 +16,7 @@ from tabulate import tabulate
 
 from assign.export.atomic import write_text
 from assign.problem import Problem
-from assign.travel import OFFICE
+from assign.travel.matrix import OFFICE
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from tabulate import tabulate
 
 from assign.problem import Problem
-from assign.why import PairReason
+from assign.analysis.why import PairReason
 
 
 def _changes(changes: dict[str, float]) -> str:

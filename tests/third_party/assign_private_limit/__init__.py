@@ -1,6 +1,7 @@
 """A third-party policy package, as another team would publish it: `private_limit` caps the
 contacts with private (民办) schools over the whole plan. The core has never heard of it; it is
-found only through its entry point `assign.policies: private_limit`."""
+found only through its entry point `assign.policies: private_limit`. It says nothing about how far
+its rule reaches (no `local`, no `couples`), so the solver must keep the plan whole."""
 
 from __future__ import annotations
 
@@ -18,7 +19,6 @@ class PrivateLimit(Policy):
     name = "private_limit"
     title = "民办学校联系上限"
     Params = Params
-    couples_plan = True  # one cap over every researcher
 
     def apply(self, ctx, params: Params) -> None:
         private = [var for (_, sid), var in ctx.x.items() if ctx.problem.school[sid].ownership == "民办"]

@@ -1,23 +1,26 @@
 """Exact decomposition: the connected components of the candidate graph are separate problems.
 
 Researchers and schools are the nodes, candidate pairs the edges. When every policy's
-constraints and terms are about one researcher, one school or one pair (no policy sets
-`couples_plan`), a component's variables share no constraint with another's and the objective is
+constraints and terms are about one researcher, one school or one pair (every policy declares
+itself `local`, or its `couples(params)` says no), a component's variables share no constraint with another's and the objective is
 a sum over components: each component's optimum together is the whole optimum, in weighted and
 in lexicographic mode alike (the best sum of a term is the sum of each component's best). Separate
 county offices give one component each (often more: stages that never meet split a county too).
 
 Components are solved largest first, in separate processes when the problem is large enough to
-pay for starting them; each solve has the time that is left until the common deadline.
+pay for starting them; each solve has the time that is left until the common deadline. The solve
+of one part is handed in by the caller (`assign.solver.passes.solve`), so this module never
+imports the solver that imports it.
 """
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
-import multiprocessing
+from typing import Callable
 
 import networkx as nx
 
@@ -26,6 +29,9 @@ from assign.candidates import candidate_pairs
 from assign.kpi import compute_kpis
 from assign.plan import Plan, SolvePass, TermValue
 from assign.problem import Problem
+from assign.solver.cpsat import Progress, SolveOptions, gap, passes_status, worst_status
+
+SolvePart = Callable[..., Plan]  # assign.solver.passes.solve: (problem, *, mode, baseline, decompose, audit, **options) -> Plan
 
 PARALLEL_MIN_PAIRS = 10_000  # below this, starting processes costs more than it saves
 
@@ -38,8 +44,9 @@ def _context():
 
 
 def couples_plan(problem: Problem) -> bool:
-    # A policy that does not declare itself is assumed to couple: splitting must never be a guess.
-    # A plugin that does not say (no `couples`, not built on Policy) is taken to couple: never split on a guess.
+    """Whether some policy ties the whole plan. A plugin that does not say (no `couples`, not built
+    on `Policy`) is taken to couple, as is a `Policy` that does not declare itself `local`: the
+    problem is never split on a guess."""
     return any(use.policy.couples(use.params) if callable(getattr(use.policy, "couples", None)) else True
                for use in problem.policies)
 
@@ -77,23 +84,23 @@ def sub_problem(problem: Problem, researcher_ids: list[str], school_ids: list[st
 
 
 def _solve_part(args) -> Plan:
-    problem, mode, baseline, options, deadline = args
-    from assign.solve import solve
-
+    solve, problem, mode, baseline, options, deadline = args
     remaining = max(0.05, deadline - time.time())
     return solve(problem, mode=mode, baseline=baseline, decompose=False, audit=False, time_limit=remaining,
                  workers=options.workers, seed=options.seed, log=options.log, parameters=options.parameters)
 
 
-def solve_components(problem: Problem, parts, *, mode: str, progress, baseline: bool, options, started: float) -> Plan:
-    """Solve each part (largest first, in parallel when large) and merge; `started` is when finding the parts began."""
+def solve_components(problem: Problem, parts, solve: SolvePart, *, mode: str, progress: Progress | None, baseline: bool,
+                     options: SolveOptions, started: float) -> Plan:
+    """Solve each part with `solve` (largest first, in parallel when large) and merge; `started` is
+    when finding the parts began."""
     total_pairs = sum(p[2] for p in parts)
     deadline = time.time() + options.time_limit
     # One CP-SAT worker per part, parallel processes for the cores: measured on the 2-core machine,
     # one worker with linearization_level 2 proves a county optimal in 0.3 s where two workers
     # (max_lp) take 1.0 s, and a 22k-pair city in 10 s where two take 15 s (docs/benchmarks.md).
     single = replace(options, workers=1)
-    jobs = [(sub_problem(problem, rids, sids), mode, baseline, single, deadline) for rids, sids, _ in parts]
+    jobs = [(solve, sub_problem(problem, rids, sids), mode, baseline, single, deadline) for rids, sids, _ in parts]
     split_seconds = time.perf_counter() - started  # finding the parts is the decomposed solve's build
     solve_started = time.perf_counter()
     processes = min(len(jobs), max(1, options.workers), os.cpu_count() or 1)
@@ -120,20 +127,17 @@ def _sum(values):
     return None if any(v is None for v in values) else sum(values)
 
 
-def merge_plans(problem: Problem, plans: list[Plan], mode: str, split_seconds: float, seconds: float, options) -> Plan:
+def merge_plans(problem: Problem, plans: list[Plan], mode: str, split_seconds: float, seconds: float, options: SolveOptions) -> Plan:
     """One plan of the whole problem from the plans of its parts: sums of objectives, bounds and terms."""
-    from assign.solve import _gap, _overall_status
-
     passes = []
     for index, first in enumerate(plans[0].passes):
         mine = [p.passes[index] if index < len(p.passes) else None for p in plans]
-        statuses = [m.status if m is not None else "UNKNOWN" for m in mine]
-        status = next((s for s in ("INFEASIBLE", "MODEL_INVALID", "UNKNOWN", "FEASIBLE") if s in statuses), "OPTIMAL")
+        status = worst_status(m.status if m is not None else "UNKNOWN" for m in mine)
         objective = _sum([m.objective if m is not None else None for m in mine])
         bound = _sum([m.bound if m is not None else None for m in mine])
         passes.append(SolvePass(objective_name=first.objective_name, status=status, objective=objective, bound=bound,
-                                gap=_gap(objective, bound), seconds=round(max(m.seconds for m in mine if m is not None), 3)))
-    status = _overall_status(passes)
+                                gap=gap(objective, bound), seconds=round(max(m.seconds for m in mine if m is not None), 3)))
+    status = passes_status(passes)
     if any(not p.solved for p in plans):
         status = next(p.status for p in plans if not p.solved)
     pairs = [a for p in plans for a in p.pairs] if status in ("OPTIMAL", "FEASIBLE") else []
@@ -144,12 +148,12 @@ def merge_plans(problem: Problem, plans: list[Plan], mode: str, split_seconds: f
     last = next((p for p in reversed(passes) if p.objective is not None), None)
     gaps = [p.gap for p in passes if p.gap is not None]
     plan = Plan(
-        scenario=problem.name, title=problem.title, contact_period=problem.scenario.contact_period.label,
-        travel_method=problem.travel.label, mode=mode, status=status,
+        **problem.plan_header(), mode=mode, status=status,
         objective=last.objective if last else None, bound=last.bound if last else None, gap=max(gaps) if gaps else None,
         build_seconds=round(split_seconds, 3), solve_seconds=round(seconds, 3),
         candidate_pairs=sum(p.candidate_pairs for p in plans), passes=passes, pairs=pairs, terms=list(terms.values()),
         kpis=compute_kpis(problem, pairs),
+        # The parts' own CP-SAT settings (one worker each), with the whole solve's limit and workers.
         solver_settings={**plans[0].solver_settings, "time_limit": options.time_limit, "workers": options.workers,
                          "decomposed": len(plans)},
     )

@@ -16,13 +16,12 @@ from dataclasses import dataclass, field
 
 from assign.audit import audit_plan
 from assign.errors import AssignError
-from assign.hint import fixed_solve
 from assign.kpi import compute_kpis
 from assign.modeling import Pair, build_model
-from assign.plan import Assignment, Plan
-from assign.policy import Finding
+from assign.plan import Finding, Plan
 from assign.problem import Problem
-from assign.solve import _weighted_expr, ordered_terms
+from assign.solver.cpsat import fixed_solve, weighted_expr
+from assign.solver.passes import ordered_terms
 
 
 @dataclass
@@ -58,7 +57,7 @@ def explain_researcher(problem: Problem, plan: Plan, researcher_id: str) -> list
     # Enforcement literals left free: a plan without one of its pairs may break a hard rule (that is
     # what "holds it" shows) and must still be scored; which swaps are allowed is the audits' call.
     ctx = build_model(problem, explain=True)
-    weighted = _weighted_expr(ctx.terms)
+    weighted = weighted_expr(ctx.terms)
     terms = ctx.terms if problem.scenario.objective.mode == "weighted" else ordered_terms(ctx.terms, problem.scenario.objective.order, problem.source)
     current = plan.pair_set()
     base = _score(ctx, current, weighted)
@@ -108,7 +107,7 @@ def _rank_key(terms, values, weighted_value, mode) -> tuple:
 
 
 def _as_plan(problem: Problem, plan: Plan, pairs: set[Pair]) -> Plan:
-    assignments = [Assignment(researcher_id=r, school_id=s, minutes=problem.minutes(r, s)) for r, s in sorted(pairs)]
+    assignments = problem.assignments(sorted(pairs))
     return plan.model_copy(update={"pairs": assignments, "kpis": compute_kpis(problem, assignments), "findings": []})
 
 

@@ -1,6 +1,6 @@
 """`assign bench`: our solver, a HiGHS MIP of the same model and the by-hand greedy, side by side.
 
-Protocol (docs/benchmarks.md): for each size and seed, `assign.generate` writes a synthetic
+Protocol (docs/benchmarks.md): for each size and seed, `assign.bench.generate` writes a synthetic
 region; each method then runs in a fresh process (so its peak memory is its own), on the
 weighted objective (one number to compare; the lexicographic passes have no MIP counterpart
 here), with the same time limit. Every plan is re-scored by the model's own terms with its pairs
@@ -10,7 +10,7 @@ Methods:
 - `ours`: `assign.solve.solve` as `assign solve` runs it: greedy complete hint, decomposition into
   independent parts, our CP-SAT parameters.
 - `cp-sat-mono`: the same without decomposition (one model of the whole region).
-- `highs`: the CP-SAT model proto translated to a MIP (`assign.mip`), solved by HiGHS (1 thread).
+- `highs`: the CP-SAT model proto translated to a MIP (`assign.bench.mip`), solved by HiGHS (1 thread).
 - `greedy`: the clerk's plan, best of 10 researcher orders (the `clerk` baseline plugin, `plugins/clerk.py`).
 """
 
@@ -46,11 +46,11 @@ def run_method(method: str, scenario: str, time_limit: float, workers: int) -> d
     load_seconds = time.perf_counter() - started
     started = time.perf_counter()
     if method in ("ours", "cp-sat-mono"):
-        from assign.solve import solve
+        from assign.solver.passes import solve
 
         plan = solve(problem, mode="weighted", time_limit=time_limit, workers=workers, seed=0, decompose=method == "ours")
     elif method == "greedy":
-        from assign.baseline import baseline_plan
+        from assign.solver.baseline import baseline_plan
 
         plan = baseline_plan(problem)
     elif method == "highs":
@@ -76,15 +76,16 @@ def run_method(method: str, scenario: str, time_limit: float, workers: int) -> d
 
 def _highs_plan(problem, time_limit: float, workers: int):
     """HiGHS on the translated model; its pairs are re-scored and audited like any plan."""
-    from assign.hint import fixed_solve
-    from assign.mip import solve_mip
+    from assign.solver.cpsat import fixed_solve
+    from assign.bench.mip import solve_mip
     from assign.modeling import build_model
     from assign.plan import SolvePass
-    from assign.solve import SolveOptions, _gap, _make_plan, _weighted_expr
+    from assign.solver.cpsat import SolveOptions, gap, weighted_expr
+    from assign.solver.result import plan_from_solver
 
     started = time.perf_counter()
     ctx = build_model(problem)
-    objective = _weighted_expr(ctx.terms)
+    objective = weighted_expr(ctx.terms)
     ctx.model.maximize(objective)
     build_seconds = time.perf_counter() - started
     result = solve_mip(ctx.model.proto, time_limit=time_limit, threads=1)
@@ -97,9 +98,9 @@ def _highs_plan(problem, time_limit: float, workers: int):
         value = solver.value(objective) if solver is not None else None
     status = result.status if solver is not None or result.values is None else "MODEL_INVALID"
     passes = [SolvePass(objective_name="weighted", status=status, objective=value, bound=result.bound,
-                        gap=_gap(value, result.bound), seconds=round(result.solve_seconds, 3))]
+                        gap=gap(value, result.bound), seconds=round(result.solve_seconds, 3))]
     options = SolveOptions(time_limit=time_limit, workers=1, seed=0, log=False, parameters={})
-    plan = _make_plan(problem, ctx, "weighted", passes, solver, build_seconds, result.solve_seconds, options)
+    plan = plan_from_solver(problem, ctx, "weighted", passes, solver, build_seconds, result.solve_seconds, options)
     return plan.model_copy(update={"solver_settings": {"backend": "HiGHS via pywraplp", "threads": 1, "time_limit": time_limit}})
 
 
@@ -155,10 +156,19 @@ def table(rows: list[dict[str, Any]], fmt: str = "github") -> str:
     return tabulate(body, headers=headers, tablefmt=fmt, disable_numparse=True)
 
 
+def size_table(size: str, rows: list[dict[str, Any]], time_limit: float) -> str:
+    """One size's Markdown section: what the instance is, then every method's row."""
+    from assign.bench.generate import SIZES
+
+    spec = SIZES[size]
+    return (f"### {size}: {spec.researchers} researchers × {spec.schools} schools, {spec.counties} county office(s), "
+            f"{rows[0].get('pairs', '?')} candidate pairs, time limit {time_limit:g} s\n\n{table(rows)}\n")
+
+
 def bench(sizes: list[str], seeds: list[int], time_limit: float, methods: list[str], workers: int = 2,
           data: Path | None = None, report: Callable[[str], None] = lambda m: print(m, file=sys.stderr)) -> Iterator[tuple[str, list[dict[str, Any]]]]:
     """Every method on every size and seed: (size, rows) as each size is done, so a long run shows results early."""
-    from assign.generate import SIZES, generate
+    from assign.bench.generate import SIZES, generate
 
     with tempfile.TemporaryDirectory(prefix="assign-bench-") as scratch:
         root = Path(data) if data is not None else Path(scratch)

@@ -2,7 +2,7 @@
 
 Each `--set` names a dotted key of the scenario file (`policies.max_travel.minutes`,
 `solver.time_limit`, `objective`) and its values; the grid is every combination. A variant is
-the scenario with those keys merged over it by the what-if rules (`assign.extend`). Variants are
+the scenario with those keys merged over it by the what-if rules (`assign.inputs.extend`). Variants are
 solved in separate processes (one CP-SAT worker each, so two variants fill two cores) and each
 worker writes its own plan; the parent only gathers one summary row per variant.
 """
@@ -66,7 +66,7 @@ def _nested(key: tuple[str, ...], value: Any) -> dict[str, Any]:
 
 def variants(settings: list[Setting]) -> list[tuple[str, dict[str, Any]]]:
     """Every combination, as (label, overrides); the label names each key by its last two parts."""
-    from assign.extend import merge
+    from assign.inputs.extend import merge
 
     grid = []
     for combo in itertools.product(*(s.values for s in settings)):
@@ -86,7 +86,7 @@ def _slug(index: int, label: str) -> str:
 def solve_variant(scenario: str, label: str, overrides: dict[str, Any], out: str | None, options: dict[str, Any]) -> VariantResult:
     """Run in a worker process: load the variant, solve it with one CP-SAT worker, write its plan."""
     from assign.load import load_scenario
-    from assign.solve import solve
+    from assign.solver.passes import solve
 
     result = VariantResult(label, overrides)
     try:

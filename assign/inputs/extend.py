@@ -41,7 +41,8 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from assign.errors import CellProblem, InputError
-from assign.tables import Table, TableRow
+from assign.inputs.tables import Table, TableRow
+from assign.inputs.yaml_file import read_yaml
 
 TABLES = ("researchers", "schools", "roads")
 ROAD_SEPARATOR = "~"
@@ -96,7 +97,6 @@ def resolve_scenario(path: str | Path) -> Resolved:
 
 
 def _resolve(path: Path, seen: list[Path]) -> Resolved:
-    from assign.load import read_yaml  # load imports this module; read_yaml lives there
 
     here = path.resolve()
     if here in seen:

@@ -14,10 +14,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ortools.sat.python import cp_model
+
 from assign.candidates import candidate_pairs
-from assign.modeling import ModelContext
-from assign.policy import Finding
+from assign.modeling import build_model
+from assign.plan import Finding
 from assign.problem import Problem
+from assign.solver.cpsat import SolveOptions, make_solver
 
 
 @dataclass(frozen=True)
@@ -40,17 +43,10 @@ def supply_checks(problem: Problem) -> list[Finding]:
 
 def explain_infeasible(problem: Problem, time_limit: float = 20.0) -> list[Conflict] | None:
     """Conflicting requirements if the model is infeasible; None if it is not, or if CP-SAT could not tell in time."""
-    from ortools.sat.python import cp_model
-
-    ctx = ModelContext(problem, candidate_pairs(problem), explain=True)
-    for use in problem.policies:
-        use.policy.apply(ctx.for_policy(use.name), use.params)
-    literals = ctx.literals()
-    ctx.model.add_assumptions(literals)
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = 1
-    solver.parameters.random_seed = 0
-    solver.parameters.max_time_in_seconds = time_limit
+    ctx = build_model(problem, explain=True)
+    ctx.model.add_assumptions(ctx.literals())
+    # Assumption cores need a single worker; CP-SAT's own defaults, as this search is for a conflict, not an optimum.
+    solver = make_solver(SolveOptions(time_limit, workers=1, seed=0, log=False, parameters={}), time_limit, defaults={})
     if solver.solve(ctx.model) != cp_model.INFEASIBLE:
         return None
     core = set(solver.sufficient_assumptions_for_infeasibility())

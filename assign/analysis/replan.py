@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from assign.check import read_roster
+from assign.analysis.check import read_roster
 from assign.errors import InputError
-from assign.plan import Assignment, Plan
+from assign.load import load_scenario
+from assign.plan import Plan
 from assign.problem import Problem
+from assign.solver.passes import solve
 
 Pair = tuple[str, str]
 
@@ -24,12 +26,18 @@ def read_pairs(path: str | Path) -> list[Pair]:
     if not path.exists():
         raise InputError.at(path, None, None, None, "plan file not found")
     if path.suffix.lower() == ".json":
-        try:
-            return [(a.researcher_id, a.school_id) for a in Plan.read(path).pairs]
-        except ValueError as exc:
-            raise InputError.at(path, None, None, None, f"not a plan.json written by assign ({str(exc).splitlines()[0]})") from None
+        return [(a.researcher_id, a.school_id) for a in Plan.read(path).pairs]
     # Ids are checked against the problem later, leniently (see the module docstring).
     return read_roster(None, path)
+
+
+def load_with_plan_in_force(scenario: Path, plan_in_force: Path | None) -> tuple[Problem, list[Pair]]:
+    """The scenario's problem carrying the plan in force (`--from`), if given, and the pairs of that
+    plan naming ids the scenario lacks (set aside as forced changes)."""
+    problem = load_scenario(scenario)
+    if plan_in_force is None:
+        return problem, []
+    return with_previous(problem, read_pairs(plan_in_force))
 
 
 def with_previous(problem: Problem, pairs: list[Pair]) -> tuple[Problem, list[Pair]]:
@@ -43,9 +51,7 @@ def hint_plan(problem: Problem) -> Plan | None:
     """The plan in force as a Plan, for `solve(problem, hint=...)`; None without one."""
     if not problem.previous_pairs:
         return None
-    return Plan(scenario=problem.name, title=problem.title, contact_period=problem.scenario.contact_period.label,
-                travel_method=problem.travel.label, mode="lexicographic", status="FEASIBLE",
-                pairs=[Assignment(researcher_id=r, school_id=s, minutes=problem.minutes(r, s)) for r, s in problem.previous_pairs])
+    return Plan(**problem.plan_header(), mode="lexicographic", status="FEASIBLE", pairs=problem.assignments(problem.previous_pairs))
 
 
 def _with_local_scope(problem: Problem) -> Problem | None:
@@ -74,8 +80,6 @@ def solve_from(problem: Problem, *, local: bool = False, **options) -> Plan:
     if that has no plan (the change reaches researchers it keeps fixed), the full re-plan.
     Without a plan in force this is an ordinary solve.
     """
-    from assign.solve import solve  # the solver is only needed once there is something to solve
-
     hint = hint_plan(problem)
     if local and problem.previous_pairs:
         narrow = _with_local_scope(problem)

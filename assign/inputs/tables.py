@@ -78,7 +78,7 @@ class TableRow:
     number: int
     values: dict[str, object]
     extra: dict[str, str] = field(default_factory=dict)
-    source: str | None = None  # set when a what-if's edits made or changed the row (assign.extend)
+    source: str | None = None  # set when a what-if's edits made or changed the row (assign.inputs.extend)
 
 
 @dataclass

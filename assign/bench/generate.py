@@ -22,9 +22,10 @@ from pathlib import Path
 
 import yaml
 
+from assign.load import DEMO_SCENARIO
 from assign.vocab import expand_stages, split_list
 
-DEMO_DIR = Path(__file__).resolve().parent.parent / "scenarios" / "demo-county"
+DEMO_DIR = DEMO_SCENARIO.parent
 
 
 @dataclass(frozen=True)

@@ -17,8 +17,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from assign.errors import AssignError
+from assign.analysis.replan import solve_from, with_previous
+from assign.analysis.sources import is_plan_file
+from assign.errors import NoPlanError
 from assign.kpi import LABELS
+from assign.load import load_scenario
 from assign.plan import Plan
 from assign.problem import Problem
 
@@ -177,26 +180,16 @@ def _namer(first: Problem | None, second: Problem | None, what: str):
     return name
 
 
-def is_plan_file(path: Path) -> bool:
-    return path.suffix.lower() == ".json"
-
-
 def side_from_path(path: Path, previous: Plan | None = None, local: bool = False, **options: Any) -> Side:
     """Read a saved plan, or load and solve a scenario (re-planned from `previous` when given)."""
     if is_plan_file(path):
-        from assign.replan import read_pairs
-
-        read_pairs(path)  # the same clear error as --from for a file that is not a plan
         return Side(str(path), Plan.read(path))
-    from assign.load import load_scenario
-    from assign.replan import solve_from, with_previous
-
     problem = load_scenario(path)
     if previous is not None:
         problem, _ = with_previous(problem, sorted(previous.pair_set()))
     plan = solve_from(problem, local=local, **options)
     if not plan.solved:
-        raise AssignError(f"{path}: no plan to compare (status {plan.status}); run `assign solve {path}` to see why")
+        raise NoPlanError(f"{path}: no plan to compare (status {plan.status}); run `assign solve {path}` to see why")
     return Side(str(path), plan, problem)
 
 

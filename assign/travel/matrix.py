@@ -2,7 +2,7 @@
 and on demand from one school to another.
 
 Computed once per problem and shared by every policy that needs it. With a road table the
-times are shortest paths along the roads (`assign.roads`); without one, the great-circle distance
+times are shortest paths along the roads (`assign.travel.roads`); without one, the great-circle distance
 × a detour factor ÷ an average speed. School-to-school minutes follow the same method but are
 not a matrix: a calendar asks for a few pairs, and a province's 15,000² would not fit.
 """

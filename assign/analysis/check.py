@@ -13,12 +13,12 @@ from pathlib import Path
 from assign.audit import audit_plan
 from assign.errors import CellProblem, InputError
 from assign.kpi import compute_kpis
-from assign.hint import fixed_solve
 from assign.modeling import build_model
 from assign.models import cell_text
-from assign.plan import Assignment, Plan
+from assign.plan import Plan
 from assign.problem import Problem
-from assign.tables import read_table
+from assign.inputs.tables import read_table
+from assign.solver.cpsat import fixed_solve
 
 ROSTER_COLUMNS = {"researcher_id": ("researcher_id", "工号"), "school_id": ("school_id", "学校代码")}
 
@@ -49,11 +49,9 @@ def read_roster(problem: Problem | None, path: str | Path) -> list[tuple[str, st
 
 def plan_from_pairs(problem: Problem, pairs: list[tuple[str, str]], label: str = "roster") -> Plan:
     """A Plan holding the given pairs (minutes from the problem), its KPIs and its audit findings."""
-    plan = Plan(scenario=problem.name, title=problem.title, contact_period=problem.scenario.contact_period.label,
-                travel_method=problem.travel.label, mode="weighted", status="FEASIBLE",
-                pairs=[Assignment(researcher_id=r, school_id=s, minutes=problem.minutes(r, s)) for r, s in pairs],
-                kpis={}, passes=[])
-    plan = plan.model_copy(update={"kpis": compute_kpis(problem, plan.pairs)})
+    assignments = problem.assignments(pairs)
+    plan = Plan(**problem.plan_header(), mode="weighted", status="FEASIBLE", pairs=assignments,
+                kpis=compute_kpis(problem, assignments), passes=[])
     return plan.model_copy(update={"findings": audit_plan(problem, plan)})
 
 

@@ -1,6 +1,6 @@
 """Benchmark (not a test): the road travel matrix on a network far larger than a county's.
 
-    python -m assign.bench_travel [--starts 100] [--schools 15000] [--edges 50000] [--nodes 20000] [--seed 0]
+    python -m assign.bench.travel [--starts 100] [--schools 15000] [--edges 50000] [--nodes 20000] [--seed 0]
 
 Protocol: a connected random network (a random spanning tree, then random extra roads up to the
 edge count; two-way roads of 1–10 minutes, node ids as strings as a table gives them), schools
@@ -18,7 +18,7 @@ import time
 
 import networkx as nx
 
-from assign.roads import Spot, shortest_minutes
+from assign.travel.roads import Spot, shortest_minutes
 
 
 def random_network(nodes: int, edges: int, rng: random.Random) -> nx.DiGraph:

@@ -15,12 +15,13 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from assign.candidates import candidate_pairs
+from assign.analysis.check import term_values
 from assign.errors import InputError
-from assign.modeling import ModelContext, Term
+from assign.kpi import compute_kpis
+from assign.modeling import Term, build_model
 from assign.plan import Plan
 from assign.problem import Problem
-from assign.solve import make_solver, options_for
+from assign.solver.cpsat import hint_all, make_solver, options_for
 
 
 @dataclass
@@ -55,20 +56,10 @@ def _terms_named(terms: list[Term], name: str, source: str) -> list[Term]:
     return of_policy
 
 
-def _build(problem: Problem) -> ModelContext:
-    ctx = ModelContext(problem, candidate_pairs(problem))
-    for use in problem.policies:
-        use.policy.apply(ctx.for_policy(use.name), use.params)
-    return ctx
-
-
 def _lexicographic(problem: Problem, names: list[str], cap: tuple[str, float] | None, options, time_limit: float) -> Point:
     """Optimise the named terms in order (each optimum fixed), under an optional cap on one term."""
-    from assign.kpi import compute_kpis
-    from assign.plan import Assignment
-
     started = time.perf_counter()
-    ctx = _build(problem)
+    ctx = build_model(problem)
     by_name = {t.name: t for t in ctx.terms}
     model = ctx.model
     if cap is not None:
@@ -83,10 +74,7 @@ def _lexicographic(problem: Problem, names: list[str], cap: tuple[str, float] | 
         else:
             model.minimize(term.expr)
         if solution is not None:
-            # A complete hint keeps CP-SAT at the previous optimum (SOLVER-NOTES.md).
-            model.clear_hints()
-            for index, value in enumerate(solution):
-                model.add_hint(model.get_int_var_from_proto_index(index), value)
+            hint_all(model, solution)  # a complete hint keeps CP-SAT at the previous optimum
         current = make_solver(options, max(0.5, time_limit - (time.perf_counter() - started)))
         found = current.status_name(current.solve(model))
         if found not in ("OPTIMAL", "FEASIBLE"):
@@ -100,7 +88,7 @@ def _lexicographic(problem: Problem, names: list[str], cap: tuple[str, float] | 
         model.add(term.expr >= value if term.sense == "max" else term.expr <= value)
     pairs = [pair for pair, var in ctx.x.items() if solver.boolean_value(var)]
     values = {t.name: solver.value(t.expr) for t in ctx.terms}
-    kpis = compute_kpis(problem, [Assignment(researcher_id=r, school_id=s, minutes=problem.minutes(r, s)) for r, s in pairs])
+    kpis = compute_kpis(problem, problem.assignments(pairs))
     return Point(None if cap is None else cap[1], values, kpis, status, round(time.perf_counter() - started, 2), pairs)
 
 
@@ -147,7 +135,7 @@ def pareto_front(problem: Problem, first: str, second: str, *, points: int = 6, 
     """
     options = options_for(problem, **overrides)
     per_point = time_limit if time_limit is not None else options.time_limit
-    terms = _build(problem).terms
+    terms = build_model(problem).terms
     first_terms = [t.name for t in _terms_named(terms, first, problem.source)]
     second_terms = _terms_named(terms, second, problem.source)
     if len(second_terms) != 1:
@@ -168,8 +156,6 @@ def pareto_front(problem: Problem, first: str, second: str, *, points: int = 6, 
     front = non_dominated(found, first_terms, second_name, senses)
     mark = None
     if current is not None:
-        from assign.check import term_values
-
         values = term_values(problem, sorted(current.pair_set()))
         if values is not None:
             mark = Point(None, values, current.kpis, current.status, current.solve_seconds, sorted(current.pair_set()))

@@ -11,10 +11,13 @@ from __future__ import annotations
 import time
 from importlib.metadata import entry_points
 
+from assign.audit import audit_plan
 from assign.errors import PolicyError
 from assign.modeling import ModelContext, Pair, build_model
-from assign.plan import Plan
+from assign.plan import Plan, SolvePass
 from assign.problem import Problem
+from assign.solver.cpsat import SolveOptions, fixed_solve, weighted_expr
+from assign.solver.result import plan_from_solver
 
 BASELINE_GROUP = "assign.baselines"
 
@@ -46,25 +49,20 @@ def baseline_pairs(problem: Problem, candidates: list[Pair], seed: int = 0) -> l
 
 def baseline_plan(problem: Problem, *, seed: int = 0) -> Plan:
     """The baseline's plan, scored by the model's own weighted objective and checked by every audit."""
-    from assign.audit import audit_plan
-    from assign.hint import fixed_solve
-    from assign.plan import Assignment, SolvePass
-    from assign.solve import SolveOptions, _make_plan, _weighted_expr
-
     started = time.perf_counter()
     ctx: ModelContext = build_model(problem)
     build_seconds = time.perf_counter() - started
     solve_started = time.perf_counter()
     pairs = baseline_pairs(problem, ctx.pairs, seed=seed)
-    objective = _weighted_expr(ctx.terms)
+    objective = weighted_expr(ctx.terms)
     solver = fixed_solve(ctx, set(pairs), objective)
     seconds = time.perf_counter() - solve_started
     value = solver.value(objective) if solver is not None else None
     status = "FEASIBLE" if solver is not None else "INFEASIBLE"
     passes = [SolvePass(objective_name="baseline", status=status, objective=value, bound=None, gap=None, seconds=round(seconds, 3))]
     options = SolveOptions(time_limit=0.0, workers=1, seed=seed, log=False, parameters={})
-    plan = _make_plan(problem, ctx, "weighted", passes, solver, build_seconds, seconds, options)
+    plan = plan_from_solver(problem, ctx, "weighted", passes, solver, build_seconds, seconds, options)
     if solver is None:  # the pairs break a hard rule the baseline does not know: show them, audited
-        plan = plan.model_copy(update={"pairs": [Assignment(researcher_id=r, school_id=s, minutes=problem.minutes(r, s)) for r, s in pairs]})
+        plan = plan.model_copy(update={"pairs": problem.assignments(pairs)})
         plan = plan.model_copy(update={"findings": audit_plan(problem, plan)})
     return plan

@@ -22,8 +22,8 @@ import numpy as np
 from assign.errors import CellProblem, InputError
 from assign.models import Researcher, School, cell_text
 from assign.scenario import ScenarioFile
-from assign.tables import NODE_COLUMNS, NODE_REQUIRED, ROAD_COLUMNS, ROAD_REQUIRED, Table, read_table
-from assign.travel import OFFICE, TravelMatrix, great_circle_km
+from assign.inputs.tables import NODE_COLUMNS, NODE_REQUIRED, ROAD_COLUMNS, ROAD_REQUIRED, Table, read_table
+from assign.travel.matrix import OFFICE, TravelMatrix, great_circle_km
 
 TRUE_WORDS = {"是", "单行", "y", "yes", "true", "1", "oneway"}
 FALSE_WORDS = {"否", "双向", "n", "no", "false", "0"}
@@ -114,7 +114,7 @@ def read_network(roads: Path, nodes: Path | None = None, road_kmh: float | None 
     the same road with different times are odd but usable: the shorter is kept, with a warning.
     """
     table = read_table(roads, ROAD_COLUMNS, ROAD_REQUIRED)
-    if edit is not None:  # a what-if's road edits (assign.extend), before any cell is checked
+    if edit is not None:  # a what-if's road edits (assign.inputs.extend), before any cell is checked
         table = edit(table)
     file = str(roads)
     if "minutes" not in table.headers and "km" not in table.headers:

@@ -1,6 +1,6 @@
 """Benchmark (not a test): a warm re-plan after a one-row change against a cold solve, demo county.
 
-    python -m assign.bench_replan [--workers 1] [--seed 0] [--repeat 3]
+    python -m assign.bench.replan [--workers 1] [--seed 0] [--repeat 3]
 
 Protocol: the demo county (scenarios/demo-county, plus the stability policy, which does nothing
 without a plan in force). The one-row change is the what-if that adds one researcher (R047,
@@ -27,10 +27,10 @@ from pathlib import Path
 import yaml
 from tabulate import tabulate
 
-from assign.load import load_scenario
-from assign.replan import solve_from, with_previous
+from assign.load import DEMO_SCENARIO, load_scenario
+from assign.analysis.replan import solve_from, with_previous
 
-DEMO = Path(__file__).resolve().parent.parent / "scenarios" / "demo-county" / "scenario.yaml"
+DEMO = DEMO_SCENARIO
 NEW_ROW = {"工号": "R047", "姓名": "周新民", "学科": "数学", "学段": "小学"}
 
 

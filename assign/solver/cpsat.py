@@ -1,0 +1,203 @@
+"""The CP-SAT settings and small pieces every solve shares: the assignment's and the calendar's.
+
+Parameters measured on 2-core machines, options from a scenario and the command line, status
+names, the relative gap, the overall status of passes and of independent parts, progress
+reports, the weighted sum of named terms, and complete hints. One copy of each, so the assignment
+(`assign.solver.passes`) and the term calendar (`assign.calendar.visit_solve`) cannot drift apart.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable, Iterable, Protocol
+
+from ortools.sat.python import cp_model
+
+from assign.errors import InputError
+from assign.modeling import ModelContext, Pair
+
+# Measured on 2-core machines (docs/benchmarks.md): with two workers the default portfolio never
+# runs an LP-heavy worker and its bound does not move on this model; the LP relaxation is tight,
+# so an LP-based worker proves optimality at once. Probing and symmetry detection cost more
+# presolve time than they save on this model.
+DEFAULT_PARAMETERS: dict[str, Any] = {
+    "subsolvers": ["max_lp"],
+    "cp_model_probing_level": 0,
+    "symmetry_level": 0,
+    "add_lp_constraints_lazily": False,
+}
+SINGLE_WORKER_PARAMETERS: dict[str, Any] = {
+    "linearization_level": 2,
+    "cp_model_probing_level": 0,
+    "symmetry_level": 0,
+    "add_lp_constraints_lazily": False,
+    # Measured on the parts of generated regions (docs/benchmarks.md): three rounds of cuts at the
+    # root and no SAT inprocessing prove a 4,000-pair county 15-35% faster; neither changes a result.
+    "max_cut_rounds_at_level_zero": 3,
+    "use_sat_inprocessing": False,
+}
+# As for the assignment, the LP relaxation is what proves the calendar's models optimal: without an
+# LP-heavy worker the demo's autumn term was still 3% from its bound after 10 s. Measured on the
+# demo (autumn, 1 worker): 4.8 s as is, 3.2 s without symmetry detection, 2.1 s with every LP
+# constraint added at once; both together are the default.
+CALENDAR_PARAMETERS: dict[str, Any] = {
+    "linearization_level": 2,
+    "add_lp_constraints_lazily": False,
+    "symmetry_level": 0,
+}
+WEIGHT_SCALE = 1000  # weights are floats in scenarios; CP-SAT wants integers
+
+STATUS = {
+    cp_model.OPTIMAL: "OPTIMAL",
+    cp_model.FEASIBLE: "FEASIBLE",
+    cp_model.INFEASIBLE: "INFEASIBLE",
+    cp_model.UNKNOWN: "UNKNOWN",
+    cp_model.MODEL_INVALID: "MODEL_INVALID",
+}
+FOUND = ("OPTIMAL", "FEASIBLE")
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class SolveOptions:
+    time_limit: float
+    workers: int
+    seed: int
+    log: bool
+    parameters: dict[str, Any]
+
+
+def options_for(problem, **overrides: Any) -> SolveOptions:
+    """The scenario's solver settings, with the non-None `overrides` (from the command line) over them."""
+    s = problem.scenario.solver
+    values = {"time_limit": s.time_limit, "workers": s.workers, "seed": s.seed, "log": s.log, "parameters": dict(s.parameters)}
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    return SolveOptions(**values)
+
+
+def default_parameters(workers: int) -> dict[str, Any]:
+    """The assignment's measured defaults for this many workers."""
+    return SINGLE_WORKER_PARAMETERS if workers == 1 else DEFAULT_PARAMETERS
+
+
+def calendar_parameters(workers: int) -> dict[str, Any]:
+    """The calendar's measured defaults: with more than one worker, an LP-heavy one among them."""
+    return CALENDAR_PARAMETERS if workers == 1 else {**CALENDAR_PARAMETERS, "subsolvers": ["max_lp"]}
+
+
+def settings_of(options: SolveOptions) -> dict[str, Any]:
+    """What a plan records of how it was solved: limits, seed and every CP-SAT parameter set."""
+    return {"time_limit": options.time_limit, "workers": options.workers, "seed": options.seed,
+            **default_parameters(options.workers), **options.parameters}
+
+
+def make_solver(options: SolveOptions, time_limit: float, defaults: dict[str, Any] | None = None) -> cp_model.CpSolver:
+    """A CpSolver with the options' workers, seed and log, `defaults` (the assignment's by default)
+    and the scenario's own parameters over them; an unknown parameter is an InputError."""
+    solver = cp_model.CpSolver()
+    p = solver.parameters
+    p.num_workers = options.workers
+    p.random_seed = options.seed
+    p.max_time_in_seconds = max(0.01, time_limit)
+    p.log_search_progress = options.log
+    defaults = default_parameters(options.workers) if defaults is None else defaults
+    for name, value in {**defaults, **options.parameters}.items():
+        if not hasattr(p, name):
+            raise InputError.at("solver.parameters", None, name, value, "unknown CP-SAT parameter")
+        if isinstance(value, list):
+            field = getattr(p, name)
+            field.clear()
+            field.extend(value)
+        else:
+            setattr(p, name, value)
+    return solver
+
+
+def gap(objective: float | None, bound: float | None) -> float | None:
+    """Relative gap |objective − bound| / max(1, |objective|); None without both."""
+    if objective is None or bound is None:
+        return None
+    return abs(objective - bound) / max(1.0, abs(objective))
+
+
+class HasStatus(Protocol):
+    status: str
+
+
+def passes_status(passes: list[HasStatus]) -> str:
+    """The status of passes in priority order: the first decides whether there is a plan at all;
+    OPTIMAL only when every pass proved its term."""
+    if not passes:
+        return "UNKNOWN"
+    first = passes[0].status
+    if first not in FOUND:
+        return first
+    return "OPTIMAL" if all(p.status == "OPTIMAL" for p in passes) else "FEASIBLE"
+
+
+def worst_status(statuses: Iterable[str]) -> str:
+    """The status of independent parts solved apart: the worst part's, OPTIMAL only when all are."""
+    statuses = list(statuses)
+    for bad in ("MODEL_INVALID", "INFEASIBLE", "UNKNOWN"):
+        if bad in statuses:
+            return bad
+    return "OPTIMAL" if all(s == "OPTIMAL" for s in statuses) else "FEASIBLE"
+
+
+class ProgressCallback(cp_model.CpSolverSolutionCallback):
+    """Reports each improving solution with its bound, for solves a person waits on."""
+
+    def __init__(self, report: Progress, label: str):
+        super().__init__()
+        self._report, self._label = report, label
+
+    def on_solution_callback(self) -> None:
+        obj, bound = self.objective_value, self.best_objective_bound
+        self._report(f"{self._label}: {self.wall_time:6.2f}s objective {obj:g}, bound {bound:g}, gap {gap(obj, bound):.2%}")
+
+
+class WeightedTerm(Protocol):
+    expr: Any
+    sense: str
+    weight: float
+
+
+def weighted_expr(terms: Iterable[WeightedTerm]) -> cp_model.LinearExprT:
+    """Σ weight × term, maximised terms added and minimised ones subtracted, in integer units."""
+    return sum(round(t.weight * WEIGHT_SCALE) * (t.expr if t.sense == "max" else -t.expr) for t in terms)
+
+
+def hint_all(model: cp_model.CpModel, solution: list[int]) -> None:
+    """Hint every variable of the model with a previous solution of it."""
+    # A hint on x alone does not keep CP-SAT at the previous solution; every auxiliary variable must be hinted.
+    model.clear_hints()
+    for index, value in enumerate(solution):
+        model.add_hint(model.get_int_var_from_proto_index(index), value)
+
+
+def fixed_solve(ctx: ModelContext, pairs: set[Pair], objective: cp_model.LinearExprT | None,
+                time_limit: float = 60.0) -> cp_model.CpSolver | None:
+    """A complete solution from an assignment: a copy of the model with x fixed to `pairs`, every
+    auxiliary variable solved, maximising `objective` (None: the model's own, already set); None if
+    the pairs are infeasible.
+
+    A hint on x alone did not keep CP-SAT above greedy at short limits; a complete hint did. With
+    every x fixed the rest of the model is decided by presolve, so this solve is tiny; its result is
+    both a hint and the exact value of a plan under the model's own terms (a greedy plan or a roster
+    is scored by the same objective as CP-SAT's). The solver's values index the original model's
+    variables (the copy keeps indices).
+    """
+    model = ctx.model.clone()
+    model.clear_hints()
+    for pair, var in ctx.x.items():
+        value = int(pair in pairs)
+        domain = model.proto.variables[var.index].domain
+        domain[0], domain[1] = value, value  # a Boolean's domain is [0, 1]
+    if objective is not None:
+        model.maximize(objective)
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.max_time_in_seconds = time_limit
+    status = solver.solve(model)
+    return solver if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None
