@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Sets up everything on a fresh machine (only Python 3.11+ needed), then runs what was asked:
 #   ./dev.sh demo [options]   solve the embedded demo county and print the roster and KPIs
-#   ./dev.sh test [pytest options]   run the test suite (installs Debian's chromium for the report test when it can)
+#   ./dev.sh test [pytest options]   lint (ruff), then run the test suite (installs Debian's chromium for the report test when it can)
 #   ./dev.sh assign ARGS...   run any assign command inside the project's environment
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -40,7 +40,11 @@ command=${1:-demo}
 shift || true
 case "$command" in
   demo) exec "$VENV/bin/assign" demo "$@" ;;
-  test) browser_for_tests; exec "$VENV/bin/python" -m pytest "$@" ;;
+  test)
+    browser_for_tests
+    echo "» ruff check (lint and import order; settings in pyproject.toml)" >&2
+    "$VENV/bin/ruff" check .
+    exec "$VENV/bin/python" -m pytest "$@" ;;
   assign) exec "$VENV/bin/assign" "$@" ;;
   *) echo "usage: ./dev.sh demo|test|assign [args...]" >&2; exit 2 ;;
 esac

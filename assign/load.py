@@ -14,12 +14,12 @@ from pydantic import BaseModel, ValidationError
 
 from assign.errors import AssignError, CellProblem, InputError
 from assign.inputs.extend import SourcedEdit, edit_table, merge, removed_ids, resolve_scenario
+from assign.inputs.tables import RESEARCHER_COLUMNS, RESEARCHER_REQUIRED, ROAD_COLUMNS, SCHOOL_COLUMNS, SCHOOL_REQUIRED, Table, read_table
 from assign.models import Researcher, School
 from assign.problem import Problem, build_problem
 from assign.registry import Registry, build_registry
-from assign.travel.roads import read_network
 from assign.scenario import ScenarioFile
-from assign.inputs.tables import ROAD_COLUMNS, RESEARCHER_COLUMNS, RESEARCHER_REQUIRED, SCHOOL_COLUMNS, SCHOOL_REQUIRED, Table, read_table
+from assign.travel.roads import read_network
 
 M = TypeVar("M", bound=BaseModel)
 # The embedded demo county 示范县, what `assign` runs when given no scenario (an editable install keeps it beside the package).

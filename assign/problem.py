@@ -16,9 +16,9 @@ from assign import vocab
 from assign.errors import CellProblem, InputError
 from assign.models import Researcher, School
 from assign.plan import Assignment
-from assign.travel.roads import RoadNetwork, road_matrix
 from assign.scenario import ScenarioFile
 from assign.travel.matrix import OFFICE, TravelMatrix, great_circle_matrix
+from assign.travel.roads import RoadNetwork, road_matrix
 
 
 class PolicyUse(BaseModel):

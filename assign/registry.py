@@ -10,8 +10,8 @@ registers a name twice is one clear `PolicyError` naming the plugin.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 from importlib.metadata import EntryPoint, entry_points
+from typing import Any
 
 from pydantic import BaseModel, ValidationError
 

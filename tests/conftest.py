@@ -18,7 +18,7 @@ from typing import Any
 import yaml
 
 from assign.load import load_scenario
-from assign.plan import Assignment, Plan
+from assign.plan import Plan
 from assign.problem import Problem
 from assign.solver.passes import solve
 
@@ -94,11 +94,8 @@ def solve_det(problem: Problem, **options: Any) -> Plan:
 
 def hand_plan(problem: Problem, pairs: list[tuple[str, str]], **fields: Any) -> Plan:
     """A plan made by hand (no solver), to feed a policy's audit pairs the model would never make."""
-    values = {"scenario": problem.name, "title": problem.title, "contact_period": problem.scenario.contact_period.label,
-              "travel_method": problem.travel.label, "mode": "lexicographic", "status": "OPTIMAL"}
-    values.update(fields)
-    assignments = [Assignment(researcher_id=r, school_id=s, minutes=problem.minutes(r, s)) for r, s in pairs]
-    return Plan(pairs=assignments, **values)
+    values = {**problem.plan_header(), "mode": "lexicographic", "status": "OPTIMAL", **fields}
+    return Plan(pairs=problem.assignments(pairs), **values)
 
 
 def policy(problem: Problem, name: str):

@@ -10,13 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from assign.solver.decompose import components
 from assign.bench.generate import Size, generate
-from assign.solver.baseline import baseline_plan
-from assign.load import load_scenario
 from assign.bench.mip import NotLinear, solve_mip
+from assign.load import load_scenario
 from assign.modeling import build_model
+from assign.solver.baseline import baseline_plan
 from assign.solver.cpsat import weighted_expr
+from assign.solver.decompose import components
 from assign.solver.passes import solve
 
 TWO_COUNTIES = Size(counties=2, researchers=12, schools=40)

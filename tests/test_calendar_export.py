@@ -6,13 +6,13 @@ from __future__ import annotations
 import csv
 import datetime as dt
 
+from calendar_fixtures import load_tiny, write_tiny
 from click.testing import CliRunner
 
 from assign.calendar.visit_solve import schedule_term
 from assign.cli import main
 from assign.export.ics import ics_bytes, read_ics, write_ics
 from assign.export.visit_tables import write_visit_tables
-from calendar_fixtures import load_tiny, write_tiny
 
 RULES = {"visits_per_term": {"min": 2}, "min_gap_days": {"days": 14}, "research_day": {}, "school_daily_cap": {"max": 1}}
 
@@ -81,8 +81,9 @@ def test_tables_write_csv_md_xlsx_json(tmp_path):
 def test_cli_calendar_writes_files_and_exits_zero(tmp_path):
     scenario = write_tiny(tmp_path, RULES)
     plan = tmp_path / "plan.json"
-    from assign.load import load_scenario
     from calendar_fixtures import tiny_plan
+
+    from assign.load import load_scenario
 
     plan.write_text(tiny_plan(load_scenario(scenario)).model_dump_json(), encoding="utf-8")
     out = tmp_path / "cal"
@@ -94,8 +95,9 @@ def test_cli_calendar_writes_files_and_exits_zero(tmp_path):
 
 def test_cli_calendar_infeasible_exits_3_and_names_rule(tmp_path):
     scenario = write_tiny(tmp_path, {"visits_per_term": {"min": 40}})
-    from assign.load import load_scenario
     from calendar_fixtures import tiny_plan
+
+    from assign.load import load_scenario
 
     plan = tmp_path / "plan.json"
     plan.write_text(tiny_plan(load_scenario(scenario)).model_dump_json(), encoding="utf-8")

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from click.testing import CliRunner
+from km_county import researcher, school, write_scenario
 
 from assign.cli import main
-from km_county import researcher, school, write_scenario
 
 POLICIES = {"stage_match": {}, "avoid": {}, "school_count": {"min": 1, "max": 2}, "urban_rural_mix": {},
             "workload": {}, "coverage": {"max_researchers": 2}, "travel": {}}

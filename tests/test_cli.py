@@ -258,3 +258,26 @@ def test_written_files_get_ordinary_permissions_not_private_temp_ones(solved):
     umask = os.umask(0)
     os.umask(umask)
     assert stat.S_IMODE((out / "roster.csv").stat().st_mode) == 0o666 & ~umask
+
+
+PLAN_ARGS = {  # where each command takes a plan.json (P) beside a scenario (S)
+    "solve --from": lambda s, p: ["solve", s, "--from", p, "--no-write"],
+    "calendar --plan": lambda s, p: ["calendar", s, "--term", "2026秋", "--plan", p, "--no-write"],
+    "report": lambda s, p: ["report", p, "--scenario", s],
+    "report --base": lambda s, p: ["report", s, "--base", p],
+    "explain": lambda s, p: ["explain", p, "R1", "--scenario", s],
+    "compare": lambda s, p: ["compare", p, s],
+    "pareto --plan": lambda s, p: ["pareto", s, "--plan", p],
+}
+
+
+@pytest.mark.parametrize("body", ["{not json", '{"scenario": "小县测试"}'], ids=["not-json", "fields-missing"])
+@pytest.mark.parametrize("command", list(PLAN_ARGS))
+def test_a_malformed_plan_json_is_one_clear_error_for_every_command(tmp_path, command, body):
+    scenario = tiny_county(tmp_path)
+    plan = tmp_path / "plan.json"
+    plan.write_text(body, encoding="utf-8")
+    result = CliRunner().invoke(main, PLAN_ARGS[command](str(scenario), str(plan)))
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert str(plan) in result.stderr and "not a plan.json written by assign" in result.stderr

@@ -7,8 +7,8 @@ import yaml
 from click.testing import CliRunner
 from test_replan import add_researcher, county
 
-from assign.cli import main
 from assign.analysis.compare import compare_paths
+from assign.cli import main
 
 
 def whatif(tmp_path, name: str, body: dict):
@@ -31,8 +31,9 @@ def test_compare_a_researcher_addition_shows_only_the_new_persons_pairs_with_the
 
 def test_compare_names_a_removed_school_and_a_pruning_policy_as_the_reasons(tmp_path):
     base = county(tmp_path)
-    from assign.load import load_scenario
     from conftest import solve_det
+
+    from assign.load import load_scenario
 
     held = sorted(solve_det(load_scenario(base)).pair_set())
     school = held[0][1]

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from click.testing import CliRunner
-
-from assign.cli import main
-from assign.analysis.explain import explain_infeasible, supply_checks
 from km_county import researcher, school, write_scenario
+
+from assign.analysis.explain import explain_infeasible, supply_checks
+from assign.cli import main
 
 
 def test_supply_check_names_researcher_with_too_few_candidates(county):

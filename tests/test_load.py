@@ -16,9 +16,9 @@ import pytest
 
 from assign import vocab
 from assign.errors import InputError
+from assign.inputs.tables import RESEARCHER_COLUMNS, RESEARCHER_REQUIRED, read_table
 from assign.load import load_researchers, load_scenario, load_schools
 from assign.models import DateRange, ResearchDay
-from assign.inputs.tables import RESEARCHER_COLUMNS, RESEARCHER_REQUIRED, read_table
 
 DEMO = Path(__file__).resolve().parents[1] / "scenarios" / "demo-county" / "scenario.yaml"
 

@@ -6,10 +6,10 @@ import pytest
 from click.testing import CliRunner
 from conftest import make_scenario, researcher, school
 
+from assign.analysis.pareto import pareto_front
 from assign.cli import main
 from assign.errors import InputError
 from assign.load import load_scenario
-from assign.analysis.pareto import pareto_front
 
 POLICIES = {"stage_match": {}, "school_count": {"min": 1, "max": 2}, "coverage": {}, "travel": {}}
 

@@ -3,9 +3,10 @@ audit of a hand-made violating plan names who)."""
 
 from __future__ import annotations
 
+from km_county import researcher, school, solve_one
+
 from assign.audit import audit_plan
 from assign.plan import Assignment, Plan
-from km_county import researcher, school, solve_one
 
 ONE = {"school_count": {"min": 1, "max": 1}}
 

@@ -6,9 +6,9 @@ import yaml
 from click.testing import CliRunner
 from conftest import hand_plan, make_scenario, policy, researcher, school, solve_det
 
+from assign.analysis.replan import read_pairs, solve_from, with_previous
 from assign.cli import main
 from assign.load import load_scenario
-from assign.analysis.replan import read_pairs, solve_from, with_previous
 
 POLICIES = {"stage_match": {}, "school_count": {"min": 1, "max": 2}, "urban_rural_mix": {}, "coverage": {}, "travel": {}, "stability": {}}
 

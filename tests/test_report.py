@@ -18,10 +18,10 @@ import pytest
 from click.testing import CliRunner
 from conftest import hand_plan, make_scenario, researcher, school
 
+from assign.analysis.report_inputs import ReportInputs, gather
 from assign.cli import main
 from assign.export.report import render_report, write_report
 from assign.export.report_data import map_layout
-from assign.analysis.report_inputs import ReportInputs, gather
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "scenarios" / "demo-county" / "scenario.yaml"

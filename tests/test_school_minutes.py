@@ -14,12 +14,12 @@ from pathlib import Path
 
 import pytest
 import yaml
+from calendar_fixtures import TERM, tiny_plan
 
 from assign.calendar.visit_solve import audit_visits, schedule_term
 from assign.calendar.visits import Visit, VisitPlan
 from assign.load import load_scenario
 from assign.travel.matrix import great_circle_km, great_circle_minutes
-from calendar_fixtures import TERM, tiny_plan
 
 SCHOOLS = ("id,name,stages,area,node,lon,lat\n"
            "S1,甲小学,小学,城区,A,,\n"

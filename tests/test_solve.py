@@ -9,7 +9,6 @@ from importlib.metadata import EntryPoint
 from pathlib import Path
 
 import pytest
-
 from conftest import assert_no_plan, build, make_scenario, researcher, school, solve_det
 
 from assign.errors import PolicyError

@@ -6,9 +6,9 @@ import pytest
 from click.testing import CliRunner
 from test_replan import county
 
+from assign.analysis.sweep import parse_setting, run_sweep, variants
 from assign.cli import main
 from assign.errors import InputError
-from assign.analysis.sweep import parse_setting, run_sweep, variants
 
 
 def test_settings_make_a_grid_of_every_combination():

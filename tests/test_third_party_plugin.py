@@ -13,6 +13,7 @@ from assign.cli import main
 from assign.errors import PolicyError
 from assign.load import load_scenario
 from assign.registry import build_registry
+from assign.solver.decompose import components
 
 PACKAGE_DIR = Path(__file__).resolve().parent / "third_party"
 
@@ -62,6 +63,30 @@ def test_third_party_policy_audit_flags_a_violating_plan(installed, tmp_path):
     use = next(u for u in strict.policies if u.name == "private_limit")
     findings = use.policy.audit(strict, plan, use.params)
     assert [f.policy for f in findings] == ["private_limit"] and findings[0].schools == ("P1",)
+
+
+def two_stages(tmp_path, policies):
+    """A 小学 and a 初中 researcher share no candidate school, so the candidate graph falls in two
+    parts; each part alone would take its weak (priority 3) private school."""
+    return make_scenario(
+        tmp_path,
+        [researcher("R1"), researcher("R2", stages="初中")],
+        [school("P1", ownership="民办", priority=3), school("S1", dlon=0.02),
+         school("P2", stages="初中", ownership="民办", priority=3), school("S2", stages="初中", dlon=0.02)],
+        {"stage_match": {}, "school_count": {"min": 1, "max": 1}, "coverage": {"max_researchers": 1}, **policies},
+    )
+
+
+def test_a_plan_wide_policy_that_declares_nothing_keeps_the_plan_whole(installed, tmp_path):
+    # The same county without the third-party rule is two independent parts …
+    assert components(load_scenario(two_stages(tmp_path / "built-ins", {}))) is not None
+    # … but private_limit says nothing about how far its cap reaches, so the solver must not split it.
+    problem = load_scenario(two_stages(tmp_path / "capped", {"private_limit": {"max": 1}}))
+    assert components(problem) is None
+    plan = solve_det(problem)
+    assert plan.status == "OPTIMAL" and plan.findings == []
+    assert "decomposed" not in plan.solver_settings
+    assert len({"P1", "P2"} & {a.school_id for a in plan.pairs}) == 1  # the cap over the whole plan holds
 
 
 def test_third_party_policy_with_bad_parameters_is_one_error_naming_it(installed, tmp_path):

@@ -10,10 +10,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from calendar_fixtures import load_tiny
 
 from assign.calendar.visit_solve import audit_visits, schedule_term
 from assign.calendar.visits import Visit, VisitPlan
-from calendar_fixtures import load_tiny
 
 TWO = {"visits_per_term": {"min": 2}}
 WHOLE_TERM = "2026-09-07~2026-10-16"

@@ -6,9 +6,9 @@ import pytest
 from click.testing import CliRunner
 from conftest import build, make_scenario, researcher, school, solve_det
 
+from assign.analysis.why import explain_researcher, find_researcher
 from assign.cli import main
 from assign.errors import AssignError
-from assign.analysis.why import explain_researcher, find_researcher
 
 POLICIES = {"stage_match": {}, "school_count": {"min": 1, "max": 2}, "urban_rural_mix": {}, "coverage": {}, "travel": {}}
 

@@ -7,12 +7,12 @@ import datetime as dt
 
 import pytest
 import yaml
+from calendar_fixtures import write_tiny
 
 from assign.calendar.visit_solve import load_terms
 from assign.calendar.workdays import HolidayFile, Workdays, term_days
 from assign.errors import InputError
 from assign.load import load_scenario
-from calendar_fixtures import write_tiny
 
 D = dt.date
 

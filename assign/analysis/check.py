@@ -12,12 +12,12 @@ from pathlib import Path
 
 from assign.audit import audit_plan
 from assign.errors import CellProblem, InputError
+from assign.inputs.tables import read_table
 from assign.kpi import compute_kpis
 from assign.modeling import build_model
 from assign.models import cell_text
 from assign.plan import Plan
 from assign.problem import Problem
-from assign.inputs.tables import read_table
 from assign.solver.cpsat import fixed_solve
 
 ROSTER_COLUMNS = {"researcher_id": ("researcher_id", "工号"), "school_id": ("school_id", "学校代码")}

@@ -27,8 +27,8 @@ from pathlib import Path
 import yaml
 from tabulate import tabulate
 
-from assign.load import DEMO_SCENARIO, load_scenario
 from assign.analysis.replan import solve_from, with_previous
+from assign.load import DEMO_SCENARIO, load_scenario
 
 DEMO = DEMO_SCENARIO
 NEW_ROW = {"工号": "R047", "姓名": "周新民", "学科": "数学", "学段": "小学"}

@@ -76,11 +76,10 @@ def run_method(method: str, scenario: str, time_limit: float, workers: int) -> d
 
 def _highs_plan(problem, time_limit: float, workers: int):
     """HiGHS on the translated model; its pairs are re-scored and audited like any plan."""
-    from assign.solver.cpsat import fixed_solve
     from assign.bench.mip import solve_mip
     from assign.modeling import build_model
     from assign.plan import SolvePass
-    from assign.solver.cpsat import SolveOptions, gap, weighted_expr
+    from assign.solver.cpsat import SolveOptions, fixed_solve, gap, weighted_expr
     from assign.solver.result import plan_from_solver
 
     started = time.perf_counter()

@@ -11,7 +11,7 @@ from collections import defaultdict
 
 from assign.calendar.schedule import Schedule
 from assign.plan import Finding
-from assign.problem import Problem, PolicyUse
+from assign.problem import PolicyUse, Problem
 
 HOST = "calendar"
 

@@ -10,8 +10,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from assign.plan import Status, TermValue
-from assign.plan import Finding
+from assign.plan import Finding, Status, TermValue
 
 # UIDs are uuid5 in a namespace of our own: the same (term, researcher, school, visit number)
 # always gives the same UID, so a calendar app updates an event instead of duplicating it.

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from tabulate import tabulate
 
-from assign.export.atomic import atomic_path, write_text
 from assign.analysis.pareto import Front, Point
+from assign.export.atomic import atomic_path, write_text
 
 
 def front_rows(front: Front) -> tuple[list[str], list[list[str]]]:

@@ -17,6 +17,7 @@ from html import escape
 from importlib.resources import files
 from pathlib import Path
 
+from assign.analysis.report_inputs import ReportInputs
 from assign.calendar.visits import VisitPlan
 from assign.export.atomic import write_text
 from assign.export.report_data import (
@@ -32,7 +33,6 @@ from assign.export.roster import HEADERS, roster_rows
 from assign.kpi import LABELS as KPI_ZH
 from assign.plan import Plan
 from assign.problem import Problem
-from assign.analysis.report_inputs import ReportInputs
 
 AREA_COLOURS = {"城区": "#c0392b", "镇区": "#e67e22", "乡村": "#27ae60"}
 PRIORITY_RADIUS = {1: 4.0, 2: 6.0, 3: 8.0}

@@ -8,9 +8,9 @@ from pathlib import Path
 
 from tabulate import tabulate
 
+from assign.analysis.sweep import SUMMARY_KPIS, VariantResult
 from assign.export.atomic import write_text
 from assign.kpi import LABELS
-from assign.analysis.sweep import SUMMARY_KPIS, VariantResult
 
 HEADERS = ["变体 variant", "状态", *(LABELS[k] for k in SUMMARY_KPIS), "审核", "秒"]
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from tabulate import tabulate
 
-from assign.problem import Problem
 from assign.analysis.why import PairReason
+from assign.problem import Problem
 
 
 def _changes(changes: dict[str, float]) -> str:

@@ -20,9 +20,9 @@ import networkx as nx
 import numpy as np
 
 from assign.errors import CellProblem, InputError
+from assign.inputs.tables import NODE_COLUMNS, NODE_REQUIRED, ROAD_COLUMNS, ROAD_REQUIRED, Table, read_table
 from assign.models import Researcher, School, cell_text
 from assign.scenario import ScenarioFile
-from assign.inputs.tables import NODE_COLUMNS, NODE_REQUIRED, ROAD_COLUMNS, ROAD_REQUIRED, Table, read_table
 from assign.travel.matrix import OFFICE, TravelMatrix, great_circle_km
 
 TRUE_WORDS = {"是", "单行", "y", "yes", "true", "1", "oneway"}
