@@ -1,7 +1,7 @@
 """assign — 教研员定点联系学校安排 (contact-school assignment) for county teaching-research offices.
 
 The plan is made in one direction: scenario + tables → `Problem` → CP-SAT model with policy
-plugins → `Plan` → audit → exports. See ARCHITECTURE.md in the shared docs.
+plugins → `Plan` → audit → exports. README.md's Layout section shows the folders.
 """
 
 from assign.errors import AssignError, InputError, PolicyError

@@ -1,7 +1,7 @@
 """Which (researcher, school) pairs may exist at all: the intersection of every pruning policy.
 
 Only prune what cannot be in any feasible plan (stage, max travel, conflicts): pruning by
-nearness loses optimality (SOLVER-NOTES.md measured 7-13%).
+nearness loses optimality (7-13% in our measurements).
 """
 
 from __future__ import annotations

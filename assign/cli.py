@@ -157,7 +157,8 @@ def _solve_options(func):
         click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path), default=None,
                      help="folder for roster.xlsx, roster.csv, roster.md and plan.json (default: out/<scenario folder>)"),
         click.option("--no-write", is_flag=True, help="print only; write no files"),
-        click.option("--time-limit", type=click.FloatRange(min=0.01), default=None, help="seconds for the whole solve (default: the scenario's, else 30)"),
+        click.option("--time-limit", type=click.FloatRange(min=0.01), default=None,
+                     help="seconds for the whole solve (default: the scenario's, else 30)"),
         click.option("--workers", type=click.IntRange(1, 64), default=None, help="CP-SAT worker threads (default: the scenario's, else 2)"),
         click.option("--seed", type=int, default=None, help="CP-SAT random seed (default: the scenario's, else 0)"),
         click.option("--objective", type=click.Choice(["lexicographic", "weighted"]), default=None,
@@ -291,10 +292,11 @@ def sweep(scenario: Path, sets, out, processes, time_limit, seed) -> None:
     Example: assign sweep scenario.yaml --set policies.max_travel.minutes=60,75,90 --set policies.school_count.max=1,2
     """
     from assign.analysis.sweep import parse_setting, run_sweep
+    from assign.export.roster import write_roster
     from assign.export.sweep_table import sweep_table, write_sweep_summary
 
     settings = [parse_setting(text) for text in sets]
-    results = run_sweep(scenario, settings, out=out, processes=processes, time_limit=time_limit, seed=seed)
+    results = run_sweep(scenario, settings, out=out, write=write_roster, processes=processes, time_limit=time_limit, seed=seed)
     click.echo(sweep_table(results))
     if out is not None:
         written = write_sweep_summary(results, out)
@@ -333,7 +335,8 @@ def pareto(scenario: Path, between, points, current, out, processes, time_limit,
     click.echo(front_table(front))
     folder = _out_folder(scenario, out, "pareto")
     # The plot's title is the file name: matplotlib's default fonts have no Chinese glyphs.
-    written = write_front(front, folder, title=f"{scenario.resolve().parent.name}/{scenario.name}: trade-off ({len(front.points)} non-dominated plans)")
+    written = write_front(front, folder,
+                          title=f"{scenario.resolve().parent.name}/{scenario.name}: trade-off ({len(front.points)} non-dominated plans)")
     click.echo(f"\n已写出 (written): {', '.join(str(p) for p in written)}")
 
 
@@ -345,8 +348,10 @@ def pareto(scenario: Path, between, points, current, out, processes, time_limit,
 @click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="folder for the .ics, .xlsx, .csv, .md and visits.json (default: out/<scenario folder>/calendar-<term>)")
 @click.option("--no-write", is_flag=True, help="print only; write no files")
-@click.option("--view", type=click.Choice(["list", "month"]), default="list", show_default=True, help="terminal view: per-researcher list or month grid")
-@click.option("--time-limit", type=click.FloatRange(min=0.01), default=None, help="seconds for scheduling the term (default: calendar.time_limit, else 10)")
+@click.option("--view", type=click.Choice(["list", "month"]), default="list", show_default=True,
+              help="terminal view: per-researcher list or month grid")
+@click.option("--time-limit", type=click.FloatRange(min=0.01), default=None,
+              help="seconds for scheduling the term (default: calendar.time_limit, else 10)")
 @click.option("--workers", type=click.IntRange(1, 64), default=None, help="CP-SAT worker threads (default: the scenario's)")
 @click.option("--seed", type=int, default=None, help="CP-SAT random seed (default: the scenario's)")
 @click.option("-q", "--quiet", is_flag=True, help="print only the summary and findings")
@@ -503,7 +508,8 @@ def plugins(name: str | None) -> None:
 @click.option("--size", type=click.Choice(["county", "city", "province"]), default="county", show_default=True,
               help="county 40×120, city 400×1,500 (10 counties), province 3,000×15,000 (75 counties)")
 @click.option("--seed", type=int, default=1, show_default=True)
-@click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path), required=True, help="folder for researchers.csv, schools.csv, scenario.yaml")
+@click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="folder for researchers.csv, schools.csv, scenario.yaml")
 @guarded
 def generate(size: str, seed: int, out: Path) -> None:
     """Write a synthetic region in the input format (for benchmarks and trials)."""

@@ -111,10 +111,13 @@ def build_problem(
         for column, ids in (("avoid_schools", r.avoid_schools), ("current_schools", r.current_schools)):
             for sid in ids:
                 if sid not in school_ids:
-                    problems.append(CellProblem(r.source, r.row, r.column(column), sid, f"unknown school id for researcher {r.id} {r.name}: no such 学校代码 in the schools table"))
+                    problems.append(CellProblem(r.source, r.row, r.column(column), sid,
+                                                f"unknown school id for researcher {r.id} {r.name}: no such 学校代码 in the schools table"))
         # With roads a base may also be a node; road_matrix checks that.
         if network is None and r.base is not None and r.base not in school_ids:
-            problems.append(CellProblem(r.source, r.row, r.column("base"), r.base, f"unknown base for researcher {r.id} {r.name}: expected a school id (a road-network node needs a road table)"))
+            problems.append(CellProblem(r.source, r.row, r.column("base"), r.base,
+                                        f"unknown base for researcher {r.id} {r.name}: "
+                                        f"expected a school id (a road-network node needs a road table)"))
     if network is None:
         problems += _great_circle_problems(scenario, schools, source)
     if problems:
@@ -142,10 +145,12 @@ def _great_circle_problems(scenario: ScenarioFile, schools: list[School], source
     problems = []
     for s in schools:
         if s.lon is None or s.lat is None:
-            problems.append(CellProblem(s.source, s.row, f"{s.column('lon')}/{s.column('lat')}", None, f"school {s.id} {s.name} has no coordinates: without a road table every school needs lon and lat"))
+            problems.append(CellProblem(s.source, s.row, f"{s.column('lon')}/{s.column('lat')}", None,
+                                        f"school {s.id} {s.name} has no coordinates: without a road table every school needs lon and lat"))
     office = scenario.office
     if office.lon is None or office.lat is None:
-        problems.append(CellProblem(source, None, "office", office.model_dump(exclude_none=True), "the office needs lon and lat when there is no road table"))
+        problems.append(CellProblem(source, None, "office", office.model_dump(exclude_none=True),
+                                    "the office needs lon and lat when there is no road table"))
     return problems
 
 
@@ -173,7 +178,8 @@ def _unique(items: list[Researcher] | list[School], what: str, problems: list[Ce
     for item in items:
         if item.id in seen:
             first = seen[item.id]
-            problems.append(CellProblem(item.source, item.row, item.column("id"), item.id, f"duplicate {what} id: already used on row {first.row} ({first.name})"))
+            problems.append(CellProblem(item.source, item.row, item.column("id"), item.id,
+                                        f"duplicate {what} id: already used on row {first.row} ({first.name})"))
         else:
             seen[item.id] = item
 
@@ -184,11 +190,13 @@ def _odd_but_usable(researchers: list[Researcher], schools: list[School]) -> lis
     for r in researchers:
         for subject in r.subjects:
             if subject not in known:
-                warnings.append(f"{r.source} row {r.row}: researcher {r.id} {r.name}: subject {subject!r} is not one the tool knows; it will only match schools that list it in subjects_needed")
+                warnings.append(f"{r.source} row {r.row}: researcher {r.id} {r.name}: "
+                                f"subject {subject!r} is not one the tool knows; it will only match schools that list it in subjects_needed")
         if not any(set(r.stages) & set(s.stages) for s in schools):
             warnings.append(f"{r.source} row {r.row}: researcher {r.id} {r.name}: no school teaches {'、'.join(r.stages)}")
         if r.current_schools and r.since is None:
-            warnings.append(f"{r.source} row {r.row}: researcher {r.id} {r.name} has current_schools but no since: the contact period start is unknown")
+            warnings.append(f"{r.source} row {r.row}: researcher {r.id} {r.name} "
+                            f"has current_schools but no since: the contact period start is unknown")
     for s in schools:
         for subject in s.subjects_needed:
             if subject not in known:

@@ -74,7 +74,7 @@ class Objective(_Section):
 
 
 class SolverSettings(_Section):
-    """CP-SAT settings. The defaults are what we measured to work on 2-core machines (SOLVER-NOTES.md)."""
+    """CP-SAT settings. The defaults are what we measured to work on 2-core machines (docs/benchmarks.md)."""
 
     time_limit: float = Field(30.0, gt=0, description="seconds, for the whole solve (all lexicographic passes)")
     workers: int = Field(2, ge=1, le=64)
@@ -116,7 +116,8 @@ class CalendarSection(_Section):
     terms: list[Term] = Field(default_factory=list)
     holidays: str = Field("china", description="china: chinese-calendar's statutory holidays and 调休; none: plain Mon-Fri; "
                                                "a .yaml file name: china, overridden by that file (FORMATS.md's shorthand)")
-    holiday_file: str | list[str] | None = Field(None, description="YAML file(s) of days off and adjusted workdays, relative to the scenario; they override the package")
+    holiday_file: str | list[str] | None = Field(None, description="YAML file(s) of days off and adjusted workdays, relative to the scenario; "
+                                                                   "they override the package")
     visit_rules: dict[str, dict[str, Any] | None] = Field(default_factory=dict, description="installed visit rules and their parameters")
     time_limit: float = Field(10.0, gt=0, description="seconds for scheduling one term")
 

@@ -116,7 +116,8 @@ def _options(problem: Problem, rules: _Rules, candidates: list[Pair]) -> dict[st
     return options
 
 
-def _one_order(rules: _Rules, options: dict[str, list[_Option]], limits: dict[str, tuple[int, int | None]], order: list[str]) -> tuple[list[Pair], float]:
+def _one_order(rules: _Rules, options: dict[str, list[_Option]], limits: dict[str, tuple[int, int | None]],
+               order: list[str]) -> tuple[list[Pair], float]:
     count: dict[str, int] = defaultdict(int)
     subjects_at: dict[str, set[str]] = defaultdict(set)
     taken: dict[str, list[_Option]] = defaultdict(list)

@@ -89,12 +89,13 @@ class Fairness(Policy):
                 m = round(problem.travel.minutes[problem.travel.start_of[a.researcher_id]][a.school_id])
                 if m > params.max_worst:
                     findings.append(Finding(policy=self.name, researchers=(a.researcher_id,), schools=(a.school_id,),
-                                            message=f"{problem.researcher[a.researcher_id].label} → {problem.school[a.school_id].name} is {m} min; cap {params.max_worst:g}"))
+                                            message=f"{problem.researcher[a.researcher_id].label} → {problem.school[a.school_id].name} "
+                                                    f"is {m} min; cap {params.max_worst:g}"))
         totals = _totals(problem, plan)
         if params.max_spread is not None and totals:
             hi, lo = max(totals, key=totals.get), min(totals, key=totals.get)
             if totals[hi] - totals[lo] > params.max_spread:
                 findings.append(Finding(policy=self.name, researchers=(hi, lo),
-                                        message=f"total travel of {problem.researcher[hi].name} ({totals[hi]:g} min) and {problem.researcher[lo].name} "
-                                                f"({totals[lo]:g} min) differ by more than {params.max_spread:g} min"))
+                                        message=f"total travel of {problem.researcher[hi].name} ({totals[hi]:g} min) and "
+                                                f"{problem.researcher[lo].name} ({totals[lo]:g} min) differ by more than {params.max_spread:g} min"))
         return findings

@@ -34,7 +34,8 @@ class Params(BaseModel):
     rank: int = Field(35, description="lexicographic mode: just after coverage (10-30), before travel (40)")
     weight: float = Field(5.0, ge=0, description="weighted mode: objective points lost per changed pair")
     max_changes: int | None = Field(None, ge=0, description="cap on changed pairs (dropped + added), forced ones included")
-    scope: Literal["all", "touched"] = Field("all", description="all: every pair may change; touched: only researchers the change touches (fast local re-plan)")
+    scope: Literal["all", "touched"] = Field("all", description="all: every pair may change; "
+                                                                "touched: only researchers the change touches (fast local re-plan)")
 
 
 def changed_pairs(previous: set[tuple[str, str]], pairs: set[tuple[str, str]]) -> tuple[set, set]:
@@ -101,10 +102,12 @@ class Stability(Policy):
         dropped, added = changed_pairs(previous, pairs)
         if params.max_changes is not None and len(dropped) + len(added) > params.max_changes:
             findings.append(Finding(policy=self.name, researchers=tuple(sorted({r for r, _ in dropped | added})),
-                                    message=f"{len(dropped)} pairs dropped and {len(added)} added against the plan in force; at most {params.max_changes} changes allowed"))
+                                    message=f"{len(dropped)} pairs dropped and {len(added)} added against the plan in force; "
+                                            f"at most {params.max_changes} changes allowed"))
         if params.scope == "touched":
             free = touched(problem, _others_allow(problem, self.name))
             for rid in sorted({r for r, _ in dropped | added} - free):
                 findings.append(Finding(policy=self.name, researchers=(rid,),
-                                        message=f"local re-plan: {problem.researcher[rid].label} was not touched by the change but their schools changed"))
+                                        message=f"local re-plan: {problem.researcher[rid].label} "
+                                                f"was not touched by the change but their schools changed"))
         return findings

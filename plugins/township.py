@@ -22,7 +22,8 @@ from assign.policy import Finding, Policy, params_model
 
 class Params(BaseModel):
     model_config = params_model()
-    mode: Literal["cover", "limit"] = Field("cover", description="cover: every township gets k researchers; limit: a researcher's schools lie in at most m townships")
+    mode: Literal["cover", "limit"] = Field("cover", description="cover: every township gets k researchers; "
+                                                                 "limit: a researcher's schools lie in at most m townships")
     k: int = Field(1, ge=1, description="cover: least distinct researchers per township")
     m: int = Field(1, ge=1, description="limit: most townships per researcher")
     townships: list[str] | None = Field(None, description="cover: only these townships (default: every township of the schools table)")
@@ -91,5 +92,6 @@ class Township(Policy):
             towns = sorted({problem.school[sid].township for sid in sids if problem.school[sid].township})
             if len(towns) > params.m:
                 findings.append(Finding(policy=self.name, researchers=(rid,), schools=tuple(sids),
-                                        message=f"{problem.researcher[rid].label} has schools in {len(towns)} townships ({'、'.join(towns)}); at most {params.m}"))
+                                        message=f"{problem.researcher[rid].label} has schools in {len(towns)} townships "
+                                                f"({'、'.join(towns)}); at most {params.m}"))
         return findings

@@ -31,5 +31,6 @@ class Travel(Policy):
             expected = problem.travel.minutes[problem.travel.start_of[a.researcher_id]][a.school_id]
             if abs(expected - a.minutes) > 0.05:
                 findings.append(Finding(policy=self.name, severity="warning", researchers=(a.researcher_id,), schools=(a.school_id,),
-                                        message=f"pair ({a.researcher_id}, {a.school_id}) records {a.minutes} min but the travel matrix says {expected}"))
+                                        message=f"pair ({a.researcher_id}, {a.school_id}) records {a.minutes} min "
+                                                f"but the travel matrix says {expected}"))
         return findings

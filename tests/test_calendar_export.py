@@ -87,7 +87,8 @@ def test_cli_calendar_writes_files_and_exits_zero(tmp_path):
 
     plan.write_text(tiny_plan(load_scenario(scenario)).model_dump_json(), encoding="utf-8")
     out = tmp_path / "cal"
-    result = CliRunner().invoke(main, ["calendar", str(scenario), "--term", "2026秋", "--plan", str(plan), "-o", str(out), "--workers", "1", "--seed", "0"])
+    result = CliRunner().invoke(main, ["calendar", str(scenario), "--term", "2026秋", "--plan", str(plan), "-o", str(out),
+                                       "--workers", "1", "--seed", "0"])
     assert result.exit_code == 0, result.output
     assert (out / "ics" / "office.ics").exists() and (out / "visits.xlsx").exists()
     assert "张三" in result.output

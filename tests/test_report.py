@@ -30,7 +30,8 @@ CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
                   "--disable-component-update", "--disable-sync", "--window-size=1400,1000"]
 # Anything the page could fetch: src/href/url()/@import/fetch pointing at http(s) or a protocol-relative URL.
-REMOTE = re.compile(r"""(?:src|href|xlink:href|action)\s*=\s*["']?\s*(?:https?:)?//|url\(\s*["']?\s*(?:https?:)?//|@import|fetch\(|XMLHttpRequest""", re.I)
+REMOTE = re.compile(r"""(?:src|href|xlink:href|action)\s*=\s*["']?\s*(?:https?:)?//|url\(\s*["']?\s*(?:https?:)?//"""
+                    r"""|@import|fetch\(|XMLHttpRequest""", re.I)
 
 
 def _count(html: str, pattern: str) -> int:
@@ -174,7 +175,7 @@ def test_demo_report_in_headless_chromium(demo_report, capsys):
         lines = driver.find_elements(By.CSS_SELECTOR, "#county-map line.pair")
         assert len(marks) == len(problem.schools) == len({m.get_attribute("data-school") for m in marks})
         assert len(lines) == len(plan.pairs)
-        assert {(l.get_attribute("data-researcher"), l.get_attribute("data-school")) for l in lines} == plan.pair_set()
+        assert {(line.get_attribute("data-researcher"), line.get_attribute("data-school")) for line in lines} == plan.pair_set()
 
         # Click a school that has researchers and whose mark is on top at its centre (marks overlap in town).
         researchers_of = plan.researchers_of()
@@ -212,7 +213,7 @@ def test_demo_report_in_headless_chromium(demo_report, capsys):
 
         # The subject filter leaves only the lines of researchers who teach it.
         Select(driver.find_element(By.ID, "filter-subject")).select_by_value("数学")
-        visible = [l for l in driver.find_elements(By.CSS_SELECTOR, "#county-map line.pair") if "hidden" not in l.get_attribute("class")]
+        visible = [line for line in driver.find_elements(By.CSS_SELECTOR, "#county-map line.pair") if "hidden" not in line.get_attribute("class")]
         assert len(visible) == sum(1 for a in plan.pairs if "数学" in problem.researcher[a.researcher_id].subjects) > 0
         Select(driver.find_element(By.ID, "filter-subject")).select_by_value("")
 

@@ -232,7 +232,8 @@ def test_registry_rejects_a_bad_plugin_naming_it(eps, words):
 
 
 def test_a_policy_whose_audit_crashes_is_a_finding_not_a_clean_plan(tmp_path):
-    registry = build_registry(eps=[ep("fake_broken_audit", "fake_plugins:BrokenAudit"), ep("school_count", "assign_plugins.school_count:SchoolCount")])
+    registry = build_registry(eps=[ep("fake_broken_audit", "fake_plugins:BrokenAudit"),
+                                   ep("school_count", "assign_plugins.school_count:SchoolCount")])
     path = make_scenario(tmp_path, [researcher("R1")], [school("S1")], {"school_count": {"min": 1}, "fake_broken_audit": {}})
     plan = solve_det(load_scenario(path, registry=registry))
     assert plan.status == "OPTIMAL"

@@ -3,16 +3,19 @@ metadata on sys.path (a `.dist-info` with entry_points.txt), then used from a sc
 
 from __future__ import annotations
 
+import sys
+import types
+from importlib.metadata import EntryPoint, entry_points
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import make_scenario, researcher, school, solve_det
+from conftest import hand_plan, make_scenario, researcher, school, solve_det
 
 from assign.cli import main
 from assign.errors import PolicyError
 from assign.load import load_scenario
-from assign.registry import build_registry
+from assign.registry import POLICY_GROUP, build_registry
 from assign.solver.decompose import components
 
 PACKAGE_DIR = Path(__file__).resolve().parent / "third_party"
@@ -106,3 +109,32 @@ def test_a_third_party_plugin_that_reuses_a_built_in_name_is_refused(tmp_path, m
     with pytest.raises(PolicyError) as info:
         build_registry()
     assert "'travel'" in str(info.value) and "assign-private-limit" in str(info.value)
+
+
+def readme_policy_module(monkeypatch) -> str:
+    """The README's "Write a policy" example, as the module a plugin author would write."""
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Write a policy", 1)[1]
+    code = section.split("```python\n", 1)[1].split("```", 1)[0]
+    module = types.ModuleType("readme_rural_each")
+    exec(compile(code, "README.md", "exec"), module.__dict__)
+    monkeypatch.setitem(sys.modules, module.__name__, module)
+    return module.__name__
+
+
+def test_the_readme_policy_example_registers_solves_and_audits(tmp_path, monkeypatch):
+    module = readme_policy_module(monkeypatch)
+    eps = [*entry_points(group=POLICY_GROUP), EntryPoint("rural_each", f"{module}:RuralEach", POLICY_GROUP)]
+    registry = build_registry(eps)
+    path = make_scenario(
+        tmp_path,
+        [researcher("R1")],
+        [school("U1", area="城区", priority=3), school("V1", area="乡村", dlon=0.03)],
+        {"stage_match": {}, "school_count": {"min": 1, "max": 1}, "coverage": {}, "rural_each": {"at_least": 1}},
+    )
+    problem = load_scenario(path, registry=registry)
+    plan = solve_det(problem)
+    assert plan.status == "OPTIMAL" and plan.findings == []
+    assert plan.pair_set() == {("R1", "V1")}  # the weak town school would win without the rule
+    use = next(u for u in problem.policies if u.name == "rural_each")
+    assert [f.researchers for f in use.policy.audit(problem, hand_plan(problem, [("R1", "U1")]), use.params)] == [("R1",)]

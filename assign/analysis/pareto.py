@@ -52,7 +52,8 @@ def _terms_named(terms: list[Term], name: str, source: str) -> list[Term]:
         return exact
     of_policy = sorted((t for t in terms if t.policy == name), key=lambda t: t.rank)
     if not of_policy:
-        raise InputError.at(source, None, "--between", name, f"no objective term or policy with terms of that name: the scenario has {sorted(t.name for t in terms)}")
+        raise InputError.at(source, None, "--between", name,
+                            f"no objective term or policy with terms of that name: the scenario has {sorted(t.name for t in terms)}")
     return of_policy
 
 

@@ -15,11 +15,16 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import yaml
 
 from assign.errors import AssignError, InputError
+from assign.inputs.extend import merge
+from assign.load import load_scenario
+from assign.plan import Plan
+from assign.problem import Problem
+from assign.solver.passes import solve
 
 SUMMARY_KPIS = ("schools_covered", "priority_covered", "subject_pairs_covered", "contacts", "contacts_乡村", "travel_total", "travel_worst")
 
@@ -66,8 +71,6 @@ def _nested(key: tuple[str, ...], value: Any) -> dict[str, Any]:
 
 def variants(settings: list[Setting]) -> list[tuple[str, dict[str, Any]]]:
     """Every combination, as (label, overrides); the label names each key by its last two parts."""
-    from assign.inputs.extend import merge
-
     grid = []
     for combo in itertools.product(*(s.values for s in settings)):
         overrides: dict[str, Any] = {}
@@ -83,11 +86,14 @@ def _slug(index: int, label: str) -> str:
     return f"{index:02d}-" + re.sub(r"[^\w.=-]+", "_", label).strip("_")[:80]
 
 
-def solve_variant(scenario: str, label: str, overrides: dict[str, Any], out: str | None, options: dict[str, Any]) -> VariantResult:
-    """Run in a worker process: load the variant, solve it with one CP-SAT worker, write its plan."""
-    from assign.load import load_scenario
-    from assign.solver.passes import solve
+# What writes a solved variant's files into its folder: `assign.export.roster.write_roster`, handed
+# in by the command (a module-level function, so it reaches a spawned worker by name).
+WritePlan = Callable[[Problem, Plan, Path], list[Path]]
 
+
+def solve_variant(scenario: str, label: str, overrides: dict[str, Any], out: str | None, options: dict[str, Any],
+                  write: WritePlan | None = None) -> VariantResult:
+    """Run in a worker process: load the variant, solve it with one CP-SAT worker, write its plan with `write`."""
     result = VariantResult(label, overrides)
     try:
         problem = load_scenario(scenario, overrides=overrides)
@@ -98,20 +104,20 @@ def solve_variant(scenario: str, label: str, overrides: dict[str, Any], out: str
     result.status, result.seconds, result.findings = plan.status, plan.build_seconds + plan.solve_seconds, len(plan.findings)
     if plan.solved:  # an infeasible variant has no KPIs, not zeros
         result.kpis = {k: plan.kpis.get(k) for k in SUMMARY_KPIS}
-    if out is not None and plan.solved:
-        from assign.export.roster import write_roster
-
-        result.written = [str(p) for p in write_roster(problem, plan, Path(out))]
+    if out is not None and write is not None and plan.solved:
+        result.written = [str(p) for p in write(problem, plan, Path(out))]
     return result
 
 
-def run_sweep(scenario: Path, settings: list[Setting], *, out: Path | None = None, processes: int = 2, **options: Any) -> list[VariantResult]:
-    """Solve every variant, `processes` at a time; results in grid order."""
+def run_sweep(scenario: Path, settings: list[Setting], *, out: Path | None = None, write: WritePlan | None = None,
+              processes: int = 2, **options: Any) -> list[VariantResult]:
+    """Solve every variant, `processes` at a time; results in grid order. With `out` and `write`, each
+    solved variant's files go to a folder of its own under `out`."""
     grid = variants(settings)
     options = {k: v for k, v in options.items() if v is not None}
     # spawn, not fork: CP-SAT runs threads, and a forked copy of a threaded process can deadlock.
     with ProcessPoolExecutor(max_workers=processes, mp_context=get_context("spawn")) as pool:
         futures = [pool.submit(solve_variant, str(scenario), label, overrides,
-                               None if out is None else str(out / _slug(i, label)), options)
+                               None if out is None else str(out / _slug(i, label)), options, write)
                    for i, (label, overrides) in enumerate(grid, start=1)]
         return [f.result() for f in futures]

@@ -2,7 +2,7 @@
 place, and the best school they could have instead, with what the swap would cost.
 
 - *Earns*: each objective term's change if the pair were dropped (the plan scored with x fixed,
-  by the model's own terms, as `assign.hint.fixed_solve` scores any plan).
+  by the model's own terms, as `assign.solver.cpsat.fixed_solve` scores any plan).
 - *Holds it*: the policies whose audits object once the pair is dropped (their own words, naming
   who) — the audits, not the model, so an explanation is checked like a plan is.
 - *Instead*: every other candidate school of the researcher in its place; the swaps that keep

@@ -129,7 +129,8 @@ def generate(size: str | Size, seed: int, out: str | Path, *, time_limit: float 
                 turned.add(row[0])
                 row[2], row[10], row[11] = sorted(stages)[0], "", ""
     _write_csv(out / "researchers.csv", ["工号", "姓名", "学科", "学段", "类别", "驻地", "最多联系学校", "所属县"], researcher_rows)
-    _write_csv(out / "schools.csv", ["学校代码", "学校名称", "学段", "城乡类型", "乡镇", "经度", "纬度", "优先级", "办学性质", "中心校", "需指导学科", "最多教研员", "所属县"], school_rows)
+    _write_csv(out / "schools.csv", ["学校代码", "学校名称", "学段", "城乡类型", "乡镇", "经度", "纬度", "优先级", "办学性质",
+                                     "中心校", "需指导学科", "最多教研员", "所属县"], school_rows)
     scenario = {
         "name": f"synthetic {label} seed {seed}",
         "office": {"name": "教研室", "lon": seats[0][0], "lat": seats[0][1]},

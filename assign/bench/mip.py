@@ -113,7 +113,8 @@ def translate(proto, solver: pywraplp.Solver):
         elif kind in ("bool_or", "at_most_one", "exactly_one"):
             refs = getattr(ct, kind).literals
             terms, constant = literal_sum(refs)
-            lb, ub = {"bool_or": (1.0, pywraplp.Solver.infinity()), "at_most_one": (-pywraplp.Solver.infinity(), 1.0), "exactly_one": (1.0, 1.0)}[kind]
+            lb, ub = {"bool_or": (1.0, pywraplp.Solver.infinity()), "at_most_one": (-pywraplp.Solver.infinity(), 1.0),
+                      "exactly_one": (1.0, 1.0)}[kind]
             add_row(terms, constant, lb, ub, enforcement)
         elif kind == "bool_and":
             for ref in ct.bool_and.literals:

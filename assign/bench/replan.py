@@ -53,7 +53,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         base_file, changed_file = Path(folder) / "base.yaml", Path(folder) / "changed.yaml"
         base_file.write_text(yaml.safe_dump({"extends": str(DEMO), "policies": {"stability": {}}}, allow_unicode=True), encoding="utf-8")
-        changed_file.write_text(yaml.safe_dump({"extends": "base.yaml", "edits": {"researchers": {"add": [NEW_ROW]}}}, allow_unicode=True), encoding="utf-8")
+        changed_file.write_text(yaml.safe_dump({"extends": "base.yaml", "edits": {"researchers": {"add": [NEW_ROW]}}}, allow_unicode=True),
+                                encoding="utf-8")
         base_plan = solve_from(load_scenario(base_file), **options)
         changed = load_scenario(changed_file)
     warm, _ = with_previous(changed, sorted(base_plan.pair_set()))
@@ -63,7 +64,8 @@ def main() -> None:
         seconds, plan = (cold_seconds, cold) if label == "cold" else _timed(problem, args.repeat, **options, **extra)
         rows.append([label, f"{seconds:.2f}", f"{seconds / cold_seconds:.0%}", plan.status, len(plan.pair_set() ^ base_plan.pair_set()),
                      plan.kpis["schools_covered"], plan.kpis["subject_pairs_covered"], len(plan.findings)])
-    print(f"demo county + one researcher; {platform.processor() or platform.machine()}, workers={args.workers}, seed={args.seed}, median of {args.repeat}")
+    print(f"demo county + one researcher; {platform.processor() or platform.machine()}, "
+          f"workers={args.workers}, seed={args.seed}, median of {args.repeat}")
     print(tabulate(rows, headers=["solve", "seconds", "of cold", "status", "pairs changed vs base", "schools covered", "subject pairs", "findings"],
                    disable_numparse=True))
 

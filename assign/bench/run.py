@@ -7,7 +7,7 @@ here), with the same time limit. Every plan is re-scored by the model's own term
 fixed and checked by every policy's audit, so no method is judged by its own solver's number.
 
 Methods:
-- `ours`: `assign.solve.solve` as `assign solve` runs it: greedy complete hint, decomposition into
+- `ours`: `assign.solver.passes.solve` as `assign solve` runs it: greedy complete hint, decomposition into
   independent parts, our CP-SAT parameters.
 - `cp-sat-mono`: the same without decomposition (one model of the whole region).
 - `highs`: the CP-SAT model proto translated to a MIP (`assign.bench.mip`), solved by HiGHS (1 thread).
@@ -165,7 +165,8 @@ def size_table(size: str, rows: list[dict[str, Any]], time_limit: float) -> str:
 
 
 def bench(sizes: list[str], seeds: list[int], time_limit: float, methods: list[str], workers: int = 2,
-          data: Path | None = None, report: Callable[[str], None] = lambda m: print(m, file=sys.stderr)) -> Iterator[tuple[str, list[dict[str, Any]]]]:
+          data: Path | None = None,
+          report: Callable[[str], None] = lambda m: print(m, file=sys.stderr)) -> Iterator[tuple[str, list[dict[str, Any]]]]:
     """Every method on every size and seed: (size, rows) as each size is done, so a long run shows results early."""
     from assign.bench.generate import SIZES, generate
 

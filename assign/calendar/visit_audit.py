@@ -28,12 +28,14 @@ def host_findings(schedule: Schedule) -> list[Finding]:
             findings.append(Finding(policy=HOST, message=f"visit {v.researcher_id}→{v.school_id} is not a pair of the plan", **who))
         off = [d for d in v.days if d not in workdays]
         if off:
-            findings.append(Finding(policy=HOST, message=f"visit {v.researcher_id}→{v.school_id} falls on non-working day(s) of term {schedule.term.name}: "
+            findings.append(Finding(policy=HOST, message=f"visit {v.researcher_id}→{v.school_id} "
+                                                         f"falls on non-working day(s) of term {schedule.term.name}: "
                                     + ", ".join(map(str, off)), dates=tuple(off), **who))
             continue
         indexes = [position[d] for d in v.days]
         if indexes != list(range(indexes[0], indexes[0] + len(indexes))):
-            findings.append(Finding(policy=HOST, message=f"visit {v.researcher_id}→{v.school_id} days {', '.join(map(str, v.days))} are not consecutive working days",
+            findings.append(Finding(policy=HOST, message=f"visit {v.researcher_id}→{v.school_id} "
+                                                         f"days {', '.join(map(str, v.days))} are not consecutive working days",
                                     dates=v.days, **who))
         by_pair[v.researcher_id, v.school_id].append(v)
     for (rid, sid), visits in by_pair.items():

@@ -95,5 +95,6 @@ def read_ics(path: Path) -> list[dict]:
     for ev in cal.walk("VEVENT"):
         start, end = ev.decoded("dtstart"), ev.decoded("dtend")
         events.append({"uid": str(ev["uid"]), "researcher": str(ev["x-assign-researcher"]), "school": str(ev["x-assign-school"]),
-                       "first": start.date(), "last": end.date(), "summary": str(ev["summary"]), "tzid": start.tzinfo.key if hasattr(start.tzinfo, "key") else str(start.tzinfo)})
+                       "first": start.date(), "last": end.date(), "summary": str(ev["summary"]),
+                       "tzid": start.tzinfo.key if hasattr(start.tzinfo, "key") else str(start.tzinfo)})
     return events

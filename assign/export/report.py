@@ -78,15 +78,18 @@ TEXT = {
         "clean": "Every policy and visit rule re-checked the plan on its own: no findings.", "findings": "Audit findings",
         "added": "pairs added", "removed": "pairs removed", "kept": "pairs kept", "base_plan": "base plan",
         "kpi": "figure", "before": "base", "after": "this plan", "no_change": "Same pairs as the base plan.",
-        "travel_chart": "One-way minutes per researcher (sum over their schools)", "township_chart": "Coverage by township (schools with a researcher / schools)",
+        "travel_chart": "One-way minutes per researcher (sum over their schools)",
+        "township_chart": "Coverage by township (schools with a researcher / schools)",
         "area_chart": "Urban / rural split", "schools": "schools", "covered": "schools covered", "contacts": "pairs",
         "visits": "visits", "no_calendar": "No calendar: the scenario has no calendar section.",
         "weekdays": "MTWTFSS", "month": "{y}-{m:02d}", "researcher": "researcher", "school": "school",
         "area": "area", "township": "township", "stages": "stages", "visit_dates": "visit dates", "day": "day",
-        "legend_lines": "lines: from the researcher's start (office or base) to each contact school; wheel to zoom, drag to pan, double-click to reset", "clear": "clear",
+        "legend_lines": "lines: from the researcher's start (office or base) to each contact school; "
+                        "wheel to zoom, drag to pan, double-click to reset", "clear": "clear",
         "generated": "generated", "mode": "objective", "travel": "travel", "gap": "gap",
         "visits_term": "{term}: {first} to {last}, {workdays} working days, {n} visits; status {status}",
-        "sort_hint": "click a header to sort", "days_off": "number: researchers on site that day (click for the list); grey: days off (weekends, public holidays)",
+        "sort_hint": "click a header to sort",
+        "days_off": "number: researchers on site that day (click for the list); grey: days off (weekends, public holidays)",
     },
 }
 AREA_EN = {"城区": "urban", "镇区": "town", "乡村": "rural"}
@@ -133,13 +136,15 @@ def map_svg(inputs: ReportInputs, lang: str) -> str:
                      f'fill="{AREA_COLOURS.get(s.area, "#7f8c8d")}"><title>{escape(title)}</title></circle>')
     parts.append("</g><g class=\"starts\">")
     for key, (x, y) in layout.bases.items():
-        parts.append(f'<rect class="base" data-base="{escape(key)}" data-x="{x}" data-y="{y}" x="{x - 4}" y="{y - 4}" width="8" height="8"><title>{escape(t["base"])} {escape(key)}</title></rect>')
+        parts.append(f'<rect class="base" data-base="{escape(key)}" data-x="{x}" data-y="{y}" x="{x - 4}" y="{y - 4}" width="8" height="8">'
+                     f'<title>{escape(t["base"])} {escape(key)}</title></rect>')
     if layout.office is not None:
         x, y = layout.office
         # A five-pointed star: ten points, alternating outer and inner radius, starting at the top.
         angles = [math.pi / 5 * k - math.pi / 2 for k in range(10)]
         star = " ".join(f"{x + r * math.cos(a):.1f},{y + r * math.sin(a):.1f}" for a, r in zip(angles, [11, 4.5] * 5, strict=True))
-        parts.append(f'<polygon class="office" data-x="{x}" data-y="{y}" points="{star}"><title>{escape(problem.scenario.office.name)}</title></polygon>')
+        parts.append(f'<polygon class="office" data-x="{x}" data-y="{y}" points="{star}">'
+                     f'<title>{escape(problem.scenario.office.name)}</title></polygon>')
     parts.append("</g></svg>")
     return "".join(parts)
 
@@ -147,7 +152,8 @@ def map_svg(inputs: ReportInputs, lang: str) -> str:
 def _legend(inputs: ReportInputs, lang: str) -> str:
     t = TEXT[lang]
     items = [f'<span><i class="dot" style="background:{c}"></i>{escape(_area(a, lang))}</span>' for a, c in AREA_COLOURS.items()]
-    items += [f'<span><i class="dot" style="width:{2 * r:g}px;height:{2 * r:g}px"></i>{escape(t["priority"])} {p}</span>' for p, r in PRIORITY_RADIUS.items()]
+    items += [f'<span><i class="dot" style="width:{2 * r:g}px;height:{2 * r:g}px"></i>{escape(t["priority"])} {p}</span>'
+              for p, r in PRIORITY_RADIUS.items()]
     items.append(f'<span><i class="star">★</i>{escape(t["office"])}</span><span><i class="sq"></i>{escape(t["base"])}</span>')
     if inputs.base is not None:
         items.append(f'<span><i class="ln added"></i>{escape(t["added"])}</span><span><i class="ln removed"></i>{escape(t["removed"])}</span>'
@@ -179,7 +185,8 @@ def _kpi_block(plan: Plan, lang: str) -> str:
     gap = "—" if plan.gap is None else f"{plan.gap:.2%}"
     cards += [f'<div class="kpi"><b>{escape(plan.status)}</b><span>{escape(t["status"])}</span></div>',
               f'<div class="kpi"><b>{escape(gap)}</b><span>{escape(t["gap"])}</span></div>']
-    return f'<div class="kpis">{"".join(cards)}</div><p class="muted">{escape(t["mode"])}: {escape(plan.mode)} · {escape(t["travel"])}: {escape(plan.travel_method)}</p>'
+    return (f'<div class="kpis">{"".join(cards)}</div>'
+            f'<p class="muted">{escape(t["mode"])}: {escape(plan.mode)} · {escape(t["travel"])}: {escape(plan.travel_method)}</p>')
 
 
 def _objective_block(plan: Plan, lang: str) -> str:
@@ -235,7 +242,8 @@ def _changes_block(inputs: ReportInputs, lang: str) -> str:
     if not diff.added and not diff.removed:
         out.append(f"<p>{escape(t['no_change'])}</p>")
     if diff.added:
-        out.append(f"<h3>{escape(t['added'])}</h3>" + _table([t["researcher"], t["school"]], [names(p, inputs.problem) for p in diff.added], "data added"))
+        out.append(f"<h3>{escape(t['added'])}</h3>" + _table([t["researcher"], t["school"]], [names(p, inputs.problem) for p in diff.added],
+                                                             "data added"))
     if diff.removed:
         out.append(f"<h3>{escape(t['removed'])}</h3>" + _table([t["researcher"], t["school"]], [names(p, who) for p in diff.removed], "data removed"))
     if diff.kpis:
@@ -274,7 +282,8 @@ def _area_chart(problem: Problem, plan: Plan, lang: str) -> str:
             parts.append(f'<rect class="col {series[j][1]}" data-area="{escape(area)}" x="{x}" y="{170 - hgt:.1f}" width="38" height="{hgt:.1f}"/>'
                          f'<text x="{x + 19}" y="{165 - hgt:.1f}" text-anchor="middle">{value}</text>')
         parts.append(f'<text x="{x0 + 63}" y="188" text-anchor="middle">{escape(_area(area, lang))}</text>')
-    legend = "".join(f'<rect class="col {cls}" x="{40 + 150 * j}" y="198" width="10" height="10"/><text x="{54 + 150 * j}" y="207">{escape(name)}</text>'
+    legend = "".join(f'<rect class="col {cls}" x="{40 + 150 * j}" y="198" width="10" height="10"/>'
+                     f'<text x="{54 + 150 * j}" y="207">{escape(name)}</text>'
                      for j, (name, cls) in enumerate(series))
     return f'<svg class="chart" viewBox="0 0 660 214" data-chart="area">{"".join(parts)}{legend}</svg>'
 
@@ -332,7 +341,8 @@ def _month_view(problem: Problem, visits: VisitPlan, workdays: tuple[dt.date, ..
         caption = t["month"].format(y=month.year, m=month.month)
         blocks.append(f'<table class="month"><caption>{escape(caption)}</caption><thead><tr>{head}</tr></thead><tbody>{weeks}</tbody></table>')
         month = d
-    summary = t["visits_term"].format(term=visits.term, first=visits.first, last=visits.last, workdays=visits.workdays, n=len(visits.visits), status=visits.status)
+    summary = t["visits_term"].format(term=visits.term, first=visits.first, last=visits.last, workdays=visits.workdays,
+                                      n=len(visits.visits), status=visits.status)
     return f'<p>{escape(summary)}</p><p class="muted">{escape(t["days_off"])}</p><div class="months">{"".join(blocks)}</div>'
 
 
@@ -389,7 +399,8 @@ def render_report(inputs: ReportInputs, lang: str = "zh") -> str:
     sections += [
         ("charts", t["charts"], _charts_block(inputs, lang)),
         ("roster", t["roster"], _roster_block(problem, plan, lang)),
-        ("calendar", t["calendar"], _month_view(problem, inputs.visits, inputs.workdays, lang) if inputs.visits is not None else f'<p class="muted">{escape(t["no_calendar"])}</p>'),
+        ("calendar", t["calendar"], _month_view(problem, inputs.visits, inputs.workdays, lang) if inputs.visits is not None
+                                    else f'<p class="muted">{escape(t["no_calendar"])}</p>'),
     ]
     nav = "".join(f'<a href="#{key}">{escape(title)}</a>' for key, title, _ in sections)
     body = "".join(f'<section id="{key}"><h2>{escape(title)}</h2>{html}</section>' for key, title, html in sections)

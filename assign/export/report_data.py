@@ -41,7 +41,8 @@ class MapLayout:
     unplaced: list[str] = field(default_factory=list)  # school ids with neither lon/lat nor a known node
 
 
-def _lonlat(problem: Problem, nodes: dict[str, tuple[float, float]]) -> tuple[tuple[float, float] | None, dict[str, tuple[float, float]], dict[str, tuple[float, float]]]:
+def _lonlat(problem: Problem, nodes: dict[str, tuple[float, float]]) -> tuple[tuple[float, float] | None, dict[str, tuple[float, float]],
+                                                                              dict[str, tuple[float, float]]]:
     """lon/lat of the office, of each trip start key in use, and of each school (coordinates first, else its node)."""
     schools = {}
     for s in problem.schools:

@@ -220,7 +220,8 @@ def edit_table(table: Table, name: str, columns: dict[str, tuple[str, ...]], edi
                         extra[column] = "" if value is None else str(value)
                     else:
                         problems.append(CellProblem(file, None, f"edits.{name}.update.{wanted}", column,
-                                                    f"unknown column of {table.path.name}: expected one of {', '.join(a[0] for a in columns.values())} or a column the table has"))
+                                                    f"unknown column of {table.path.name}: "
+                                                    f"expected one of {', '.join(a[0] for a in columns.values())} or a column the table has"))
                 rows[i] = TableRow(old.number, values, extra, source=f"{old.source or table.path} (updated by {file})")
         for index, raw in enumerate(edit.add, start=1):
             values: dict[str, object] = {key: None for key in headers}
@@ -236,7 +237,8 @@ def edit_table(table: Table, name: str, columns: dict[str, tuple[str, ...]], edi
             new = TableRow(0, values, extra, source=f"{file} edits.{name}.add[{index}]")
             new_id = row_id(new, name)
             if name != "roads" and new_id is not None and any(row_id(r, name) == new_id for r in rows):
-                problems.append(CellProblem(file, None, f"edits.{name}.add[{index}]", new_id, f"id already in {table.path.name}: use update to change that row"))
+                problems.append(CellProblem(file, None, f"edits.{name}.add[{index}]", new_id,
+                                            f"id already in {table.path.name}: use update to change that row"))
                 continue
             rows.append(new)
     if problems:

@@ -228,11 +228,13 @@ def _spot_of_school(s: School, network: RoadNetwork, nearest: _Nearest, scenario
             return None
         return Spot(s.node, 0.0, "node", s.node)
     if s.lon is None or s.lat is None:
-        out.add(s.source, s.row, "node", None, f"school {s.id} {s.name} has neither a node nor lon/lat: one of them is needed to place it on the road network")
+        out.add(s.source, s.row, "node", None,
+                f"school {s.id} {s.name} has neither a node nor lon/lat: one of them is needed to place it on the road network")
         return None
     found = nearest(s.lon, s.lat)
     if found is None:
-        out.add(s.source, s.row, "lon/lat", (s.lon, s.lat), f"school {s.id} {s.name} has only coordinates, but no road node has any: add a nodes table (id, lon, lat) or a node column")
+        out.add(s.source, s.row, "lon/lat", (s.lon, s.lat),
+                f"school {s.id} {s.name} has only coordinates, but no road node has any: add a nodes table (id, lon, lat) or a node column")
         return None
     return Spot(found[0], _leg_minutes(found[1], scenario), "lon/lat", (s.lon, s.lat))
 
@@ -245,11 +247,13 @@ def _office_spot(scenario: ScenarioFile, network: RoadNetwork, nearest: _Nearest
             return None
         return Spot(office.node, 0.0, "office.node", office.node)
     if office.lon is None or office.lat is None:
-        out.add(source, None, "office", office.model_dump(exclude_none=True), "the office needs a node (or lon and lat) to start trips on the road network")
+        out.add(source, None, "office", office.model_dump(exclude_none=True),
+                "the office needs a node (or lon and lat) to start trips on the road network")
         return None
     found = nearest(office.lon, office.lat)
     if found is None:
-        out.add(source, None, "office", (office.lon, office.lat), "the office has only coordinates, but no road node has any: add a nodes table or office.node")
+        out.add(source, None, "office", (office.lon, office.lat),
+                "the office has only coordinates, but no road node has any: add a nodes table or office.node")
         return None
     return Spot(found[0], _leg_minutes(found[1], scenario), "office", (office.lon, office.lat))
 
@@ -280,7 +284,8 @@ def road_matrix(
         elif key in network.graph:
             starts[key] = Spot(key, 0.0, "base", key)
         else:
-            out.add(r.source, r.row, "base", key, f"unknown base for researcher {r.id} {r.name}: expected a school id or a node of the road table {network.roads_file}")
+            out.add(r.source, r.row, "base", key,
+                    f"unknown base for researcher {r.id} {r.name}: expected a school id or a node of the road table {network.roads_file}")
     if out.problems:
         raise InputError(out.problems)
     sparse = _sparse(network.graph)  # built once: the matrix's trees and the school-to-school trees share it

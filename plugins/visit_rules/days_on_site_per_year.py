@@ -38,10 +38,11 @@ class DaysOnSitePerYear(VisitRule):
 
     def apply(self, ctx, params: Params) -> None:
         year = ctx.year_workdays
-        for rid, pairs in ctx.pairs_of_researcher().items():
+        for rid, _pairs in ctx.pairs_of_researcher().items():
             need = term_share(self._target(ctx.problem, rid, params), len(ctx.days), year)
             ctx.require(sum(ctx.busy(rid)) >= need, about=(rid,),
-                        why=f"{ctx.problem.researcher[rid].name} is on site at least {need} day(s) in {ctx.term.name} (share of {self._target(ctx.problem, rid, params)} a year)")
+                        why=f"{ctx.problem.researcher[rid].name} is on site at least {need} day(s) in {ctx.term.name} "
+                            f"(share of {self._target(ctx.problem, rid, params)} a year)")
 
     def audit(self, problem, schedule, params: Params) -> list[Finding]:
         year = sum(len(t.days) for t in schedule.year_terms) or len(schedule.term.days)
@@ -52,5 +53,6 @@ class DaysOnSitePerYear(VisitRule):
             got = len({d for d, _ in schedule.days_of_researcher(rid)})
             if got < need:
                 findings.append(Finding(policy=self.name, researchers=(rid,),
-                                        message=f"{problem.researcher[rid].name}: {got} day(s) on site in {schedule.term.name}, expected at least {need} (share of {target} a year)"))
+                                        message=f"{problem.researcher[rid].name}: {got} day(s) on site in {schedule.term.name}, "
+                                                f"expected at least {need} (share of {target} a year)"))
         return findings

@@ -38,7 +38,8 @@ class DaysPerVisit(VisitRule):
 
     def audit(self, problem, schedule, params: Params) -> list[Finding]:
         return [
-            Finding(policy=self.name, message=f"{problem.researcher[v.researcher_id].name}→{problem.school[v.school_id].name} visit {v.number} lasts {len(v.days)} day(s), expected {params.days}",
+            Finding(policy=self.name, message=f"{problem.researcher[v.researcher_id].name}→{problem.school[v.school_id].name} "
+                                              f"visit {v.number} lasts {len(v.days)} day(s), expected {params.days}",
                     researchers=(v.researcher_id,), schools=(v.school_id,), dates=v.days)
             for v in schedule.visits if len(v.days) != params.days
         ]

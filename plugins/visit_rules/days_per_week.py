@@ -15,7 +15,8 @@ from assign.calendar.schedule import teaching_week
 class Params(BaseModel):
     model_config = params_model()
     at_most: int | None = Field(None, ge=1, le=7, description="most days on site in any teaching week")
-    average_at_least: float | None = Field(None, ge=0, le=5, description="least days on site per week on average over the term (working days ÷ 5 weeks)")
+    average_at_least: float | None = Field(None, ge=0, le=5,
+                                           description="least days on site per week on average over the term (working days ÷ 5 weeks)")
 
 
 def needed_days(workdays: int, average: float) -> int:
@@ -36,7 +37,7 @@ class DaysPerWeek(VisitRule):
                 weeks: dict[int, list] = {}
                 for i in range(len(ctx.days)):
                     weeks.setdefault(ctx.week_of(i), []).append(busy[i])
-                for week, on in weeks.items():
+                for _week, on in weeks.items():
                     if len(on) > params.at_most:
                         ctx.require(sum(on) <= params.at_most, about=(rid,), why=f"{name} is on site at most {params.at_most} day(s) a week")
             if params.average_at_least:
@@ -53,9 +54,11 @@ class DaysPerWeek(VisitRule):
             if params.at_most is not None:
                 for week, n in sorted(Counter(teaching_week(schedule.term.first, d) for d in days).items()):
                     if n > params.at_most:
-                        findings.append(Finding(policy=self.name, researchers=(rid,), message=f"{name}: {n} days on site in teaching week {week}, at most {params.at_most}"))
+                        findings.append(Finding(policy=self.name, researchers=(rid,),
+                                                message=f"{name}: {n} days on site in teaching week {week}, at most {params.at_most}"))
             if params.average_at_least:
                 need = math.ceil(params.average_at_least * len(schedule.term.days) / 5 - 1e-9)
                 if len(days) < need:
-                    findings.append(Finding(policy=self.name, researchers=(rid,), message=f"{name}: {len(days)} days on site in {schedule.term.name}, expected at least {need}"))
+                    findings.append(Finding(policy=self.name, researchers=(rid,),
+                                            message=f"{name}: {len(days)} days on site in {schedule.term.name}, expected at least {need}"))
         return findings

@@ -44,6 +44,8 @@ class MinGapDays(VisitRule):
             firsts = sorted(v.first for v in schedule.visits if v.researcher_id == rid and v.school_id == sid)
             for a, b in zip(firsts, firsts[1:]):
                 if (b - a).days < params.days:
-                    findings.append(Finding(policy=self.name, message=f"{problem.researcher[rid].name}→{problem.school[sid].name}: visits on {a} and {b} are {(b - a).days} days apart, expected at least {params.days}",
+                    findings.append(Finding(policy=self.name,
+                                            message=f"{problem.researcher[rid].name}→{problem.school[sid].name}: visits on {a} and {b} "
+                                                    f"are {(b - a).days} days apart, expected at least {params.days}",
                                             researchers=(rid,), schools=(sid,), dates=(a, b)))
         return findings

@@ -42,7 +42,8 @@ class OfficeDay(VisitRule):
 
     def audit(self, problem, schedule, params: Params) -> list[Finding]:
         return [
-            Finding(policy=self.name, message=f"{problem.researcher[v.researcher_id].name} visits {problem.school[v.school_id].name} on {day} ({weekday_zh(day)}), the office day",
+            Finding(policy=self.name, message=f"{problem.researcher[v.researcher_id].name} visits {problem.school[v.school_id].name} "
+                                              f"on {day} ({weekday_zh(day)}), the office day",
                     researchers=(v.researcher_id,), schools=(v.school_id,), dates=(day,))
             for v in schedule.visits for day in v.days if day.weekday() == params.weekday
         ]

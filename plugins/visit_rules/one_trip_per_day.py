@@ -18,7 +18,8 @@ from assign.calendar.rule import Finding, VisitRule, params_model
 
 class Params(BaseModel):
     model_config = params_model()
-    within_minutes: float | None = Field(None, gt=0, description="two schools on one day when one is at most this many minutes from the other (null: never)")
+    within_minutes: float | None = Field(None, gt=0,
+                                         description="two schools on one day when one is at most this many minutes from the other (null: never)")
 
 
 def between(problem, a: str, b: str) -> float:
@@ -43,7 +44,8 @@ class OneTripPerDay(VisitRule):
                 if may_share(ctx.problem, p[1], q[1], params):
                     continue
                 for i in range(len(ctx.days)):
-                    ctx.require(ctx.on[p][i] + ctx.on[q][i] <= 1, about=(rid,), why=f"{name} can reach only one of {ctx.problem.school[p[1]].name} and {ctx.problem.school[q[1]].name} in a day")
+                    ctx.require(ctx.on[p][i] + ctx.on[q][i] <= 1, about=(rid,),
+                                why=f"{name} can reach only one of {ctx.problem.school[p[1]].name} and {ctx.problem.school[q[1]].name} in a day")
             if len(pairs) > 2:
                 for i in range(len(ctx.days)):
                     ctx.require(sum(ctx.on[p][i] for p in pairs) <= 2, about=(rid,), why=f"{name} visits at most two schools a day")

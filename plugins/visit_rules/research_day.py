@@ -53,7 +53,8 @@ class ResearchDay(VisitRule):
             matches += mine
             if params.min_matches:
                 ctx.require(sum(mine) >= params.min_matches, about=(rid, sid),
-                            why=f"{ctx.problem.researcher[rid].name}→{ctx.problem.school[sid].name}: at least {params.min_matches} visit(s) on the school's research day")
+                            why=f"{ctx.problem.researcher[rid].name}→{ctx.problem.school[sid].name}: "
+                                f"at least {params.min_matches} visit(s) on the school's research day")
         if matches:
             ctx.reward("matches", sum(matches), weight=params.weight, rank=10, label="教研活动日到校 visit days on research days", unit="天")
 
@@ -74,5 +75,6 @@ class ResearchDay(VisitRule):
                 severity = "error" if hits < params.min_matches else "warning"
                 days = "、".join(("双周" if rd.biweekly else "") + "周" + "一二三四五六日"[rd.weekday] for rd in groups)
                 findings.append(Finding(policy=self.name, severity=severity, researchers=(rid,), schools=(sid,),
-                                        message=f"{problem.researcher[rid].name}→{problem.school[sid].name}: {hits} visit day(s) on the school's research day ({days})"))
+                                        message=f"{problem.researcher[rid].name}→{problem.school[sid].name}: "
+                                                f"{hits} visit day(s) on the school's research day ({days})"))
         return findings

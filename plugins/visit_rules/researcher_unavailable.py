@@ -28,6 +28,8 @@ class ResearcherUnavailable(VisitRule):
         for v in schedule.visits:
             bad = sorted(set(v.days) & _away(problem.researcher[v.researcher_id]))
             if bad:
-                findings.append(Finding(policy=self.name, message=f"{problem.researcher[v.researcher_id].name} visits {problem.school[v.school_id].name} on unavailable date(s) {day_ranges(bad)}",
+                findings.append(Finding(policy=self.name,
+                                        message=f"{problem.researcher[v.researcher_id].name} visits {problem.school[v.school_id].name} "
+                                                f"on unavailable date(s) {day_ranges(bad)}",
                                         researchers=(v.researcher_id,), schools=(v.school_id,), dates=tuple(bad)))
         return findings

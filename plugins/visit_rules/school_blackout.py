@@ -27,6 +27,8 @@ class SchoolBlackout(VisitRule):
         for v in schedule.visits:
             bad = sorted(set(v.days) & _blackout(problem.school[v.school_id]))
             if bad:
-                findings.append(Finding(policy=self.name, message=f"{problem.researcher[v.researcher_id].name} visits {problem.school[v.school_id].name} on its blackout date(s) {day_ranges(bad)}",
+                findings.append(Finding(policy=self.name,
+                                        message=f"{problem.researcher[v.researcher_id].name} visits {problem.school[v.school_id].name} "
+                                                f"on its blackout date(s) {day_ranges(bad)}",
                                         researchers=(v.researcher_id,), schools=(v.school_id,), dates=tuple(bad)))
         return findings

@@ -36,7 +36,9 @@ class Spread(VisitRule):
             for k, span in enumerate(spans(len(ctx.days), params.parts)):
                 starts = [ctx.start[pair][i] for i in span]
                 if params.hard:
-                    ctx.require(sum(starts) >= 1, about=pair, why=f"{ctx.problem.researcher[pair[0]].name}→{ctx.problem.school[pair[1]].name}: a visit in part {k + 1}/{params.parts} of the term")
+                    ctx.require(sum(starts) >= 1, about=pair,
+                                why=f"{ctx.problem.researcher[pair[0]].name}→{ctx.problem.school[pair[1]].name}: "
+                                    f"a visit in part {k + 1}/{params.parts} of the term")
                     continue
                 y = ctx.new_bool(f"covered[{pair[0]},{pair[1]},{k}]")
                 ctx.model.add(y <= sum(starts))
@@ -57,5 +59,6 @@ class Spread(VisitRule):
             missing = [k + 1 for k in range(params.parts) if k not in parts]
             if missing:
                 findings.append(Finding(policy=self.name, severity="error" if params.hard else "warning", researchers=(rid,), schools=(sid,),
-                                        message=f"{problem.researcher[rid].name}→{problem.school[sid].name}: no visit in part(s) {missing} of {params.parts} of {schedule.term.name}"))
+                                        message=f"{problem.researcher[rid].name}→{problem.school[sid].name}: "
+                                                f"no visit in part(s) {missing} of {params.parts} of {schedule.term.name}"))
         return findings

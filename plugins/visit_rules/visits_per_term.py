@@ -43,6 +43,7 @@ class VisitsPerTerm(VisitRule):
             n = len({v.number for v in schedule.visits if v.researcher_id == rid and v.school_id == sid})
             if n < params.min or (params.max is not None and n > params.max):
                 wanted = f"{params.min}-{params.max}" if params.max is not None else f"at least {params.min}"
-                findings.append(Finding(policy=self.name, message=f"{problem.researcher[rid].name}→{problem.school[sid].name}: {n} visit(s) in {schedule.term.name}, expected {wanted}",
+                findings.append(Finding(policy=self.name, message=f"{problem.researcher[rid].name}→{problem.school[sid].name}: "
+                                                                  f"{n} visit(s) in {schedule.term.name}, expected {wanted}",
                                         researchers=(rid,), schools=(sid,)))
         return findings
