@@ -365,8 +365,7 @@ def calendar(scenario, term_name, plan_path, out, no_write, view, time_limit, wo
     """
     from assign.analysis.sources import plan_of
     from assign.calendar.visit_solve import schedule_term
-    from assign.export.ics import write_ics
-    from assign.export.visit_tables import write_visit_tables
+    from assign.export.term_files import write_term_files
     from assign.export.visit_terminal import month_grid, researcher_list
 
     path = scenario if scenario is not None else _demo_path()
@@ -397,7 +396,7 @@ def calendar(scenario, term_name, plan_path, out, no_write, view, time_limit, wo
     target = _out_folder(path, out, f"calendar-{term_name}", no_write=no_write)
     if target is not None:
         title = f"{problem.scenario.office.name}{visits.term}教研员联系学校视导安排"
-        paths = write_visit_tables(problem, visits, target, title) + write_ics(problem, visits, target / "ics")
+        paths = write_term_files(problem, visits, target, title)
         click.echo(f"已写出 (written): {len(paths)} files in {target} (visits.xlsx, visits.csv, visits.md, visits.json, ics/office.ics, "
                    f"ics/researchers/*.ics, ics/schools/*.ics)")
     _exit_on_audit_errors(visits.findings)

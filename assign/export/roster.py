@@ -12,7 +12,7 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
-from assign.export.atomic import atomic_path, write_text
+from assign.export.atomic import atomic_folder, atomic_path, write_text
 from assign.export.xlsx_print import printable
 from assign.plan import Plan
 from assign.problem import Problem
@@ -132,12 +132,17 @@ def write_roster_xlsx(problem: Problem, plan: Plan, target: Path, lang: str = "z
         wb.save(tmp)
 
 
+ROSTER_FILES = ("roster.xlsx", "roster.csv", "roster.md", "plan.json")
+
+
 def write_roster(problem: Problem, plan: Plan, out_dir: Path, lang: str = "zh", kpi_table: str = "") -> list[Path]:
-    """Write roster.xlsx, roster.csv (UTF-8 with BOM for Excel), roster.md and plan.json into out_dir."""
+    """Write roster.xlsx, roster.csv (UTF-8 with BOM for Excel), roster.md and plan.json into out_dir,
+    as one set: a reader finds the previous set or this one, never a mix (`atomic_folder`)."""
     out_dir = Path(out_dir)
-    paths = [out_dir / "roster.xlsx", out_dir / "roster.csv", out_dir / "roster.md", out_dir / "plan.json"]
-    write_roster_xlsx(problem, plan, paths[0], lang)
-    write_text(paths[1], roster_csv(problem, plan, lang), encoding="utf-8-sig")
-    write_text(paths[2], roster_markdown(problem, plan, lang, kpi_table))
-    write_text(paths[3], plan.model_dump_json(indent=2))
-    return paths
+    with atomic_folder(out_dir, ROSTER_FILES) as stage:
+        xlsx, csv_file, md, plan_json = (stage / name for name in ROSTER_FILES)
+        write_roster_xlsx(problem, plan, xlsx, lang)
+        write_text(csv_file, roster_csv(problem, plan, lang), encoding="utf-8-sig")
+        write_text(md, roster_markdown(problem, plan, lang, kpi_table))
+        write_text(plan_json, plan.model_dump_json(indent=2))
+    return [out_dir / name for name in ROSTER_FILES]
