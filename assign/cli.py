@@ -129,7 +129,7 @@ def _run_solve(scenario: Path, out: Path | None, time_limit, workers, seed, obje
         click.echo("")
         click.echo(change_summary(problem, plan, str(from_plan)))
     if out is not None:
-        paths = write_roster(problem, plan, out, lang=lang, kpi_table=kpi_table(plan, fmt="github"))
+        paths = write_roster(problem, plan, out, lang=lang, kpi_table=kpi_table(plan, fmt="github", timings=False))
         click.echo(f"\n已写出 (written): {', '.join(str(p) for p in paths)}")
     _exit_on_audit_errors(plan.findings)
 
@@ -159,7 +159,8 @@ def _solve_options(func):
         click.option("--no-write", is_flag=True, help="print only; write no files"),
         click.option("--time-limit", type=click.FloatRange(min=0.01), default=None,
                      help="seconds for the whole solve (default: the scenario's, else 30)"),
-        click.option("--workers", type=click.IntRange(1, 64), default=None, help="CP-SAT worker threads (default: the scenario's, else 2)"),
+        click.option("--workers", type=click.IntRange(1, 64), default=None,
+                     help="CP-SAT worker threads (default: the scenario's, else 1: deterministic, and fastest on county-sized models)"),
         click.option("--seed", type=int, default=None, help="CP-SAT random seed (default: the scenario's, else 0)"),
         click.option("--objective", type=click.Choice(["lexicographic", "weighted"]), default=None,
                      help="lexicographic: optimise the objective terms in priority order; weighted: one weighted sum"),

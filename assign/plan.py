@@ -31,6 +31,8 @@ class Finding(BaseModel):
         return f"[{self.policy}] {self.message}"
 
 
+TIMING_FIELDS = ("build_seconds", "solve_seconds")  # how long it took: differs between runs, unlike the rest
+
 Status = Literal["OPTIMAL", "FEASIBLE", "INFEASIBLE", "UNKNOWN", "MODEL_INVALID"]
 
 
@@ -67,6 +69,10 @@ class SolvePass(BaseModel):
 
 
 class Plan(BaseModel):
+    """A solved (or read) plan. The same scenario and seed give the same plan: every field but the
+    timings (`TIMING_FIELDS`, and each pass's `seconds`) is reproducible, and `without_timings()`
+    is what to compare."""
+
     scenario: str
     title: str
     contact_period: str
@@ -89,6 +95,11 @@ class Plan(BaseModel):
     @property
     def solved(self) -> bool:
         return self.status in ("OPTIMAL", "FEASIBLE")
+
+    def without_timings(self) -> "Plan":
+        """The plan with every time measurement zeroed: what two runs of the same solve agree on."""
+        return self.model_copy(update={**{name: 0.0 for name in TIMING_FIELDS},
+                                       "passes": [p.model_copy(update={"seconds": 0.0}) for p in self.passes]})
 
     def schools_of(self) -> dict[str, list[str]]:
         """School ids of each researcher, in plan order."""

@@ -18,7 +18,8 @@ def roster_table(problem: Problem, plan: Plan, fmt: str = "simple") -> str:
     return tabulate(rows, headers=headers, tablefmt=fmt, disable_numparse=True)
 
 
-def kpi_rows(plan: Plan) -> list[tuple[str, str]]:
+def kpi_rows(plan: Plan, timings: bool = True) -> list[tuple[str, str]]:
+    """The KPI block; `timings=False` leaves out the seconds (a written file then depends only on the plan)."""
     k = plan.kpis
     rows = [(LABELS[key], str(k[key])) for key in LABELS if key in k]
     gap = "—" if plan.gap is None else f"{plan.gap:.2%}"
@@ -26,15 +27,15 @@ def kpi_rows(plan: Plan) -> list[tuple[str, str]]:
         ("求解状态", f"{plan.status} {STATUS_ZH.get(plan.status, '')}"),
         ("目标方式", "字典序 lexicographic" if plan.mode == "lexicographic" else "加权 weighted"),
         ("相对间隙 gap", gap),
-        ("建模/求解时间（秒）", f"{plan.build_seconds:.2f} / {plan.solve_seconds:.2f}"),
+        *([("建模/求解时间（秒）", f"{plan.build_seconds:.2f} / {plan.solve_seconds:.2f}")] if timings else []),
         ("候选对数", str(plan.candidate_pairs)),
         ("路程计算", plan.travel_method),
     ]
     return rows
 
 
-def kpi_table(plan: Plan, fmt: str = "simple") -> str:
-    return tabulate(kpi_rows(plan), headers=["指标", "数值"], tablefmt=fmt, disable_numparse=True)
+def kpi_table(plan: Plan, fmt: str = "simple", timings: bool = True) -> str:
+    return tabulate(kpi_rows(plan, timings), headers=["指标", "数值"], tablefmt=fmt, disable_numparse=True)
 
 
 def terms_table(plan: Plan, fmt: str = "simple") -> str:

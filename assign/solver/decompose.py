@@ -103,7 +103,7 @@ def solve_components(problem: Problem, parts, solve: SolvePart, *, mode: str, pr
     jobs = [(solve, sub_problem(problem, rids, sids), mode, baseline, single, deadline) for rids, sids, _ in parts]
     split_seconds = time.perf_counter() - started  # finding the parts is the decomposed solve's build
     solve_started = time.perf_counter()
-    processes = min(len(jobs), max(1, options.workers), os.cpu_count() or 1)
+    processes = min(len(jobs), os.cpu_count() or 1)  # each part has one CP-SAT worker, whatever `workers` says
     if progress:
         progress(f"{len(parts)} independent parts (largest {parts[0][2]} of {total_pairs} pairs)"
                  + (f", {processes} processes" if processes > 1 and total_pairs >= PARALLEL_MIN_PAIRS else ""))
