@@ -372,7 +372,7 @@ def calendar(scenario, term_name, plan_path, out, no_write, view, time_limit, wo
     path = scenario if scenario is not None else _demo_path()
     if plan_path is None and not quiet:
         click.echo("solving the assignment first (give --plan plan.json to reuse a saved one) …", err=True)
-    problem, plan = plan_of(plan_path or path, path if plan_path else None, workers, seed, _progress(quiet), strict=False)
+    problem, plan = plan_of(plan_path or path, path if plan_path else None, workers, seed, _progress(quiet))
     _warn(problem.warnings)
     started = time.perf_counter()
     visits, _ = schedule_term(problem, plan, term_name, workers=workers, seed=seed, time_limit=time_limit)

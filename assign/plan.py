@@ -6,14 +6,16 @@ and reads back from it.
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
+import json
 from collections import defaultdict
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from assign.errors import InputError
+from assign.errors import CellProblem, InputError
 
 
 class Finding(BaseModel):
@@ -120,12 +122,39 @@ class Plan(BaseModel):
 
     @classmethod
     def read(cls, path: str | Path) -> "Plan":
-        """A plan.json written by assign; a missing, unreadable or malformed file is one InputError naming it."""
+        """A plan.json written by assign (also as Notepad saves it: UTF-8 with BOM, or UTF-16).
+
+        A missing, unreadable or malformed file, one without `pairs`, or one that repeats a pair is
+        one InputError naming the file and what is wrong: an edited plan must never read as an
+        empty or a different one.
+        """
         path = Path(path)
         if not path.is_file():
             raise InputError.at(path, None, None, None, "plan file not found (expected a plan.json written by `assign solve`)")
         try:
-            return cls.model_validate_json(path.read_bytes())
+            data = json.loads(_decoded(path.read_bytes()))
         except (OSError, ValueError) as exc:
             first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             raise InputError.at(path, None, None, None, f"not a plan.json written by assign ({first})") from None
+        if not isinstance(data, dict) or "pairs" not in data:
+            raise InputError.at(path, None, "pairs", None, "not a plan.json written by assign (no `pairs` list)")
+        try:
+            plan = cls.model_validate(data)
+        except ValueError as exc:
+            errors = getattr(exc, "errors", lambda: [])()
+            problems = [CellProblem(str(path), None, ".".join(str(p) for p in e["loc"]), e.get("input"),
+                                    f"not a plan.json written by assign ({e['msg']})") for e in errors[:20]]
+            raise InputError(problems or CellProblem(str(path), None, None, None, "not a plan.json written by assign")) from None
+        seen: set[tuple[str, str]] = set()
+        repeated = [f"{a.researcher_id}→{a.school_id}" for a in plan.pairs
+                    if (a.researcher_id, a.school_id) in seen or seen.add((a.researcher_id, a.school_id))]
+        if repeated:
+            raise InputError.at(path, None, "pairs", "、".join(repeated[:10]), "each pair may appear once in a plan")
+        return plan
+
+
+def _decoded(data: bytes) -> str:
+    """Text of a JSON file: UTF-16 and UTF-8 with or without a BOM (what Windows editors save)."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16")
+    return data.decode("utf-8-sig")

@@ -31,6 +31,7 @@ def read_roster(problem: Problem | None, path: str | Path) -> list[tuple[str, st
     """
     table = read_table(Path(path), ROSTER_COLUMNS, tuple(ROSTER_COLUMNS))
     pairs, problems = [], []
+    first_row: dict[tuple[str, str], int] = {}
     for row in table.rows:
         rid, sid = (cell_text(row.values.get(k)) for k in ("researcher_id", "school_id"))
         if rid is None:
@@ -40,7 +41,11 @@ def read_roster(problem: Problem | None, path: str | Path) -> list[tuple[str, st
             problems.append(CellProblem(str(path), row.number, table.header("researcher_id"), rid, "unknown researcher id (工号)"))
         if problem is not None and sid is not None and sid not in problem.school:
             problems.append(CellProblem(str(path), row.number, table.header("school_id"), sid, "unknown school id (学校代码)"))
-        if sid is not None:
+        if sid is not None and (rid, sid) in first_row:
+            problems.append(CellProblem(str(path), row.number, table.header("school_id"), sid,
+                                        f"pair {rid}→{sid} repeated: already on row {first_row[rid, sid]}"))
+        elif sid is not None:
+            first_row[rid, sid] = row.number
             pairs.append((rid, sid))
     if problems:
         raise InputError(problems)

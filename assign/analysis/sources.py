@@ -35,18 +35,18 @@ def read_plan_for(problem: Problem, path: Path) -> Plan:
 
 
 def plan_of(path: Path, scenario: Path | None, workers: int | None, seed: int | None,
-            progress: Progress | None, strict: bool = True) -> tuple[Problem, Plan]:
+            progress: Progress | None) -> tuple[Problem, Plan]:
     """(problem, plan) of a scenario file (solved now) or of a plan.json with its scenario.
 
-    No plan from the solve is a `NoPlanError` (`assign solve` says why). `strict=False` lets a saved
-    plan name ids the scenario lacks (the calendar schedules only the pairs it knows).
+    No plan from the solve is a `NoPlanError` (`assign solve` says why). A saved plan naming ids the
+    scenario lacks is an error (a plan of another county must not become an empty calendar).
     """
     if is_plan_file(path):
         if scenario is None:
             raise AssignError(f"{path}: a plan.json names its scenario only by name ({Plan.read(path).scenario!r}); "
                               "give the scenario file with --scenario")
         problem = load_scenario(scenario)
-        return problem, read_plan_for(problem, path) if strict else Plan.read(path)
+        return problem, read_plan_for(problem, path)
     problem = load_scenario(path)
     plan = solve(problem, progress=progress, workers=workers, seed=seed)
     if not plan.solved:
