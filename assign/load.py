@@ -57,7 +57,11 @@ def rows_to_models(table: Table, model: type[M]) -> list[M]:
                 column = table.header(field) if field in table.headers else field
                 value = row.values.get(field) if field else None
                 message = err["msg"].removeprefix("Value error, ")
-                problems.append(CellProblem(row.source or str(table.path), row.number or None, column, value, message))
+                if field in row.edited:  # the what-if's update wrote this value: blame the edit
+                    file, key = row.edited[field]
+                    problems.append(CellProblem(file, None, key, value, message))
+                else:
+                    problems.append(CellProblem(row.source or str(table.path), row.number or None, column, value, message))
     if problems:
         raise InputError(problems)
     return items

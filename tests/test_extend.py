@@ -105,6 +105,15 @@ def test_a_bad_value_in_an_added_row_names_the_whatif_row_and_the_column(tmp_pat
     assert "edits.researchers.add[1]" in str(info.value) and "列 stages" in str(info.value) and "大学" in str(info.value)
 
 
+def test_a_bad_value_written_by_an_update_names_the_whatif_key_not_the_base_row(tmp_path):
+    base(tmp_path)
+    path = whatif(tmp_path, {"extends": "../base/scenario.yaml", "edits": {"researchers": {"update": {"R2": {"最多联系学校": -1}}}}})
+    with pytest.raises(InputError) as info:
+        load_scenario(path)
+    [problem] = info.value.problems
+    assert problem.file == str(path) and problem.column == "edits.researchers.update.R2.最多联系学校" and problem.value == -1
+
+
 def test_removing_a_school_drops_it_from_current_schools_with_a_warning(tmp_path):
     base(tmp_path)
     path = whatif(tmp_path, {"extends": "../base/scenario.yaml", "edits": {"schools": {"remove": ["S2"]}}})

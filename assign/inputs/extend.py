@@ -210,19 +210,20 @@ def edit_table(table: Table, name: str, columns: dict[str, tuple[str, ...]], edi
                 continue
             for i in hits:
                 old = rows[i]
-                values, extra = dict(old.values), dict(old.extra)
+                values, extra, edited = dict(old.values), dict(old.extra), dict(old.edited)
                 for column, value in changes.items():
                     key = lookup.get(str(column).strip().lower())
                     if key is not None:
                         values[key] = _cell(value)
                         headers.setdefault(key, str(column))
+                        edited[key] = (str(file), f"edits.{name}.update.{wanted}.{column}")
                     elif column in extras:
                         extra[column] = "" if value is None else str(value)
                     else:
                         problems.append(CellProblem(file, None, f"edits.{name}.update.{wanted}", column,
                                                     f"unknown column of {table.path.name}: "
                                                     f"expected one of {', '.join(a[0] for a in columns.values())} or a column the table has"))
-                rows[i] = TableRow(old.number, values, extra, source=f"{old.source or table.path} (updated by {file})")
+                rows[i] = TableRow(old.number, values, extra, source=f"{old.source or table.path} (updated by {file})", edited=edited)
         for index, raw in enumerate(edit.add, start=1):
             values: dict[str, object] = {key: None for key in headers}
             extra: dict[str, str] = {}

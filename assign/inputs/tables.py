@@ -79,6 +79,9 @@ class TableRow:
     values: dict[str, object]
     extra: dict[str, str] = field(default_factory=dict)
     source: str | None = None  # set when a what-if's edits made or changed the row (assign.inputs.extend)
+    # Cells a what-if's `update` set: canonical field → (the what-if file, its key), so a bad value is
+    # blamed on the edit that wrote it, not on the base table's row.
+    edited: dict[str, tuple[str, str]] = field(default_factory=dict)
 
 
 @dataclass
