@@ -152,6 +152,13 @@ def _explain(problem) -> None:
         click.echo("CP-SAT could not name the conflicting requirements within the time limit.", err=True)
 
 
+def _executor_options(func):
+    """--executor and --address, for the commands that run many independent solves."""
+    func = click.option("--address", default=None, help="with --executor ray: join this Ray cluster (default: start a local Ray)")(func)
+    return click.option("--executor", type=click.Choice(["local", "ray"]), default="local", show_default=True,
+                        help="local: processes on this machine's cores; ray: Ray Core tasks (pip install 'assign[ray]')")(func)
+
+
 def _solve_options(func):
     options = [
         click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path), default=None,
@@ -283,27 +290,71 @@ def compare(a: Path, b: Path, outs, independent, local, time_limit, workers, see
               help="a dotted scenario key and its values, e.g. policies.max_travel.minutes=60,75,90 (repeatable: the grid is every combination)")
 @click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="folder for one sub-folder of plan files per variant, and summary.md/.csv")
-@click.option("--processes", type=click.IntRange(1, 64), default=2, show_default=True, help="variants solved at once (one CP-SAT worker each)")
+@click.option("--processes", type=click.IntRange(1, 256), default=None, help="variants solved at once on this machine (default: its cores)")
+@_executor_options
 @click.option("--time-limit", type=click.FloatRange(min=0.01), default=None, help="seconds per variant (default: the scenario's)")
 @click.option("--seed", type=int, default=None, help="CP-SAT random seed")
 @guarded
-def sweep(scenario: Path, sets, out, processes, time_limit, seed) -> None:
+def sweep(scenario: Path, sets, out, processes, executor, address, time_limit, seed) -> None:
     """Solve a grid of variants of SCENARIO in parallel and print one summary table.
 
     Example: assign sweep scenario.yaml --set policies.max_travel.minutes=60,75,90 --set policies.school_count.max=1,2
     """
     from assign.analysis.sweep import parse_setting, run_sweep
+    from assign.batch.executors import make_executor
     from assign.export.roster import write_roster
     from assign.export.sweep_table import sweep_table, write_sweep_summary
 
     settings = [parse_setting(text) for text in sets]
-    results = run_sweep(scenario, settings, out=out, write=write_roster, processes=processes, time_limit=time_limit, seed=seed)
+    results = run_sweep(scenario, settings, out=out, write=write_roster, executor=make_executor(executor, address=address, processes=processes),
+                        time_limit=time_limit, seed=seed)
     click.echo(sweep_table(results))
     if out is not None:
         written = write_sweep_summary(results, out)
         click.echo(f"\n已写出 (written): {', '.join(str(p) for p in written)} and one folder per variant in {out}")
     if any(r.error is not None for r in results):
         sys.exit(EXIT_INPUT)
+
+
+@main.command()
+@click.argument("root", type=click.Path(file_okay=False, exists=True, path_type=Path))
+@click.option("--what-if", "whatifs", multiple=True, type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              help="a what-if file asked of every county (its keys over each county's scenario; repeatable)")
+@click.option("--calendar", "term", default=None, help="also schedule this term (e.g. 2026秋) for every county and variant")
+@click.option("--scenario", "shared", type=click.Path(dir_okay=False, exists=True, path_type=Path), default=None,
+              help="one scenario for every county folder that holds only tables")
+@click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="folder for OUT/<county>/… and summary.xlsx/.md/.csv (default: out/<ROOT folder>)")
+@_executor_options
+@click.option("--processes", type=click.IntRange(1, 256), default=None, help="tasks at once on this machine (default: its cores)")
+@click.option("--time-limit", type=click.FloatRange(min=0.01), default=None, help="seconds per county solve (default: each scenario's)")
+@click.option("--seed", type=int, default=None, help="CP-SAT random seed")
+@guarded
+def batch(root: Path, whatifs, term, shared, out, executor, address, processes, time_limit, seed) -> None:
+    """Plan every county folder under ROOT (and each --what-if of every county) and summarise them.
+
+    Each county × what-if is one task, solved with one CP-SAT worker where the executor puts it;
+    its roster (and --calendar term) goes to OUT/<county>/ (a what-if: OUT/<county>/<what-if>/).
+    A county whose input is bad is named in the summary and stops no other. Run again, the batch
+    skips every task whose inputs and settings are unchanged since it last made a plan.
+    """
+    from assign.batch.executors import make_executor
+    from assign.batch.runner import run_batch
+    from assign.batch.summary import batch_text, write_batch_summary
+
+    target = out if out is not None else Path("out", root.resolve().name)
+    result = run_batch(root, target, whatifs=list(whatifs), term=term, shared_scenario=shared,
+                       executor=make_executor(executor, address=address, processes=processes),
+                       options={"time_limit": time_limit, "seed": seed}, progress=lambda m: click.echo(f"  … {m}", err=True))
+    click.echo(batch_text(result))
+    written = write_batch_summary(result, target)
+    click.echo(f"\n已写出 (written): {', '.join(str(p) for p in written)} and one folder per county in {target}")
+    if any(r.error is not None for r in result.results):
+        sys.exit(EXIT_INPUT)
+    if any(not r.ok for r in result.results):
+        sys.exit(EXIT_NO_PLAN)
+    if any(r.row.get("findings") for r in result.results):
+        sys.exit(EXIT_AUDIT)  # a plan was made, but its audit found a violation (see the 审核问题 column)
 
 
 @main.command()
@@ -315,22 +366,25 @@ def sweep(scenario: Path, sets, out, processes, time_limit, seed) -> None:
               help="plan.json to mark as the current plan (default: the scenario's own plan)")
 @click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="folder for pareto.png and pareto.md (default: out/<scenario folder>/pareto)")
-@click.option("--processes", type=click.IntRange(1, 64), default=2, show_default=True,
-              help="points solved at once, each in its own process with one CP-SAT worker (1: one after another, with --workers)")
+@click.option("--processes", type=click.IntRange(1, 256), default=None,
+              help="points solved at once, each a job with one CP-SAT worker (default: this machine's cores; 1: one after another, with --workers)")
+@_executor_options
 @click.option("--time-limit", type=click.FloatRange(min=0.01), default=None, help="seconds per point (default: the scenario's)")
 @click.option("--workers", type=click.IntRange(1, 64), default=None, help="CP-SAT worker threads (with --processes 1)")
 @click.option("--seed", type=int, default=None, help="CP-SAT random seed")
 @guarded
-def pareto(scenario: Path, between, points, current, out, processes, time_limit, workers, seed) -> None:
+def pareto(scenario: Path, between, points, current, out, processes, executor, address, time_limit, workers, seed) -> None:
     """The non-dominated plans between two objectives of SCENARIO, as a table and a plot (PNG)."""
     from assign.analysis.pareto import pareto_front
+    from assign.batch.executors import make_executor
     from assign.export.pareto_plot import front_table, write_front
     from assign.load import load_scenario
     from assign.plan import Plan
 
     problem = load_scenario(scenario)
     front = pareto_front(problem, between[0], between[1], points=points, time_limit=time_limit,
-                         current=Plan.read(current) if current is not None else None, processes=processes,
+                         current=Plan.read(current) if current is not None else None,
+                         executor=None if processes == 1 else make_executor(executor, address=address, processes=processes),
                          workers=workers, seed=seed)
     click.echo(f"{problem.name}: {len(front.points)} non-dominated plans between {', '.join(front.first)} and {front.second}\n")
     click.echo(front_table(front))
@@ -510,13 +564,18 @@ def plugins(name: str | None) -> None:
 @click.option("--seed", type=int, default=1, show_default=True)
 @click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path), required=True,
               help="folder for researchers.csv, schools.csv, scenario.yaml")
+@click.option("--per-county", is_flag=True, help="one folder per county (each with its scenario.yaml and tables), for `assign batch`")
 @guarded
-def generate(size: str, seed: int, out: Path) -> None:
+def generate(size: str, seed: int, out: Path, per_county: bool) -> None:
     """Write a synthetic region in the input format (for benchmarks and trials)."""
     from assign.bench.generate import generate as write_region
+    from assign.bench.generate import generate_counties
 
-    path = write_region(size, seed, out)
-    click.echo(f"已写出 (written): {path}")
+    if per_county:
+        folders = generate_counties(size, seed, out)
+        click.echo(f"已写出 (written): {len(folders)} county folders in {out}")
+    else:
+        click.echo(f"已写出 (written): {write_region(size, seed, out)}")
 
 
 @main.command()

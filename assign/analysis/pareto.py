@@ -12,10 +12,11 @@ priority schools, then schools, then subjects); the second must come down to a s
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from assign.analysis.check import term_values
+from assign.batch.executors import Executor
 from assign.errors import InputError
 from assign.kpi import compute_kpis
 from assign.modeling import Term, build_model
@@ -112,27 +113,20 @@ def non_dominated(points: list[Point], first: list[str], second: str, senses: di
     return sorted(kept, key=lambda p: p.values[second])
 
 
-def _solve_all(problem: Problem, tasks: list[tuple], options, per_point: float, processes: int) -> list[Point]:
-    """Each (names, cap) task solved, in order; in `processes` separate processes when more than one."""
-    if processes <= 1 or len(tasks) <= 1:
+def _solve_all(problem: Problem, tasks: list[tuple], options, per_point: float, executor: Executor | None) -> list[Point]:
+    """Each (names, cap) task solved, in order: one after another here, or as jobs on `executor` (one
+    CP-SAT worker each, so the jobs share the cores instead of fighting over them)."""
+    if executor is None or len(tasks) <= 1:
         return [_lexicographic(problem, names, cap, options, per_point) for names, cap in tasks]
-    from concurrent.futures import ProcessPoolExecutor
-    from dataclasses import replace
-    from multiprocessing import get_context
-
-    # One CP-SAT worker per process, so the processes share the cores instead of fighting over them;
-    # spawn, not fork, because the parent has run CP-SAT's threads (the Problem pickles to ~100 kB).
     single = replace(options, workers=1)
-    with ProcessPoolExecutor(max_workers=processes, mp_context=get_context("spawn")) as pool:
-        futures = [pool.submit(_lexicographic, problem, names, cap, single, per_point) for names, cap in tasks]
-        return [f.result() for f in futures]
+    return [o.value for o in executor.run(_lexicographic, [(problem, names, cap, single, per_point) for names, cap in tasks])]
 
 
 def pareto_front(problem: Problem, first: str, second: str, *, points: int = 6, time_limit: float | None = None,
-                 current: Plan | None = None, processes: int = 1, **overrides: Any) -> Front:
+                 current: Plan | None = None, executor: Executor | None = None, **overrides: Any) -> Front:
     """The non-dominated plans between two objectives, by ε-constraint on the second (see module docstring).
 
-    `processes` > 1 solves the two ends, then the points between them, in that many processes.
+    With an `executor`, the two ends, then the points between them, are solved as parallel jobs.
     """
     options = options_for(problem, **overrides)
     per_point = time_limit if time_limit is not None else options.time_limit
@@ -148,12 +142,12 @@ def pareto_front(problem: Problem, first: str, second: str, *, points: int = 6, 
     senses = {t.name: t.sense for t in terms}
     labels = {t.name: t.label for t in terms}
     best_first, best_second = _solve_all(problem, [([*first_terms, second_name], None), ([second_name, *first_terms], None)],
-                                         options, per_point, processes)
+                                         options, per_point, executor)
     found = [best_first, best_second]
     if best_first.values and best_second.values:
         hi, lo = best_first.values[second_name], best_second.values[second_name]
         caps = [lo + (hi - lo) * k / (points - 1) for k in range(1, max(0, points - 2) + 1)]
-        found += _solve_all(problem, [([*first_terms, second_name], (second_name, eps)) for eps in caps], options, per_point, processes)
+        found += _solve_all(problem, [([*first_terms, second_name], (second_name, eps)) for eps in caps], options, per_point, executor)
     front = non_dominated(found, first_terms, second_name, senses)
     mark = None
     if current is not None:

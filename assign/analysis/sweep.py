@@ -3,22 +3,21 @@
 Each `--set` names a dotted key of the scenario file (`policies.max_travel.minutes`,
 `solver.time_limit`, `objective`) and its values; the grid is every combination. A variant is
 the scenario with those keys merged over it by the what-if rules (`assign.inputs.extend`). Variants are
-solved in separate processes (one CP-SAT worker each, so two variants fill two cores) and each
-worker writes its own plan; the parent only gathers one summary row per variant.
+solved as independent jobs on an executor (`assign.batch.executors`: this machine's cores, or Ray),
+one CP-SAT worker each, and each job writes its own plan; the parent only gathers one summary row per variant.
 """
 
 from __future__ import annotations
 
 import itertools
 import re
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from multiprocessing import get_context
 from pathlib import Path
 from typing import Any, Callable
 
 import yaml
 
+from assign.batch.executors import Executor, LocalExecutor
 from assign.errors import AssignError, InputError
 from assign.inputs.extend import merge
 from assign.load import load_scenario
@@ -110,14 +109,11 @@ def solve_variant(scenario: str, label: str, overrides: dict[str, Any], out: str
 
 
 def run_sweep(scenario: Path, settings: list[Setting], *, out: Path | None = None, write: WritePlan | None = None,
-              processes: int = 2, **options: Any) -> list[VariantResult]:
-    """Solve every variant, `processes` at a time; results in grid order. With `out` and `write`, each
-    solved variant's files go to a folder of its own under `out`."""
+              executor: Executor | None = None, **options: Any) -> list[VariantResult]:
+    """Solve every variant on `executor` (default: a process pool on this machine's cores); results in
+    grid order. With `out` and `write`, each solved variant's files go to a folder of its own under `out`."""
     grid = variants(settings)
     options = {k: v for k, v in options.items() if v is not None}
-    # spawn, not fork: CP-SAT runs threads, and a forked copy of a threaded process can deadlock.
-    with ProcessPoolExecutor(max_workers=processes, mp_context=get_context("spawn")) as pool:
-        futures = [pool.submit(solve_variant, str(scenario), label, overrides,
-                               None if out is None else str(out / _slug(i, label)), options, write)
-                   for i, (label, overrides) in enumerate(grid, start=1)]
-        return [f.result() for f in futures]
+    jobs = [(str(scenario), label, overrides, None if out is None else str(out / _slug(i, label)), options, write)
+            for i, (label, overrides) in enumerate(grid, start=1)]
+    return [outcome.value for outcome in (executor or LocalExecutor()).run(solve_variant, jobs)]

@@ -197,3 +197,31 @@ def _write_csv(path: Path, header: list[str], rows: list[list[object]]) -> None:
         writer = csv.writer(handle)
         writer.writerow(header)
         writer.writerows(rows)
+
+
+def generate_counties(size: str | Size, seed: int, out: str | Path, *, time_limit: float = 60.0) -> list[Path]:
+    """The region of `generate`, written as one folder per county (OUT/<county>/scenario.yaml and its
+    tables), as a city or provincial office keeps its counties for `assign batch`."""
+    out = Path(out)
+    whole = out / ".region"
+    scenario_path = generate(size, seed, whole, time_limit=time_limit)
+    scenario = yaml.safe_load(scenario_path.read_text(encoding="utf-8"))
+    tables = {name: list(csv.DictReader((whole / name).open(encoding="utf-8-sig", newline=""))) for name in ("researchers.csv", "schools.csv")}
+    folders = []
+    for county in dict.fromkeys(row["所属县"] for row in tables["schools.csv"]):
+        folder = out / county
+        folder.mkdir(parents=True, exist_ok=True)
+        schools = [row for row in tables["schools.csv"] if row["所属县"] == county]
+        researchers = [row for row in tables["researchers.csv"] if row["所属县"] == county]
+        for name, rows in (("schools.csv", schools), ("researchers.csv", researchers)):
+            _write_csv(folder / name, list(rows[0]), [list(row.values()) for row in rows])
+        seat = schools[0]  # the county's first school stands at its seat: the county office
+        own = {**scenario, "name": f"{county} ({scenario['name']})",
+               "office": {"name": f"{county}教研室", "lon": float(seat["经度"]), "lat": float(seat["纬度"])}}
+        (folder / "scenario.yaml").write_text(yaml.safe_dump(own, allow_unicode=True, sort_keys=False), encoding="utf-8")
+        folders.append(folder)
+    for name in ("researchers.csv", "schools.csv", "scenario.yaml"):
+        (whole / name).unlink()
+    whole.rmdir()
+    return folders
+
