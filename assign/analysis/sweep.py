@@ -10,7 +10,6 @@ worker writes its own plan; the parent only gathers one summary row per variant.
 from __future__ import annotations
 
 import itertools
-import re
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from multiprocessing import get_context
@@ -20,6 +19,7 @@ from typing import Any, Callable
 import yaml
 
 from assign.errors import AssignError, InputError
+from assign.export.safe_names import folder_name
 from assign.inputs.extend import merge
 from assign.load import load_scenario
 from assign.plan import Plan
@@ -82,10 +82,6 @@ def variants(settings: list[Setting]) -> list[tuple[str, dict[str, Any]]]:
     return grid
 
 
-def _slug(index: int, label: str) -> str:
-    return f"{index:02d}-" + re.sub(r"[^\w.=-]+", "_", label).strip("_")[:80]
-
-
 # What writes a solved variant's files into its folder: `assign.export.roster.write_roster`, handed
 # in by the command (a module-level function, so it reaches a spawned worker by name).
 WritePlan = Callable[[Problem, Plan, Path], list[Path]]
@@ -118,6 +114,6 @@ def run_sweep(scenario: Path, settings: list[Setting], *, out: Path | None = Non
     # spawn, not fork: CP-SAT runs threads, and a forked copy of a threaded process can deadlock.
     with ProcessPoolExecutor(max_workers=processes, mp_context=get_context("spawn")) as pool:
         futures = [pool.submit(solve_variant, str(scenario), label, overrides,
-                               None if out is None else str(out / _slug(i, label)), options, write)
+                               None if out is None else str(out / folder_name(f"{i:02d}-{label}")), options, write)
                    for i, (label, overrides) in enumerate(grid, start=1)]
         return [f.result() for f in futures]
