@@ -1,8 +1,8 @@
 """User text made inert in an output cell: names are data in every CSV, XLSX and Markdown table.
 
 A name that starts with `=` `+` `-` `@` (or a tab or carriage return) is a formula to Excel and
-WPS when they open a CSV, so each such CSV cell gets one leading `'` (OWASP, "CSV Injection"),
-which Excel hides and which `unquote_formula` takes off again when we read our own CSV back.
+WPS when they open a CSV, so each such CSV cell gets one leading `'` (OWASP, "CSV Injection"), which
+makes the spreadsheet show it as text and which `unquote_formula` takes off again when we read our own CSV back.
 In XLSX every text is written as a string cell (never a formula) with the characters XML 1.0
 cannot hold taken out. In Markdown `|` and line breaks would break the table and `*` `_` `[` `<` …
 would become markup, so they are escaped.
@@ -26,9 +26,18 @@ _MD_PUNCTUATION = re.compile(r"([\\`*_\[\]<>|~])")
 _LINE_BREAKS = re.compile(r"\r\n|[\r\n\u2028\u2029\x85]")
 
 
+def formula_like(text: str) -> bool:
+    """Whether a spreadsheet would compute this text, or it is one read back after `'`s (ours or the user's)."""
+    return text.lstrip(QUOTE).startswith(FORMULA_PREFIXES)
+
+
 def csv_cell(value: object) -> object:
-    """A CSV cell that a spreadsheet shows as text: a text starting like a formula gets one leading `'`."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+    """A CSV cell that a spreadsheet shows as text: a formula-like text gets one leading `'`.
+
+    A text that already starts with `'` before a formula sign gets one too, so that reading back
+    takes off exactly the quote added here.
+    """
+    if isinstance(value, str) and formula_like(value):
         return QUOTE + value
     return value
 
@@ -39,7 +48,7 @@ def csv_row(values: Iterable[object]) -> list[object]:
 
 def unquote_formula(text: str) -> str:
     """Undo `csv_cell`: exactly the one `'` it adds in front of a formula-like text, nothing else."""
-    if text.startswith(QUOTE) and text[1:].startswith(FORMULA_PREFIXES):
+    if text.startswith(QUOTE) and formula_like(text[1:]):
         return text[1:]
     return text
 

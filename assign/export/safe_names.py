@@ -38,7 +38,7 @@ def cut(text: str, limit: int, size: Callable[[str], int] = len) -> str:
 
 def file_part(text: str) -> str:
     """One path part with nothing a file system or a shell path could read as structure."""
-    part = _DOTS.sub("_", _FILE_UNSAFE.sub("_", unicodedata.normalize("NFC", text))).strip(". ")
+    part = _DOTS.sub("_", _FILE_UNSAFE.sub("_", unicodedata.normalize("NFC", text).strip())).strip(". ")
     part = part or "_"
     return f"_{part}" if part.split(".")[0].upper() in _WINDOWS_DEVICES else part
 
