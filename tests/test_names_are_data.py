@@ -19,12 +19,15 @@ from pathlib import Path
 import openpyxl
 import pytest
 import yaml
+from calendar_fixtures import load_tiny
 from click.testing import CliRunner
 from conftest import hand_plan, make_scenario, researcher, school
 
 from assign.analysis.check import read_roster
+from assign.calendar.visit_solve import schedule_term
 from assign.cli import main
 from assign.export.cells import FORMULA_PREFIXES, ILLEGAL_CHARACTERS_RE, append_row, csv_cell, md_text, unquote_formula
+from assign.export.ics import ics_bytes
 from assign.export.roster import write_roster_xlsx
 from assign.export.safe_names import FILE_NAME_BYTES, SHEET_TITLE_CHARS, FileNames, SheetTitles, folder_name
 from assign.inputs.tables import read_raw
@@ -227,6 +230,29 @@ def test_every_ics_reads_back_the_summary_we_meant_and_no_other_property(outputs
     assert str(Calendar.from_ical(mine.read_bytes())["X-WR-CALNAME"]) == f"{outputs.meant} 2026秋 联系学校视导"
 
 
+def test_ics_escapes_whatever_text_reaches_it_so_no_name_starts_a_property(tmp_path):
+    problem, plan = load_tiny(tmp_path, {"visits_per_term": {"min": 1}})
+    visits, _ = schedule_term(problem, plan, "2026秋", workers=1, seed=0)
+    # Past the tables' own checks (a name from elsewhere, or a future reader): line breaks, TEXT's
+    # special characters, a control character, and a line that would be a property of its own.
+    odd = "王\r\n李;a,b\\c\x07\nX-EVIL:1\nEND:VEVENT"
+    r1 = problem.researcher["R1"].model_copy(update={"name": odd})
+    s1 = problem.school["S1"].model_copy(update={"name": odd, "township": ""})
+    fields = {name: getattr(problem, name) for name in type(problem).model_fields}
+    odd_problem = type(problem)(**{**fields, "researchers": (r1, *problem.researchers[1:]), "schools": (s1, *problem.schools[1:])})
+    assert odd_problem.researcher["R1"].name == odd
+    from icalendar import Calendar
+
+    cal = Calendar.from_ical(ics_bytes(odd_problem, visits, visits.visits, odd))
+    meant = "王\n李;a,b\\c\nX-EVIL:1\nEND:VEVENT"  # the control character dropped, CR LF one line break
+    assert set(cal) == ICS_CALENDAR and str(cal["X-WR-CALNAME"]) == meant
+    events = cal.walk("VEVENT")
+    assert len(events) == len(visits.visits) and all(set(e) == ICS_EVENT for e in events)
+    at_s1 = [e for e in events if str(e["X-ASSIGN-SCHOOL"]) == "S1"]
+    assert {str(e["SUMMARY"]) for e in at_s1} == {f"联系学校视导：{meant}（数学）", f"联系学校视导：{meant}（语文）"}
+    assert {str(e["LOCATION"]) for e in at_s1} == {meant}
+
+
 # ---------------------------------------------------------------------------------------- travel, compare, report
 def test_travel_csv_quotes_a_formula_like_name(outputs):
     rows = csv_cells(outputs.root / "travel.csv")
@@ -275,7 +301,8 @@ def test_a_control_character_is_refused_naming_file_row_column_and_value(tmp_pat
 
 
 def test_a_line_break_or_tab_inside_a_name_becomes_a_space_without_an_error(tmp_path):
-    problem = load_scenario(make_scenario(tmp_path, [researcher("R1", "王\r\n秀兰\t老师")], [school("S1", "河口镇\n第一小学", township="河\n口")], POLICIES))
+    path = make_scenario(tmp_path, [researcher("R1", "王\r\n秀兰\t老师")], [school("S1", "河口镇\n第一小学", township="河\n口")], POLICIES)
+    problem = load_scenario(path)
     assert problem.researcher["R1"].name == "王 秀兰 老师"
     assert (problem.school["S1"].name, problem.school["S1"].township) == ("河口镇 第一小学", "河 口")
 
