@@ -158,6 +158,16 @@ def test_every_file_is_written_inside_its_output_folder_with_a_bounded_name(outp
     assert not list(outputs.root.rglob("*.part"))
 
 
+def test_a_terms_name_makes_a_safe_default_calendar_folder(tmp_path, monkeypatch):
+    term = {**TERM, "name": "../2026/秋"}  # a term's name is the scenario's text: it must not climb out of out/
+    path = make_scenario(tmp_path / "county", [researcher("R1")], [school("S1")], POLICIES,
+                         calendar={"terms": [term], "holidays": "china", "visit_rules": {"visits_per_term": {"min": 1}}})
+    monkeypatch.chdir(tmp_path)
+    assert run("calendar", path, "--term", term["name"], "-q", "--workers", "1", "--seed", "0").exit_code == 0
+    assert sorted(p.name for p in (tmp_path / "out" / "county").iterdir()) == ["calendar-__2026_秋"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["county", "out"]
+
+
 def test_ics_files_are_named_by_id_and_keep_a_readable_name(outputs):
     names = sorted(p.name for p in (outputs.cal / "ics" / "researchers").iterdir())
     assert names[0].startswith("R1-") and names[1] == "R2-李四.ics"

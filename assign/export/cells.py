@@ -1,11 +1,11 @@
 """User text made inert in an output cell: names are data in every CSV, XLSX and Markdown table.
 
 A name that starts with `=` `+` `-` `@` (or a tab or carriage return) is a formula to Excel and
-WPS when they open a CSV, so each such CSV cell gets one leading `'` (OWASP, "CSV Injection"), which
-makes the spreadsheet show it as text and which `unquote_formula` takes off again when we read our own CSV back.
-In XLSX every text is written as a string cell (never a formula) with the characters XML 1.0
-cannot hold taken out. In Markdown `|` and line breaks would break the table and `*` `_` `[` `<` …
-would become markup, so they are escaped.
+WPS when they open a CSV, so each such CSV cell gets one leading `'` (OWASP, "CSV Injection"):
+the spreadsheet shows it as text, and `unquote_formula` takes it off again when we read our own
+CSV back. In XLSX every text is a string cell (never a formula), without the characters XML 1.0
+cannot hold. In Markdown `|` and line breaks would break the table and `*` `_` `[` `<` … would
+become markup, so they are escaped.
 """
 
 from __future__ import annotations
