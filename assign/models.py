@@ -126,15 +126,19 @@ def plain_text(cls: type[BaseModel], value: Any, info: ValidationInfo) -> Any:
     """
     if info.field_name in _Row.model_fields:  # where the row came from, not a cell
         return value
-    if isinstance(value, (list, tuple)):
-        return type(value)(plain_text(cls, item, info) if isinstance(item, str) else item for item in value)
+    if isinstance(value, (list, tuple)):  # a list written as a list (a what-if's edits): each item is one line
+        return type(value)(one_text(item, _LINE_BREAKS) if isinstance(item, str) else item for item in value)
     if not isinstance(value, str):
         return value
-    problem = refused_character(value)
+    is_list = get_origin(cls.model_fields[info.field_name].annotation) is tuple
+    return one_text(value, _IN_LINE_BREAKS if is_list else _LINE_BREAKS)
+
+
+def one_text(text: str, breaks: re.Pattern) -> str:
+    problem = refused_character(text)
     if problem:
         raise ValueError(problem)
-    is_list = get_origin(cls.model_fields[info.field_name].annotation) is tuple
-    return (_IN_LINE_BREAKS if is_list else _LINE_BREAKS).sub(" ", value)
+    return breaks.sub(" ", text)
 
 
 class _Row(BaseModel):

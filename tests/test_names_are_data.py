@@ -310,6 +310,15 @@ def test_a_control_character_is_refused_naming_file_row_column_and_value(tmp_pat
     assert not out.exists()
 
 
+def test_a_control_character_in_a_what_ifs_edit_is_refused_naming_the_what_if(tmp_path):
+    path = make_scenario(tmp_path, [researcher("R1")], [school("S1")], POLICIES)
+    whatif = {"extends": "scenario.yaml", "edits": {"schools": {"update": {"S1": {"name": "一\x07小"}}}}}
+    (tmp_path / "whatif.yaml").write_text(yaml.safe_dump(whatif, allow_unicode=True), encoding="utf-8")
+    result = run("validate", tmp_path / "whatif.yaml")
+    assert result.exit_code == 1
+    assert "whatif.yaml" in result.stderr and "control character U+0007 not allowed" in result.stderr
+
+
 def test_a_line_break_or_tab_inside_a_name_becomes_a_space_without_an_error(tmp_path):
     path = make_scenario(tmp_path, [researcher("R1", "王\r\n秀兰\t老师")], [school("S1", "河口镇\n第一小学", township="河\n口")], POLICIES)
     problem = load_scenario(path)
