@@ -311,8 +311,8 @@ def test_a_control_character_is_refused_naming_file_row_column_and_value(tmp_pat
 
 
 def test_a_control_character_in_a_what_ifs_edit_is_refused_naming_the_what_if(tmp_path):
-    path = make_scenario(tmp_path, [researcher("R1")], [school("S1")], POLICIES)
-    whatif = {"extends": "scenario.yaml", "edits": {"schools": {"update": {"S1": {"name": "一\x07小"}}}}}
+    base = make_scenario(tmp_path, [researcher("R1")], [school("S1")], POLICIES)
+    whatif = {"extends": base.name, "edits": {"schools": {"update": {"S1": {"name": "一\x07小"}}}}}
     (tmp_path / "whatif.yaml").write_text(yaml.safe_dump(whatif, allow_unicode=True), encoding="utf-8")
     result = run("validate", tmp_path / "whatif.yaml")
     assert result.exit_code == 1
