@@ -420,6 +420,7 @@ def calendar(scenario, term_name, plan_path, out, no_write, view, time_limit, wo
     """
     from assign.analysis.sources import plan_of
     from assign.calendar.visit_solve import schedule_term
+    from assign.export.safe_names import folder_name
     from assign.export.term_files import write_term_files
     from assign.export.visit_terminal import month_grid, researcher_list
 
@@ -448,7 +449,7 @@ def calendar(scenario, term_name, plan_path, out, no_write, view, time_limit, wo
             click.echo(f"  - [{f.severity}] {f}")
     else:
         click.echo("审核：各访校规则独立复核，未发现问题 (audit: no findings)")
-    target = _out_folder(path, out, f"calendar-{term_name}", no_write=no_write)
+    target = _out_folder(path, out, folder_name(f"calendar-{term_name}"), no_write=no_write)  # a term's name is the scenario's text
     if target is not None:
         title = f"{problem.scenario.office.name}{visits.term}教研员联系学校视导安排"
         paths = write_term_files(problem, visits, target, title)

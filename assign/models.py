@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any
+import unicodedata
+from typing import Any, get_origin
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
@@ -98,6 +99,46 @@ def cell_text(value: Any) -> str | None:
     if text.endswith(".0") and text[:-2].isdigit():
         text = text[:-2]
     return text or None
+
+
+# A tab or line break inside a cell (Excel writes Alt+Enter into a quoted CSV cell) is a space in a
+# name; in a list cell the line break separates items, as `;` does.
+_LINE_BREAKS = re.compile(r"[\t\r\n\u2028\u2029]+")
+_IN_LINE_BREAKS = re.compile(r"[\t\r\u2028\u2029]+")
+_NONCHARACTERS = ("\ufffe", "\uffff")  # not characters at all; XML cannot hold them
+
+
+def refused_character(text: str) -> str | None:
+    """Why a cell's text cannot be used (a control character, which no output could show), or None."""
+    for char in text:
+        category = unicodedata.category(char)
+        if category == "Cc" and char not in "\t\r\n":
+            return f"control character U+{ord(char):04X} not allowed"
+        if category == "Cs" or char in _NONCHARACTERS:
+            return f"character U+{ord(char):04X} not allowed"
+    return None
+
+
+def plain_text(cls: type[BaseModel], value: Any, info: ValidationInfo) -> Any:
+    """Every text cell of a row, before its own validator: refuse control characters, make tabs and line breaks spaces.
+
+    Registered last in each row model (`field_validator("*")`), so that pydantic runs it first.
+    """
+    if info.field_name in _Row.model_fields:  # where the row came from, not a cell
+        return value
+    if isinstance(value, (list, tuple)):  # a list written as a list (a what-if's edits): each item is one line
+        return type(value)(one_text(item, _LINE_BREAKS) if isinstance(item, str) else item for item in value)
+    if not isinstance(value, str):
+        return value
+    is_list = get_origin(cls.model_fields[info.field_name].annotation) is tuple
+    return one_text(value, _IN_LINE_BREAKS if is_list else _LINE_BREAKS)
+
+
+def one_text(text: str, breaks: re.Pattern) -> str:
+    problem = refused_character(text)
+    if problem:
+        raise ValueError(problem)
+    return breaks.sub(" ", text)
 
 
 class _Row(BaseModel):
@@ -204,6 +245,8 @@ class Researcher(_Row):
         """How people name a researcher: 张三 (初中数学)."""
         return f"{self.name} ({'、'.join(self.stages)}{'、'.join(self.subjects)})"
 
+    _plain_text = field_validator("*", mode="before")(plain_text)
+
 
 class School(_Row):
     """A school (学校) that may become a contact school."""
@@ -298,6 +341,8 @@ class School(_Row):
         if not self.subjects_needed:
             object.__setattr__(self, "subjects_needed", vocab.subjects_of_stages(self.stages))
         return self
+
+    _plain_text = field_validator("*", mode="before")(plain_text)
 
     @property
     def priority_school(self) -> bool:

@@ -1,7 +1,7 @@
 """`assign check`: audit a roster someone made (by hand, or an old plan) against a scenario.
 
 The roster is read back in the layout `assign.export.roster` writes (columns 工号 / 学校代码, or
-researcher_id / school_id; other columns are ignored). Every policy's audit then checks it as it
+researcher_id / school_id, on the first sheet that has them; other columns are ignored). Every policy's audit then checks it as it
 would check a solved plan, and `term_values` scores it with the model's own objective terms so it
 can be compared with the optimum.
 """
@@ -29,7 +29,7 @@ def read_roster(problem: Problem | None, path: str | Path) -> list[tuple[str, st
     With a problem, unknown ids are errors naming the row, all of them together; without one
     (a re-plan, which treats ids a what-if removed as forced changes) only empty 工号 cells are.
     """
-    table = read_table(Path(path), ROSTER_COLUMNS, tuple(ROSTER_COLUMNS))
+    table = read_table(Path(path), ROSTER_COLUMNS, tuple(ROSTER_COLUMNS), any_sheet=True)
     pairs, problems = [], []
     first_row: dict[tuple[str, str], int] = {}
     for row in table.rows:

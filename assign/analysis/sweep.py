@@ -10,7 +10,6 @@ one CP-SAT worker each, and each job writes its own plan; the parent only gather
 from __future__ import annotations
 
 import itertools
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -19,6 +18,7 @@ import yaml
 
 from assign.batch.executors import Executor, LocalExecutor
 from assign.errors import AssignError, InputError
+from assign.export.safe_names import folder_name
 from assign.inputs.extend import merge
 from assign.load import load_scenario
 from assign.plan import Plan
@@ -81,10 +81,6 @@ def variants(settings: list[Setting]) -> list[tuple[str, dict[str, Any]]]:
     return grid
 
 
-def _slug(index: int, label: str) -> str:
-    return f"{index:02d}-" + re.sub(r"[^\w.=-]+", "_", label).strip("_")[:80]
-
-
 # What writes a solved variant's files into its folder: `assign.export.roster.write_roster`, handed
 # in by the command (a module-level function, so it reaches a spawned worker by name).
 WritePlan = Callable[[Problem, Plan, Path], list[Path]]
@@ -114,6 +110,6 @@ def run_sweep(scenario: Path, settings: list[Setting], *, out: Path | None = Non
     grid order. With `out` and `write`, each solved variant's files go to a folder of its own under `out`."""
     grid = variants(settings)
     options = {k: v for k, v in options.items() if v is not None}
-    jobs = [(str(scenario), label, overrides, None if out is None else str(out / _slug(i, label)), options, write)
+    jobs = [(str(scenario), label, overrides, None if out is None else str(out / folder_name(f"{i:02d}-{label}")), options, write)
             for i, (label, overrides) in enumerate(grid, start=1)]
     return [outcome.value for outcome in (executor or LocalExecutor()).run(solve_variant, jobs)]

@@ -14,6 +14,7 @@ from tabulate import tabulate
 from assign.batch.runner import BatchResult
 from assign.batch.tasks import BASE
 from assign.export.atomic import atomic_path, write_text
+from assign.export.cells import append_row, csv_row, md_text
 from assign.export.xlsx_print import printable
 
 COLUMNS = [  # (row key, header)
@@ -64,11 +65,15 @@ def _delta(a, b):
 
 
 def batch_text(batch: BatchResult, fmt: str = "simple") -> str:
-    headers, rows = summary_rows(batch)
-    text = tabulate(rows, headers=headers, tablefmt=fmt, disable_numparse=True)
+    """The summary (and the what-if changes) as text tables; as Markdown (`fmt="github"`) with names escaped."""
+    def table(headers, rows) -> str:
+        if fmt == "github":
+            rows = [[md_text(v) for v in row] for row in rows]
+        return tabulate(rows, headers=headers, tablefmt=fmt, disable_numparse=True)
+
+    text = table(*summary_rows(batch))
     if len(batch.variants) > 1:
-        d_headers, d_rows = delta_rows(batch)
-        text += "\n\n" + tabulate(d_rows, headers=d_headers, tablefmt=fmt, disable_numparse=True)
+        text += "\n\n" + table(*delta_rows(batch))
     return text
 
 
@@ -90,16 +95,13 @@ def write_batch_summary(batch: BatchResult, folder: Path) -> list[Path]:
             cell.font = Font(bold=True)
             cell.alignment = Alignment(wrap_text=True, vertical="center")
         for row in rows:
-            ws.append(row)
-            for cell in ws[ws.max_row]:
-                if isinstance(cell.value, str):
-                    cell.data_type = "s"  # a county folder's name is text, never a formula
+            append_row(ws, row)  # a county folder's name is text, never a formula
         printable(ws, freeze="C3")
     with atomic_path(xlsx) as tmp:
         book.save(tmp)
     write_text(md, f"# 各县汇总（{batch.executor}，{batch.seconds:g} 秒）\n\n" + batch_text(batch, fmt="github") + "\n")
     buffer = io.StringIO(newline="")
     headers, rows = summary_rows(batch)
-    csv.writer(buffer).writerows([headers, *rows])
+    csv.writer(buffer).writerows([headers, *(csv_row(row) for row in rows)])
     write_text(csv_path, buffer.getvalue(), encoding="utf-8-sig")
     return [xlsx, md, csv_path]

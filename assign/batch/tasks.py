@@ -20,6 +20,7 @@ import yaml
 from assign.calendar.visit_solve import schedule_term
 from assign.errors import AssignError
 from assign.export.roster import write_roster
+from assign.export.safe_names import folder_name
 from assign.export.term_files import write_term_files
 from assign.load import load_scenario
 from assign.solver.passes import solve
@@ -99,7 +100,7 @@ def run_county(task: CountyTask) -> CountyResult:
                                       calendar_findings=sum(f.severity == "error" for f in visits.findings))
                     if visits.solved:
                         title = f"{problem.scenario.office.name}{visits.term}教研员联系学校视导安排"
-                        write_term_files(problem, visits, out / f"calendar-{task.term}", title)
+                        write_term_files(problem, visits, out / folder_name(f"calendar-{task.term}"), title)
                 result.outputs = {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
         except AssignError as exc:
             result.error = str(exc).replace(str(root) + "/", "")  # the scratch folder means nothing to the reader

@@ -1,4 +1,7 @@
-"""A comparison of two plans (`assign.analysis.compare`) for people: terminal text, Markdown, Excel."""
+"""A comparison of two plans (`assign.analysis.compare`) for people: terminal text, Markdown, Excel.
+
+Names are data: Markdown cells are escaped and workbook cells are text cells (`assign.export.cells`).
+"""
 
 from __future__ import annotations
 
@@ -9,6 +12,7 @@ from tabulate import tabulate
 from assign.analysis.compare import Comparison
 from assign.errors import InputError
 from assign.export.atomic import atomic_path, write_text
+from assign.export.cells import append_row, md_text
 
 KPI_HEADERS = ["指标", "A", "B", "差 B−A"]
 TERM_HEADERS = ["目标项 term", "含义", "A", "B", "差 B−A"]
@@ -45,9 +49,9 @@ def comparison_markdown(c: Comparison) -> str:
     blocks = []
     for title, headers, rows in _sections(c):
         if not headers:
-            blocks.append(f"# {title}")
+            blocks.append(f"# {md_text(title)}")
             continue
-        md_rows = [[cell.replace("\n", "<br>") for cell in row] for row in rows]
+        md_rows = [["<br>".join(md_text(line) for line in cell.split("\n")) for cell in row] for row in rows]
         blocks.append(f"## {title}\n\n{tabulate(md_rows, headers=headers, tablefmt='github', disable_numparse=True)}")
     return "\n\n".join(blocks) + "\n"
 
@@ -70,20 +74,19 @@ def write_comparison(c: Comparison, target: Path) -> Path:
     sections = _sections(c)
     for title, headers, rows in sections[1:]:
         sheet = book.create_sheet(names[title])
-        sheet.append([sections[0][0]])
-        sheet.append(headers)
-        for cell in sheet[2]:
+        append_row(sheet, [sections[0][0]])
+        for cell in append_row(sheet, headers):
             cell.font = Font(bold=True)
         for row in rows:
-            sheet.append(row)
+            append_row(sheet, row)
         for row in sheet.iter_rows(min_row=3):
             for cell in row:
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
     detail = book.create_sheet("联系对明细")
-    detail.append(["状态 status", "工号", "学校代码"])
+    append_row(detail, ["状态 status", "工号", "学校代码"])
     for status, pairs in (("kept", c.kept), ("added", c.added), ("dropped", c.dropped)):
         for rid, sid in pairs:
-            detail.append([status, rid, sid])
+            append_row(detail, [status, rid, sid])
     with atomic_path(target) as tmp:
         book.save(tmp)
     return target

@@ -4,17 +4,23 @@ Every event is timed in Asia/Shanghai and the file carries that VTIMEZONE (icale
 with `add_missing_timezones()`). UIDs come from term, researcher, school and visit number, never
 from the dates, so a re-export after a visit moved updates the event in a phone's calendar
 instead of adding a second one.
+
+Names are data here too: every text goes through icalendar's own TEXT escaping (vText: `\\` `;` `,`
+and line breaks escaped), our X- properties included (marked VALUE=TEXT so that they read back
+unescaped), so no name can end a line and start a property of its own. Control characters, which
+RFC 5545 does not allow in TEXT, are dropped; file names come from ids (`safe_names`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from assign.calendar.visits import Visit, VisitPlan
 from assign.export.atomic import atomic_path
+from assign.export.cells import without_controls
+from assign.export.safe_names import FileNames
 from assign.problem import Problem
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -28,6 +34,18 @@ def summary(problem: Problem, visit: Visit) -> str:
     return f"联系学校视导：{problem.school[visit.school_id].name}（{subjects}）"
 
 
+def ics_text(value: str):
+    """A TEXT value for any property, X- ones included: escaped by icalendar, read back as written."""
+    from icalendar import vText
+
+    return vText(without_controls(value))
+
+
+def add_text(component, name: str, value: str) -> None:
+    # Without VALUE=TEXT an X- property is icalendar's vUnknown, written as is (a line break in it ends the line).
+    component.add(name, ics_text(value), parameters={"VALUE": "TEXT"} if name.lower().startswith("x-") else None)
+
+
 def _event(problem: Problem, plan: VisitPlan, visit: Visit, stamp: dt.datetime):
     from icalendar import Event
 
@@ -37,13 +55,13 @@ def _event(problem: Problem, plan: VisitPlan, visit: Visit, stamp: dt.datetime):
     event.add("dtstamp", stamp)
     event.add("dtstart", dt.datetime.combine(visit.first, DAY_START, tzinfo=TZ))
     event.add("dtend", dt.datetime.combine(visit.last, DAY_END, tzinfo=TZ))
-    event.add("summary", summary(problem, visit))
-    event.add("location", "，".join(x for x in (s.name, s.township) if x))
-    event.add("description", f"教研员：{r.name}（{r.id}，{'、'.join(r.stages)}{'、'.join(r.subjects)}）\n"
-                             f"联系学校：{s.name}（{s.id}）\n{plan.term} 第{visit.number}次到校")
+    add_text(event, "summary", summary(problem, visit))
+    add_text(event, "location", "，".join(x for x in (s.name, s.township) if x))
+    add_text(event, "description", f"教研员：{r.name}（{r.id}，{'、'.join(r.stages)}{'、'.join(r.subjects)}）\n"
+                                   f"联系学校：{s.name}（{s.id}）\n{plan.term} 第{visit.number}次到校")
     event.add("categories", ["联系学校视导"])
-    event.add("x-assign-researcher", r.id)
-    event.add("x-assign-school", s.id)
+    add_text(event, "x-assign-researcher", r.id)
+    add_text(event, "x-assign-school", s.id)
     return event
 
 
@@ -56,7 +74,7 @@ def ics_bytes(problem: Problem, plan: VisitPlan, visits: list[Visit], name: str,
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
-    cal.add("x-wr-calname", name)
+    add_text(cal, "x-wr-calname", name)
     cal.add("x-wr-timezone", "Asia/Shanghai")
     for visit in sorted(visits, key=lambda v: (v.first, v.researcher_id, v.school_id)):
         cal.add_component(_event(problem, plan, visit, stamp))
@@ -64,20 +82,18 @@ def ics_bytes(problem: Problem, plan: VisitPlan, visits: list[Visit], name: str,
     return cal.to_ical()
 
 
-def _safe(text: str) -> str:
-    return re.sub(r'[\\/:*?"<>|\s]+', "_", text)
-
-
 def write_ics(problem: Problem, plan: VisitPlan, out_dir: Path) -> list[Path]:
-    """office.ics, researchers/<id>-<name>.ics and schools/<id>-<name>.ics under out_dir."""
+    """office.ics, researchers/<id>-<name>.ics and schools/<id>-<name>.ics under out_dir (names made safe by `FileNames`)."""
     stamp = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
     targets: list[tuple[Path, str, list[Visit]]] = [(out_dir / "office.ics", f"{problem.scenario.office.name} {plan.term} 联系学校视导", plan.visits)]
+    researcher_files, school_files = FileNames(), FileNames()
     for rid in sorted({v.researcher_id for v in plan.visits}):
         r = problem.researcher[rid]
-        targets.append((out_dir / "researchers" / _safe(f"{rid}-{r.name}.ics"), f"{r.name} {plan.term} 联系学校视导", plan.of_researcher(rid)))
+        targets.append((out_dir / "researchers" / researcher_files.of(rid, r.name, ".ics"), f"{r.name} {plan.term} 联系学校视导",
+                        plan.of_researcher(rid)))
     for sid in sorted({v.school_id for v in plan.visits}):
         s = problem.school[sid]
-        targets.append((out_dir / "schools" / _safe(f"{sid}-{s.name}.ics"), f"{s.name} {plan.term} 教研员到校", plan.of_school(sid)))
+        targets.append((out_dir / "schools" / school_files.of(sid, s.name, ".ics"), f"{s.name} {plan.term} 教研员到校", plan.of_school(sid)))
     paths = []
     for path, name, visits in targets:
         with atomic_path(path) as tmp:

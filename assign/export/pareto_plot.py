@@ -8,6 +8,7 @@ from tabulate import tabulate
 
 from assign.analysis.pareto import Front, Point
 from assign.export.atomic import atomic_path, write_text
+from assign.export.cells import md_text
 
 
 def front_rows(front: Front) -> tuple[list[str], list[list[str]]]:
@@ -69,5 +70,5 @@ def write_front(front: Front, folder: Path, title: str) -> list[Path]:
     """pareto.png and pareto.md (the plot and the table) in `folder`, each written atomically."""
     png, md = folder / "pareto.png", folder / "pareto.md"
     plot_front(front, png, title=title)
-    write_text(md, f"# {title}\n\n![trade-off](pareto.png)\n\n{front_table(front, fmt='github')}\n")
+    write_text(md, f"# {md_text(title)}\n\n![trade-off](pareto.png)\n\n{front_table(front, fmt='github')}\n")
     return [png, md]

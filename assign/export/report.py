@@ -377,9 +377,13 @@ def _page_data(inputs: ReportInputs, lang: str) -> dict:
     return {"lang": lang, "text": labels, "researchers": researchers, "schools": schools, "visits": visits}
 
 
-def _json_script(data: dict) -> str:
-    # "</" inside a <script> would end it early; "<\/" reads the same to JSON.parse.
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
+# Names are data in the page's data block too: "</script" would end the block early and "<!--" can make
+# the HTML parser run past its end, so no "<" (nor ">", "&") stays in it; "\u003c" reads the same to JSON.parse.
+JSON_SCRIPT_ESCAPES = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
+
+
+def json_script(data: dict) -> str:
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":")).translate(JSON_SCRIPT_ESCAPES)
     return f'<script type="application/json" id="report-data">{text}</script>'
 
 
@@ -410,7 +414,7 @@ def render_report(inputs: ReportInputs, lang: str = "zh") -> str:
             f"<style>{_asset('report.css')}</style></head><body>"
             f'<header><h1>{escape(plan.title)}</h1><p class="muted">{escape(plan.scenario)} · {escape(plan.contact_period)} · '
             f'{escape(t["status"])} {escape(plan.status)}</p><nav>{nav}</nav></header><main>{body}</main>'
-            f"{_json_script(_page_data(inputs, lang))}<script>{_asset('report.js')}</script></body></html>\n")
+            f"{json_script(_page_data(inputs, lang))}<script>{_asset('report.js')}</script></body></html>\n")
 
 
 def write_report(inputs: ReportInputs, target: Path, lang: str = "zh") -> Path:

@@ -2,7 +2,8 @@
 
 One row per researcher-school pair, grouped by researcher; researchers without a school get
 one row saying so. Chinese headers by default, English on request. The CSV carries the ids so
-that a machine (and `assign check`) can read it back.
+that a machine (and `assign check`) can read it back. Names are data: every cell goes through
+`assign.export.cells` (text cells in the workbook, a `'` before a formula-like CSV cell, Markdown escaped).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from assign.export.atomic import atomic_folder, atomic_path, write_text
+from assign.export.cells import append_row, csv_row, md_text
 from assign.export.xlsx_print import printable
 from assign.plan import Plan
 from assign.problem import Problem
@@ -73,21 +75,17 @@ def roster_csv(problem: Problem, plan: Plan, lang: str = "zh") -> str:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(HEADERS[lang] + ID_HEADERS[lang])
     for row in roster_rows(problem, plan, lang):
-        writer.writerow(row.cells + [row.researcher_id, row.school_id])
+        writer.writerow(csv_row(row.cells + [row.researcher_id, row.school_id]))
     return out.getvalue()
 
 
-def _md_cell(value: object) -> str:
-    return str(value).replace("|", "\\|").replace("\n", " ")
-
-
 def roster_markdown(problem: Problem, plan: Plan, lang: str = "zh", kpi_table: str = "") -> str:
-    lines = [f"# {plan.title}", ""]
+    lines = [f"# {md_text(plan.title)}", ""]
     headers = HEADERS[lang]
     lines.append("| " + " | ".join(headers) + " |")
     lines.append("|" + "|".join("---" for _ in headers) + "|")
     for row in roster_rows(problem, plan, lang):
-        lines.append("| " + " | ".join(_md_cell(c) for c in row.cells) + " |")
+        lines.append("| " + " | ".join(md_text(c) for c in row.cells) + " |")
     if kpi_table:
         lines += ["", "## 主要指标" if lang == "zh" else "## Key figures", "", kpi_table]
     return "\n".join(lines) + "\n"
@@ -103,21 +101,19 @@ def write_roster_xlsx(problem: Problem, plan: Plan, target: Path, lang: str = "z
     wb = Workbook()
     ws = wb.active
     ws.title = "安排表" if lang == "zh" else "roster"
-    ws.append([plan.title])
+    append_row(ws, [plan.title])
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(headers))
     ws["A1"].font = Font(bold=True, size=14)
     ws["A1"].alignment = Alignment(horizontal="center", vertical="center")
     ws.row_dimensions[1].height = 30
-    ws.append(headers)
     thin = Side(style="thin")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    for cell in ws[2]:
+    for cell in append_row(ws, headers):
         cell.font = Font(bold=True)
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         cell.border = border
     for row in roster_rows(problem, plan, lang):
-        ws.append(row.cells)
-        for cell in ws[ws.max_row]:
+        for cell in append_row(ws, row.cells):
             cell.border = border
             cell.alignment = Alignment(vertical="center", wrap_text=True)
     widths = [6, 10, 14, 12, 26, 9, 10, 9, 22, 26]
@@ -125,9 +121,9 @@ def write_roster_xlsx(problem: Problem, plan: Plan, target: Path, lang: str = "z
         ws.column_dimensions[get_column_letter(index)].width = width
     printable(ws, freeze="A3")
     ids = wb.create_sheet("编号" if lang == "zh" else "ids")
-    ids.append(HEADERS[lang][:1] + ID_HEADERS[lang])
+    append_row(ids, HEADERS[lang][:1] + ID_HEADERS[lang])
     for row in roster_rows(problem, plan, lang):
-        ids.append([row.number, row.researcher_id, row.school_id])
+        append_row(ids, [row.number, row.researcher_id, row.school_id])
     with atomic_path(target) as tmp:
         wb.save(tmp)
 

@@ -10,6 +10,7 @@ from tabulate import tabulate
 
 from assign.analysis.sweep import SUMMARY_KPIS, VariantResult
 from assign.export.atomic import write_text
+from assign.export.cells import csv_row, md_text
 from assign.kpi import LABELS
 
 HEADERS = ["变体 variant", "状态", *(LABELS[k] for k in SUMMARY_KPIS), "审核", "秒"]
@@ -28,7 +29,11 @@ def sweep_rows(results: list[VariantResult]) -> list[list[str]]:
 
 
 def sweep_table(results: list[VariantResult], fmt: str = "simple") -> str:
-    return tabulate(sweep_rows(results), headers=HEADERS, tablefmt=fmt, disable_numparse=True)
+    """The table in tabulate's `fmt`; "github" is Markdown, its cells escaped."""
+    rows = sweep_rows(results)
+    if fmt == "github":
+        rows = [[md_text(c) for c in row] for row in rows]
+    return tabulate(rows, headers=HEADERS, tablefmt=fmt, disable_numparse=True)
 
 
 def write_sweep_summary(results: list[VariantResult], folder: Path) -> list[Path]:
@@ -38,7 +43,7 @@ def write_sweep_summary(results: list[VariantResult], folder: Path) -> list[Path
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer)
     writer.writerow(HEADERS)
-    writer.writerows(sweep_rows(results))
+    writer.writerows(csv_row(row) for row in sweep_rows(results))
     target = folder / "summary.csv"
     write_text(target, buffer.getvalue(), encoding="utf-8-sig")
     return [md, target]

@@ -15,6 +15,7 @@ from pathlib import Path
 from tabulate import tabulate
 
 from assign.export.atomic import write_text
+from assign.export.cells import csv_row
 from assign.problem import Problem
 from assign.travel.matrix import OFFICE
 
@@ -74,8 +75,8 @@ def travel_csv(problem: Problem) -> str:
     table = travel_table(problem)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(table.headers)
-    writer.writerows(table.rows)
+    writer.writerow(csv_row(table.headers))
+    writer.writerows(csv_row(row) for row in table.rows)
     return out.getvalue()
 
 

@@ -1,6 +1,7 @@
 """A term's visits as tables: `.csv` (UTF-8 with BOM, with ids and UIDs), `.md` (per researcher)
 and `.xlsx` (one printable sheet per month — researchers down, days across — and one sheet per
-researcher). Nothing is recomputed here: every row comes from the VisitPlan."""
+researcher). Nothing is recomputed here: every row comes from the VisitPlan. Names are data: cells
+go through `assign.export.cells`, sheet titles through `safe_names`."""
 
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ from pathlib import Path
 from assign.calendar.visits import Visit, VisitPlan
 from assign.calendar.workdays import weekday_zh
 from assign.export.atomic import atomic_path, write_text
+from assign.export.cells import append_row, csv_row, md_text
+from assign.export.safe_names import SheetTitles
 from assign.export.xlsx_print import printable
 from assign.problem import Problem
 
@@ -34,23 +37,23 @@ def visits_csv(problem: Problem, plan: VisitPlan) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(HEADERS)
-    writer.writerows(visit_rows(problem, plan))
+    writer.writerows(csv_row(row) for row in visit_rows(problem, plan))
     return out.getvalue()
 
 
 def visits_markdown(problem: Problem, plan: VisitPlan, title: str) -> str:
-    lines = [f"# {title}", "", f"{plan.first} ~ {plan.last}，{plan.workdays} 个工作日，{len(plan.visits)} 次到校。", ""]
+    lines = [f"# {md_text(title)}", "", f"{plan.first} ~ {plan.last}，{plan.workdays} 个工作日，{len(plan.visits)} 次到校。", ""]
     for r in problem.researchers:
         mine = plan.of_researcher(r.id)
         if not mine:
             continue
-        lines += [f"## {r.name}（{'、'.join(r.stages)}{'、'.join(r.subjects)}）", ""]
+        lines += [f"## {md_text(r.name)}（{md_text('、'.join(r.stages) + '、'.join(r.subjects))}）", ""]
         for v in mine:
             when = str(v.first) if v.first == v.last else f"{v.first}~{v.last}"
-            lines.append(f"- {when}（{weekday_zh(v.first)}）{problem.school[v.school_id].name}，第{v.number}次")
+            lines.append(f"- {when}（{weekday_zh(v.first)}）{md_text(problem.school[v.school_id].name)}，第{v.number}次")
         lines.append("")
     if plan.findings:
-        lines += ["## 审核发现", ""] + [f"- [{f.severity}] {f}" for f in plan.findings] + [""]
+        lines += ["## 审核发现", ""] + [f"- [{f.severity}] {md_text(f)}" for f in plan.findings] + [""]
     return "\n".join(lines)
 
 
@@ -73,26 +76,25 @@ def write_visits_xlsx(problem: Problem, plan: VisitPlan, target: Path, title: st
     weekend = PatternFill("solid", fgColor="DDDDDD")
     wb = Workbook()
     wb.remove(wb.active)
+    titles = SheetTitles()
     on_site: dict[tuple[str, dt.date], list[Visit]] = defaultdict(list)
     for v in plan.visits:
         for d in v.days:
             on_site[v.researcher_id, d].append(v)
     researchers = [r for r in problem.researchers if plan.of_researcher(r.id)]
     for year, month in _months(plan):
-        ws = wb.create_sheet(f"{year}年{month}月")
+        ws = wb.create_sheet(titles.of(f"{year}年{month}月"))
         first = dt.date(year, month, 1)
         days = [first + dt.timedelta(days=i) for i in range(31) if (first + dt.timedelta(days=i)).month == month]
-        ws.append([f"{title}（{year}年{month}月）"])
+        append_row(ws, [f"{title}（{year}年{month}月）"])
         ws["A1"].font = Font(bold=True, size=14)
-        ws.append(["教研员"] + [f"{d.day}\n{weekday_zh(d)[1]}" for d in days])
-        for cell in ws[2]:
+        for cell in append_row(ws, ["教研员"] + [f"{d.day}\n{weekday_zh(d)[1]}" for d in days]):
             cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
             cell.font = Font(bold=True)
             cell.border = border
         for r in researchers:
             row = [r.name] + ["、".join(problem.school[v.school_id].name for v in on_site.get((r.id, d), [])) for d in days]
-            ws.append(row)
-            for col, cell in enumerate(ws[ws.max_row]):
+            for col, cell in enumerate(append_row(ws, row)):
                 cell.border = border
                 cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
                 if col and days[col - 1].weekday() >= 5:
@@ -102,13 +104,14 @@ def write_visits_xlsx(problem: Problem, plan: VisitPlan, target: Path, title: st
             ws.column_dimensions[get_column_letter(i + 2)].width = 6
         printable(ws, title_cols="A:A", freeze="B3")
     for r in researchers:
-        ws = wb.create_sheet(f"{r.name}-{r.id}"[:31])
-        ws.append([f"{r.name}（{'、'.join(r.subjects)}）{plan.term} 到校安排"])
+        ws = wb.create_sheet(titles.of(r.name, r.id))
+        append_row(ws, [f"{r.name}（{'、'.join(r.subjects)}）{plan.term} 到校安排"])
         ws["A1"].font = Font(bold=True, size=13)
-        ws.append(["日期", "星期", "联系学校", "乡镇", "第几次", "天数"])
+        append_row(ws, ["日期", "星期", "联系学校", "乡镇", "第几次", "天数"])
         for v in plan.of_researcher(r.id):
             s = problem.school[v.school_id]
-            ws.append([str(v.first) if v.first == v.last else f"{v.first}~{v.last}", weekday_zh(v.first), s.name, s.township, v.number, len(v.days)])
+            append_row(ws, [str(v.first) if v.first == v.last else f"{v.first}~{v.last}", weekday_zh(v.first), s.name, s.township, v.number,
+                            len(v.days)])
         for width, col in zip([22, 6, 26, 12, 8, 6], "ABCDEF"):
             ws.column_dimensions[col].width = width
         printable(ws)

@@ -11,8 +11,10 @@ import csv
 import io
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from assign.errors import InputError
+from assign.export.cells import unquote_formula
 
 # canonical field → accepted headers (English and Chinese, compared case-insensitively).
 RESEARCHER_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -95,8 +97,8 @@ class Table:
         return self.headers.get(field_name, field_name)
 
 
-def read_raw(path: Path) -> tuple[list[list[object]], str | None]:
-    """All rows of the first sheet (xlsx) or of the CSV, as lists of cells, and the encoding used."""
+def read_raw(path: Path, pick: Callable[[list[list[object]]], bool] | None = None) -> tuple[list[list[object]], str | None]:
+    """All rows of the first sheet (xlsx; with `pick`, of the first sheet it accepts) or of the CSV, as lists of cells, and the encoding used."""
     if not path.exists():
         raise InputError.at(path, None, None, None, "file not found")
     suffix = path.suffix.lower()
@@ -107,8 +109,10 @@ def read_raw(path: Path) -> tuple[list[list[object]], str | None]:
             workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
         except Exception as exc:  # openpyxl raises many kinds on a broken file
             raise InputError.at(path, None, None, None, f"cannot open as an Excel workbook ({exc})") from None
-        sheet = workbook.worksheets[0]
-        rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+        sheets = ([list(r) for r in sheet.iter_rows(values_only=True)] for sheet in workbook.worksheets)
+        rows = next(sheets, [])
+        if pick is not None and not pick(rows):
+            rows = next((other for other in sheets if pick(other)), rows)
         workbook.close()
         return rows, None
     if suffix in (".csv", ".txt"):
@@ -118,7 +122,8 @@ def read_raw(path: Path) -> tuple[list[list[object]], str | None]:
                 text = data.decode(encoding)
             except UnicodeDecodeError:
                 continue
-            return [row for row in csv.reader(io.StringIO(text, newline=""))], encoding
+            # A cell our own CSV writers protected from Excel ('=…) reads back as it was written.
+            return [[unquote_formula(cell) for cell in row] for row in csv.reader(io.StringIO(text, newline=""))], encoding
         raise InputError.at(path, None, None, None, "cannot decode: expected UTF-8, UTF-8 with BOM or GB18030 text")
     raise InputError.at(path, None, None, suffix, "unsupported file type: expected .csv or .xlsx")
 
@@ -127,9 +132,20 @@ def _blank(cell: object) -> bool:
     return cell is None or (isinstance(cell, str) and not cell.strip())
 
 
-def read_table(path: Path, columns: dict[str, tuple[str, ...]], required: tuple[str, ...]) -> Table:
-    """Read a table and map its headers; unknown headers are kept, missing required ones are errors."""
-    raw, encoding = read_raw(path)
+def has_columns(rows: list[list[object]], columns: dict[str, tuple[str, ...]], required: tuple[str, ...]) -> bool:
+    """Whether the first non-blank row names every required column."""
+    header = next((row for row in rows if not all(_blank(c) for c in row)), [])
+    lookup = {alias.lower(): name for name, aliases in columns.items() for alias in aliases}
+    return set(required) <= {lookup.get(str(c).strip().lower()) for c in header if not _blank(c)}
+
+
+def read_table(path: Path, columns: dict[str, tuple[str, ...]], required: tuple[str, ...], any_sheet: bool = False) -> Table:
+    """Read a table and map its headers; unknown headers are kept, missing required ones are errors.
+
+    With `any_sheet`, a workbook's first sheet that has the required columns is read (the ids of
+    our own roster.xlsx are on its second sheet, under the printable table).
+    """
+    raw, encoding = read_raw(path, (lambda rows: has_columns(rows, columns, required)) if any_sheet else None)
     skipped = 0  # blank rows above the header still count in the row numbers the user sees
     while raw and all(_blank(c) for c in raw[0]):
         raw.pop(0)
