@@ -48,6 +48,13 @@ class BoundedLoader(yaml.SafeLoader):
         self.sizes: dict[int, int] = {}  # id(node) → nodes it stands for, aliases expanded (kept alive by the tree)
         self.duplicates: list[tuple[str, int, int]] = []  # (key, line, line of its first use)
 
+    def fetch_flow_collection_start(self, token_class: type) -> None:
+        # Refused as the scanner meets it: before the composer, the scanner looks ahead across every
+        # open `[` for a possible key, which costs the square of the nesting.
+        super().fetch_flow_collection_start(token_class)
+        if self.flow_level > MAX_DEPTH:
+            raise LimitError(None, None, f"nested more than {MAX_DEPTH} levels deep", self.get_mark())
+
     def compose_node(self, parent: Node | None, index: Any) -> Node:
         start = self.peek_event().start_mark
         alias = self.check_event(AliasEvent)
