@@ -362,3 +362,24 @@ def test_a_whatif_elsewhere_finds_its_bases_holiday_file(tmp_path):
     whatif.write_text(f"extends: {base}\nname: 假如\n", encoding="utf-8")
     workdays = workdays_of(load_scenario(whatif))
     assert workdays.is_workday(dt.date(2026, 9, 25)) == (False, False)
+
+
+def test_every_problem_of_the_policies_section_is_listed_at_once(tmp_path):
+    path = tiny(tmp_path)
+    edit_yaml(path, lambda d: d["policies"].update(nonesuch={}, travel={"weight": float("nan")}, max_travel={"minutes": 10**9}))
+    result = run("validate", str(path))
+    assert result.exit_code == 1
+    assert "3 problems in policies" in result.stderr
+    for word in ("policies.nonesuch: unknown policy", "policies.travel", "weight", "policies.max_travel", "minutes = 1000000000"):
+        assert word in result.stderr
+
+
+def test_cp_sat_parameters_that_pass_the_check_reach_the_solver(tmp_path):
+    from assign.solver.cpsat import make_solver, options_for
+
+    path = tiny(tmp_path, solver={"workers": 1, "seed": 7, "parameters": {"search_branching": "FIXED_SEARCH", "subsolvers": ["max_lp", "core"],
+                                                                          "max_presolve_iterations": 2, "log_search_progress": False}})
+    problem = load_scenario(path)
+    params = make_solver(options_for(problem), time_limit=5).parameters
+    assert (params.search_branching.name, list(params.subsolvers), params.max_presolve_iterations) == ("FIXED_SEARCH", ["max_lp", "core"], 2)
+    assert (params.num_workers, params.random_seed, params.max_time_in_seconds) == (1, 7, 5)

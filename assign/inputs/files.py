@@ -32,19 +32,19 @@ def file_problem(path: Path) -> str | None:
     return None
 
 
-def check_file(path: Path, what: str = "file") -> None:
-    """An InputError naming `path` unless it is a readable file; `what` says which (e.g. "holiday file")."""
+def check_file(path: Path, what: str = "file", limit: int | None = None) -> None:
+    """An InputError naming `path` unless it is a readable file (of at most `limit` bytes); `what` says which (e.g. "holiday file")."""
     problem = file_problem(path)
     if problem is not None:
         raise InputError.at(path, None, None, None, problem.replace("file not found", f"{what} not found", 1))
+    size = path.stat().st_size
+    if limit is not None and size > limit:
+        raise InputError.at(path, None, None, None, f"{what} of {size:,} bytes: at most {limit:,} bytes are read (see README, Limits)")
 
 
 def read_bytes(path: Path, limit: int, what: str = "file") -> bytes:
     """The bytes of a readable file of at most `limit` bytes; anything else is an InputError naming the file."""
-    check_file(path, what)
-    size = path.stat().st_size
-    if size > limit:
-        raise InputError.at(path, None, None, None, f"{what} of {size:,} bytes: at most {limit:,} bytes are read")
+    check_file(path, what, limit)
     try:
         return path.read_bytes()
     except OSError as exc:

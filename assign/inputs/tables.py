@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -83,6 +84,7 @@ MAX_TABLE_BYTES = 100_000_000  # size of a table file
 # An .xlsx sheet is read whole (openpyxl's full mode is what reports merged cells), about 0.5 KB of
 # memory per cell: at most this many cells by the sheet's own dimension; larger tables as CSV.
 MAX_XLSX_CELLS = 1_000_000
+MAX_XLSX_UNPACKED = 200_000_000  # bytes the workbook's zip unpacks to: a sheet's dimension may be wrong
 
 
 @dataclass(frozen=True)
@@ -129,7 +131,7 @@ def read_raw(path: Path, max_rows: int = MAX_ROWS) -> tuple[list[list[object]], 
     """
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
-        check_file(path)
+        check_file(path, limit=MAX_TABLE_BYTES)
         return read_xlsx(path, max_rows), None
     if suffix in (".csv", ".txt"):
         text, encoding = decode(read_bytes(path, MAX_TABLE_BYTES), path)
@@ -165,6 +167,14 @@ def read_xlsx(path: Path, max_rows: int = MAX_ROWS) -> list[list[object]]:
         except Exception as exc:  # openpyxl raises many kinds on a broken file
             raise InputError.at(path, None, None, None, f"cannot open as an Excel workbook ({exc})") from None
 
+    try:
+        with zipfile.ZipFile(path) as archive:  # a workbook is a zip: what it unpacks to, before anything is unpacked
+            unpacked = sum(member.file_size for member in archive.infolist())
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise InputError.at(path, None, None, None, f"cannot open as an Excel workbook ({exc})") from None
+    if unpacked > MAX_XLSX_UNPACKED:
+        raise InputError.at(path, None, None, None, f"the workbook unpacks to {unpacked:,} bytes: at most {MAX_XLSX_UNPACKED:,} "
+                                                    f"(see README, Limits); save a larger table as CSV")
     book = workbook(read_only=True)  # reads the sheet's dimension, before anything is loaded whole
     try:
         if not book.worksheets:
@@ -181,7 +191,8 @@ def read_xlsx(path: Path, max_rows: int = MAX_ROWS) -> list[list[object]]:
     formulas: dict[tuple[int, int], str] = {}
     for r, cells in enumerate(sheet.iter_rows(min_row=1, min_col=1)):
         grid.append([cell.value for cell in cells])
-        formulas.update({(r, c): str(cell.value) for c, cell in enumerate(cells) if cell.data_type == "f"})
+        # An array formula comes as an object whose `text` is the formula.
+        formulas.update({(r, c): str(getattr(cell.value, "text", cell.value)) for c, cell in enumerate(cells) if cell.data_type == "f"})
     merged = [(m.min_row - 1, m.min_col - 1, m.max_row, m.max_col) for m in sheet.merged_cells.ranges]
     book.close()
     if formulas:
