@@ -103,6 +103,14 @@ def extends_a_folder(tmp_path):
     return whatif, [str(whatif), "列 extends", "'base'", "a folder, not a file"]
 
 
+def a_thousand_whatifs_deep(tmp_path):
+    path = tiny(tmp_path)
+    for i in range(1, 1001):
+        path.parent.joinpath(f"whatif{i}.yaml").write_text(f"extends: {'scenario' if i == 1 else f'whatif{i - 1}'}.yaml\n", encoding="utf-8")
+    last = path.parent / "whatif1000.yaml"
+    return last, ["whatif", "列 extends", "a chain of more than 20 scenario files"]
+
+
 def holiday_file_is_a_folder(tmp_path):
     path = tiny_calendar(tmp_path)
     (path.parent / "holidays.yaml").mkdir()
@@ -232,6 +240,7 @@ VALIDATE = ("validate",)
         pytest.param(cell_of_200k_characters, SOLVE, id="cell-200k-chars"),  # a 姓名 cell of 200,000 characters (_csv.Error)
         pytest.param(researchers_is_a_folder, SOLVE, id="data-folder"),  # data.researchers names a folder (IsADirectoryError)
         pytest.param(extends_a_folder, SOLVE, id="extends-folder"),  # extends names a folder (IsADirectoryError)
+        pytest.param(a_thousand_whatifs_deep, SOLVE, id="extends-chain"),  # 1,000 what-ifs extending each other (RecursionError)
         pytest.param(holiday_file_is_a_folder, CALENDAR, id="holiday-folder"),  # calendar.holiday_file names a folder (IsADirectoryError)
         pytest.param(holiday_on_february_30, CALENDAR, id="holiday-feb-30"),  # 2027-02-30 in a holiday file (ValueError)
         pytest.param(term_ends_on_february_30, CALENDAR, id="term-feb-30"),  # a term ending 2027-02-30 (ValueError)

@@ -46,6 +46,7 @@ from assign.inputs.tables import Table, TableRow
 from assign.inputs.yaml_file import read_yaml
 
 TABLES = ("researchers", "schools", "roads")
+MAX_EXTENDS = 20  # files in one chain of `extends` (README, Limits): what-ifs of what-ifs, never hundreds
 ROAD_SEPARATOR = "~"
 
 
@@ -100,6 +101,8 @@ def resolve_scenario(path: str | Path) -> Resolved:
 def _resolve(path: Path, seen: list[Path]) -> Resolved:
 
     here = path.resolve()
+    if len(seen) >= MAX_EXTENDS:
+        raise InputError.at(seen[-1], None, "extends", str(path), f"a chain of more than {MAX_EXTENDS} scenario files extending each other")
     if here in seen:
         chain = " → ".join(str(p) for p in [*seen, here])
         raise InputError.at(seen[-1], None, "extends", str(path), f"scenario files extend each other in a cycle: {chain}")
