@@ -17,6 +17,9 @@ from assign.models import check_year
 from assign.solver.sat_parameters import check_parameters
 
 SEED_MAX = 2**31 - 1  # CP-SAT's random_seed is a 32-bit integer
+# CP-SAT parameters that `solver:` sets from its own keys (bounded there, overridden by --workers, --seed, --time-limit).
+OWNED_PARAMETERS = {"num_workers": "workers", "num_search_workers": "workers", "random_seed": "seed",
+                    "max_time_in_seconds": "time_limit", "log_search_progress": "log"}
 
 
 class _Section(BaseModel):
@@ -95,6 +98,10 @@ class SolverSettings(_Section):
     @classmethod
     def _known_parameters(cls, parameters: dict[str, Any]) -> dict[str, Any]:
         check_parameters(parameters)  # one error per unknown name or bad value, under solver.parameters.NAME
+        owned = [f"{name} (set solver.{OWNED_PARAMETERS[name]})" for name in parameters if name in OWNED_PARAMETERS]
+        if owned:
+            raise ValueError(f"{', '.join(owned)}: these CP-SAT parameters come from the solver section's own keys, "
+                             f"whose limits apply, and from the command line")
         return parameters
 
 

@@ -168,6 +168,11 @@ def subsolvers_not_a_list(tmp_path):
     return path, [str(path), "solver.parameters.subsolvers", "valid list", "solver.parameters.search_branching", "'SIDEWAYS'", "FIXED_SEARCH"]
 
 
+def workers_through_parameters(tmp_path):
+    path = tiny(tmp_path, solver={"workers": 1, "seed": 0, "parameters": {"num_workers": 100_000, "random_seed": -3}})
+    return path, [str(path), "solver.parameters", "num_workers (set solver.workers)", "random_seed (set solver.seed)"]
+
+
 def travel_weight_1e308(tmp_path):
     path = tiny(tmp_path, objective="weighted")
     edit_yaml(path, lambda d: d["policies"].update(travel={"weight": 1e308}))
@@ -251,6 +256,7 @@ VALIDATE = ("validate",)
         pytest.param(seed_of_20_digits, SOLVE, id="seed-20-digits"),  # solver.seed = 10^20 (TypeError in the solver)
         pytest.param(time_limit_abc, SOLVE, id="parameter-abc"),  # max_time_in_seconds: abc (TypeError)
         pytest.param(subsolvers_not_a_list, SOLVE, id="parameter-types"),  # subsolvers: 5 and an unknown enum name (AttributeError)
+        pytest.param(workers_through_parameters, SOLVE, id="parameter-owned"),  # 100,000 workers past solver.workers' limit of 64
         pytest.param(travel_weight_1e308, SOLVE, id="weight-1e308"),  # travel.weight = 1e308 (OverflowError)
         pytest.param(visit_rule_weight_1e308, CALENDAR, id="visit-weight-1e308"),  # research_day.weight = 1e308 (OverflowError)
         pytest.param(researchers_header_only, SOLVE, id="researchers-header-only"),  # no researcher (an empty plan, exit 0)
@@ -387,8 +393,9 @@ def test_cp_sat_parameters_that_pass_the_check_reach_the_solver(tmp_path):
     from assign.solver.cpsat import make_solver, options_for
 
     path = tiny(tmp_path, solver={"workers": 1, "seed": 7, "parameters": {"search_branching": "FIXED_SEARCH", "subsolvers": ["max_lp", "core"],
-                                                                          "max_presolve_iterations": 2, "log_search_progress": False}})
+                                                                          "max_presolve_iterations": 2, "cp_model_presolve": True}})
     problem = load_scenario(path)
     params = make_solver(options_for(problem), time_limit=5).parameters
     assert (params.search_branching.name, list(params.subsolvers), params.max_presolve_iterations) == ("FIXED_SEARCH", ["max_lp", "core"], 2)
+    assert params.cp_model_presolve is True
     assert (params.num_workers, params.random_seed, params.max_time_in_seconds) == (1, 7, 5)
