@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import os
 import time
 from pathlib import Path
 
@@ -93,6 +94,13 @@ def researchers_is_a_folder(tmp_path):
     (path.parent / "folder.csv").mkdir()
     edit_yaml(path, lambda d: d["data"].update(researchers="folder.csv"))
     return path, [str(path), "data.researchers", "folder.csv", "a folder, not a file"]
+
+
+def schools_is_a_pipe(tmp_path):
+    path = tiny(tmp_path)
+    (path.parent / "schools.csv").unlink()
+    os.mkfifo(path.parent / "schools.csv")  # reading it would wait for a writer that never comes
+    return path, [str(path), "data.schools", "schools.csv", "not a regular file"]
 
 
 def extends_a_folder(tmp_path):
@@ -244,6 +252,8 @@ VALIDATE = ("validate",)
         pytest.param(school_count_max_10e20, SOLVE, id="policy-count-1e20"),  # school_count.max = 10^20 (TypeError)
         pytest.param(cell_of_200k_characters, SOLVE, id="cell-200k-chars"),  # a 姓名 cell of 200,000 characters (_csv.Error)
         pytest.param(researchers_is_a_folder, SOLVE, id="data-folder"),  # data.researchers names a folder (IsADirectoryError)
+        pytest.param(schools_is_a_pipe, SOLVE, id="data-pipe",
+                     marks=pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")),  # a named pipe (a read that never ends)
         pytest.param(extends_a_folder, SOLVE, id="extends-folder"),  # extends names a folder (IsADirectoryError)
         pytest.param(a_thousand_whatifs_deep, SOLVE, id="extends-chain"),  # 1,000 what-ifs extending each other (RecursionError)
         pytest.param(holiday_file_is_a_folder, CALENDAR, id="holiday-folder"),  # calendar.holiday_file names a folder (IsADirectoryError)
