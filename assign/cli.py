@@ -9,6 +9,7 @@ written); 2 wrong usage; 3 no plan (infeasible, or no solution within the time l
 from __future__ import annotations
 
 import functools
+import math
 import sys
 import time
 from pathlib import Path
@@ -17,8 +18,24 @@ from typing import Iterable
 import click
 
 from assign.errors import AssignError, NoPlanError
+from assign.scenario import SEED_MAX
 
 EXIT_INPUT, EXIT_NO_PLAN, EXIT_AUDIT = 1, 3, 4
+
+
+class FiniteFloatRange(click.FloatRange):
+    """click's FloatRange, without NaN and infinity: `nan` is neither below nor above any bound, so
+    FloatRange lets it through, and `inf` passes a lower bound; both then break the solver."""
+
+    def convert(self, value, param, ctx):
+        number = super().convert(value, param, ctx)
+        if not math.isfinite(number):
+            self.fail(f"{value!r} is not a finite number", param, ctx)
+        return number
+
+
+SECONDS = FiniteFloatRange(min=0.01)
+SEED = click.IntRange(0, SEED_MAX)  # CP-SAT's random_seed is a 32-bit integer
 
 
 def _demo_path() -> Path:
@@ -164,11 +181,11 @@ def _solve_options(func):
         click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path), default=None,
                      help="folder for roster.xlsx, roster.csv, roster.md and plan.json (default: out/<scenario folder>)"),
         click.option("--no-write", is_flag=True, help="print only; write no files"),
-        click.option("--time-limit", type=click.FloatRange(min=0.01), default=None,
+        click.option("--time-limit", type=SECONDS, default=None,
                      help="seconds for the whole solve (default: the scenario's, else 30)"),
         click.option("--workers", type=click.IntRange(1, 64), default=None,
                      help="CP-SAT worker threads (default: the scenario's, else 1: deterministic, and fastest on county-sized models)"),
-        click.option("--seed", type=int, default=None, help="CP-SAT random seed (default: the scenario's, else 0)"),
+        click.option("--seed", type=SEED, default=None, help="CP-SAT random seed (default: the scenario's, else 0)"),
         click.option("--objective", type=click.Choice(["lexicographic", "weighted"]), default=None,
                      help="lexicographic: optimise the objective terms in priority order; weighted: one weighted sum"),
         click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="language of the written roster's headers"),
@@ -214,19 +231,23 @@ def demo(out, no_write, time_limit, workers, seed, objective, lang, quiet, no_ro
 @click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
 @guarded
 def validate(scenario: Path) -> None:
-    """Load SCENARIO and its tables and report every problem, without solving."""
+    """Load SCENARIO, its tables, holiday files and visit rules, and report every problem, without solving."""
+    from assign.calendar.visit_solve import check_calendar
     from assign.load import load_scenario
 
     problem = load_scenario(scenario)
-    _warn(problem.warnings, err=False)
+    calendar_warnings = check_calendar(problem)
+    _warn([*problem.warnings, *calendar_warnings], err=False)
+    calendar = problem.scenario.calendar
     click.echo(f"OK: {len(problem.researchers)} researchers, {len(problem.schools)} schools, "
-               f"policies {', '.join(u.name for u in problem.policies)}; travel: {problem.travel.label}")
+               f"policies {', '.join(u.name for u in problem.policies)}; travel: {problem.travel.label}"
+               + (f"; calendar: {len(calendar.terms)} term(s), visit rules {', '.join(calendar.visit_rules) or 'none'}" if calendar else ""))
 
 
 @main.command()
 @click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
 @click.argument("roster", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--time-limit", type=click.FloatRange(min=0.01), default=None, help="seconds for the reference solve (default: the scenario's)")
+@click.option("--time-limit", type=SECONDS, default=None, help="seconds for the reference solve (default: the scenario's)")
 @click.option("--workers", type=click.IntRange(1, 64), default=None, help="CP-SAT worker threads for the reference solve")
 @click.option("--no-optimum", is_flag=True, help="only audit; do not solve the scenario for comparison")
 @guarded
@@ -264,9 +285,9 @@ def check(scenario: Path, roster: Path, time_limit, workers, no_optimum) -> None
               help="also write the comparison as .md or .xlsx (repeatable)")
 @click.option("--independent", is_flag=True, help="solve B on its own instead of re-planning it from A's plan")
 @click.option("--local", is_flag=True, help="re-plan B locally from A's plan (only the researchers the change touches)")
-@click.option("--time-limit", type=click.FloatRange(min=0.01), default=None, help="seconds per solve (default: each scenario's)")
+@click.option("--time-limit", type=SECONDS, default=None, help="seconds per solve (default: each scenario's)")
 @click.option("--workers", type=click.IntRange(1, 64), default=None, help="CP-SAT worker threads")
-@click.option("--seed", type=int, default=None, help="CP-SAT random seed")
+@click.option("--seed", type=SEED, default=None, help="CP-SAT random seed")
 @guarded
 def compare(a: Path, b: Path, outs, independent, local, time_limit, workers, seed) -> None:
     """Compare A and B (scenario files, solved here, or saved plan.json files).
@@ -292,8 +313,8 @@ def compare(a: Path, b: Path, outs, independent, local, time_limit, workers, see
               help="folder for one sub-folder of plan files per variant, and summary.md/.csv")
 @click.option("--processes", type=click.IntRange(1, 256), default=None, help="variants solved at once on this machine (default: its cores)")
 @_executor_options
-@click.option("--time-limit", type=click.FloatRange(min=0.01), default=None, help="seconds per variant (default: the scenario's)")
-@click.option("--seed", type=int, default=None, help="CP-SAT random seed")
+@click.option("--time-limit", type=SECONDS, default=None, help="seconds per variant (default: the scenario's)")
+@click.option("--seed", type=SEED, default=None, help="CP-SAT random seed")
 @guarded
 def sweep(scenario: Path, sets, out, processes, executor, address, time_limit, seed) -> None:
     """Solve a grid of variants of SCENARIO in parallel and print one summary table.
@@ -327,8 +348,8 @@ def sweep(scenario: Path, sets, out, processes, executor, address, time_limit, s
               help="folder for OUT/<county>/… and summary.xlsx/.md/.csv (default: out/<ROOT folder>)")
 @_executor_options
 @click.option("--processes", type=click.IntRange(1, 256), default=None, help="tasks at once on this machine (default: its cores)")
-@click.option("--time-limit", type=click.FloatRange(min=0.01), default=None, help="seconds per county solve (default: each scenario's)")
-@click.option("--seed", type=int, default=None, help="CP-SAT random seed")
+@click.option("--time-limit", type=SECONDS, default=None, help="seconds per county solve (default: each scenario's)")
+@click.option("--seed", type=SEED, default=None, help="CP-SAT random seed")
 @guarded
 def batch(root: Path, whatifs, term, shared, out, executor, address, processes, time_limit, seed) -> None:
     """Plan every county folder under ROOT (and each --what-if of every county) and summarise them.
@@ -369,9 +390,9 @@ def batch(root: Path, whatifs, term, shared, out, executor, address, processes, 
 @click.option("--processes", type=click.IntRange(1, 256), default=None,
               help="points solved at once, each a job with one CP-SAT worker (default: this machine's cores; 1: one after another, with --workers)")
 @_executor_options
-@click.option("--time-limit", type=click.FloatRange(min=0.01), default=None, help="seconds per point (default: the scenario's)")
+@click.option("--time-limit", type=SECONDS, default=None, help="seconds per point (default: the scenario's)")
 @click.option("--workers", type=click.IntRange(1, 64), default=None, help="CP-SAT worker threads (with --processes 1)")
-@click.option("--seed", type=int, default=None, help="CP-SAT random seed")
+@click.option("--seed", type=SEED, default=None, help="CP-SAT random seed")
 @guarded
 def pareto(scenario: Path, between, points, current, out, processes, executor, address, time_limit, workers, seed) -> None:
     """The non-dominated plans between two objectives of SCENARIO, as a table and a plot (PNG)."""
@@ -405,10 +426,10 @@ def pareto(scenario: Path, between, points, current, out, processes, executor, a
 @click.option("--no-write", is_flag=True, help="print only; write no files")
 @click.option("--view", type=click.Choice(["list", "month"]), default="list", show_default=True,
               help="terminal view: per-researcher list or month grid")
-@click.option("--time-limit", type=click.FloatRange(min=0.01), default=None,
+@click.option("--time-limit", type=SECONDS, default=None,
               help="seconds for scheduling the term (default: calendar.time_limit, else 10)")
 @click.option("--workers", type=click.IntRange(1, 64), default=None, help="CP-SAT worker threads (default: the scenario's)")
-@click.option("--seed", type=int, default=None, help="CP-SAT random seed (default: the scenario's)")
+@click.option("--seed", type=SEED, default=None, help="CP-SAT random seed (default: the scenario's)")
 @click.option("-q", "--quiet", is_flag=True, help="print only the summary and findings")
 @guarded
 def calendar(scenario, term_name, plan_path, out, no_write, view, time_limit, workers, seed, quiet) -> None:
@@ -469,7 +490,7 @@ def calendar(scenario, term_name, plan_path, out, no_write, view, time_limit, wo
               help="a base plan.json or scenario: the report shows the pairs added and removed against it")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="language of the report")
 @click.option("--workers", type=click.IntRange(1, 64), default=None, help="CP-SAT worker threads (default: the scenario's)")
-@click.option("--seed", type=int, default=None, help="CP-SAT random seed (default: the scenario's)")
+@click.option("--seed", type=SEED, default=None, help="CP-SAT random seed (default: the scenario's)")
 @click.option("-q", "--quiet", is_flag=True, help="print only the written path")
 @guarded
 def report(source, out, scenario_path, term_name, base_path, lang, workers, seed, quiet) -> None:
@@ -524,7 +545,7 @@ def travel(scenario: Path | None, to_csv: Path | None) -> None:
 @click.option("--scenario", "scenario_path", type=click.Path(dir_okay=False, exists=True, path_type=Path), default=None,
               help="the scenario of a plan.json SOURCE (a plan.json names its scenario only by name)")
 @click.option("--workers", type=click.IntRange(1, 64), default=None, help="CP-SAT worker threads when SOURCE is a scenario")
-@click.option("--seed", type=int, default=None, help="CP-SAT random seed when SOURCE is a scenario")
+@click.option("--seed", type=SEED, default=None, help="CP-SAT random seed when SOURCE is a scenario")
 @guarded
 def explain(source: Path, researcher: str, scenario_path: Path | None, workers, seed) -> None:
     """Why RESEARCHER (工号 or 姓名) has these schools in the plan of SOURCE.
@@ -562,7 +583,7 @@ def plugins(name: str | None) -> None:
 @main.command()
 @click.option("--size", type=click.Choice(["county", "city", "province"]), default="county", show_default=True,
               help="county 40×120, city 400×1,500 (10 counties), province 3,000×15,000 (75 counties)")
-@click.option("--seed", type=int, default=1, show_default=True)
+@click.option("--seed", type=SEED, default=1, show_default=True)
 @click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path), required=True,
               help="folder for researchers.csv, schools.csv, scenario.yaml")
 @click.option("--per-county", is_flag=True, help="one folder per county (each with its scenario.yaml and tables), for `assign batch`")
@@ -582,7 +603,7 @@ def generate(size: str, seed: int, out: Path, per_county: bool) -> None:
 @main.command()
 @click.option("--sizes", default="county,city", show_default=True, help="comma-separated: county, city, province")
 @click.option("--seeds", default="1", show_default=True, help="comma-separated generator seeds")
-@click.option("--time-limit", type=click.FloatRange(min=0.1), default=60.0, show_default=True, help="seconds per method and instance")
+@click.option("--time-limit", type=FiniteFloatRange(min=0.1), default=60.0, show_default=True, help="seconds per method and instance")
 @click.option("--methods", default="ours,cp-sat-mono,highs,greedy", show_default=True, help="comma-separated: ours, cp-sat-mono, highs, greedy")
 @click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True, help="CP-SAT workers (HiGHS uses one thread)")
 @click.option("--data", type=click.Path(file_okay=False, path_type=Path), default=None, help="keep the generated regions here")

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pydantic import ValidationError
 
 
 class AssignError(Exception):
@@ -26,7 +31,8 @@ class CellProblem:
             where.append(f"第{self.row}行 (row {self.row})")
         if self.column is not None:
             where.append(f"列 {self.column}")
-        shown = "" if self.value is None else f"{self.value!r}: "
+        value = str(self.value) if isinstance(self.value, dt.date) else self.value  # 2027-02-30, not datetime.date(…)
+        shown = "" if value is None else f"{value!r}: "
         return f"{', '.join(where)}: {shown}{self.expected}"
 
 
@@ -49,6 +55,19 @@ class InputError(AssignError):
     @classmethod
     def at(cls, file: str | Path, row: int | None, column: str | None, value: object, expected: str) -> "InputError":
         return cls(CellProblem(str(file), row, column, value, expected))
+
+
+def key_path(loc: tuple) -> str:
+    """A pydantic error's location as a person finds it in a YAML file: `calendar.terms[2].end`
+    (list items counted from 1)."""
+    return "".join(f"[{part + 1}]" if isinstance(part, int) else f".{part}" for part in loc).lstrip(".")
+
+
+def validation_problems(exc: "ValidationError", file: str | Path, prefix: str = "") -> list[CellProblem]:
+    """One CellProblem per error of a pydantic model read from a YAML file: the key (under `prefix`), the value, the reason."""
+    return [CellProblem(str(file), None, ".".join(p for p in (prefix, key_path(err["loc"])) if p) or None, err.get("input"),
+                        err["msg"].removeprefix("Value error, "))
+            for err in exc.errors()]
 
 
 class NoPlanError(AssignError):

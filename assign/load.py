@@ -12,9 +12,20 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from assign.errors import AssignError, CellProblem, InputError
+from assign.errors import AssignError, CellProblem, InputError, validation_problems
 from assign.inputs.extend import SourcedEdit, edit_table, merge, removed_ids, resolve_scenario
-from assign.inputs.tables import RESEARCHER_COLUMNS, RESEARCHER_REQUIRED, ROAD_COLUMNS, SCHOOL_COLUMNS, SCHOOL_REQUIRED, Table, read_table
+from assign.inputs.files import file_problem
+from assign.inputs.tables import (
+    MAX_RESEARCHERS,
+    MAX_SCHOOLS,
+    RESEARCHER_COLUMNS,
+    RESEARCHER_REQUIRED,
+    ROAD_COLUMNS,
+    SCHOOL_COLUMNS,
+    SCHOOL_REQUIRED,
+    Table,
+    read_table,
+)
 from assign.models import Researcher, School
 from assign.problem import Problem, build_problem
 from assign.registry import Registry, build_registry
@@ -37,24 +48,36 @@ def parse_scenario(data: dict[str, Any], path: Path) -> ScenarioFile:
     try:
         return ScenarioFile.model_validate(data)
     except ValidationError as exc:
-        raise InputError([
-            CellProblem(str(path), None, ".".join(str(p) for p in err["loc"]), err.get("input"), err["msg"])
-            for err in exc.errors()
-        ]) from None
+        raise InputError(validation_problems(exc, path)) from None
 
 
-def rows_to_models(table: Table, model: type[M]) -> list[M]:
-    """Validate each row with `model`; every bad cell of the table becomes one CellProblem."""
+def check_named_files(scenario: ScenarioFile, base: Path, path: Path) -> None:
+    """Every file the scenario names (tables, holiday files) is a readable file; each one that is not is a
+    CellProblem naming the scenario key, all of them together."""
+    problems = [CellProblem(str(path), None, key, str(base / name), reason)
+                for key, name in scenario.named_files() if (reason := file_problem(base / name)) is not None]
+    if problems:
+        raise InputError(problems)
+
+
+def rows_to_models(table: Table, model: type[M], what: str) -> list[M]:
+    """Validate each row with `model`; every bad cell of the table becomes one CellProblem.
+
+    A table with a header and no rows is an error, not an empty plan; `what` names a row (e.g. "researcher").
+    """
+    if not table.rows:
+        raise InputError.at(table.path, None, None, None, f"no rows under the header: expected one row per {what}")
     items: list[M] = []
     problems: list[CellProblem] = []
+    labels = table.labels()
     for row in table.rows:
         try:
             source = row.source or str(table.path)
-            items.append(model.model_validate({**row.values, "extra": row.extra, "headers": table.headers, "source": source, "row": row.number}))
+            items.append(model.model_validate({**row.values, "extra": row.extra, "headers": labels, "source": source, "row": row.number}))
         except ValidationError as exc:
             for err in exc.errors():
                 field = str(err["loc"][0]) if err["loc"] else None
-                column = table.header(field) if field in table.headers else field
+                column = labels.get(field, field) if field is not None else None
                 value = row.values.get(field) if field else None
                 message = err["msg"].removeprefix("Value error, ")
                 if field in row.edited:  # the what-if's update wrote this value: blame the edit
@@ -68,13 +91,13 @@ def rows_to_models(table: Table, model: type[M]) -> list[M]:
 
 
 def load_researchers(path: Path, edits: list[SourcedEdit] = ()) -> list[Researcher]:
-    table = edit_table(read_table(path, RESEARCHER_COLUMNS, RESEARCHER_REQUIRED), "researchers", RESEARCHER_COLUMNS, list(edits))
-    return rows_to_models(table, Researcher)
+    table = edit_table(read_table(path, RESEARCHER_COLUMNS, RESEARCHER_REQUIRED, MAX_RESEARCHERS), "researchers", RESEARCHER_COLUMNS, list(edits))
+    return rows_to_models(table, Researcher, "researcher (教研员)")
 
 
 def load_schools(path: Path, edits: list[SourcedEdit] = ()) -> list[School]:
-    table = edit_table(read_table(path, SCHOOL_COLUMNS, SCHOOL_REQUIRED), "schools", SCHOOL_COLUMNS, list(edits))
-    return rows_to_models(table, School)
+    table = edit_table(read_table(path, SCHOOL_COLUMNS, SCHOOL_REQUIRED, MAX_SCHOOLS), "schools", SCHOOL_COLUMNS, list(edits))
+    return rows_to_models(table, School, "school (学校)")
 
 
 def _forget_removed_schools(researchers: list[Researcher], removed: set[str]) -> tuple[list[Researcher], list[str]]:
@@ -100,6 +123,7 @@ def load_scenario(path: str | Path, registry: Registry | None = None, overrides:
     data = merge(resolved.data, overrides or {})  # by the same rules as a what-if file
     scenario = parse_scenario(data, path)
     base = path.parent
+    check_named_files(scenario, base, path)
     researchers = load_researchers(base / scenario.data.researchers, resolved.edits_for("researchers"))
     schools = load_schools(base / scenario.data.schools, resolved.edits_for("schools"))
     researchers, warnings = _forget_removed_schools(researchers, removed_ids(resolved.edits_for("schools")))

@@ -17,14 +17,28 @@ from assign import vocab
 
 _WEEKDAYS = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
 _RANGE_SPLIT = re.compile(r"\s*(?:~|～|至|--)\s*")
+# Dates a county plans with. Outside them a typo (9999, 0202) would make a calendar of millions of days.
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+# A count in a table (schools per researcher, researchers per school) above this is a typo, not a plan.
+MAX_COUNT = 1000
+
+
+def check_year(year: int, text: str) -> None:
+    """A ValueError naming `text` unless `year` is one a county plans in (FIRST_YEAR … LAST_YEAR)."""
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise ValueError(f"date {text!r} is outside the years {FIRST_YEAR}-{LAST_YEAR}")
 
 
 def _parse_date(text: str) -> dt.date:
     text = text.strip().replace("/", "-").replace(".", "-")
     try:
-        return dt.date.fromisoformat(text)
+        day = dt.date.fromisoformat(text)
     except ValueError:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            raise ValueError(f"bad date {text!r}: no such day in the calendar") from None
         raise ValueError(f"bad date {text!r}: expected YYYY-MM-DD") from None
+    check_year(day.year, text)
+    return day
 
 
 class DateRange(BaseModel):
@@ -41,8 +55,9 @@ class DateRange(BaseModel):
         if isinstance(cell, (list, tuple)):
             return tuple(c if isinstance(c, DateRange) else cls.parse_one(c) for c in cell)
         if isinstance(cell, dt.datetime):
-            return (cls(first=cell.date(), last=cell.date()),)
+            cell = cell.date()
         if isinstance(cell, dt.date):
+            check_year(cell.year, str(cell))
             return (cls(first=cell, last=cell),)
         return tuple(cls.parse_one(item) for item in re.split(r"[;；、,，\n]+", str(cell)) if item.strip())
 
@@ -172,8 +187,8 @@ class Researcher(_Row):
     stages: tuple[str, ...] = Field(min_length=1, description="学段 covered")
     kind: str = Field("专职", description="专职 full-time / 兼职 part-time")
     base: str | None = Field(None, description="node or school id trips start from; default the office")
-    min_schools: int | None = Field(None, ge=0)
-    max_schools: int | None = Field(None, ge=0)
+    min_schools: int | None = Field(None, ge=0, le=MAX_COUNT)
+    max_schools: int | None = Field(None, ge=0, le=MAX_COUNT)
     current_schools: tuple[str, ...] = ()
     since: str | None = Field(None, description="YYYY-MM when the current pairing started")
     avoid_schools: tuple[str, ...] = ()
@@ -263,7 +278,7 @@ class School(_Row):
     ownership: str = Field("公办", description="公办 / 民办")
     central: bool = Field(False, description="township central school (中心校)")
     subjects_needed: tuple[str, ...] = Field((), description="default: every subject its stages teach")
-    max_researchers: int | None = Field(None, ge=1)
+    max_researchers: int | None = Field(None, ge=1, le=MAX_COUNT)
     blackout: tuple[DateRange, ...] = ()
     research_days: tuple[ResearchDay, ...] = ()
 

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Callable, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from assign.models import MAX_COUNT
 from assign.plan import Finding
 
 if TYPE_CHECKING:
@@ -83,8 +84,9 @@ class Policy:
 
 
 def params_model(**fields) -> ConfigDict:
-    """Config shared by every policy's Params: unknown keys are an error (a typo must not pass silently)."""
-    return ConfigDict(extra="forbid", **fields)
+    """Config shared by every policy's Params: unknown keys are an error (a typo must not pass silently),
+    and so are NaN and infinity (they pass `ge=0` and then break the solver's integer arithmetic)."""
+    return ConfigDict(extra="forbid", allow_inf_nan=False, **fields)
 
 
-__all__ = ["Finding", "NoParams", "Policy", "Predicate", "SchoolFilter", "Field", "params_model"]
+__all__ = ["Finding", "MAX_COUNT", "NoParams", "Policy", "Predicate", "SchoolFilter", "Field", "params_model"]

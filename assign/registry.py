@@ -9,17 +9,21 @@ registers a name twice is one clear `PolicyError` naming the plugin.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from importlib.metadata import EntryPoint, entry_points
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from assign.errors import PolicyError
+from assign.errors import PolicyError, key_path
 from assign.problem import PolicyUse
 
 POLICY_GROUP = "assign.policies"
 VISIT_RULE_GROUP = "assign.visit_rules"
+# No count, minute or weight a rule needs is larger; CP-SAT's integer coefficients (weight × 1000 ×
+# a term) overflow long before 1e308 does (documented in README, "Limits").
+PARAM_LIMIT = 1_000_000
 
 # What each group calls its plugins (for messages) and which methods each must have.
 _KINDS: dict[str, tuple[tuple[str, str], tuple[str, ...]]] = {
@@ -41,27 +45,62 @@ class Registry:
         try:
             return self.policies[name]
         except KeyError:
-            known = ", ".join(sorted(self.policies)) or "none"
-            raise PolicyError(f"unknown {self.what} {name!r}: installed {self.what_plural} are {known}") from None
+            raise PolicyError(self.unknown(name)) from None
+
+    def unknown(self, name: str) -> str:
+        known = ", ".join(sorted(self.policies)) or "none"
+        return f"unknown {self.what} {name!r}: installed {self.what_plural} are {known}"
 
     def names(self) -> list[str]:
         return sorted(self.policies)
 
     def parse(self, chosen: dict, source: str, section: str) -> tuple[PolicyUse, ...]:
         """Each chosen plugin with its parameters validated by its own `Params` (a scenario section
-        such as `policies` or `calendar.visit_rules`); an error names the section, the plugin and the key."""
-        uses = []
+        such as `policies` or `calendar.visit_rules`). Every problem of the section is reported at once,
+        each naming the scenario file, the section, the plugin and the key: an unknown plugin, a bad
+        parameter, and (checked here for every plugin, whatever its `Params` says) a number that is not
+        finite or beyond ±PARAM_LIMIT, which would overflow the solver's integer arithmetic."""
+        uses, problems = [], []
         for name, raw in chosen.items():
-            policy = self.get(name)
+            where = f"{source}: {section}.{name}"
+            if name not in self.policies:
+                problems.append(f"{where}: {self.unknown(name)}")
+                continue
+            policy = self.policies[name]
             try:
                 params = policy.Params.model_validate(raw or {})
             except ValidationError as exc:
                 details = "; ".join(
-                    f"{'.'.join(str(p) for p in err['loc']) or '(all)'} = {err.get('input')!r}: {err['msg']}" for err in exc.errors()
+                    f"{key_path(err['loc']) or '(all)'} = {err.get('input')!r}: {err['msg']}" for err in exc.errors()
                 )
-                raise PolicyError(f"{source}: {section}.{name}: bad parameters for {self.what} {name!r} ({self.origins[name]}): {details}") from None
+                problems.append(f"{where}: bad parameters for {self.what} {name!r} ({self.origins[name]}): {details}")
+                continue
+            absurd = [f"{key} = {value!r}" for key, value in numbers(params) if not (math.isfinite(value) and abs(value) <= PARAM_LIMIT)]
+            if absurd:
+                problems.append(f"{where}: bad parameters for {self.what} {name!r} ({self.origins[name]}): {'; '.join(absurd)}: "
+                                f"expected a finite number within ±{PARAM_LIMIT:,}")
+                continue
             uses.append(PolicyUse(name=name, policy=policy, params=params))
+        if len(problems) == 1:
+            raise PolicyError(problems[0])
+        if problems:
+            raise PolicyError("\n".join([f"{len(problems)} problems in {section}:", *(f"  - {p}" for p in problems)]))
         return tuple(uses)
+
+
+def numbers(value: Any, key: str = "") -> list[tuple[str, float]]:
+    """Every number inside parsed parameters (models, lists, mappings), with its key path such as `weights[2]`."""
+    if isinstance(value, bool):
+        return []
+    if isinstance(value, (int, float)):
+        return [(key or "(value)", value)]
+    if isinstance(value, BaseModel):
+        return [n for field, item in value for n in numbers(item, f"{key}.{field}" if key else field)]
+    if isinstance(value, dict):
+        return [n for k, item in value.items() for n in numbers(item, f"{key}.{k}" if key else str(k))]
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [n for i, item in enumerate(value, start=1) for n in numbers(item, f"{key}[{i}]")]
+    return []
 
 
 def _origin(ep: EntryPoint) -> str:

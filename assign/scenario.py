@@ -1,7 +1,9 @@
 """The scenario file (scenario.yaml): which tables, which policies with which parameters, how to solve.
 
 Only the shape is checked here; policy parameters are validated by each policy's own `Params`
-once the registry is known (see `assign.problem`).
+once the registry is known (see `assign.problem`). Every number is finite and within a range that
+means something (a seed CP-SAT takes, a term in the years `assign.models.check_year` allows), and each CP-SAT
+parameter is checked by name and type against OR-Tools' own descriptor (`assign.solver.sat_parameters`).
 """
 
 from __future__ import annotations
@@ -11,9 +13,18 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from assign.models import check_year
+from assign.solver.sat_parameters import check_parameters
+
+SEED_MAX = 2**31 - 1  # CP-SAT's random_seed is a 32-bit integer
+# CP-SAT parameters that `solver:` sets from its own keys (bounded there, overridden by --workers, --seed, --time-limit).
+OWNED_PARAMETERS = {"num_workers": "workers", "num_search_workers": "workers", "random_seed": "seed",
+                    "max_time_in_seconds": "time_limit", "log_search_progress": "log"}
+
 
 class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # NaN and infinity pass `gt=0` checks and then break integer conversions in the solver.
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class Office(_Section):
@@ -45,6 +56,7 @@ class ContactPeriod(_Section):
         parts = text.replace("/", "-").split("-")
         if len(parts) < 2 or not parts[0].isdigit() or not parts[1].isdigit() or not 1 <= int(parts[1]) <= 12:
             raise ValueError(f"expected YYYY-MM, got {text!r}")
+        check_year(int(parts[0]), text)
         return f"{int(parts[0]):04d}-{int(parts[1]):02d}"
 
     @property
@@ -81,19 +93,18 @@ class SolverSettings(_Section):
     # models faster than two (measured: a coupled preset 1.0-1.5 s against 2.7-3.0 s; the
     # urban-rural preset 80 s against ~110 s). Independent parts run in parallel processes anyway.
     workers: int = Field(1, ge=1, le=64, description="CP-SAT worker threads; more than one is not deterministic")
-    seed: int = 0
+    seed: int = Field(0, ge=0, le=SEED_MAX, description="CP-SAT's random seed")
     log: bool = False
-    parameters: dict[str, Any] = Field(default_factory=dict, description="extra CP-SAT parameters by name")
+    parameters: dict[str, Any] = Field(default_factory=dict, description="extra CP-SAT parameters by name (sat_parameters.proto)")
 
     @field_validator("parameters")
     @classmethod
     def _known_parameters(cls, parameters: dict[str, Any]) -> dict[str, Any]:
-        from ortools.sat.python import cp_model  # only here: loading a scenario should not need the solver otherwise
-
-        known = cp_model.CpSolver().parameters
-        unknown = [name for name in parameters if not hasattr(known, name)]
-        if unknown:
-            raise ValueError(f"unknown CP-SAT parameter(s) {unknown}: see sat_parameters.proto for the names")
+        check_parameters(parameters)  # one error per unknown name or bad value, under solver.parameters.NAME
+        owned = [f"{name} (set solver.{OWNED_PARAMETERS[name]})" for name in parameters if name in OWNED_PARAMETERS]
+        if owned:
+            raise ValueError(f"{', '.join(owned)}: these CP-SAT parameters come from the solver section's own keys, "
+                             f"whose limits apply, and from the command line")
         return parameters
 
 
@@ -103,6 +114,12 @@ class Term(_Section):
     name: str = Field(description="e.g. 2026秋")
     start: dt.date
     end: dt.date
+
+    @field_validator("start", "end")
+    @classmethod
+    def _in_range(cls, day: dt.date) -> dt.date:
+        check_year(day.year, str(day))
+        return day
 
     @model_validator(mode="after")
     def _ordered(self) -> "Term":
@@ -145,8 +162,17 @@ class CalendarSection(_Section):
         return self.holidays != "none"
 
     def holiday_files(self) -> list[str]:
-        files = [] if self.holiday_file is None else [self.holiday_file] if isinstance(self.holiday_file, str) else list(self.holiday_file)
-        return files + ([self.holidays] if self.holidays not in ("china", "none") else [])
+        return [name for _, name in self.named_files()]
+
+    def named_files(self) -> list[tuple[str, str]]:
+        """(scenario key, file name) of every holiday file, in the order they override each other."""
+        if self.holiday_file is None:
+            files = []
+        elif isinstance(self.holiday_file, str):
+            files = [("calendar.holiday_file", self.holiday_file)]
+        else:
+            files = [(f"calendar.holiday_file[{i}]", name) for i, name in enumerate(self.holiday_file, start=1)]
+        return files + ([("calendar.holidays", self.holidays)] if self.holidays not in ("china", "none") else [])
 
     def term(self, name: str) -> Term:
         for term in self.terms:
@@ -175,3 +201,8 @@ class ScenarioFile(_Section):
     @classmethod
     def _objective_shorthand(cls, value: Any) -> Any:
         return {"mode": value} if isinstance(value, str) else value
+
+    def named_files(self) -> list[tuple[str, str]]:
+        """(scenario key, file name) of every file the scenario names: its tables and holiday files."""
+        tables = [(f"data.{key}", name) for key, name in self.data.model_dump().items() if name is not None]
+        return tables + (self.calendar.named_files() if self.calendar is not None else [])

@@ -13,13 +13,14 @@ from collections import defaultdict
 
 from pydantic import BaseModel, Field
 
-from assign.policy import Finding, Policy, params_model
+from assign.policy import MAX_COUNT, Finding, Policy, params_model
 
 
 class Params(BaseModel):
     model_config = params_model()
     priority_first: bool = Field(True, description="an objective term for priority schools (weighted by priority − 1), ranked first")
-    max_researchers: int | None = Field(3, ge=1, description="most researchers per school; the table's max_researchers column overrides")
+    max_researchers: int | None = Field(3, ge=1, le=MAX_COUNT,
+                                        description="most researchers per school; the table's max_researchers column overrides")
     one_per_subject: bool = Field(True, description="at most one researcher of each subject per school")
     diminishing: float = Field(0.5, gt=0, le=1, description="the k-th subject covered at one school is worth diminishing^(k−1) of the first")
     priority_weight: float = Field(60, ge=0, description="weighted mode: points per priority level above 1 of a covered school")

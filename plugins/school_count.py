@@ -10,13 +10,13 @@ from collections import Counter
 
 from pydantic import BaseModel, Field, model_validator
 
-from assign.policy import Finding, Policy, params_model
+from assign.policy import MAX_COUNT, Finding, Policy, params_model
 
 
 class Params(BaseModel):
     model_config = params_model()
-    min: int = Field(1, ge=0, description="least contact schools per researcher")
-    max: int | None = Field(2, ge=1, description="most contact schools per researcher (null: no upper limit)")
+    min: int = Field(1, ge=0, le=MAX_COUNT, description="least contact schools per researcher")
+    max: int | None = Field(2, ge=1, le=MAX_COUNT, description="most contact schools per researcher (null: no upper limit)")
     table_overrides: bool = Field(True, description="use each researcher's min_schools / max_schools columns when given")
 
     @model_validator(mode="after")

@@ -17,15 +17,15 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from assign.policy import Finding, Policy, params_model
+from assign.policy import MAX_COUNT, Finding, Policy, params_model
 
 
 class Params(BaseModel):
     model_config = params_model()
     mode: Literal["cover", "limit"] = Field("cover", description="cover: every township gets k researchers; "
                                                                  "limit: a researcher's schools lie in at most m townships")
-    k: int = Field(1, ge=1, description="cover: least distinct researchers per township")
-    m: int = Field(1, ge=1, description="limit: most townships per researcher")
+    k: int = Field(1, ge=1, le=MAX_COUNT, description="cover: least distinct researchers per township")
+    m: int = Field(1, ge=1, le=MAX_COUNT, description="limit: most townships per researcher")
     townships: list[str] | None = Field(None, description="cover: only these townships (default: every township of the schools table)")
 
 

@@ -11,12 +11,12 @@ from collections import Counter
 
 from pydantic import BaseModel, Field
 
-from assign.policy import Finding, Policy, params_model
+from assign.policy import MAX_COUNT, Finding, Policy, params_model
 
 
 class Params(BaseModel):
     model_config = params_model()
-    part_time_max: int = Field(1, ge=0, description="most contact schools of a part-time (兼职) researcher")
+    part_time_max: int = Field(1, ge=0, le=MAX_COUNT, description="most contact schools of a part-time (兼职) researcher")
     part_time_kinds: list[str] = Field(["兼职"], description="researcher kinds (类别) the cap applies to")
 
 

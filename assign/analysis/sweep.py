@@ -14,12 +14,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-import yaml
-
 from assign.batch.executors import Executor, LocalExecutor
 from assign.errors import AssignError, InputError
 from assign.export.safe_names import folder_name
 from assign.inputs.extend import merge
+from assign.inputs.yaml_file import load_yaml_text
 from assign.load import load_scenario
 from assign.plan import Plan
 from assign.problem import Problem
@@ -55,9 +54,9 @@ def parse_setting(text: str) -> Setting:
     values = []
     for item in raw.split(","):
         try:
-            values.append(yaml.safe_load(item.strip()))
-        except yaml.YAMLError:
-            raise InputError.at("--set", None, key, item, "not a value YAML can read") from None
+            values.append(load_yaml_text(item.strip(), "--set"))
+        except InputError as exc:
+            raise InputError.at("--set", None, key, item, f"not a value YAML can read ({exc.problems[0].expected})") from None
     return Setting(parts, tuple(values))
 
 

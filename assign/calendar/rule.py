@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from pydantic import BaseModel
 
-from assign.policy import Finding, NoParams, params_model
+from assign.policy import MAX_COUNT, Finding, NoParams, params_model
 
 if TYPE_CHECKING:
     from assign.calendar.schedule import Schedule
@@ -41,4 +41,4 @@ class VisitRule:
         return []
 
 
-__all__ = ["Finding", "NoParams", "VisitRule", "params_model"]
+__all__ = ["Finding", "MAX_COUNT", "NoParams", "VisitRule", "params_model"]

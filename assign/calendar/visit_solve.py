@@ -81,6 +81,18 @@ def parse_rules(problem: Problem, registry: Registry | None = None) -> tuple[Pol
     return registry.parse(calendar_of(problem).visit_rules, problem.source, "calendar.visit_rules")
 
 
+def check_calendar(problem: Problem, registry: Registry | None = None) -> list[str]:
+    """What `assign validate` asks of the scenario's `calendar:` section, without scheduling: its visit
+    rules and their parameters parse, its holiday files read, and each term's working days count; the
+    warnings are those of terms whose days were guessed. Nothing without a calendar section."""
+    if problem.scenario.calendar is None:
+        return []
+    parse_rules(problem, registry)
+    workdays = workdays_of(problem)
+    terms = [term_days(t.name, t.start, t.end, workdays) for t in problem.scenario.calendar.terms]
+    return [t.warning for t in terms if t.warning is not None]
+
+
 def plan_pairs(problem: Problem, plan: Plan) -> list[Pair]:
     """The plan's pairs that name a known researcher and school, in a fixed order (determinism)."""
     return sorted((a.researcher_id, a.school_id) for a in plan.pairs if a.researcher_id in problem.researcher and a.school_id in problem.school)

@@ -12,15 +12,23 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator
 
-from assign.errors import CellProblem, InputError
-from assign.models import DateRange
+from assign.errors import InputError, validation_problems
+from assign.inputs.yaml_file import load_yaml
+from assign.models import FIRST_YEAR, LAST_YEAR, DateRange
 
 WEEKDAY_ZH = "一二三四五六日"
+
+
+def _date_cell(value: Any) -> tuple[DateRange, ...]:
+    return DateRange.parse_cell(value)
+
+
+# One item of a holiday file's list: a day, a range `2027-02-05~2027-02-12`, or several in one string.
+DateItem = Annotated[tuple[DateRange, ...], BeforeValidator(_date_cell)]
 
 
 class HolidayFile(BaseModel):
@@ -33,42 +41,38 @@ class HolidayFile(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
     source: str = Field("", description="where the dates come from (a notice, or 'estimate')")
-    years: tuple[int, ...] = Field((), description="years this file fully describes")
+    years: tuple[Annotated[int, Field(ge=FIRST_YEAR, le=LAST_YEAR)], ...] = Field((), description="years this file fully describes")
     # not `off`/`on`: YAML 1.1 reads those keys as booleans
-    holidays: tuple[DateRange, ...] = Field((), description="days off that would be workdays (放假)")
-    workdays: tuple[DateRange, ...] = Field((), description="adjusted workdays (调休上班): weekend days that are workdays")
+    holidays: tuple[DateItem, ...] = Field((), description="days off that would be workdays (放假)")
+    workdays: tuple[DateItem, ...] = Field((), description="adjusted workdays (调休上班): weekend days that are workdays")
 
     @field_validator("holidays", "workdays", mode="before")
     @classmethod
-    def _ranges(cls, value: Any) -> tuple[DateRange, ...]:
-        if isinstance(value, (list, tuple)):
-            return tuple(r for item in value for r in DateRange.parse_cell(item))
-        return DateRange.parse_cell(value)
+    def _items(cls, value: Any) -> Any:
+        # A single string or date is a list of one; each item is then checked on its own, so an error names its place.
+        return value if isinstance(value, (list, tuple)) else () if value is None else (value,)
 
     def off_days(self) -> set[dt.date]:
-        return {d for r in self.holidays for d in r.days()}
+        return {d for item in self.holidays for r in item for d in r.days()}
 
     def on_days(self) -> set[dt.date]:
-        return {d for r in self.workdays for d in r.days()}
+        return {d for item in self.workdays for r in item for d in r.days()}
 
     def named_years(self) -> set[int]:
         return {d.year for d in self.off_days() | self.on_days()}
 
 
 def read_holiday_file(path: Path) -> HolidayFile:
-    """Read a holiday file (YAML: source, years, holidays, workdays); errors name the file and the key."""
-    if not path.exists():
-        raise InputError.at(path, None, None, None, "holiday file not found")
+    """Read a holiday file (YAML: source, years, holidays, workdays); errors name the file, the key and the item."""
+    data = load_yaml(path, "holiday file")
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise InputError.at(path, None, None, type(data).__name__, "expected a mapping of source, years, holidays, workdays")
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8-sig")) or {}
         return HolidayFile.model_validate(data)
-    except yaml.YAMLError as exc:
-        raise InputError.at(path, None, None, None, f"not valid YAML: {exc}") from None
     except ValidationError as exc:
-        raise InputError([
-            CellProblem(str(path), None, ".".join(str(p) for p in err["loc"]), err.get("input"), err["msg"].removeprefix("Value error, "))
-            for err in exc.errors()
-        ]) from None
+        raise InputError(validation_problems(exc, path)) from None
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,8 @@ Merge rules (the extending file over its base):
 - a key set to null removes that key of the base: `policies: {travel: null}` drops the travel
   policy, `data: {roads: null}` drops the road table (great-circle travel). A null for a key the
   base lacks keeps its ordinary meaning (`policies: {stability: null}` = stability, defaults);
-- paths under `data:` are relative to the file that names them, so a base's tables are found from
-  the base's folder and a what-if's own tables from the what-if's folder.
+- paths under `data:` and the calendar's holiday files are relative to the file that names them, so
+  a base's tables are found from the base's folder and a what-if's own tables from the what-if's folder.
 
 Table edits (`edits:`), applied to the rows as read, before validation, so a bad value still
 gets a message naming its column:
@@ -40,11 +40,13 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from assign.errors import CellProblem, InputError
+from assign.errors import CellProblem, InputError, validation_problems
+from assign.inputs.files import file_problem
 from assign.inputs.tables import Table, TableRow
 from assign.inputs.yaml_file import read_yaml
 
 TABLES = ("researchers", "schools", "roads")
+MAX_EXTENDS = 20  # files in one chain of `extends` (README, Limits): what-ifs of what-ifs, never hundreds
 ROAD_SEPARATOR = "~"
 
 
@@ -99,26 +101,46 @@ def resolve_scenario(path: str | Path) -> Resolved:
 def _resolve(path: Path, seen: list[Path]) -> Resolved:
 
     here = path.resolve()
+    if len(seen) >= MAX_EXTENDS:
+        raise InputError.at(seen[-1], None, "extends", str(path), f"a chain of more than {MAX_EXTENDS} scenario files extending each other")
     if here in seen:
         chain = " → ".join(str(p) for p in [*seen, here])
         raise InputError.at(seen[-1], None, "extends", str(path), f"scenario files extend each other in a cycle: {chain}")
     data = read_yaml(path)
     own_edits = _parse_edits(data.pop("edits", None), path)
-    if isinstance(data.get("data"), dict):
-        # Paths are relative to the file that names them; absolute ones survive later merges intact.
-        data["data"] = {k: (str((path.parent / v).resolve()) if isinstance(v, str) else v) for k, v in data["data"].items()}
+    _anchor_paths(data, path)
     parent = data.pop("extends", None)
     if parent is None:
         return Resolved(data=data, edits=own_edits, chain=[path])
     if not isinstance(parent, str) or not parent.strip():
         raise InputError.at(path, None, "extends", parent, "expected the path of a scenario file to extend")
     base_path = path.parent / parent
-    if not base_path.exists():
-        raise InputError.at(path, None, "extends", parent, f"no such scenario file ({base_path})")
+    problem = file_problem(base_path)
+    if problem is not None:
+        raise InputError.at(path, None, "extends", parent, f"{problem}: expected a scenario file to extend ({base_path})")
     base = _resolve(base_path, [*seen, here])
     replaced = set(data.get("data") or {}) if isinstance(data.get("data"), dict) else set()
     edits = [e for e in base.edits if e.table not in replaced] + own_edits
     return Resolved(data=merge(base.data, data), edits=edits, chain=[path, *base.chain])
+
+
+def _anchor_paths(data: dict[str, Any], path: Path) -> None:
+    """Make the file names under `data:` and the calendar's holiday files absolute, from the folder of the
+    file that names them: a what-if elsewhere must still find its base's tables and holiday files."""
+
+    def anchored(name: Any) -> Any:
+        return str((path.parent / name).resolve()) if isinstance(name, str) else name
+
+    if isinstance(data.get("data"), dict):
+        data["data"] = {k: anchored(v) for k, v in data["data"].items()}
+    calendar = data.get("calendar")
+    if isinstance(calendar, dict):
+        calendar = data["calendar"] = dict(calendar)
+        if "holiday_file" in calendar:  # only when written: a null removes the base's (merge rules above)
+            holiday_file = calendar["holiday_file"]
+            calendar["holiday_file"] = [anchored(v) for v in holiday_file] if isinstance(holiday_file, list) else anchored(holiday_file)
+        if isinstance(calendar.get("holidays"), str) and calendar["holidays"].lower().endswith((".yaml", ".yml")):
+            calendar["holidays"] = anchored(calendar["holidays"])
 
 
 def _parse_edits(raw: Any, path: Path) -> list[SourcedEdit]:
@@ -134,8 +156,7 @@ def _parse_edits(raw: Any, path: Path) -> list[SourcedEdit]:
         try:
             edit = TableEdit.model_validate(_ids_as_text(body or {}))
         except ValidationError as exc:
-            problems += [CellProblem(str(path), None, ".".join(["edits", table, *(str(p) for p in err["loc"])]), err.get("input"), err["msg"])
-                         for err in exc.errors()]
+            problems += validation_problems(exc, path, f"edits.{table}")
             continue
         edits.append(SourcedEdit(str(path), table, edit))
     if problems:
@@ -244,7 +265,7 @@ def edit_table(table: Table, name: str, columns: dict[str, tuple[str, ...]], edi
             rows.append(new)
     if problems:
         raise InputError(problems)
-    return Table(table.path, headers, rows, table.encoding)
+    return Table(table.path, headers, rows, table.encoding, table.columns)
 
 
 def _cell(value: object) -> object:

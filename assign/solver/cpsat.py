@@ -12,9 +12,11 @@ from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Protocol
 
 from ortools.sat.python import cp_model
+from pydantic import ValidationError
 
-from assign.errors import InputError
+from assign.errors import InputError, validation_problems
 from assign.modeling import ModelContext, Pair
+from assign.solver.sat_parameters import parameters_text
 
 # Measured on 2-core machines (docs/benchmarks.md): with two workers the default portfolio never
 # runs an LP-heavy worker and its bound does not move on this model; the LP relaxation is tight,
@@ -94,7 +96,8 @@ def settings_of(options: SolveOptions) -> dict[str, Any]:
 
 def make_solver(options: SolveOptions, time_limit: float, defaults: dict[str, Any] | None = None) -> cp_model.CpSolver:
     """A CpSolver with the options' workers, seed and log, `defaults` (the assignment's by default)
-    and the scenario's own parameters over them; an unknown parameter is an InputError."""
+    and the scenario's own parameters over them; a parameter CP-SAT does not know, or a value of the
+    wrong type, is an InputError (a scenario's are checked when it is loaded: `assign.scenario`)."""
     solver = cp_model.CpSolver()
     p = solver.parameters
     p.num_workers = options.workers
@@ -102,15 +105,11 @@ def make_solver(options: SolveOptions, time_limit: float, defaults: dict[str, An
     p.max_time_in_seconds = max(0.01, time_limit)
     p.log_search_progress = options.log
     defaults = default_parameters(options.workers) if defaults is None else defaults
-    for name, value in {**defaults, **options.parameters}.items():
-        if not hasattr(p, name):
-            raise InputError.at("solver.parameters", None, name, value, "unknown CP-SAT parameter")
-        if isinstance(value, list):
-            field = getattr(p, name)
-            field.clear()
-            field.extend(value)
-        else:
-            setattr(p, name, value)
+    try:
+        text = parameters_text({**defaults, **options.parameters})
+    except ValidationError as exc:
+        raise InputError(validation_problems(exc, "solver.parameters")) from None
+    p.merge_text_format(text)
     return solver
 
 

@@ -61,8 +61,12 @@ class _Collect:
 # --- reading -------------------------------------------------------------------------------------
 
 
+# The most a single road may say: beyond, the cell is a typo (and 1e308 km at 1e-7 km/h is no time at all).
+ROAD_LIMITS = {"minutes": 1440.0, "km": 1000.0, "kmh": 150.0}
+
+
 def _number(table: Table, row: int, name: str, value: object, out: _Collect) -> float | None:
-    """A positive number, or None for an empty cell; anything else is a problem."""
+    """A positive number up to ROAD_LIMITS, or None for an empty cell; anything else is a problem."""
     if cell_text(value) is None:
         return None
     try:
@@ -72,6 +76,9 @@ def _number(table: Table, row: int, name: str, value: object, out: _Collect) -> 
         return None
     if not math.isfinite(number) or number <= 0:
         out.add(str(table.path), row, table.header(name), value, "expected a positive number: a road takes some time")
+        return None
+    if number > ROAD_LIMITS[name]:
+        out.add(str(table.path), row, table.header(name), value, f"expected at most {ROAD_LIMITS[name]:g} for one road")
         return None
     return number
 
@@ -224,19 +231,19 @@ def _leg_minutes(km: float, scenario: ScenarioFile) -> float:
 def _spot_of_school(s: School, network: RoadNetwork, nearest: _Nearest, scenario: ScenarioFile, out: _Collect) -> Spot | None:
     if s.node is not None:
         if s.node not in network.graph:
-            out.add(s.source, s.row, "node", s.node, f"school {s.id} {s.name}: node {s.node} is not in the road table {network.roads_file}")
+            out.add(s.source, s.row, s.column("node"), s.node, f"school {s.id} {s.name}: node {s.node} is not in the road table {network.roads_file}")
             return None
-        return Spot(s.node, 0.0, "node", s.node)
+        return Spot(s.node, 0.0, s.column("node"), s.node)
     if s.lon is None or s.lat is None:
-        out.add(s.source, s.row, "node", None,
+        out.add(s.source, s.row, s.column("node"), None,
                 f"school {s.id} {s.name} has neither a node nor lon/lat: one of them is needed to place it on the road network")
         return None
     found = nearest(s.lon, s.lat)
     if found is None:
-        out.add(s.source, s.row, "lon/lat", (s.lon, s.lat),
+        out.add(s.source, s.row, f"{s.column('lon')}/{s.column('lat')}", (s.lon, s.lat),
                 f"school {s.id} {s.name} has only coordinates, but no road node has any: add a nodes table (id, lon, lat) or a node column")
         return None
-    return Spot(found[0], _leg_minutes(found[1], scenario), "lon/lat", (s.lon, s.lat))
+    return Spot(found[0], _leg_minutes(found[1], scenario), f"{s.column('lon')}/{s.column('lat')}", (s.lon, s.lat))
 
 
 def _office_spot(scenario: ScenarioFile, network: RoadNetwork, nearest: _Nearest, source: str, out: _Collect) -> Spot | None:
@@ -284,7 +291,7 @@ def road_matrix(
         elif key in network.graph:
             starts[key] = Spot(key, 0.0, "base", key)
         else:
-            out.add(r.source, r.row, "base", key,
+            out.add(r.source, r.row, r.column("base"), key,
                     f"unknown base for researcher {r.id} {r.name}: expected a school id or a node of the road table {network.roads_file}")
     if out.problems:
         raise InputError(out.problems)

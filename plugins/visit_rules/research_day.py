@@ -11,7 +11,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from assign.calendar.rule import Finding, VisitRule, params_model
+from assign.calendar.rule import MAX_COUNT, Finding, VisitRule, params_model
 from assign.calendar.schedule import teaching_week
 
 
@@ -19,7 +19,8 @@ class Params(BaseModel):
     model_config = params_model()
     weight: float = Field(1.0, ge=0, description="objective weight per visit day on a research day")
     biweekly_weeks: Literal["even", "odd"] = Field("even", description="which teaching weeks a 双周 group meets in")
-    min_matches: int = Field(0, ge=0, description="hard: least visit days on a research day per pair that has one (0: a preference only)")
+    min_matches: int = Field(0, ge=0, le=MAX_COUNT,
+                             description="hard: least visit days on a research day per pair that has one (0: a preference only)")
 
 
 def meets(problem, rid: str, sid: str, day, first, params: Params) -> bool:

@@ -6,12 +6,12 @@ from collections import Counter
 
 from pydantic import BaseModel, Field
 
-from assign.calendar.rule import Finding, VisitRule, params_model
+from assign.calendar.rule import MAX_COUNT, Finding, VisitRule, params_model
 
 
 class Params(BaseModel):
     model_config = params_model()
-    max: int = Field(1, ge=1, description="most researchers at one school on one day")
+    max: int = Field(1, ge=1, le=MAX_COUNT, description="most researchers at one school on one day")
 
 
 class SchoolDailyCap(VisitRule):

@@ -7,13 +7,13 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field, model_validator
 
-from assign.calendar.rule import Finding, VisitRule, params_model
+from assign.calendar.rule import MAX_COUNT, Finding, VisitRule, params_model
 
 
 class Params(BaseModel):
     model_config = params_model()
-    min: int = Field(2, ge=0, description="least visits per researcher-school pair per term")
-    max: int | None = Field(None, ge=1, description="most visits per pair per term (null: no limit)")
+    min: int = Field(2, ge=0, le=MAX_COUNT, description="least visits per researcher-school pair per term")
+    max: int | None = Field(None, ge=1, le=MAX_COUNT, description="most visits per pair per term (null: no limit)")
 
     @model_validator(mode="after")
     def _ordered(self) -> "Params":
