@@ -105,6 +105,7 @@ def main() -> None:
                  assign calendar SCENARIO --term 2026秋 (the term's visit dates, .ics/.xlsx)
                  assign report SCENARIO                 (one HTML file: map, table, calendar)
                  assign plugins                         (the policies you can use in a scenario)
+                 assign batch ROOT                      (every county folder under ROOT, on this machine or Ray)
     """
 
 
