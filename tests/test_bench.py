@@ -159,3 +159,12 @@ def test_school_filters_give_exactly_the_pairs_of_the_predicates(two_counties):
     predicates = [p for use in problem.policies if (p := use.policy.allows(problem, use.params)) is not None]
     by_predicate = [(r.id, s.id) for r in problem.researchers for s in problem.schools if all(p(r, s) for p in predicates)]
     assert candidate_pairs(problem) == by_predicate
+
+
+def test_an_infeasible_decomposed_solve_is_not_audited_as_an_empty_plan(two_counties):
+    problem = load_scenario(two_counties, overrides={"policies": {"max_travel": {"minutes": 1}}})  # nobody reaches a school
+    split = solve(problem, decompose=True, workers=1, seed=0)
+    whole = solve(problem, decompose=False, workers=1, seed=0)
+    assert split.solver_settings.get("decomposed", 0) >= 2
+    assert split.status == whole.status == "INFEASIBLE"
+    assert split.findings == whole.findings == []  # no plan: nothing to audit, not one finding per researcher

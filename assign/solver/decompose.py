@@ -157,4 +157,6 @@ def merge_plans(problem: Problem, plans: list[Plan], mode: str, split_seconds: f
         solver_settings={**plans[0].solver_settings, "time_limit": options.time_limit, "workers": options.workers,
                          "decomposed": len(plans)},
     )
+    if not plan.solved:
+        return plan  # no plan: nothing to audit (as for a whole solve)
     return plan.model_copy(update={"findings": audit_plan(problem, plan)})
