@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import hand_plan, make_scenario, researcher, school, solve_det
+from conftest import audit_errors, hand_plan, make_scenario, researcher, school, solve_det, uncovered_warnings
 
 from assign.cli import main
 from assign.errors import PolicyError
@@ -87,7 +87,7 @@ def test_a_plan_wide_policy_that_declares_nothing_keeps_the_plan_whole(installed
     problem = load_scenario(two_stages(tmp_path / "capped", {"private_limit": {"max": 1}}))
     assert components(problem) is None
     plan = solve_det(problem)
-    assert plan.status == "OPTIMAL" and plan.findings == []
+    assert plan.status == "OPTIMAL" and audit_errors(plan) == []
     assert "decomposed" not in plan.solver_settings
     assert len({"P1", "P2"} & {a.school_id for a in plan.pairs}) == 1  # the cap over the whole plan holds
 
@@ -134,7 +134,8 @@ def test_the_readme_policy_example_registers_solves_and_audits(tmp_path, monkeyp
     )
     problem = load_scenario(path, registry=registry)
     plan = solve_det(problem)
-    assert plan.status == "OPTIMAL" and plan.findings == []
+    assert plan.status == "OPTIMAL" and audit_errors(plan) == []
     assert plan.pair_set() == {("R1", "V1")}  # the weak town school would win without the rule
+    assert uncovered_warnings(plan) == {"U1": "可联系的1名教研员均已满额（联系学校数1人）"}
     use = next(u for u in problem.policies if u.name == "rural_each")
     assert [f.researchers for f in use.policy.audit(problem, hand_plan(problem, [("R1", "U1")]), use.params)] == [("R1",)]

@@ -20,7 +20,7 @@ from typing import Any
 from assign.analysis.replan import solve_from, with_previous
 from assign.analysis.sources import is_plan_file
 from assign.errors import NoPlanError
-from assign.kpi import LABELS
+from assign.kpi import kpi_keys, kpi_label
 from assign.load import load_scenario
 from assign.plan import Plan
 from assign.problem import Problem
@@ -104,8 +104,8 @@ def compare(a: Side, b: Side) -> Comparison:
     """Side by side KPIs and terms, the pairs kept, added and dropped, and why each researcher changed."""
     pa, pb = a.plan.pair_set(), b.plan.pair_set()
     kept, added, dropped = sorted(pa & pb), sorted(pb - pa), sorted(pa - pb)
-    kpis = [(LABELS[k], a.plan.kpis.get(k, "—"), b.plan.kpis.get(k, "—"), diff_text(a.plan.kpis.get(k), b.plan.kpis.get(k)))
-            for k in LABELS if k in a.plan.kpis or k in b.plan.kpis]
+    kpis = [(kpi_label(k), a.plan.kpis.get(k, "—"), b.plan.kpis.get(k, "—"), diff_text(a.plan.kpis.get(k), b.plan.kpis.get(k)))
+            for k in kpi_keys(a.plan.kpis, b.plan.kpis)]
     ta, tb = {t.name: t for t in a.plan.terms}, {t.name: t for t in b.plan.terms}
     terms = [(name, (tb.get(name) or ta.get(name)).label, ta[name].value if name in ta else "—", tb[name].value if name in tb else "—",
               diff_text(ta[name].value if name in ta else None, tb[name].value if name in tb else None))

@@ -30,7 +30,7 @@ from assign.export.report_data import (
     travel_per_researcher,
 )
 from assign.export.roster import HEADERS, roster_rows
-from assign.kpi import LABELS as KPI_ZH
+from assign.kpi import EXCEPTIONS_PREFIX, kpi_keys, kpi_label
 from assign.plan import Plan
 from assign.problem import Problem
 
@@ -45,7 +45,14 @@ KPI_EN = {
     "contacts_镇区": "of which town", "contacts_乡村": "of which rural", "subject_pairs": "(school, subject) pairs needed",
     "subject_pairs_covered": "(school, subject) pairs covered", "travel_total": "one-way minutes, total",
     "travel_worst": "longest one-way trip (min)", "travel_mean": "mean one-way trip (min)",
+    "exceptions": "exceptions granted", "exception_severity": "exceptions' total severity",
 }
+
+
+def _kpi_label(key: str, lang: str) -> str:
+    if lang == "zh":
+        return kpi_label(key)
+    return f"exceptions: {key.removeprefix(EXCEPTIONS_PREFIX)}" if key.startswith(EXCEPTIONS_PREFIX) else KPI_EN.get(key, key)
 
 TEXT = {
     "zh": {
@@ -178,10 +185,9 @@ def _filters(problem: Problem, lang: str) -> str:
 
 # ---------------------------------------------------------------------------------------- blocks
 def _kpi_block(plan: Plan, lang: str) -> str:
-    labels = KPI_ZH if lang == "zh" else KPI_EN
     t = TEXT[lang]
-    cards = [f'<div class="kpi" data-kpi="{escape(k)}"><b>{escape(str(plan.kpis[k]))}</b><span>{escape(labels[k])}</span></div>'
-             for k in labels if k in plan.kpis]
+    cards = [f'<div class="kpi" data-kpi="{escape(k)}"><b>{escape(str(plan.kpis[k]))}</b><span>{escape(_kpi_label(k, lang))}</span></div>'
+             for k in kpi_keys(plan.kpis)]
     gap = "—" if plan.gap is None else f"{plan.gap:.2%}"
     cards += [f'<div class="kpi"><b>{escape(plan.status)}</b><span>{escape(t["status"])}</span></div>',
               f'<div class="kpi"><b>{escape(gap)}</b><span>{escape(t["gap"])}</span></div>']
@@ -236,7 +242,6 @@ def _changes_block(inputs: ReportInputs, lang: str) -> str:
         r, s = problem.researcher.get(rid), problem.school.get(sid)
         return [r.name if r else rid, s.name if s else sid]
 
-    labels = KPI_ZH if lang == "zh" else KPI_EN
     out = [f'<p>{escape(t["base_plan"])}: {escape(base.scenario)} · <span class="added">+{len(diff.added)} {escape(t["added"])}</span> · '
            f'<span class="removed">−{len(diff.removed)} {escape(t["removed"])}</span></p>']
     if not diff.added and not diff.removed:
@@ -247,7 +252,7 @@ def _changes_block(inputs: ReportInputs, lang: str) -> str:
     if diff.removed:
         out.append(f"<h3>{escape(t['removed'])}</h3>" + _table([t["researcher"], t["school"]], [names(p, who) for p in diff.removed], "data removed"))
     if diff.kpis:
-        out.append(_table([t["kpi"], t["before"], t["after"]], [[labels.get(k, k), b, a] for k, b, a in diff.kpis], "data"))
+        out.append(_table([t["kpi"], t["before"], t["after"]], [[_kpi_label(k, lang), b, a] for k, b, a in diff.kpis], "data"))
     return "".join(out)
 
 

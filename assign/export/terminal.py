@@ -5,7 +5,7 @@ from __future__ import annotations
 from tabulate import tabulate
 
 from assign.export.roster import HEADERS, roster_rows
-from assign.kpi import LABELS
+from assign.kpi import kpi_keys, kpi_label
 from assign.plan import Plan
 from assign.problem import Problem
 
@@ -20,7 +20,7 @@ def roster_table(problem: Problem, plan: Plan, fmt: str = "simple") -> str:
 
 def kpi_rows(plan: Plan) -> list[tuple[str, str]]:
     k = plan.kpis
-    rows = [(LABELS[key], str(k[key])) for key in LABELS if key in k]
+    rows = [(kpi_label(key), str(k[key])) for key in kpi_keys(k)]
     gap = "—" if plan.gap is None else f"{plan.gap:.2%}"
     rows += [
         ("求解状态", f"{plan.status} {STATUS_ZH.get(plan.status, '')}"),
@@ -67,9 +67,10 @@ def _diff(mine, best) -> str:
 def kpi_comparison_table(plan: Plan, best: Plan | None, fmt: str = "simple") -> str:
     """A roster's KPIs, beside the optimum's and their difference when there is an optimum."""
     if best is None:
-        rows = [(LABELS[k], plan.kpis[k]) for k in LABELS if k in plan.kpis]
+        rows = [(kpi_label(k), plan.kpis[k]) for k in kpi_keys(plan.kpis)]
         return tabulate(rows, headers=["指标", "名单 roster"], tablefmt=fmt, disable_numparse=True)
-    rows = [(LABELS[k], plan.kpis[k], best.kpis[k], _diff(plan.kpis[k], best.kpis[k])) for k in LABELS if k in plan.kpis]
+    rows = [(kpi_label(k), plan.kpis.get(k, 0), best.kpis.get(k, 0), _diff(plan.kpis.get(k, 0), best.kpis.get(k, 0)))
+            for k in kpi_keys(plan.kpis, best.kpis)]
     return tabulate(rows, headers=["指标", "名单 roster", f"最优 optimum ({best.status})", "差 roster−optimum"], tablefmt=fmt, disable_numparse=True)
 
 
