@@ -9,6 +9,7 @@ from tabulate import tabulate
 from assign.analysis.compare import Comparison
 from assign.errors import InputError
 from assign.export.atomic import atomic_path, write_text
+from assign.export.xlsx_print import append_row
 
 KPI_HEADERS = ["指标", "A", "B", "差 B−A"]
 TERM_HEADERS = ["目标项 term", "含义", "A", "B", "差 B−A"]
@@ -70,20 +71,20 @@ def write_comparison(c: Comparison, target: Path) -> Path:
     sections = _sections(c)
     for title, headers, rows in sections[1:]:
         sheet = book.create_sheet(names[title])
-        sheet.append([sections[0][0]])
-        sheet.append(headers)
+        append_row(sheet, [sections[0][0]])
+        append_row(sheet, headers)
         for cell in sheet[2]:
             cell.font = Font(bold=True)
         for row in rows:
-            sheet.append(row)
+            append_row(sheet, row)
         for row in sheet.iter_rows(min_row=3):
             for cell in row:
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
     detail = book.create_sheet("联系对明细")
-    detail.append(["状态 status", "工号", "学校代码"])
+    append_row(detail, ["状态 status", "工号", "学校代码"])
     for status, pairs in (("kept", c.kept), ("added", c.added), ("dropped", c.dropped)):
         for rid, sid in pairs:
-            detail.append([status, rid, sid])
+            append_row(detail, [status, rid, sid])
     with atomic_path(target) as tmp:
         book.save(tmp)
     return target

@@ -13,7 +13,7 @@ from pathlib import Path
 from assign.calendar.visits import Visit, VisitPlan
 from assign.calendar.workdays import weekday_zh
 from assign.export.atomic import atomic_path, write_text
-from assign.export.xlsx_print import printable
+from assign.export.xlsx_print import append_row, printable
 from assign.problem import Problem
 
 HEADERS = ["学期", "日期", "星期", "教研员", "学科", "联系学校", "乡镇", "第几次", "天数", "工号", "学校代码", "UID"]
@@ -82,16 +82,16 @@ def write_visits_xlsx(problem: Problem, plan: VisitPlan, target: Path, title: st
         ws = wb.create_sheet(f"{year}年{month}月")
         first = dt.date(year, month, 1)
         days = [first + dt.timedelta(days=i) for i in range(31) if (first + dt.timedelta(days=i)).month == month]
-        ws.append([f"{title}（{year}年{month}月）"])
+        append_row(ws, [f"{title}（{year}年{month}月）"])
         ws["A1"].font = Font(bold=True, size=14)
-        ws.append(["教研员"] + [f"{d.day}\n{weekday_zh(d)[1]}" for d in days])
+        append_row(ws, ["教研员"] + [f"{d.day}\n{weekday_zh(d)[1]}" for d in days])
         for cell in ws[2]:
             cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
             cell.font = Font(bold=True)
             cell.border = border
         for r in researchers:
             row = [r.name] + ["、".join(problem.school[v.school_id].name for v in on_site.get((r.id, d), [])) for d in days]
-            ws.append(row)
+            append_row(ws, row)
             for col, cell in enumerate(ws[ws.max_row]):
                 cell.border = border
                 cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
@@ -103,12 +103,13 @@ def write_visits_xlsx(problem: Problem, plan: VisitPlan, target: Path, title: st
         printable(ws, title_cols="A:A", freeze="B3")
     for r in researchers:
         ws = wb.create_sheet(f"{r.name}-{r.id}"[:31])
-        ws.append([f"{r.name}（{'、'.join(r.subjects)}）{plan.term} 到校安排"])
+        append_row(ws, [f"{r.name}（{'、'.join(r.subjects)}）{plan.term} 到校安排"])
         ws["A1"].font = Font(bold=True, size=13)
-        ws.append(["日期", "星期", "联系学校", "乡镇", "第几次", "天数"])
+        append_row(ws, ["日期", "星期", "联系学校", "乡镇", "第几次", "天数"])
         for v in plan.of_researcher(r.id):
             s = problem.school[v.school_id]
-            ws.append([str(v.first) if v.first == v.last else f"{v.first}~{v.last}", weekday_zh(v.first), s.name, s.township, v.number, len(v.days)])
+            when = str(v.first) if v.first == v.last else f"{v.first}~{v.last}"
+            append_row(ws, [when, weekday_zh(v.first), s.name, s.township, v.number, len(v.days)])
         for width, col in zip([22, 6, 26, 12, 8, 6], "ABCDEF"):
             ws.column_dimensions[col].width = width
         printable(ws)

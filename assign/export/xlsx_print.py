@@ -1,6 +1,15 @@
-"""How every printable sheet is set up: the office prints on landscape A4, one page wide."""
+"""How every sheet the office takes away is written: rows as plain values, printable on landscape A4, one page wide."""
 
 from __future__ import annotations
+
+
+def append_row(ws, values) -> None:
+    """Append a row whose text stays text: openpyxl stores a string that starts with "=" as a
+    formula, and a name or a note handed in must never act in the office's spreadsheet."""
+    ws.append(list(values))
+    for cell in ws[ws.max_row]:
+        if isinstance(cell.value, str) and cell.value.startswith("="):
+            cell.data_type = "s"
 
 
 def printable(ws, *, title_rows: str = "2:2", title_cols: str | None = None, freeze: str | None = None) -> None:
