@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from assign.export.atomic import atomic_path, write_text
-from assign.export.xlsx_print import printable
+from assign.export.xlsx_print import append_row, printable
 from assign.plan import Plan
 from assign.problem import Problem
 
@@ -103,12 +103,12 @@ def write_roster_xlsx(problem: Problem, plan: Plan, target: Path, lang: str = "z
     wb = Workbook()
     ws = wb.active
     ws.title = "安排表" if lang == "zh" else "roster"
-    ws.append([plan.title])
+    append_row(ws, [plan.title])
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(headers))
     ws["A1"].font = Font(bold=True, size=14)
     ws["A1"].alignment = Alignment(horizontal="center", vertical="center")
     ws.row_dimensions[1].height = 30
-    ws.append(headers)
+    append_row(ws, headers)
     thin = Side(style="thin")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
     for cell in ws[2]:
@@ -116,7 +116,7 @@ def write_roster_xlsx(problem: Problem, plan: Plan, target: Path, lang: str = "z
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         cell.border = border
     for row in roster_rows(problem, plan, lang):
-        ws.append(row.cells)
+        append_row(ws, row.cells)
         for cell in ws[ws.max_row]:
             cell.border = border
             cell.alignment = Alignment(vertical="center", wrap_text=True)
@@ -125,9 +125,9 @@ def write_roster_xlsx(problem: Problem, plan: Plan, target: Path, lang: str = "z
         ws.column_dimensions[get_column_letter(index)].width = width
     printable(ws, freeze="A3")
     ids = wb.create_sheet("编号" if lang == "zh" else "ids")
-    ids.append(HEADERS[lang][:1] + ID_HEADERS[lang])
+    append_row(ids, HEADERS[lang][:1] + ID_HEADERS[lang])
     for row in roster_rows(problem, plan, lang):
-        ids.append([row.number, row.researcher_id, row.school_id])
+        append_row(ids, [row.number, row.researcher_id, row.school_id])
     with atomic_path(target) as tmp:
         wb.save(tmp)
 

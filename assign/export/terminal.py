@@ -1,6 +1,9 @@
-"""What the terminal shows: the roster, the KPI block, the solve and the findings, as tabulate tables."""
+"""What the terminal shows: the roster, the KPI block, the solve, the findings, the exceptions a
+relaxed plan was granted and, when there is no plan, the groups of conflicting requirements."""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from tabulate import tabulate
 
@@ -8,6 +11,10 @@ from assign.export.roster import HEADERS, roster_rows
 from assign.kpi import kpi_keys, kpi_label
 from assign.plan import Plan
 from assign.problem import Problem
+
+if TYPE_CHECKING:
+    from assign.analysis.explain import Conflict, ConflictGroup
+    from assign.plan import Finding
 
 STATUS_ZH = {"OPTIMAL": "最优", "FEASIBLE": "可行（未证明最优）", "INFEASIBLE": "无可行方案", "UNKNOWN": "未找到方案", "MODEL_INVALID": "模型无效"}
 
@@ -53,6 +60,54 @@ def findings_text(plan: Plan) -> str:
         return "审核：各政策独立复核，未发现问题 (audit: no findings)"
     lines = [f"审核发现 {len(plan.findings)} 项 (audit findings):"]
     lines += [f"  - [{f.severity}] {f}" for f in plan.findings]
+    return "\n".join(lines)
+
+
+def exceptions_text(plan: Plan) -> str:
+    """The exceptions a relaxed plan was granted, one line each: rule, whom, what instead, why."""
+    if not plan.exceptions:
+        return ""
+    total = sum(e.severity for e in plan.exceptions)
+    lines = [f"准许的例外 {len(plan.exceptions)} 项，严重度合计 {total} (exceptions granted, the fewest the rules allow):"]
+    for e in plan.exceptions:
+        granted = f"；实际：{e.granted}" if e.granted else ""
+        reason = f"；原因：{e.reason}" if e.reason else ""
+        lines.append(f"  - [{e.key}] {e.requirement}{granted}{reason}")
+    return "\n".join(lines)
+
+
+def _conflict_line(c: "Conflict") -> str:
+    bend = f"可放宽，严重度{c.severity}" if c.bends else "不可放宽 (may not bend)"
+    return f"[{c.policy}.{c.rule}] {c.why}（{bend}）" if c.rule else f"[{c.policy}] {c.why}（{bend}）"
+
+
+def conflicts_text(groups: "list[ConflictGroup]", shortages: "list[Finding]") -> str:
+    """Every group of conflicting requirements: its supply counts, its requirements, and the fewest to give up."""
+    lines = [f"互相冲突的要求共 {len(groups)} 组 (groups of requirements that cannot all hold together):"]
+    shown: set[str] = set()
+    for n, g in enumerate(groups, 1):
+        cost = "、".join(_conflict_line(c) for c in g.fewest[:1])
+        lines.append(f"\n第{n}组 (group {n}): {len(g.requirements)} 项要求；至少放宽 {len(g.fewest)} 项"
+                     + (f"（严重度合计 {g.severity}）" if g.severity is not None else "（其中有不可放宽的规则）"))
+        for f in g.supply:
+            shown.add(str(f))
+            lines.append(f"  供需 (supply): [{f.policy}] {f.note or f.message}")
+        lines.append("  冲突的要求 (requirements in conflict):")
+        lines += [f"    - {_conflict_line(c)}" for c in g.requirements]
+        lines.append("  最少的例外 (fewest to give up):" if len(g.fewest) > 1 else f"  最少的例外 (fewest to give up): {cost}")
+        if len(g.fewest) > 1:
+            lines += [f"    - {_conflict_line(c)}" for c in g.fewest]
+    rest = [f for f in shortages if str(f) not in shown]
+    if rest:
+        lines.append("\n其他供需不足 (other demand the candidates cannot meet):")
+        lines += [f"  - {f}" for f in rest]
+    if groups and all(g.severity is not None for g in groups):
+        total = sum(g.severity for g in groups)
+        lines.append(f"\n设 on_infeasible: relax 即可出表：准许以上 {sum(len(g.fewest) for g in groups)} 项例外（严重度合计 {total}）"
+                     "并在安排表中注明 (with on_infeasible: relax the plan is made with these exceptions, named in the roster).")
+    elif groups:
+        lines.append("\n有冲突涉及不可放宽的规则：请修改表格或情景文件 "
+                     "(a conflict involves a rule that may not bend: change the tables or the scenario).")
     return "\n".join(lines)
 
 
