@@ -12,11 +12,14 @@ from __future__ import annotations
 from collections import defaultdict
 
 from assign.candidates import candidate_pairs
-from assign.plan import Assignment, Finding, Plan, RuleException
+from assign.plan import Assignment, Finding, Plan, RuleException, Uncovered
 from assign.problem import Problem
 
 UNCOVERED = "uncovered"  # the host check's name in findings (it belongs to no policy)
-FULL_REASONS = 40  # above this many uncovered schools, only priority ones are tried researcher by researcher
+# Researchers tried (each a run of every audit) when telling why schools are left without one: the
+# weakest schools first, so in a county every priority school is told exactly and a province's
+# plan is not held up for minutes; a school beyond the budget is said to have its researchers placed.
+TRIAL_BUDGET = 300
 
 
 def audit_plan(problem: Problem, plan: Plan) -> list[Finding]:
@@ -67,14 +70,15 @@ def supply_checks(problem: Problem) -> list[Finding]:
 
 
 def audited(problem: Problem, plan: Plan) -> Plan:
-    """The plan with its audit findings, its exceptions told in words and a warning for each
-    priority school left without a researcher: what every finished plan carries."""
+    """The plan with its audit findings, its exceptions told in words, the schools it leaves without
+    a researcher and why, and a warning for each priority school among them: what every finished plan carries."""
     findings = audit_plan(problem, plan)
     exceptions = describe_exceptions(problem, plan.exceptions, findings)
-    warnings = [Finding(policy=UNCOVERED, severity="warning", schools=(sid,), note=reason,
-                        message=f"薄弱学校 {problem.school[sid].name}（{sid}，优先级{problem.school[sid].priority}）无人联系：{reason}")
-                for sid, reason in uncovered_schools(problem, plan, priority_only=True)]
-    return plan.model_copy(update={"findings": findings + warnings, "exceptions": exceptions})
+    uncovered = uncovered_schools(problem, plan)
+    warnings = [Finding(policy=UNCOVERED, severity="warning", schools=(u.school_id,), note=u.reason,
+                        message=f"薄弱学校 {problem.school[u.school_id].name}（{u.school_id}，优先级{u.priority}）无人联系：{u.reason}")
+                for u in uncovered if u.priority > 1]
+    return plan.model_copy(update={"findings": findings + warnings, "exceptions": exceptions, "uncovered": uncovered})
 
 
 def describe_exceptions(problem: Problem, exceptions: list[RuleException], findings: list[Finding]) -> list[RuleException]:
@@ -92,34 +96,38 @@ def describe_exceptions(problem: Problem, exceptions: list[RuleException], findi
     return out
 
 
-def uncovered_schools(problem: Problem, plan: Plan, priority_only: bool = False) -> list[tuple[str, str]]:
-    """(school id, reason in Chinese) for each school without a researcher, weakest first.
+def uncovered_schools(problem: Problem, plan: Plan) -> list[Uncovered]:
+    """Each school without a researcher, weakest first, and why, in Chinese.
 
     Reasons, most specific first: no researcher may take it at all (a travel cap beyond every
     researcher, with the nearest trip; no researcher of its stage; else the pruning policies and
     how many researchers each rules out); or every researcher who may take it would break a rule by
     taking it too (the rules their audits name); or, when one could take it cleanly, an objective
-    trade-off. Trying each researcher runs every audit once; with more than `FULL_REASONS` schools
-    left, only the priority ones are tried and the rest are said to have their researchers placed.
+    trade-off. Trying a researcher runs every audit once, within `TRIAL_BUDGET`.
     """
     covered = {a.school_id for a in plan.pairs}
-    left = sorted((s for s in problem.schools if s.id not in covered and (s.priority > 1 or not priority_only)),
-                  key=lambda s: -s.priority)
+    left = sorted((s for s in problem.schools if s.id not in covered), key=lambda s: -s.priority)
     if not left:
         return []
     candidates: dict[str, list[str]] = defaultdict(list)
     for rid, sid in candidate_pairs(problem):
         candidates[sid].append(rid)
     before: set[tuple[str, str]] | None = None
+    budget = TRIAL_BUDGET
     out = []
+
+    def note(s, reason: str) -> None:
+        out.append(Uncovered(school_id=s.id, priority=s.priority, reason=reason))
+
     for s in left:
         rids = candidates.get(s.id, [])
         if not rids:
-            out.append((s.id, _ruled_out(problem, s)))
+            note(s, _ruled_out(problem, s))
             continue
-        if s.priority == 1 and len(left) > FULL_REASONS:
-            out.append((s.id, f"可联系的{len(rids)}名教研员均另有安排"))
+        if len(rids) > budget:
+            note(s, f"{len(rids)}名教研员可联系，均已另有安排")
             continue
+        budget -= len(rids)
         if before is None:
             before = {(f.policy, f.message) for f in audit_plan(problem, plan) if f.severity == "error"}
         objections: dict[str, int] = defaultdict(int)
@@ -133,11 +141,11 @@ def uncovered_schools(problem: Problem, plan: Plan, priority_only: bool = False)
             if not new:
                 free.append(problem.researcher[rid].name)
         if free:
-            out.append((s.id, f"目标取舍：{'、'.join(free[:5])}{'等' if len(free) > 5 else ''}可联系而未安排"))
+            note(s, f"目标取舍：{'、'.join(free[:5])}{'等' if len(free) > 5 else ''}可联系而未安排")
         else:
             titles = {use.name: use.policy.title or use.name for use in problem.policies}
-            parts = "，".join(f"{titles.get(p, p)}{n}人" for p, n in sorted(objections.items(), key=lambda item: -item[1]))
-            out.append((s.id, f"可联系的{len(rids)}名教研员均已满额（{parts}）"))
+            parts = "、".join(f"{titles.get(p, p)}{n}人" for p, n in sorted(objections.items(), key=lambda item: -item[1]))
+            note(s, f"可联系的{len(rids)}名教研员均已满额（再联系会违反：{parts}）")
     return out
 
 

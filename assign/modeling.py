@@ -132,7 +132,8 @@ class ModelContext:
                 e = out[policy, rule, about]
                 out[policy, rule, about] = e.model_copy(update={"severity": e.severity + severity})
                 continue
-            out[policy, rule, about] = RuleException(policy=policy, rule=rule, about=about, severity=severity, requirement=why,
+            label = next((getattr(use.policy, "relaxable", {})[rule].label for use in self.problem.policies if use.name == policy), "")
+            out[policy, rule, about] = RuleException(policy=policy, rule=rule, about=about, severity=severity, requirement=why, label=label,
                                                      researchers=tuple(i for i in about if i in self.problem.researcher),
                                                      schools=tuple(i for i in about if i in self.problem.school))
         return list(out.values())

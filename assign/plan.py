@@ -55,6 +55,7 @@ class RuleException(BaseModel):
     researchers: tuple[str, ...] = ()
     schools: tuple[str, ...] = ()
     severity: int
+    label: str = ""  # the rule's Chinese label (its policy's `relaxable`), e.g. 最少联系学校数
     requirement: str
     granted: str = ""
     reason: str = ""
@@ -68,6 +69,15 @@ class RuleException(BaseModel):
     def note(self) -> str:
         """The roster's 备注 for it: the reason, then what was granted (例外：全县符合条件的特教学校仅1所，联系1所)."""
         return "例外：" + "，".join(x for x in (self.reason, self.granted or self.requirement) if x)
+
+
+class Uncovered(BaseModel):
+    """A school the plan leaves without a researcher, and why (in Chinese, for the office)."""
+
+    model_config = ConfigDict(frozen=True)
+    school_id: str
+    priority: int = 1
+    reason: str
 
 
 class Assignment(BaseModel):
@@ -121,6 +131,7 @@ class Plan(BaseModel):
     kpis: dict[str, Any] = Field(default_factory=dict)
     findings: list[Finding] = Field(default_factory=list)
     exceptions: list[RuleException] = Field(default_factory=list, description="rules bent to make a plan possible (on_infeasible: relax)")
+    uncovered: list[Uncovered] = Field(default_factory=list, description="schools without a researcher, weakest first, and why")
     solver_settings: dict[str, Any] = Field(default_factory=dict)
 
     @property

@@ -54,7 +54,8 @@ class ContactPeriod(Policy):
                 continue
             options = dict(ctx.schools_of(r.id))
             for sid in r.current_schools:
-                why = f"{r.label} has contacted {ctx.problem.school[sid].name} since {r.since}; the period has not ended"
+                why = (f"{r.label} 自{r.since}联系{ctx.problem.school[sid].name}，联系周期未满 "
+                       f"(has contacted {ctx.problem.school[sid].name} since {r.since}; the period has not ended)")
                 var = options.get(sid)
                 if var is None:  # pruned by another policy: the requirement cannot hold, and must say so
                     var = ctx.new_bool(f"missing[{r.id},{sid}]")

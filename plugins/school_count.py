@@ -44,6 +44,10 @@ def limits(researcher, params: Params) -> tuple[int, int | None]:
     return low, high
 
 
+def _at_least(researcher, n: int) -> str:
+    return f"{researcher.label} 至少联系{n}所学校 (needs at least {n} contact school(s))"
+
+
 class SchoolCount(Policy):
     name = "school_count"
     title = "联系学校数"
@@ -57,14 +61,15 @@ class SchoolCount(Policy):
             low, high = limits(r, params)
             count = sum(var for _, var in ctx.schools_of(r.id))
             if low > 0:
-                ctx.require(count >= low, about=(r.id,), why=f"{r.label} needs at least {low} contact school(s)", rule="min")
+                ctx.require(count >= low, about=(r.id,), why=_at_least(r, low), rule="min")
             if ctx.bends("min"):
                 # Each school short is one step of the exception: "one school instead of two" costs
                 # one, none at all two, so a relaxed plan never leaves someone with less than it must.
                 for k in range(low - 1, 0, -1):
-                    ctx.require(count >= k, about=(r.id,), why=f"{r.label} needs at least {k} contact school(s)", rule="min")
+                    ctx.require(count >= k, about=(r.id,), why=_at_least(r, k), rule="min")
             if high is not None:
-                ctx.require(count <= high, about=(r.id,), why=f"{r.label} may have at most {high} contact school(s)", rule="max")
+                ctx.require(count <= high, about=(r.id,), rule="max",
+                            why=f"{r.label} 至多联系{high}所学校 (may have at most {high} contact school(s))")
 
     def audit(self, problem, plan, params: Params) -> list[Finding]:
         counts = Counter(a.researcher_id for a in plan.pairs)

@@ -113,7 +113,8 @@ class UrbanRuralMix(Policy):
             rural = sum(v for (_, sid), v in ctx.x.items() if not is_urban(ctx.problem.school[sid], params))
             total = sum(ctx.x.values())
             ctx.require(share.denominator * rural >= share.numerator * total, about=("plan",),
-                        why=f"rural schools must receive at least {float(share):.0%} of all contacts", rule="share")
+                        why=f"乡村学校至少占全部联系的{float(share):.0%} (rural schools must receive at least {float(share):.0%} of all contacts)",
+                        rule="share")
         if params.per_researcher == "off":
             return
         for r in ctx.problem.researchers:
@@ -128,7 +129,8 @@ class UrbanRuralMix(Policy):
             # coefficient gives the tightest LP relaxation (with the candidate count, about 50, the
             # LP ignored the rule and CP-SAT's bound stalled; with h = 2 it is urban ≤ 1, rural ≤ 1).
             m = min(len(options), _most_schools(ctx.problem, r)) - 1
-            why = f"{r.label} with two or more schools needs both urban ({'/'.join(params.urban_areas)}) and rural schools"
+            why = (f"{r.label} 联系两所以上学校时须城乡兼顾 "
+                   f"(with two or more schools needs both urban ({'/'.join(params.urban_areas)}) and rural schools)")
             ctx.require(m * urban >= rural - 1, about=(r.id,), why=why, rule="mix")
             ctx.require(m * rural >= urban - 1, about=(r.id,), why=why, rule="mix")
 

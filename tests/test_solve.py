@@ -40,7 +40,7 @@ def test_weighted_mode_trades_the_far_priority_school_for_a_near_ordinary_one(tm
     assert plan.status == "OPTIMAL"
     assert audit_errors(plan) == []
     # The office sees the trade: the weak school is left out because R1's one school is taken.
-    assert uncovered_warnings(plan) == {"P1": "可联系的1名教研员均已满额（联系学校数1人）"}
+    assert uncovered_warnings(plan) == {"P1": "可联系的1名教研员均已满额（再联系会违反：联系学校数1人）"}
     assert plan.mode == "weighted"
     assert plan.pair_set() == {("R1", "N1")}
     assert plan.kpis["priority_covered"] == 0

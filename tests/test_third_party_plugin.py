@@ -136,6 +136,6 @@ def test_the_readme_policy_example_registers_solves_and_audits(tmp_path, monkeyp
     plan = solve_det(problem)
     assert plan.status == "OPTIMAL" and audit_errors(plan) == []
     assert plan.pair_set() == {("R1", "V1")}  # the weak town school would win without the rule
-    assert uncovered_warnings(plan) == {"U1": "可联系的1名教研员均已满额（联系学校数1人）"}
+    assert uncovered_warnings(plan) == {"U1": "可联系的1名教研员均已满额（再联系会违反：联系学校数1人）"}
     use = next(u for u in problem.policies if u.name == "rural_each")
     assert [f.researchers for f in use.policy.audit(problem, hand_plan(problem, [("R1", "U1")]), use.params)] == [("R1",)]
