@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from conftest import audit_errors, hand_plan, make_scenario, researcher, school, solve_det, uncovered_warnings
 
 from assign.cli import main
-from assign.errors import PolicyError
+from assign.errors import InputError, PolicyError
 from assign.load import load_scenario
 from assign.registry import POLICY_GROUP, build_registry
 from assign.solver.decompose import components
@@ -90,6 +90,23 @@ def test_a_plan_wide_policy_that_declares_nothing_keeps_the_plan_whole(installed
     assert plan.status == "OPTIMAL" and audit_errors(plan) == []
     assert "decomposed" not in plan.solver_settings
     assert len({"P1", "P2"} & {a.school_id for a in plan.pairs}) == 1  # the cap over the whole plan holds
+
+
+def test_a_third_party_rule_that_declares_nothing_never_bends_when_the_scenario_relaxes(installed, tmp_path):
+    # R1's one school is private and private_limit allows none: school_count's minimum bends (R1
+    # gets no school, one exception), private_limit's cap does not, and naming it is an error.
+    path = make_scenario(tmp_path / "relax", [researcher("R1")], [school("P1", ownership="民办")],
+                         {"stage_match": {}, "school_count": {"min": 1, "max": 1}, "private_limit": {"max": 0}}, on_infeasible="relax")
+    problem = load_scenario(path)
+    assert problem.severity == {"school_count.min": 1}
+    plan = solve_det(problem)
+    assert plan.solved and plan.pairs == [] and [e.key for e in plan.exceptions] == ["school_count.min"]
+    assert audit_errors(plan) == []
+    bad = make_scenario(tmp_path / "bad", [researcher("R1")], [school("P1", ownership="民办")], {"private_limit": {"max": 0}},
+                        on_infeasible="relax", relax={"severity": {"private_limit": 1}})
+    with pytest.raises(InputError) as info:
+        load_scenario(bad)
+    assert "it declares no rule that may bend" in str(info.value)
 
 
 def test_third_party_policy_with_bad_parameters_is_one_error_naming_it(installed, tmp_path):
