@@ -111,9 +111,13 @@ class ModelContext:
         return sum((self._severity.get(key, hard) if every_rule else self._severity[key]) * (1 - var)
                    for key, var in self._literals.items() if every_rule or key in self._severity)
 
-    def bendable_literals(self) -> list[cp_model.IntVar]:
-        """The literals of the rules that may bend (false: an exception granted)."""
-        return [self._literals[key] for key in self._severity]
+    def fix_exceptions(self, value) -> None:
+        """Fix every literal of a rule that may bend at its value in a solution (`value`: a solver's
+        boolean_value): the exceptions chosen stay chosen, and presolve removes the literals, so
+        the passes after the exceptions' solve the strict model of those exceptions."""
+        for key in self._severity:
+            var = self._literals[key]
+            self.model.add(var == value(var))
 
     def literal_keys(self) -> dict[int, LiteralKey]:
         """Each literal's index in the model → its (policy, rule, about, words)."""

@@ -241,3 +241,9 @@ def test_the_report_lists_the_exceptions_and_the_priority_schools_without_a_rese
     html = render_report(ReportInputs(problem, plan))
     assert 'data-exceptions="2"' in html and "最少联系学校数（school_count.min）" in html
     assert "所有薄弱学校都有教研员联系" in html
+
+
+def test_plugins_shows_the_rules_a_policy_lets_bend_and_their_default_severity():
+    shown = run("plugins", "school_count").stdout
+    assert "school_count.min" in shown and "最少联系学校数" in shown
+    assert "every rule of this policy stays hard" in run("plugins", "avoid").stdout

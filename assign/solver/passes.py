@@ -141,11 +141,9 @@ def solve(
             value = round(used.value(expr))
             model.add(expr >= value if sense == "max" else expr <= value)
             if name == EXCEPTIONS:
-                # The chosen exceptions themselves are fixed, not only their total: the later passes
-                # then solve the strict model of these exceptions (presolve removes the literals),
-                # about twice as fast on the demo county as with the literals left free.
-                for var in ctx.bendable_literals():
-                    model.add(var == used.boolean_value(var))
+                # The chosen exceptions themselves are fixed, not only their total: about twice as
+                # fast on the demo county as with the literals left free (docs/benchmarks.md).
+                ctx.fix_exceptions(used.boolean_value)
     solve_seconds = time.perf_counter() - solve_started
     return plan_from_solver(problem, ctx, mode, passes, final_solver, build_seconds, solve_seconds, options, audit=audit)
 
