@@ -14,6 +14,7 @@ import yaml
 from conftest import audit_errors, uncovered_warnings
 
 from assign.analysis.explain import conflict_groups
+from assign.calendar.visit_solve import schedule_term
 from assign.export.roster import roster_rows
 from assign.load import load_scenario
 from assign.solver.passes import solve
@@ -81,3 +82,21 @@ def test_shandong_explained_lists_all_three_groups_of_conflicts_in_one_run(tmp_p
     senior = next(g for g, p in zip(groups, people) if SENIOR <= p)
     assert any(c.about == ("S118",) and not c.bends for c in senior.requirements)  # the school's cap may not bend
     assert sum(len(g.fewest) for g in groups) == 8 and all(g.severity is not None for g in groups)
+
+
+def test_the_100_days_preset_schedules_both_terms_to_100_days_a_year_and_audits_clean():
+    problem = load_scenario(PRESETS / "office-system-100-days.yaml")
+    rules = set(problem.scenario.calendar.visit_rules)
+    assert {"days_on_site_per_year", "days_per_week", "lessons_per_year"} <= rules
+    plan = solve(problem, workers=1, seed=0)
+    assert plan.solved and audit_errors(plan) == []
+    days: Counter = Counter()
+    for term in ("2026秋", "2027春"):
+        visits, _ = schedule_term(problem, plan, term, workers=1, seed=0)
+        assert visits.status in ("OPTIMAL", "FEASIBLE") and visits.findings == [], [str(f) for f in visits.findings]
+        for v in visits.visits:
+            days.update((v.researcher_id, d) for d in v.days)
+    on_site = Counter(rid for rid, _ in days)  # a day at two schools counts once
+    for r in problem.researchers:
+        if r.id in plan.schools_of():
+            assert on_site[r.id] >= (100 if r.kind != "兼职" else 50), r.id
