@@ -156,3 +156,9 @@ def test_the_readme_policy_example_registers_solves_and_audits(tmp_path, monkeyp
     assert uncovered_warnings(plan) == {"U1": "可联系的1名教研员均已满额（再联系会违反：联系学校数1人）"}
     use = next(u for u in problem.policies if u.name == "rural_each")
     assert [f.researchers for f in use.policy.audit(problem, hand_plan(problem, [("R1", "U1")]), use.params)] == [("R1",)]
+    # Its rule may bend: with no rural school at all, a relaxed scenario grants the one exception.
+    path = make_scenario(tmp_path / "relaxed", [researcher("R1")], [school("U1", area="城区")],
+                         {"stage_match": {}, "rural_each": {"at_least": 1}}, on_infeasible="relax")
+    relaxed = solve_det(load_scenario(path, registry=registry))
+    assert [(e.key, e.granted) for e in relaxed.exceptions] == [("rural_each.rural", "无乡村学校")]
+    assert [f.severity for f in relaxed.findings if f.policy == "rural_each"] == ["granted"]
