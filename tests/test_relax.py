@@ -247,3 +247,16 @@ def test_plugins_shows_the_rules_a_policy_lets_bend_and_their_default_severity()
     shown = run("plugins", "school_count").stdout
     assert "school_count.min" in shown and "最少联系学校数" in shown
     assert "every rule of this policy stays hard" in run("plugins", "avoid").stdout
+
+
+def test_a_conflict_only_rules_that_may_not_bend_can_resolve_is_no_plan_and_says_so(tmp_path):
+    # Both keep S1 in their contact period (never bends here), and S1 takes one researcher (never bends).
+    path = make_scenario(tmp_path, [researcher("R1", current_schools="S1", since="2025-09"),
+                                    researcher("R2", subjects="语文", current_schools="S1", since="2025-09")],
+                         [school("S1", max_researchers=1), school("S2", dlon=0.02)],
+                         {"contact_period": {}, "school_count": {"min": 1, "max": 2}, "coverage": {}},
+                         on_infeasible="relax", relax={"severity": {"contact_period": "never"}})
+    assert load_scenario(path).relaxing  # school_count.min may still bend, but it does not help
+    result = CliRunner().invoke(main, ["solve", str(path), "--no-write", "--workers", "1"])
+    assert result.exit_code == 3
+    assert "不可放宽" in result.output and "a conflict involves a rule that may not bend" in result.output

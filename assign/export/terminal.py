@@ -86,17 +86,15 @@ def conflicts_text(groups: "list[ConflictGroup]", shortages: "list[Finding]") ->
     lines = [f"互相冲突的要求共 {len(groups)} 组 (groups of requirements that cannot all hold together):"]
     shown: set[str] = set()
     for n, g in enumerate(groups, 1):
-        cost = "、".join(_conflict_line(c) for c in g.fewest[:1])
-        lines.append(f"\n第{n}组 (group {n}): {len(g.requirements)} 项要求；至少放宽 {len(g.fewest)} 项"
-                     + (f"（严重度合计 {g.severity}）" if g.severity is not None else "（其中有不可放宽的规则）"))
+        cost = f"（严重度合计 {g.severity}）" if g.severity is not None else "（其中有不可放宽的规则）"
+        lines.append(f"\n第{n}组 (group {n}): {len(g.requirements)} 项要求；至少放宽 {len(g.fewest)} 项{cost}")
         for f in g.supply:
             shown.add(str(f))
             lines.append(f"  供需 (supply): [{f.policy}] {f.note or f.message}")
         lines.append("  冲突的要求 (requirements in conflict):")
         lines += [f"    - {_conflict_line(c)}" for c in g.requirements]
-        lines.append("  最少的例外 (fewest to give up):" if len(g.fewest) > 1 else f"  最少的例外 (fewest to give up): {cost}")
-        if len(g.fewest) > 1:
-            lines += [f"    - {_conflict_line(c)}" for c in g.fewest]
+        lines.append("  最少的例外 (fewest to give up):")
+        lines += [f"    - {_conflict_line(c)}" for c in g.fewest]
     rest = [f for f in shortages if str(f) not in shown]
     if rest:
         lines.append("\n其他供需不足 (other demand the candidates cannot meet):")
