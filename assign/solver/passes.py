@@ -6,8 +6,8 @@ hint of the next solve). Infeasible and timed-out are statuses of the plan, neve
 
 A relaxed solve (`on_infeasible: relax`) has one level before all of them: the total severity of
 the exceptions, minimised; the exceptions that solution chose are then fixed, so the usual
-objective runs with the fewest exceptions the rules allow. In weighted mode too it is a pass of its own: the same as a weight above
-everything, without a weight to guess.
+objective runs with the fewest exceptions the rules allow. In weighted mode too it is a pass of
+its own: the same as a weight above everything, without a weight to guess.
 """
 
 from __future__ import annotations
