@@ -233,7 +233,7 @@ def check(scenario: Path, roster: Path, time_limit, workers, no_optimum) -> None
     optimum of the scenario. Exit code 4 when a rule is violated.
     """
     from assign.analysis.check import plan_from_pairs, read_roster, term_values
-    from assign.export.terminal import findings_text, kpi_comparison_table, terms_comparison_table
+    from assign.export.terminal import exceptions_text, findings_text, kpi_comparison_table, terms_comparison_table
     from assign.load import load_scenario
     from assign.solver.passes import solve
 
@@ -241,6 +241,8 @@ def check(scenario: Path, roster: Path, time_limit, workers, no_optimum) -> None
     pairs = read_roster(problem, roster)
     plan = plan_from_pairs(problem, pairs)
     click.echo(f"{roster}: {len(pairs)} 联系对 (pairs) checked against {problem.name}\n")
+    if plan.exceptions:
+        click.echo(exceptions_text(plan) + "\n")
     click.echo(findings_text(plan))
     click.echo("")
     best = None if no_optimum else solve(problem, time_limit=time_limit, workers=workers)

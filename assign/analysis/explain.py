@@ -13,7 +13,8 @@ Two steps, cheapest first:
    `sufficient_assumptions_for_infeasibility()` names the conflict that requirement resolves.
    Requirements given up whose conflicts share a requirement are one group (one cause: 9 senior
    researchers and one rural senior school are one group, not six). The conflicts are sufficient,
-   not always minimal: they are what CP-SAT found.
+   not always minimal: they are what CP-SAT found. All of it shares one time limit; a requirement
+   whose conflict was not searched in time is a group of its own.
 """
 
 from __future__ import annotations
@@ -80,10 +81,13 @@ def conflict_groups(problem: Problem, time_limit: float = 20.0) -> list[Conflict
     spent = solver.wall_time
     cores: list[set[int]] = []
     for var in dropped:
+        if spent >= time_limit:
+            cores.append({var.index})  # out of time: the requirement is named on its own, its conflict untold
+            continue
         others = {d.index for d in dropped if d is not var}
         model.clear_assumptions()
         model.add_assumptions([lit for lit in literals if lit.index not in others])
-        solver = make_solver(options, max(1.0, time_limit - spent), defaults={})
+        solver = make_solver(options, time_limit - spent, defaults={})
         found = solver.solve(model)
         spent += solver.wall_time
         core = set(solver.sufficient_assumptions_for_infeasibility()) if found == cp_model.INFEASIBLE else set()

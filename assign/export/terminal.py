@@ -68,7 +68,7 @@ def exceptions_text(plan: Plan) -> str:
     if not plan.exceptions:
         return ""
     total = sum(e.severity for e in plan.exceptions)
-    lines = [f"准许的例外 {len(plan.exceptions)} 项，严重度合计 {total} (exceptions granted, the fewest the rules allow):"]
+    lines = [f"准许的例外 {len(plan.exceptions)} 项，严重度合计 {total} (exceptions granted):"]
     for e in plan.exceptions:
         granted = f"；实际：{e.granted}" if e.granted else ""
         reason = f"；原因：{e.reason}" if e.reason else ""
