@@ -1,19 +1,33 @@
 """Which (researcher, school) pairs may exist at all: the intersection of every pruning policy.
 
 Only prune what cannot be in any feasible plan (stage, max travel, conflicts): pruning by
-nearness loses optimality (7-13% in our measurements).
+nearness loses optimality (7-13% in our measurements). When a scenario relaxes, a pruning that
+may bend (`Policy.relax_pruning`, e.g. a travel cap) keeps its pairs: the model then requires
+each of them away under that rule, so a pair beyond the cap is an exception, not impossible.
 """
 
 from __future__ import annotations
 
-from assign.problem import Problem
+from assign.problem import PolicyUse, Problem
 
 
-def candidate_pairs(problem: Problem) -> list[tuple[str, str]]:
+def bent_pruning(problem: Problem) -> list[PolicyUse]:
+    """The policies whose pruning bends in this scenario: a `relax_pruning` rule the scenario lets bend."""
+    return [use for use in problem.policies
+            if (rule := getattr(use.policy, "relax_pruning", None)) is not None and f"{use.name}.{rule}" in problem.severity]
+
+
+def candidate_pairs(problem: Problem, relaxed: bool = False) -> list[tuple[str, str]]:
     """Pairs in researcher order, then school order. A policy's `school_filter`, when it has one,
-    stands for its `allows` (same pairs, sets instead of a call per pair)."""
+    stands for its `allows` (same pairs, sets instead of a call per pair).
+
+    `relaxed`: the candidates of a relaxed model, where the pruning of `bent_pruning` policies is left out.
+    """
+    skipped = {use.name for use in bent_pruning(problem)} if relaxed else set()
     filters, predicates = [], []
     for use in problem.policies:
+        if use.name in skipped:
+            continue
         school_filter = getattr(use.policy, "school_filter", None)
         found = school_filter(problem, use.params) if school_filter is not None else None
         if found is not None:

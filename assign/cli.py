@@ -113,7 +113,7 @@ def _run_solve(scenario: Path, out: Path | None, time_limit, workers, seed, obje
                from_plan: Path | None = None, local: bool = False) -> None:
     from assign.analysis.replan import change_summary, load_with_plan_in_force, solve_from
     from assign.export.roster import write_roster
-    from assign.export.terminal import findings_text, kpi_table, passes_table, roster_table, terms_table
+    from assign.export.terminal import exceptions_text, findings_text, kpi_table, passes_table, roster_table, terms_table
 
     problem, gone = load_with_plan_in_force(scenario, from_plan)
     if gone:
@@ -128,7 +128,7 @@ def _run_solve(scenario: Path, out: Path | None, time_limit, workers, seed, obje
         click.echo(passes_table(plan), err=True)
         click.echo(f"没有得到方案 (no plan): status {plan.status}. "
                    + ("The policies cannot all be met together." if plan.status == "INFEASIBLE" else "Try a longer --time-limit."), err=True)
-        if plan.status == "INFEASIBLE":
+        if plan.status == "INFEASIBLE" and problem.scenario.on_infeasible != "fail":
             _explain(problem)
         sys.exit(EXIT_NO_PLAN)
     if show_roster and not quiet:
@@ -141,6 +141,9 @@ def _run_solve(scenario: Path, out: Path | None, time_limit, workers, seed, obje
         click.echo(terms_table(plan))
         click.echo("")
         click.echo(passes_table(plan))
+    if plan.exceptions:
+        click.echo("")
+        click.echo(exceptions_text(plan))
     click.echo("")
     click.echo(findings_text(plan))
     if from_plan is not None:
@@ -153,20 +156,21 @@ def _run_solve(scenario: Path, out: Path | None, time_limit, workers, seed, obje
 
 
 def _explain(problem) -> None:
-    """Say why there is no plan: supply-vs-demand counts first, then CP-SAT's conflicting requirements."""
-    from assign.analysis.explain import explain_infeasible, supply_checks
+    """Say why there is no plan: every group of conflicting requirements, each with its supply counts
+    and the fewest requirements to give up; shortages no group explains after them."""
+    from assign.analysis.explain import conflict_groups
+    from assign.audit import supply_checks
+    from assign.export.terminal import conflicts_text
 
     shortages = supply_checks(problem)
-    if shortages:
+    groups = conflict_groups(problem)
+    if groups:
+        click.echo(conflicts_text(groups, shortages), err=True)
+    elif shortages:
         click.echo("供需不足 (demand the candidates cannot meet):", err=True)
         for f in shortages:
             click.echo(f"  - {f}", err=True)
-    conflicts = explain_infeasible(problem)
-    if conflicts:
-        click.echo("互相冲突的要求 (requirements that cannot all hold):", err=True)
-        for c in conflicts:
-            click.echo(f"  - [{c.policy}] {c.why}", err=True)
-    elif not shortages:
+    else:
         click.echo("CP-SAT could not name the conflicting requirements within the time limit.", err=True)
 
 
@@ -259,7 +263,7 @@ def check(scenario: Path, roster: Path, time_limit, workers, no_optimum) -> None
     optimum of the scenario. Exit code 4 when a rule is violated.
     """
     from assign.analysis.check import plan_from_pairs, read_roster, term_values
-    from assign.export.terminal import findings_text, kpi_comparison_table, terms_comparison_table
+    from assign.export.terminal import exceptions_text, findings_text, kpi_comparison_table, terms_comparison_table
     from assign.load import load_scenario
     from assign.solver.passes import solve
 
@@ -267,6 +271,8 @@ def check(scenario: Path, roster: Path, time_limit, workers, no_optimum) -> None
     pairs = read_roster(problem, roster)
     plan = plan_from_pairs(problem, pairs)
     click.echo(f"{roster}: {len(pairs)} 联系对 (pairs) checked against {problem.name}\n")
+    if plan.exceptions:
+        click.echo(exceptions_text(plan) + "\n")
     click.echo(findings_text(plan))
     click.echo("")
     best = None if no_optimum else solve(problem, time_limit=time_limit, workers=workers)

@@ -1,11 +1,17 @@
-"""Key figures of a plan, computed from its pairs and the problem (never from the solver's numbers)."""
+"""Key figures of a plan, computed from its pairs and the problem (never from the solver's numbers),
+and, when the scenario relaxes, the exceptions granted: their number, their total severity, and
+how many each rule got (`exceptions.school_count.min`, the key a scenario's `relax.severity` uses).
+"""
 
 from __future__ import annotations
 
 from collections import Counter
+from typing import Iterable
 
-from assign.plan import Assignment
+from assign.plan import Assignment, RuleException
 from assign.problem import Problem
+
+EXCEPTIONS_PREFIX = "exceptions."
 
 # KPI key → Chinese label, in display order.
 LABELS = {
@@ -27,10 +33,26 @@ LABELS = {
     "travel_total": "单程时间合计（分钟）",
     "travel_worst": "最远单程（分钟）",
     "travel_mean": "平均单程（分钟）",
+    "exceptions": "准许的例外（项）",
+    "exception_severity": "例外严重度合计",
 }
 
 
-def compute_kpis(problem: Problem, pairs: list[Assignment]) -> dict[str, float | int]:
+def kpi_label(key: str) -> str:
+    """The Chinese label of a KPI key; an exception count per rule reads 例外：school_count.min."""
+    if key.startswith(EXCEPTIONS_PREFIX):
+        return f"例外：{key.removeprefix(EXCEPTIONS_PREFIX)}"
+    return LABELS.get(key, key)
+
+
+def kpi_keys(*kpis: dict) -> list[str]:
+    """The keys of one or more KPI blocks in display order: the fixed ones, then the exceptions per rule."""
+    present = {k for block in kpis for k in block}
+    extra = dict.fromkeys(k for block in kpis for k in block if k not in LABELS)
+    return [k for k in LABELS if k in present] + list(extra)
+
+
+def compute_kpis(problem: Problem, pairs: list[Assignment], exceptions: Iterable[RuleException] = ()) -> dict[str, float | int]:
     per_researcher = Counter(a.researcher_id for a in pairs)
     counts = Counter(per_researcher.get(r.id, 0) for r in problem.researchers)
     covered = {a.school_id for a in pairs}
@@ -42,6 +64,11 @@ def compute_kpis(problem: Problem, pairs: list[Assignment]) -> dict[str, float |
     needed = sum(len(s.subjects_needed) for s in problem.schools)
     hit = sum(len(set(s.subjects_needed) & subjects_at[s.id]) for s in problem.schools)
     minutes = [a.minutes for a in pairs]
+    exceptions = list(exceptions)
+    granted = {}
+    if problem.relaxing or exceptions:
+        granted = {"exceptions": len(exceptions), "exception_severity": sum(e.severity for e in exceptions),
+                   **{f"{EXCEPTIONS_PREFIX}{key}": n for key, n in Counter(e.key for e in exceptions).items()}}
     return {
         "researchers": len(problem.researchers),
         "researchers_0": counts.get(0, 0),
@@ -61,4 +88,5 @@ def compute_kpis(problem: Problem, pairs: list[Assignment]) -> dict[str, float |
         "travel_total": round(sum(minutes), 1),
         "travel_worst": round(max(minutes, default=0.0), 1),
         "travel_mean": round(sum(minutes) / len(minutes), 1) if minutes else 0.0,
+        **granted,
     }

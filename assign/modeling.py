@@ -4,6 +4,11 @@ The core creates one Boolean `x[r, s]` per candidate pair and knows no policy. E
 `PolicyContext` bound to its name, and adds *named* hard constraints (`require`) and *named*
 objective terms (`reward`, `penalize`). Names and entities travel with each constraint so an
 explanation of infeasibility, and an audit finding, can both say who and why.
+
+Relaxation (`on_infeasible: relax`): each requirement of a rule that may bend (`Problem.severity`)
+gets an enforcement literal, and `exceptions_expr` is the total severity of the literals left
+false, the first level the solver minimises. A policy's requirements stay about its own entities,
+so a local policy's exceptions stay local and the decomposition remains exact.
 """
 
 from __future__ import annotations
@@ -14,19 +19,22 @@ from typing import Literal
 
 from ortools.sat.python import cp_model
 
-from assign.candidates import candidate_pairs
+from assign.candidates import bent_pruning, candidate_pairs
+from assign.plan import RuleException
 from assign.problem import Problem
 
 Pair = tuple[str, str]
+LiteralKey = tuple[str, str, tuple[str, ...], str]  # policy, rule, about, words
 
 
 @dataclass
 class Requirement:
-    """A named hard constraint: which policy, about which entities, in words."""
+    """A named hard constraint: which policy, about which entities, in words, under which rule."""
 
     policy: str
     about: tuple[str, ...]
     why: str
+    rule: str = ""
     literal: cp_model.IntVar | None = None
 
 
@@ -51,13 +59,15 @@ class ModelContext:
     problem: Problem
     pairs: list[Pair]
     explain: bool = False  # give every requirement an enforcement literal (for infeasibility explanations)
+    relax: bool = False  # give the requirements of rules that may bend an enforcement literal (on_infeasible: relax)
     model: cp_model.CpModel = field(default_factory=cp_model.CpModel)
     x: dict[Pair, cp_model.IntVar] = field(default_factory=dict)
     requirements: list[Requirement] = field(default_factory=list)
     terms: list[Term] = field(default_factory=list)
     _by_researcher: dict[str, list[tuple[str, cp_model.IntVar]]] = field(default_factory=lambda: defaultdict(list))
     _by_school: dict[str, list[tuple[str, cp_model.IntVar]]] = field(default_factory=lambda: defaultdict(list))
-    _literals: dict[tuple[str, tuple[str, ...], str], cp_model.IntVar] = field(default_factory=dict)
+    _literals: dict[LiteralKey, cp_model.IntVar] = field(default_factory=dict)
+    _severity: dict[LiteralKey, int] = field(default_factory=dict)  # the literals of rules that may bend
 
     def __post_init__(self) -> None:
         for rid, sid in self.pairs:
@@ -73,16 +83,64 @@ class ModelContext:
     def for_policy(self, name: str) -> "PolicyContext":
         return PolicyContext(self, name)
 
-    def literal_for(self, policy: str, about: tuple[str, ...], why: str = "") -> cp_model.IntVar:
+    def literal_for(self, policy: str, about: tuple[str, ...], why: str = "", rule: str = "") -> cp_model.IntVar:
         """The enforcement literal of one rule of a policy about these entities.
 
         Keyed by the rule's words too, so a researcher's "at least 2" and "at most 3" can be told
-        apart in an explanation; the rows of one rule (same words) share a literal.
+        apart in an explanation; the rows of one rule (same words) share a literal, so they bend
+        together as one exception.
         """
-        key = (policy, about, why)
+        key = (policy, rule, about, why)
         if key not in self._literals:
-            self._literals[key] = self.model.new_bool_var(f"enforce[{policy}:{','.join(about)}]")
+            self._literals[key] = self.model.new_bool_var(f"enforce[{policy}.{rule}:{','.join(about)}]")
+            if self.relax and rule and f"{policy}.{rule}" in self.problem.severity:
+                self._severity[key] = self.problem.severity[f"{policy}.{rule}"]
         return self._literals[key]
+
+    def bends(self, policy: str, rule: str) -> bool:
+        """Whether requirements of this rule get a literal the solver may leave false (an exception)."""
+        return self.relax and bool(rule) and f"{policy}.{rule}" in self.problem.severity
+
+    def exceptions_expr(self, every_rule: bool = False) -> cp_model.LinearExprT:
+        """The total severity of the exceptions: Σ severity × (1 − literal) over the rules that may bend.
+
+        `every_rule` (an explanation): the other literals count too, each above the sum of every
+        bendable one, so a rule that must not bend is named only when nothing else resolves a conflict.
+        """
+        hard = 1 + sum(self._severity.values())
+        return sum((self._severity.get(key, hard) if every_rule else self._severity[key]) * (1 - var)
+                   for key, var in self._literals.items() if every_rule or key in self._severity)
+
+    def fix_exceptions(self, value) -> None:
+        """Fix every literal of a rule that may bend at its value in a solution (`value`: a solver's
+        boolean_value): the exceptions chosen stay chosen, and presolve removes the literals, so
+        the passes after the exceptions' solve the strict model of those exceptions."""
+        for key in self._severity:
+            var = self._literals[key]
+            self.model.add(var == value(var))
+
+    def literal_keys(self) -> dict[int, LiteralKey]:
+        """Each literal's index in the model → its (policy, rule, about, words)."""
+        return {var.index: key for key, var in self._literals.items()}
+
+    def exceptions(self, value) -> list[RuleException]:
+        """The exceptions of a solution (`value`: a solver's boolean_value): the bendable literals left
+        false. The steps of one rule about the same entities ("at least 2", "at least 1") are one
+        exception whose severity is their sum, told in the words of the first (the rule as written)."""
+        out: dict[tuple[str, str, tuple[str, ...]], RuleException] = {}
+        for key, severity in self._severity.items():
+            if value(self._literals[key]):
+                continue
+            policy, rule, about, why = key
+            if (policy, rule, about) in out:
+                e = out[policy, rule, about]
+                out[policy, rule, about] = e.model_copy(update={"severity": e.severity + severity})
+                continue
+            label = next((getattr(use.policy, "relaxable", {})[rule].label for use in self.problem.policies if use.name == policy), "")
+            out[policy, rule, about] = RuleException(policy=policy, rule=rule, about=about, severity=severity, requirement=why, label=label,
+                                                     researchers=tuple(i for i in about if i in self.problem.researcher),
+                                                     schools=tuple(i for i in about if i in self.problem.school))
+        return list(out.values())
 
 
 class PolicyContext:
@@ -106,12 +164,21 @@ class PolicyContext:
     def new_bool(self, name: str) -> cp_model.IntVar:
         return self.model.new_bool_var(f"{self.policy}.{name}")
 
-    def require(self, constraint: cp_model.BoundedLinearExpression | bool, *, about: tuple[str, ...], why: str) -> cp_model.Constraint:
-        """Add a hard constraint on behalf of this policy about the given entity ids."""
+    def bends(self, rule: str) -> bool:
+        """Whether this policy's `rule` may bend in this model (a relaxed solve, and the scenario lets it)."""
+        return self._ctx.bends(self.policy, rule)
+
+    def require(self, constraint: cp_model.BoundedLinearExpression | bool, *, about: tuple[str, ...], why: str,
+                rule: str = "") -> cp_model.Constraint:
+        """Add a hard constraint on behalf of this policy about the given entity ids.
+
+        `rule`: which of the policy's rules it belongs to; when that rule is one the policy declares
+        `relaxable` and the scenario relaxes, the constraint may be broken as a named exception.
+        """
         ct = self.model.add(constraint)
-        requirement = Requirement(self.policy, tuple(about), why)
-        if self._ctx.explain:
-            requirement.literal = self._ctx.literal_for(self.policy, requirement.about, requirement.why)
+        requirement = Requirement(self.policy, tuple(about), why, rule)
+        if self._ctx.explain or self.bends(rule):
+            requirement.literal = self._ctx.literal_for(self.policy, requirement.about, requirement.why, rule)
             ct.only_enforce_if(requirement.literal)
         self._ctx.requirements.append(requirement)
         return ct
@@ -131,9 +198,23 @@ class PolicyContext:
         self._ctx.terms.append(Term(name, self.policy, expr, sense, weight, rank, label or name, unit))
 
 
-def build_model(problem: Problem, pairs: list[Pair] | None = None, *, explain: bool = False) -> ModelContext:
-    """The whole model of a problem: one x per candidate pair, then every policy's constraints and terms."""
-    ctx = ModelContext(problem, candidate_pairs(problem) if pairs is None else pairs, explain)
+def build_model(problem: Problem, pairs: list[Pair] | None = None, *, explain: bool = False, relax: bool | None = None) -> ModelContext:
+    """The whole model of a problem: one x per candidate pair, then every policy's constraints and terms.
+
+    `relax` (default: the scenario's `on_infeasible: relax`, when some rule can bend): the rules that
+    may bend get literals, and a pruning that may bend keeps its pairs, each required away under its
+    rule in the policy's name (so using one is an exception).
+    """
+    relax = problem.relaxing if relax is None else relax
+    ctx = ModelContext(problem, candidate_pairs(problem, relaxed=relax) if pairs is None else pairs, explain, relax)
+    if relax:
+        for use in bent_pruning(problem):
+            allowed, bent = use.policy.allows(problem, use.params), ctx.for_policy(use.name)
+            label = use.policy.title or use.name
+            for (rid, sid), var in ctx.x.items():
+                r, s = problem.researcher[rid], problem.school[sid]
+                if not allowed(r, s):
+                    bent.require(var == 0, about=(rid, sid), why=f"{r.label} → {s.name}：{label}", rule=use.policy.relax_pruning)
     for use in problem.policies:
         use.policy.apply(ctx.for_policy(use.name), use.params)
     return ctx

@@ -19,15 +19,21 @@ from assign.errors import CellProblem, InputError
 
 
 class Finding(BaseModel):
-    """One thing an audit found wrong (error) or worth a look (warning), and about whom."""
+    """One thing an audit found wrong (error) or worth a look (warning), and about whom.
+
+    `granted`: a broken rule the plan was allowed to break (an exception of `Plan.exceptions`),
+    reported as such and not as a violation.
+    """
 
     model_config = ConfigDict(frozen=True)
     policy: str
-    severity: Literal["error", "warning"] = "error"
+    severity: Literal["error", "warning", "granted"] = "error"
     message: str
     researchers: tuple[str, ...] = ()
     schools: tuple[str, ...] = ()
     dates: tuple[dt.date, ...] = ()  # the days a calendar finding is about
+    rule: str = ""  # which relaxable rule of the policy (its `ctx.require(rule=...)` key), when it has several
+    note: str = ""  # a short Chinese phrase for a table cell (备注), without the names the finding carries
 
     def __str__(self) -> str:
         return f"[{self.policy}] {self.message}"
@@ -36,6 +42,46 @@ class Finding(BaseModel):
 TIMING_FIELDS = ("build_seconds", "solve_seconds")  # how long it took: differs between runs, unlike the rest
 
 Status = Literal["OPTIMAL", "FEASIBLE", "INFEASIBLE", "UNKNOWN", "MODEL_INVALID"]
+
+
+class RuleException(BaseModel):
+    """An exception granted to a rule (`on_infeasible: relax`): which rule, about whom, and why.
+
+    `requirement` is the rule in the policy's words; `granted` what the plan gives instead (from
+    the policy's own audit); `reason` the supply count that made it necessary, when a policy's
+    precheck found one (e.g. 全县符合条件的特教学校仅1所).
+    """
+
+    model_config = ConfigDict(frozen=True)
+    policy: str
+    rule: str
+    about: tuple[str, ...]
+    researchers: tuple[str, ...] = ()
+    schools: tuple[str, ...] = ()
+    severity: int
+    label: str = ""  # the rule's Chinese label (its policy's `relaxable`), e.g. 最少联系学校数
+    requirement: str
+    granted: str = ""
+    reason: str = ""
+
+    @property
+    def key(self) -> str:
+        """`policy.rule`, as a scenario's `relax.severity` writes it."""
+        return f"{self.policy}.{self.rule}"
+
+    @property
+    def note(self) -> str:
+        """The roster's 备注 for it: the reason, then what was granted (例外：全县符合条件的特教学校仅1所，联系1所)."""
+        return "例外：" + "，".join(x for x in (self.reason, self.granted or self.requirement) if x)
+
+
+class Uncovered(BaseModel):
+    """A school the plan leaves without a researcher, and why (in Chinese, for the office)."""
+
+    model_config = ConfigDict(frozen=True)
+    school_id: str
+    priority: int = 1
+    reason: str
 
 
 class Assignment(BaseModel):
@@ -92,6 +138,8 @@ class Plan(BaseModel):
     terms: list[TermValue] = Field(default_factory=list)
     kpis: dict[str, Any] = Field(default_factory=dict)
     findings: list[Finding] = Field(default_factory=list)
+    exceptions: list[RuleException] = Field(default_factory=list, description="rules bent to make a plan possible (on_infeasible: relax)")
+    uncovered: list[Uncovered] = Field(default_factory=list, description="schools without a researcher, weakest first, and why")
     solver_settings: dict[str, Any] = Field(default_factory=dict)
 
     @property

@@ -9,12 +9,17 @@ descriptions, validated from the scenario file) and up to three methods:
 - `audit(problem, plan, params)` → findings: an independent check of a finished plan that must not
   reuse the model's code (double entry, as in the CP-SAT Primer's `validation.py`);
 - `precheck(problem, params, pairs)` → findings: counting checks on the candidate pairs that show
-  an impossible demand before any solve (used to explain an INFEASIBLE scenario).
+  an impossible demand before any solve (used to explain an INFEASIBLE scenario, and to say why
+  an exception was granted).
+
+A policy also declares which of its rules may bend (`relaxable`): when a scenario says
+`on_infeasible: relax`, each requirement of such a rule gets an enforcement literal, and the
+solver grants the fewest exceptions (weighted by severity) that make a plan possible.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Callable, ClassVar
+from typing import TYPE_CHECKING, Callable, ClassVar, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -37,6 +42,18 @@ class NoParams(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+class Relaxable(NamedTuple):
+    """A rule of a policy that a scenario may relax: its default severity and what it says, in Chinese.
+
+    The severity is the price of one exception to the rule: with `on_infeasible: relax` the solver
+    grants the set of exceptions of least total severity that makes a plan possible, so a rule of
+    severity 1 bends before one of severity 5. A scenario may set another (`relax.severity`).
+    """
+
+    severity: int
+    label: str
+
+
 class Policy:
     """Base class for policies; subclasses set `name`, `title`, `Params` and override what they need."""
 
@@ -49,6 +66,14 @@ class Policy:
     # schools sharing no candidate pair (a plan-wide quota, a total budget): a policy that says
     # nothing is never split on a guess, as visit rules are not (`VisitRule.local`).
     local: ClassVar[bool] = False
+    # The rules that may bend, by the `rule=` key its `ctx.require` calls give: rule → Relaxable.
+    # Empty, the safe default: a policy that says nothing keeps every requirement hard, so no rule
+    # is bent on a guess. Conflicts of interest, stage match and a school's stated cap never bend.
+    relaxable: ClassVar[dict[str, Relaxable]] = {}
+    # The rule (a key of `relaxable`) that `allows` enforces, if the pruning itself may bend (a
+    # travel cap): when it does, the pairs `allows` forbids stay candidates and the core requires
+    # each of them away under that rule, so using one is an exception like any other.
+    relax_pruning: ClassVar[str | None] = None
 
     def couples(self, params: BaseModel) -> bool:
         """Whether, with these parameters, the policy ties the whole plan: `not local` unless overridden.
@@ -89,4 +114,4 @@ def params_model(**fields) -> ConfigDict:
     return ConfigDict(extra="forbid", allow_inf_nan=False, **fields)
 
 
-__all__ = ["Finding", "MAX_COUNT", "NoParams", "Policy", "Predicate", "SchoolFilter", "Field", "params_model"]
+__all__ = ["Finding", "MAX_COUNT", "NoParams", "Policy", "Predicate", "Relaxable", "SchoolFilter", "Field", "params_model"]

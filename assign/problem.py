@@ -50,6 +50,15 @@ class Problem(BaseModel):
     source: str = ""  # the scenario file, for messages
     # The plan in force when re-planning (`--from`): policies such as stability read it here, never from a global.
     previous_pairs: tuple[tuple[str, str], ...] = ()
+    # Every rule that may bend in this scenario, `policy.rule` → severity (the policies' declarations
+    # with the scenario's `relax.severity` over them); used when `on_infeasible: relax`, and to weigh
+    # the fewest exceptions an explanation proposes.
+    severity: dict[str, int] = {}
+
+    @property
+    def relaxing(self) -> bool:
+        """Whether a solve may grant exceptions: `on_infeasible: relax` and some rule can bend."""
+        return self.scenario.on_infeasible == "relax" and bool(self.severity)
 
     @cached_property
     def researcher(self) -> dict[str, Researcher]:
@@ -125,6 +134,7 @@ def build_problem(
 
     warnings += _odd_but_usable(researchers, schools)
     policies = registry.parse(scenario.policies, source, "policies")
+    severity = relax_severities(scenario, policies, source)
     if network is None:
         travel = _great_circle_travel(scenario, researchers, schools)
     else:
@@ -138,7 +148,37 @@ def build_problem(
         policies=policies,
         warnings=tuple(warnings),
         source=source,
+        severity=severity,
     )
+
+
+def relax_severities(scenario: ScenarioFile, policies: tuple[PolicyUse, ...], source: str) -> dict[str, int]:
+    """`policy.rule` → severity of every rule that may bend: each policy's `relaxable` defaults, then
+    the scenario's `relax.severity` (a policy's key first, then its rules' keys). A key naming a
+    policy the scenario does not use, or a rule its policy does not let bend, is an error; all such
+    keys are reported together."""
+    declared = {use.name: dict(getattr(use.policy, "relaxable", None) or {}) for use in policies}
+    severity = {f"{name}.{rule}": r.severity for name, rules in declared.items() for rule, r in rules.items()}
+    problems = []
+    for key, value in sorted(scenario.relax.severity.items(), key=lambda item: "." in item[0]):
+        name, _, rule = key.partition(".")
+        where = f"relax.severity.{key}"
+        if name not in declared:
+            problems.append(CellProblem(source, None, where, value, f"no policy {name!r} among this scenario's policies ({', '.join(declared)})"))
+            continue
+        rules = declared[name]
+        if not rules or (rule and rule not in rules):
+            may = f"its rules that may bend are {', '.join(rules)}" if rules else "it declares no rule that may bend"
+            problems.append(CellProblem(source, None, where, value, f"policy {name!r} has no relaxable rule {rule or name!r}: {may}"))
+            continue
+        for one in [rule] if rule else rules:
+            if value == "never":
+                severity.pop(f"{name}.{one}", None)
+            else:
+                severity[f"{name}.{one}"] = value
+    if problems:
+        raise InputError(problems)
+    return severity
 
 
 def _great_circle_problems(scenario: ScenarioFile, schools: list[School], source: str) -> list[CellProblem]:

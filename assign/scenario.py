@@ -108,6 +108,27 @@ class SolverSettings(_Section):
         return parameters
 
 
+class RelaxSettings(_Section):
+    """The `relax:` section: what one exception to a rule costs when `on_infeasible: relax`.
+
+    Keys are a policy (`school_count`: every rule of it that may bend) or one rule
+    (`school_count.min`); values a positive severity, or `never` to keep the rule hard. A rule
+    not named keeps its policy's default severity (`assign plugins NAME` lists them). The solver
+    grants the exceptions of least total severity: with `school_count: 1` and `max_travel: 5`,
+    "one school instead of two" is granted before "a 95-minute trip".
+    """
+
+    severity: dict[str, int | Literal["never"]] = Field(default_factory=dict, description="policy or policy.rule → severity (≥ 1) or never")
+
+    @field_validator("severity")
+    @classmethod
+    def _positive(cls, severity: dict[str, int | str]) -> dict[str, int | str]:
+        bad = [f"{k}: {v!r}" for k, v in severity.items() if v != "never" and (isinstance(v, bool) or v < 1)]
+        if bad:
+            raise ValueError(f"a severity is a whole number of at least 1, or never; got {', '.join(bad)}")
+        return severity
+
+
 class Term(_Section):
     """A school term (学期): its name as the office writes it and its first and last day."""
 
@@ -194,6 +215,10 @@ class ScenarioFile(_Section):
     travel: TravelModel = TravelModel()
     policies: dict[str, dict[str, Any] | None] = Field(default_factory=dict)
     objective: Objective = Objective()
+    # What to do when the rules cannot all hold: relax (grant the fewest exceptions, named in the
+    # plan), explain (no plan; every group of conflicting rules is listed), fail (no plan, status only).
+    on_infeasible: Literal["relax", "explain", "fail"] = "explain"
+    relax: RelaxSettings = RelaxSettings()
     calendar: CalendarSection | None = None
     solver: SolverSettings = SolverSettings()
 

@@ -13,6 +13,7 @@ class Avoid(Policy):
     name = "avoid"
     title = "回避"
     local = True  # only prunes single pairs
+    relaxable = {}  # a conflict of interest never bends, whatever a scenario relaxes
 
     def allows(self, problem, params):
         return lambda r, s: s.id not in r.avoid_schools

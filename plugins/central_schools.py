@@ -13,7 +13,7 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 
 from assign.candidates import candidate_pairs
-from assign.policy import Finding, Policy, params_model
+from assign.policy import Finding, Policy, Relaxable, params_model
 
 
 class Params(BaseModel):
@@ -28,7 +28,7 @@ def must_cover(school, params: Params) -> bool:
 
 def _why(school, params: Params) -> str:
     kinds = (["中心校"] if params.central and school.central else []) + ([school.ownership] if school.ownership in params.ownerships else [])
-    return f"{school.name} is {'、'.join(kinds)} and needs at least one researcher"
+    return f"{school.name}为{'、'.join(kinds)}，须有教研员联系 (is {'、'.join(kinds)} and needs at least one researcher)"
 
 
 class CentralSchools(Policy):
@@ -36,22 +36,24 @@ class CentralSchools(Policy):
     title = "中心校与民办校必联系"
     local = True  # each central school's own candidates
     Params = Params
+    relaxable = {"cover": Relaxable(3, "中心校与民办校必联系")}
 
     def apply(self, ctx, params: Params) -> None:
         for s in ctx.problem.schools:
             options = ctx.researchers_of(s.id)
             if must_cover(s, params) and options:
-                ctx.require(sum(v for _, v in options) >= 1, about=(s.id,), why=_why(s, params))
+                ctx.require(sum(v for _, v in options) >= 1, about=(s.id,), why=_why(s, params), rule="cover")
 
     def audit(self, problem, plan, params: Params) -> list[Finding]:
         covered = {a.school_id for a in plan.pairs}
-        reachable = {sid for _, sid in candidate_pairs(problem)}
+        missing = [s for s in problem.schools if must_cover(s, params) and s.id not in covered]
+        # The candidate pairs only when a school is missing: other checks audit a plan many times over.
+        reachable = {sid for _, sid in candidate_pairs(problem)} if missing else set()
         findings = []
-        for s in problem.schools:
-            if not must_cover(s, params) or s.id in covered:
-                continue
+        for s in missing:
             if s.id in reachable:
-                findings.append(Finding(policy=self.name, schools=(s.id,), message=f"{_why(s, params)}, but has none"))
+                findings.append(Finding(policy=self.name, schools=(s.id,), message=f"{_why(s, params)}, but has none", rule="cover",
+                                        note="无人联系"))
             else:
                 findings.append(Finding(policy=self.name, severity="warning", schools=(s.id,),
                                         message=f"{_why(s, params)}, but no researcher may take it (every pair is ruled out by another policy)"))

@@ -14,7 +14,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from assign.policy import Finding, Policy, params_model
+from assign.policy import Finding, Policy, Relaxable, params_model
 
 
 class Params(BaseModel):
@@ -41,6 +41,7 @@ class ContactPeriod(Policy):
     title = "联系周期"
     local = True  # each researcher's own pairs in force
     Params = Params
+    relaxable = {"keep": Relaxable(3, "联系周期内保持原联系")}
 
     def allows(self, problem, params: Params):
         if params.renew == "allow":
@@ -53,12 +54,13 @@ class ContactPeriod(Policy):
                 continue
             options = dict(ctx.schools_of(r.id))
             for sid in r.current_schools:
-                why = f"{r.label} has contacted {ctx.problem.school[sid].name} since {r.since}; the period has not ended"
+                why = (f"{r.label} 自{r.since}联系{ctx.problem.school[sid].name}，联系周期未满 "
+                       f"(has contacted {ctx.problem.school[sid].name} since {r.since}; the period has not ended)")
                 var = options.get(sid)
                 if var is None:  # pruned by another policy: the requirement cannot hold, and must say so
                     var = ctx.new_bool(f"missing[{r.id},{sid}]")
                     ctx.model.add(var == 0)
-                ctx.require(var == 1, about=(r.id, sid), why=why)
+                ctx.require(var == 1, about=(r.id, sid), why=why, rule="keep")
 
     def audit(self, problem, plan, params: Params) -> list[Finding]:
         pairs = plan.pair_set()
@@ -68,9 +70,10 @@ class ContactPeriod(Policy):
             for sid in r.current_schools:
                 s = problem.school[sid]
                 if state and (r.id, sid) not in pairs:
-                    findings.append(Finding(policy=self.name, researchers=(r.id,), schools=(sid,),
-                                            message=f"{r.label} → {s.name} (since {r.since}) is inside its contact period but was dropped"))
+                    findings.append(Finding(policy=self.name, researchers=(r.id,), schools=(sid,), rule="keep",
+                                            message=f"{r.label} → {s.name} (since {r.since}) is inside its contact period but was dropped",
+                                            note=f"未保留{s.name}（{r.since}起，联系周期未满）"))
                 if state is False and params.renew == "forbid" and (r.id, sid) in pairs:
-                    findings.append(Finding(policy=self.name, researchers=(r.id,), schools=(sid,),
+                    findings.append(Finding(policy=self.name, researchers=(r.id,), schools=(sid,), rule="renew",
                                             message=f"{r.label} → {s.name} (since {r.since}) has ended and may not be renewed"))
         return findings

@@ -51,6 +51,7 @@ class Coverage(Policy):
     title = "覆盖"
     local = True  # per school: caps, and terms that are sums over schools
     Params = Params
+    relaxable = {}  # a school's researcher cap and one researcher per subject never bend
 
     def apply(self, ctx, params: Params) -> None:
         problem = ctx.problem

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
-from assign.policy import Finding, Policy, params_model
+from assign.policy import Finding, Policy, Relaxable, params_model
 
 
 class Params(BaseModel):
@@ -17,6 +17,9 @@ class MaxTravel(Policy):
     title = "单程时间上限"
     local = True  # only prunes single pairs
     Params = Params
+    # A trip somewhat over the cap is an exception an office can grant, dearer than one school fewer.
+    relaxable = {"minutes": Relaxable(5, "单程时间上限")}
+    relax_pruning = "minutes"
 
     def travel_cap(self, params: Params) -> float | None:
         return params.minutes
@@ -41,6 +44,7 @@ class MaxTravel(Policy):
             minutes = problem.travel.minutes[problem.travel.start_of[a.researcher_id]][a.school_id]
             if minutes > params.minutes:
                 r, s = problem.researcher[a.researcher_id], problem.school[a.school_id]
-                findings.append(Finding(policy=self.name, researchers=(r.id,), schools=(s.id,),
-                                        message=f"{r.label} → {s.name} is {minutes:.0f} min one way; the cap is {params.minutes:g} min"))
+                findings.append(Finding(policy=self.name, researchers=(r.id,), schools=(s.id,), rule="minutes",
+                                        message=f"{r.label} → {s.name} is {minutes:.0f} min one way; the cap is {params.minutes:g} min",
+                                        note=f"单程{minutes:.0f}分钟（上限{params.minutes:g}分钟）"))
         return findings

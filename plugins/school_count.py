@@ -10,7 +10,7 @@ from collections import Counter
 
 from pydantic import BaseModel, Field, model_validator
 
-from assign.policy import MAX_COUNT, Finding, Policy, params_model
+from assign.policy import MAX_COUNT, Finding, Policy, Relaxable, params_model
 
 
 class Params(BaseModel):
@@ -44,20 +44,32 @@ def limits(researcher, params: Params) -> tuple[int, int | None]:
     return low, high
 
 
+def _at_least(researcher, n: int) -> str:
+    return f"{researcher.label} 至少联系{n}所学校 (needs at least {n} contact school(s))"
+
+
 class SchoolCount(Policy):
     name = "school_count"
     title = "联系学校数"
     local = True  # each researcher's own count
     Params = Params
+    # "One school instead of two" is the mildest exception an office grants; a stated maximum never bends.
+    relaxable = {"min": Relaxable(1, "最少联系学校数")}
 
     def apply(self, ctx, params: Params) -> None:
         for r in ctx.problem.researchers:
             low, high = limits(r, params)
             count = sum(var for _, var in ctx.schools_of(r.id))
             if low > 0:
-                ctx.require(count >= low, about=(r.id,), why=f"{r.label} needs at least {low} contact school(s)")
+                ctx.require(count >= low, about=(r.id,), why=_at_least(r, low), rule="min")
+            if ctx.bends("min"):
+                # Each school short is one step of the exception: "one school instead of two" costs
+                # one, none at all two, so a relaxed plan never leaves someone with less than it must.
+                for k in range(low - 1, 0, -1):
+                    ctx.require(count >= k, about=(r.id,), why=_at_least(r, k), rule="min")
             if high is not None:
-                ctx.require(count <= high, about=(r.id,), why=f"{r.label} may have at most {high} contact school(s)")
+                ctx.require(count <= high, about=(r.id,), rule="max",
+                            why=f"{r.label} 至多联系{high}所学校 (may have at most {high} contact school(s))")
 
     def audit(self, problem, plan, params: Params) -> list[Finding]:
         counts = Counter(a.researcher_id for a in plan.pairs)
@@ -67,7 +79,8 @@ class SchoolCount(Policy):
             n = counts.get(r.id, 0)
             if n < low or (high is not None and n > high):
                 wanted = f"{low}-{high}" if high is not None else f"at least {low}"
-                findings.append(Finding(policy=self.name, message=f"{r.label} has {n} contact school(s); expected {wanted}", researchers=(r.id,)))
+                findings.append(Finding(policy=self.name, message=f"{r.label} has {n} contact school(s); expected {wanted}", researchers=(r.id,),
+                                        rule="min" if n < low else "max", note=f"联系{n}所"))
         return findings
 
     def precheck(self, problem, params: Params, pairs) -> list[Finding]:
@@ -77,7 +90,8 @@ class SchoolCount(Policy):
         for r in problem.researchers:
             low, _ = limits(r, params)
             if options.get(r.id, 0) < low:
-                findings.append(Finding(policy=self.name, researchers=(r.id,),
+                findings.append(Finding(policy=self.name, researchers=(r.id,), rule="min",
                                         message=f"{r.label} needs at least {low} contact school(s) but only {options.get(r.id, 0)} "
-                                                f"pass the pruning policies (stage, subject, travel, conflicts)"))
+                                                f"pass the pruning policies (stage, subject, travel, conflicts)",
+                                        note=f"可联系的{'、'.join(r.stages)}学校仅{options.get(r.id, 0)}所"))
         return findings

@@ -36,6 +36,7 @@ class StageMatch(Policy):
     title = "学段对口"
     local = True  # only prunes single pairs
     Params = Params
+    relaxable = {}  # a researcher never goes to a stage they do not cover, whatever a scenario relaxes
 
     def allows(self, problem, params: Params):
         return lambda r, s: stage_ok(r, s, params)

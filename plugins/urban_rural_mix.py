@@ -8,17 +8,23 @@ linked with village schools. Which areas count as "urban" is a parameter: the co
 `rural_share` is the plan-wide part (DOMAIN.md, "What the optimiser balances"): a number such as
 0.4 (rural contacts ≥ 40% of all contacts) or `proportional` (at least the rural schools' share of
 all schools).
+
+Both rules may bend when a scenario relaxes (`mix` before `share`). The precheck counts supply:
+researchers who need two or more schools but whose candidates hold no school of one kind, or a
+group of them who can only draw on a few rural (or urban) schools that cannot take them all (each
+school's researcher cap, and one researcher per subject when `coverage` says so).
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from fractions import Fraction
 from typing import Literal
 
 from pydantic import BaseModel, Field, field_validator
 
 from assign import vocab
-from assign.policy import Finding, Policy, params_model
+from assign.policy import Finding, Policy, Relaxable, params_model
 
 
 class Params(BaseModel):
@@ -67,10 +73,36 @@ def _most_schools(problem, researcher) -> int:
     return high if high is not None else 10**6
 
 
+def _least_schools(problem, researcher) -> int:
+    """The fewest schools a researcher must have: their own column, else school_count's minimum (0 without it)."""
+    count = problem.policy_params("school_count")
+    if count is None:
+        return 0
+    low, high = getattr(count, "min", 0), getattr(count, "max", None)
+    if getattr(count, "table_overrides", True):
+        low = researcher.min_schools if researcher.min_schools is not None else low
+        high = researcher.max_schools if researcher.max_schools is not None else high
+    return min(low, high) if high is not None else low
+
+
+def _room(problem, school, group: list) -> int:
+    """At most how many of `group` the school can take: its researcher cap (the table's, else
+    coverage's), and with coverage's one researcher per subject, one per needed subject."""
+    coverage = problem.policy_params("coverage")
+    cap = school.max_researchers if school.max_researchers is not None else getattr(coverage, "max_researchers", None)
+    room = len(group) if cap is None else min(cap, len(group))
+    if getattr(coverage, "one_per_subject", False):
+        needed = set(school.subjects_needed)
+        subjects = {subj for r in group for subj in r.subjects if subj in needed}
+        room = min(room, len(subjects) + sum(1 for r in group if needed.isdisjoint(r.subjects)))
+    return room
+
+
 class UrbanRuralMix(Policy):
     name = "urban_rural_mix"
     title = "城乡兼顾"
     Params = Params
+    relaxable = {"mix": Relaxable(2, "城乡兼顾"), "share": Relaxable(5, "乡村学校联系占比")}
 
     def couples(self, params: Params) -> bool:
         return params.rural_share is not None  # a share of all contacts ties every researcher
@@ -81,7 +113,8 @@ class UrbanRuralMix(Policy):
             rural = sum(v for (_, sid), v in ctx.x.items() if not is_urban(ctx.problem.school[sid], params))
             total = sum(ctx.x.values())
             ctx.require(share.denominator * rural >= share.numerator * total, about=("plan",),
-                        why=f"rural schools must receive at least {float(share):.0%} of all contacts")
+                        why=f"乡村学校至少占全部联系的{float(share):.0%} (rural schools must receive at least {float(share):.0%} of all contacts)",
+                        rule="share")
         if params.per_researcher == "off":
             return
         for r in ctx.problem.researchers:
@@ -96,9 +129,10 @@ class UrbanRuralMix(Policy):
             # coefficient gives the tightest LP relaxation (with the candidate count, about 50, the
             # LP ignored the rule and CP-SAT's bound stalled; with h = 2 it is urban ≤ 1, rural ≤ 1).
             m = min(len(options), _most_schools(ctx.problem, r)) - 1
-            why = f"{r.label} with two or more schools needs both urban ({'/'.join(params.urban_areas)}) and rural schools"
-            ctx.require(m * urban >= rural - 1, about=(r.id,), why=why)
-            ctx.require(m * rural >= urban - 1, about=(r.id,), why=why)
+            why = (f"{r.label} 联系两所以上学校时须城乡兼顾 "
+                   f"(with two or more schools needs both urban ({'/'.join(params.urban_areas)}) and rural schools)")
+            ctx.require(m * urban >= rural - 1, about=(r.id,), why=why, rule="mix")
+            ctx.require(m * rural >= urban - 1, about=(r.id,), why=why, rule="mix")
 
     def audit(self, problem, plan, params: Params) -> list[Finding]:
         findings = []
@@ -110,7 +144,8 @@ class UrbanRuralMix(Policy):
             rural = sum(problem.school[a.school_id].area not in params.urban_areas for a in plan.pairs)
             if rural < wanted * len(plan.pairs) - 1e-9:
                 findings.append(Finding(policy=self.name, message=f"rural schools get {rural} of {len(plan.pairs)} contacts "
-                                                                  f"({rural / len(plan.pairs):.0%}); at least {wanted:.0%} required"))
+                                                                  f"({rural / len(plan.pairs):.0%}); at least {wanted:.0%} required",
+                                        rule="share", note=f"乡村学校联系占{rural / len(plan.pairs):.0%}（要求{wanted:.0%}）"))
         if params.per_researcher == "off":
             return findings
         for rid, sids in plan.schools_of().items():
@@ -121,6 +156,41 @@ class UrbanRuralMix(Policy):
                 r = problem.researcher[rid]
                 only = "urban" if kinds == {"urban"} else "rural"
                 names = "、".join(problem.school[sid].name for sid in sids)
-                findings.append(Finding(policy=self.name, researchers=(rid,), schools=tuple(sids),
-                                        message=f"{r.label} has {len(sids)} schools, all {only}: {names}"))
+                findings.append(Finding(policy=self.name, researchers=(rid,), schools=tuple(sids), rule="mix",
+                                        message=f"{r.label} has {len(sids)} schools, all {only}: {names}",
+                                        note=f"{len(sids)}所均为{'城镇' if only == 'urban' else '乡村'}学校"))
+        return findings
+
+    def precheck(self, problem, params: Params, pairs) -> list[Finding]:
+        """Researchers who need two or more schools (school_count) and can hold two, against the
+        rural and the urban schools among their candidates."""
+        if params.per_researcher == "off":
+            return []
+        options: dict[str, list[str]] = {}
+        for rid, sid in pairs:
+            options.setdefault(rid, []).append(sid)
+        needing = [r for r in problem.researchers if _least_schools(problem, r) >= 2 and len(options.get(r.id, [])) >= 2]
+        findings = []
+        for kind, word in (("rural", "乡村"), ("urban", "城镇")):
+            side = {r.id: frozenset(s for s in options[r.id] if is_urban(problem.school[s], params) == (kind == "urban")) for r in needing}
+            for r in needing:
+                if not side[r.id]:
+                    findings.append(Finding(policy=self.name, researchers=(r.id,), rule="mix", note=f"可联系的{word}学校为0所",
+                                            message=f"{r.label} needs two or more schools, urban and rural, "
+                                                    f"but no {kind} school passes the pruning policies"))
+            short = []
+            for schools in Counter(s for s in side.values() if s):
+                group = [r for r in needing if side[r.id] and side[r.id] <= schools]
+                room = sum(_room(problem, problem.school[sid], group) for sid in schools)
+                if len(group) > room:
+                    short.append((schools, group, room))
+            for schools, group, room in short:
+                if any(other < schools for other, _, _ in short):
+                    continue  # a smaller set of schools already shows the shortage
+                names = "、".join(problem.school[sid].name for sid in sorted(schools))
+                findings.append(Finding(
+                    policy=self.name, researchers=tuple(r.id for r in group), schools=tuple(sorted(schools)), rule="mix",
+                    message=f"{len(group)} researchers ({'、'.join(r.name for r in group)}) need two or more schools, urban and rural, "
+                            f"but their only {kind} candidates are {len(schools)} school(s) ({names}) that can take {room} of them",
+                    note=f"可联系的{word}学校仅{len(schools)}所（{names}，至多{room}人），{len(group)}人需要"))
         return findings

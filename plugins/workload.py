@@ -25,6 +25,7 @@ class Workload(Policy):
     title = "兼职工作量"
     local = True  # each researcher's own count
     Params = Params
+    relaxable = {}  # a part-timer's load is their contract: it never bends
 
     def apply(self, ctx, params: Params) -> None:
         for r in ctx.problem.researchers:

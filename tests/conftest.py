@@ -98,6 +98,16 @@ def hand_plan(problem: Problem, pairs: list[tuple[str, str]], **fields: Any) -> 
     return Plan(pairs=problem.assignments(pairs), **values)
 
 
+def audit_errors(plan: Plan) -> list:
+    """The findings that are violations: not warnings, not exceptions the plan was granted."""
+    return [f for f in plan.findings if f.severity == "error"]
+
+
+def uncovered_warnings(plan: Plan) -> dict[str, str]:
+    """School id → reason of each priority school the plan leaves without a researcher (the host's warning)."""
+    return {f.schools[0]: f.note for f in plan.findings if f.policy == "uncovered"}
+
+
 def policy(problem: Problem, name: str):
     """(policy object, its parsed params) of a policy the scenario uses."""
     use = next(u for u in problem.policies if u.name == name)

@@ -61,7 +61,7 @@ def test_the_summary_equals_each_countys_own_plan(region, tmp_path):
     assert len(rows) == 3
     for row in rows:
         plan = Plan.read(out / row["县（文件夹）"] / "plan.json")
-        assert plan.status == "OPTIMAL" and plan.findings == []
+        assert plan.status == "OPTIMAL" and not [f for f in plan.findings if f.severity == "error"]
         assert int(row["有联系教研员的学校"]) == plan.kpis["schools_covered"]
         assert int(row["联系对数"]) == len(plan.pairs)
         assert float(row["单程合计（分钟）"]) == plan.kpis["travel_total"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
-from conftest import assert_no_plan, build, hand_plan, policy, researcher, school, solve_det
+from conftest import assert_no_plan, audit_errors, build, hand_plan, policy, researcher, school, solve_det, uncovered_warnings
 
 PRIMARY = {"stage_match": {}}
 
@@ -104,7 +104,8 @@ def test_stage_match_never_pairs_across_stages(tmp_path):
                     {**PRIMARY, "school_count": {"min": 1, "max": 2}, "coverage": {}, "travel": {}})
     plan = solve_det(problem)
     assert plan.status == "OPTIMAL"
-    assert plan.findings == []
+    assert audit_errors(plan) == []
+    assert uncovered_warnings(plan) == {"J1": "没有初中学段的教研员"}
     assert plan.pair_set() == {("R1", "P1")}
     assert plan.candidate_pairs == 1  # the cross-stage pair got no variable at all
 
@@ -325,7 +326,8 @@ def test_max_travel_school_beyond_the_cap_gets_no_pair(tmp_path):
     assert problem.minutes("R1", "F1") > 30
     plan = solve_det(problem)
     assert plan.status == "OPTIMAL"
-    assert plan.findings == []
+    assert audit_errors(plan) == []
+    assert uncovered_warnings(plan) == {"F1": "超出所有教研员的单程时间上限（30分钟；最近的36分钟）"}
     assert plan.pair_set() == {("R1", "N1")}
 
 

@@ -9,7 +9,7 @@ from importlib.metadata import EntryPoint
 from pathlib import Path
 
 import pytest
-from conftest import assert_no_plan, build, make_scenario, researcher, school, solve_det
+from conftest import assert_no_plan, audit_errors, build, make_scenario, researcher, school, solve_det, uncovered_warnings
 
 from assign.errors import PolicyError
 from assign.load import load_scenario
@@ -38,7 +38,9 @@ def far_priority_or_near_ordinary(tmp_path, **keys):
 def test_weighted_mode_trades_the_far_priority_school_for_a_near_ordinary_one(tmp_path):
     plan = solve_det(far_priority_or_near_ordinary(tmp_path), mode="weighted")
     assert plan.status == "OPTIMAL"
-    assert plan.findings == []
+    assert audit_errors(plan) == []
+    # The office sees the trade: the weak school is left out because R1's one school is taken.
+    assert uncovered_warnings(plan) == {"P1": "可联系的1名教研员均已满额（再联系会违反：联系学校数1人）"}
     assert plan.mode == "weighted"
     assert plan.pair_set() == {("R1", "N1")}
     assert plan.kpis["priority_covered"] == 0
@@ -56,7 +58,7 @@ def test_lexicographic_mode_covers_the_priority_school_first(tmp_path):
 def test_scenario_objective_mode_is_the_default_of_solve(tmp_path):
     plan = solve_det(far_priority_or_near_ordinary(tmp_path, objective="weighted"))
     assert plan.mode == "weighted"
-    assert plan.findings == []
+    assert audit_errors(plan) == []
     assert plan.pair_set() == {("R1", "N1")}
 
 
@@ -65,7 +67,7 @@ def test_scenario_objective_order_puts_the_named_term_first(tmp_path):
     problem = far_priority_or_near_ordinary(tmp_path, objective={"mode": "lexicographic", "order": ["travel.total_minutes"]})
     plan = solve_det(problem)
     assert plan.status == "OPTIMAL"
-    assert plan.findings == []
+    assert audit_errors(plan) == []
     assert plan.pair_set() == {("R1", "N1")}
     assert [p.objective_name for p in plan.passes] == ["travel.total_minutes", *TERMS_IN_RANK_ORDER[:3]]
 
@@ -87,7 +89,7 @@ def test_lexicographic_plan_has_one_optimal_pass_per_term_in_rank_order(tmp_path
 
 def test_weighted_plan_has_one_pass_whose_objective_is_the_weighted_sum_of_terms(tmp_path):
     plan = solve_det(far_priority_or_near_ordinary(tmp_path), mode="weighted")
-    assert plan.findings == []
+    assert audit_errors(plan) == []
     assert [(p.objective_name, p.status) for p in plan.passes] == [("weighted", "OPTIMAL")]
     expected = sum(round(t.weight * WEIGHT_SCALE) * (t.value if t.sense == "max" else -t.value) for t in plan.terms)
     assert plan.objective == plan.bound == expected == 30_000 + 10_000 - 50_000 * 2

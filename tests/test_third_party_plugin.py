@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import hand_plan, make_scenario, researcher, school, solve_det
+from conftest import audit_errors, hand_plan, make_scenario, researcher, school, solve_det, uncovered_warnings
 
 from assign.cli import main
-from assign.errors import PolicyError
+from assign.errors import InputError, PolicyError
 from assign.load import load_scenario
 from assign.registry import POLICY_GROUP, build_registry
 from assign.solver.decompose import components
@@ -87,9 +87,26 @@ def test_a_plan_wide_policy_that_declares_nothing_keeps_the_plan_whole(installed
     problem = load_scenario(two_stages(tmp_path / "capped", {"private_limit": {"max": 1}}))
     assert components(problem) is None
     plan = solve_det(problem)
-    assert plan.status == "OPTIMAL" and plan.findings == []
+    assert plan.status == "OPTIMAL" and audit_errors(plan) == []
     assert "decomposed" not in plan.solver_settings
     assert len({"P1", "P2"} & {a.school_id for a in plan.pairs}) == 1  # the cap over the whole plan holds
+
+
+def test_a_third_party_rule_that_declares_nothing_never_bends_when_the_scenario_relaxes(installed, tmp_path):
+    # R1's one school is private and private_limit allows none: school_count's minimum bends (R1
+    # gets no school, one exception), private_limit's cap does not, and naming it is an error.
+    path = make_scenario(tmp_path / "relax", [researcher("R1")], [school("P1", ownership="民办")],
+                         {"stage_match": {}, "school_count": {"min": 1, "max": 1}, "private_limit": {"max": 0}}, on_infeasible="relax")
+    problem = load_scenario(path)
+    assert problem.severity == {"school_count.min": 1}
+    plan = solve_det(problem)
+    assert plan.solved and plan.pairs == [] and [e.key for e in plan.exceptions] == ["school_count.min"]
+    assert audit_errors(plan) == []
+    bad = make_scenario(tmp_path / "bad", [researcher("R1")], [school("P1", ownership="民办")], {"private_limit": {"max": 0}},
+                        on_infeasible="relax", relax={"severity": {"private_limit": 1}})
+    with pytest.raises(InputError) as info:
+        load_scenario(bad)
+    assert "it declares no rule that may bend" in str(info.value)
 
 
 def test_third_party_policy_with_bad_parameters_is_one_error_naming_it(installed, tmp_path):
@@ -134,7 +151,14 @@ def test_the_readme_policy_example_registers_solves_and_audits(tmp_path, monkeyp
     )
     problem = load_scenario(path, registry=registry)
     plan = solve_det(problem)
-    assert plan.status == "OPTIMAL" and plan.findings == []
+    assert plan.status == "OPTIMAL" and audit_errors(plan) == []
     assert plan.pair_set() == {("R1", "V1")}  # the weak town school would win without the rule
+    assert uncovered_warnings(plan) == {"U1": "可联系的1名教研员均已满额（再联系会违反：联系学校数1人）"}
     use = next(u for u in problem.policies if u.name == "rural_each")
     assert [f.researchers for f in use.policy.audit(problem, hand_plan(problem, [("R1", "U1")]), use.params)] == [("R1",)]
+    # Its rule may bend: with no rural school at all, a relaxed scenario grants the one exception.
+    path = make_scenario(tmp_path / "relaxed", [researcher("R1")], [school("U1", area="城区")],
+                         {"stage_match": {}, "rural_each": {"at_least": 1}}, on_infeasible="relax")
+    relaxed = solve_det(load_scenario(path, registry=registry))
+    assert [(e.key, e.granted) for e in relaxed.exceptions] == [("rural_each.rural", "无乡村学校")]
+    assert [f.severity for f in relaxed.findings if f.policy == "rural_each"] == ["granted"]

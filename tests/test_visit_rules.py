@@ -32,6 +32,7 @@ FEASIBLE = [
     ("min_gap_days", {**TWO, "min_gap_days": {"days": 14}}, {}),
     ("days_on_site_per_year", {"days_on_site_per_year": {"days": 6}}, {}),
     ("days_per_week", {**TWO, "days_per_week": {"at_most": 1, "average_at_least": 0.5}}, {}),
+    ("lessons_per_year", {"lessons_per_year": {"lessons": 30, "per_day": 3}}, {}),
     ("school_blackout", {**TWO, "school_blackout": {}}, {"s1_blackout": "2026-09-07~2026-09-30"}),
     ("researcher_unavailable", {**TWO, "researcher_unavailable": {}}, {"r1_unavailable": "2026-09-07~2026-09-25"}),
     ("office_day", {**TWO, "office_day": {"weekday": "周三"}}, {}),
@@ -47,6 +48,7 @@ INFEASIBLE = [
     ("min_gap_days", {**TWO, "min_gap_days": {"days": 40}}, {}),                                 # the term spans 40 days
     ("days_on_site_per_year", {"days_on_site_per_year": {"days": 100}}, {}),
     ("days_per_week", {**TWO, "days_per_week": {"at_most": 1, "average_at_least": 2}}, {}),
+    ("lessons_per_year", {"lessons_per_year": {"lessons": 100, "per_day": 3}}, {}),                # 34 days on site > 26
     ("school_blackout", {**TWO, "school_blackout": {}}, {"s1_blackout": WHOLE_TERM}),
     ("researcher_unavailable", {**TWO, "researcher_unavailable": {}}, {"r1_unavailable": WHOLE_TERM}),
     ("office_day", {**TWO, "office_day": {"weekday": "周三"}, "research_day": {"min_matches": 1}}, {}),
@@ -118,6 +120,7 @@ BAD = [
     ("school_daily_cap", {"school_daily_cap": {"max": 1}}, {}, [V("R1", "S1", 1, "2026-09-08"), V("R2", "S1", 1, "2026-09-08")]),
     ("one_trip_per_day", {"one_trip_per_day": {}}, {}, [V("R1", "S1", 1, "2026-09-08"), V("R1", "S2", 1, "2026-09-08")]),
     ("days_per_visit", {"days_per_visit": {"days": 1}}, {}, [V("R1", "S1", 1, "2026-09-08", "2026-09-09")]),
+    ("lessons_per_year", {"lessons_per_year": {"lessons": 6, "per_day": 3}}, {}, [V("R1", "S1", 1, "2026-09-08")]),  # room for 3 of 6
 ]
 
 

@@ -3,20 +3,22 @@
 The roster is read back in the layout `assign.export.roster` writes (columns 工号 / 学校代码, or
 researcher_id / school_id, on the first sheet that has them; other columns are ignored). Every policy's audit then checks it as it
 would check a solved plan, and `term_values` scores it with the model's own objective terms so it
-can be compared with the optimum.
+can be compared with the optimum. When the scenario relaxes (`on_infeasible: relax`), the roster is
+granted the fewest exceptions that its pairs need (`granted_exceptions`): an audit finding they
+cover is reported as granted, and their count stands beside the optimum's.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from assign.audit import audit_plan
+from assign.audit import audited
 from assign.errors import CellProblem, InputError
 from assign.inputs.tables import read_table
 from assign.kpi import compute_kpis
 from assign.modeling import build_model
 from assign.models import cell_text
-from assign.plan import Plan
+from assign.plan import Plan, RuleException
 from assign.problem import Problem
 from assign.solver.cpsat import fixed_solve
 
@@ -53,11 +55,29 @@ def read_roster(problem: Problem | None, path: str | Path) -> list[tuple[str, st
 
 
 def plan_from_pairs(problem: Problem, pairs: list[tuple[str, str]], label: str = "roster") -> Plan:
-    """A Plan holding the given pairs (minutes from the problem), its KPIs and its audit findings."""
+    """A Plan holding the given pairs (minutes from the problem), the exceptions they need, its KPIs and its audit findings."""
     assignments = problem.assignments(pairs)
-    plan = Plan(**problem.plan_header(), mode="weighted", status="FEASIBLE", pairs=assignments,
-                kpis=compute_kpis(problem, assignments), passes=[])
-    return plan.model_copy(update={"findings": audit_plan(problem, plan)})
+    exceptions = granted_exceptions(problem, pairs)
+    plan = Plan(**problem.plan_header(), mode="weighted", status="FEASIBLE", pairs=assignments, exceptions=exceptions,
+                kpis=compute_kpis(problem, assignments, exceptions), passes=[])
+    return audited(problem, plan)
+
+
+def granted_exceptions(problem: Problem, pairs: list[tuple[str, str]]) -> list[RuleException]:
+    """The fewest exceptions (by severity) under which a relaxed scenario holds these pairs; none when
+    the scenario does not relax, or a pair lies outside even the relaxed model (then every finding stays an error).
+
+    Every requirement gets a literal, so a roster that also breaks a rule that may not bend is still
+    scored: that rule's literal is left false (and its audit finding stays an error), the others as few as can be.
+    """
+    if not problem.relaxing:
+        return []
+    ctx = build_model(problem, explain=True)
+    chosen = set(pairs)
+    if not chosen <= set(ctx.x):
+        return []
+    solver = fixed_solve(ctx, chosen, -ctx.exceptions_expr(every_rule=True))
+    return [] if solver is None else ctx.exceptions(solver.boolean_value)
 
 
 def term_values(problem: Problem, pairs: list[tuple[str, str]]) -> dict[str, float] | None:

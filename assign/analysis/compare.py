@@ -9,6 +9,9 @@ Each researcher whose schools changed gets a reason per changed pair, most speci
 a school or researcher the what-if removed or added; a pair a pruning policy of B forbids (or of
 A forbade), named by policy; a school another researcher now holds; otherwise an objective
 trade-off, with the objective terms that moved and the policies whose parameters differ.
+
+The exceptions each plan was granted (`on_infeasible: relax`) are set side by side too: those of A
+only, of B only, and of both (the same rule about the same people or schools).
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from typing import Any
 from assign.analysis.replan import solve_from, with_previous
 from assign.analysis.sources import is_plan_file
 from assign.errors import NoPlanError
-from assign.kpi import LABELS
+from assign.kpi import kpi_keys, kpi_label
 from assign.load import load_scenario
 from assign.plan import Plan
 from assign.problem import Problem
@@ -59,6 +62,7 @@ class Comparison:
     kpis: list[tuple[str, Any, Any, str]]        # label, A, B, B − A
     terms: list[tuple[str, str, Any, Any, str]]  # name, label, A, B, B − A
     policy_changes: list[str] = field(default_factory=list)
+    exceptions: list[tuple[str, str, str, str]] = field(default_factory=list)  # in (A, B, A+B), rule, whom, what was granted
 
 
 def diff_text(a: Any, b: Any) -> str:
@@ -104,8 +108,8 @@ def compare(a: Side, b: Side) -> Comparison:
     """Side by side KPIs and terms, the pairs kept, added and dropped, and why each researcher changed."""
     pa, pb = a.plan.pair_set(), b.plan.pair_set()
     kept, added, dropped = sorted(pa & pb), sorted(pb - pa), sorted(pa - pb)
-    kpis = [(LABELS[k], a.plan.kpis.get(k, "—"), b.plan.kpis.get(k, "—"), diff_text(a.plan.kpis.get(k), b.plan.kpis.get(k)))
-            for k in LABELS if k in a.plan.kpis or k in b.plan.kpis]
+    kpis = [(kpi_label(k), a.plan.kpis.get(k, "—"), b.plan.kpis.get(k, "—"), diff_text(a.plan.kpis.get(k), b.plan.kpis.get(k)))
+            for k in kpi_keys(a.plan.kpis, b.plan.kpis)]
     ta, tb = {t.name: t for t in a.plan.terms}, {t.name: t for t in b.plan.terms}
     terms = [(name, (tb.get(name) or ta.get(name)).label, ta[name].value if name in ta else "—", tb[name].value if name in tb else "—",
               diff_text(ta[name].value if name in ta else None, tb[name].value if name in tb else None))
@@ -167,7 +171,24 @@ def compare(a: Side, b: Side) -> Comparison:
     for rid in sorted({r for r, _ in added} | {r for r, _ in dropped}):
         reasons = [why_dropped(p) for p in dropped if p[0] == rid] + [why_added(p) for p in added if p[0] == rid]
         changes.append(Change(rid, name_r(rid), [name_s(s) for s in before.get(rid, [])], [name_s(s) for s in after.get(rid, [])], reasons))
-    return Comparison(a, b, kept, added, dropped, changes, kpis, terms, policy_changes)
+    return Comparison(a, b, kept, added, dropped, changes, kpis, terms, policy_changes, _exceptions(a, b, name_r, name_s))
+
+
+def _exceptions(a: Side, b: Side, name_r, name_s) -> list[tuple[str, str, str, str]]:
+    """Each exception of either plan: in A, in B or in both (same rule, same entities), whom it is about, what was granted."""
+    sides: dict[tuple[str, tuple[str, ...]], list[str]] = {}
+    shown = {}
+    for label, side in (("A", a), ("B", b)):
+        for e in side.plan.exceptions:
+            key = (e.key, e.about)
+            sides.setdefault(key, []).append(label)
+            shown.setdefault(key, e)
+    rows = []
+    for key, where in sides.items():
+        e = shown[key]
+        who = "、".join([name_r(r) for r in e.researchers] + [name_s(s) for s in e.schools]) or "、".join(e.about)
+        rows.append(("+".join(where), e.key, who, e.granted or e.requirement))
+    return rows
 
 
 def _namer(first: Problem | None, second: Problem | None, what: str):

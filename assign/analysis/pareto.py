@@ -7,6 +7,7 @@ one), then the second is tightened with the first fixed, so every point is non-d
 solver time limits; dominated leftovers are filtered). An objective is named by a term
 (`travel.total_minutes`) or by a policy, meaning all its terms in rank order (`coverage` =
 priority schools, then schools, then subjects); the second must come down to a single term.
+A scenario that relaxes has its fewest exceptions chosen first at every point, as `assign solve` does.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from assign.modeling import Term, build_model
 from assign.plan import Plan
 from assign.problem import Problem
 from assign.solver.cpsat import hint_all, make_solver, options_for
+from assign.solver.passes import EXCEPTIONS
 
 
 @dataclass
@@ -69,12 +71,14 @@ def _lexicographic(problem: Problem, names: list[str], cap: tuple[str, float] | 
         model.add(term.expr <= round(cap[1]) if term.sense == "min" else term.expr >= round(cap[1]))
     status, solver = "UNKNOWN", None
     solution = None
-    for name in names:
-        term = by_name[name]
-        if term.sense == "max":
-            model.maximize(term.expr)
+    stages = [(t.name, t.expr, t.sense) for t in (by_name[n] for n in names)]
+    if problem.relaxing:
+        stages.insert(0, (EXCEPTIONS, ctx.exceptions_expr(), "min"))
+    for name, expr, sense in stages:
+        if sense == "max":
+            model.maximize(expr)
         else:
-            model.minimize(term.expr)
+            model.minimize(expr)
         if solution is not None:
             hint_all(model, solution)  # a complete hint keeps CP-SAT at the previous optimum
         current = make_solver(options, max(0.5, time_limit - (time.perf_counter() - started)))
@@ -86,8 +90,10 @@ def _lexicographic(problem: Problem, names: list[str], cap: tuple[str, float] | 
             break
         status = "OPTIMAL" if found == "OPTIMAL" and status != "FEASIBLE" else "FEASIBLE"
         solver, solution = current, list(current.response_proto.solution)
-        value = round(current.value(term.expr))
-        model.add(term.expr >= value if term.sense == "max" else term.expr <= value)
+        value = round(current.value(expr))
+        model.add(expr >= value if sense == "max" else expr <= value)
+        if name == EXCEPTIONS:
+            ctx.fix_exceptions(current.boolean_value)
     pairs = [pair for pair, var in ctx.x.items() if solver.boolean_value(var)]
     values = {t.name: solver.value(t.expr) for t in ctx.terms}
     kpis = compute_kpis(problem, problem.assignments(pairs))

@@ -11,6 +11,7 @@ policies do through `assign.modeling`.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -109,6 +110,11 @@ class RuleContext:
     def busy(self, researcher_id: str) -> list[cp_model.IntVar]:
         """Per working day: is the researcher on site at all (two schools on one day count once)."""
         return self._ctx.busy(researcher_id)
+
+    def year_share(self, total: float) -> int:
+        """This term's part of a yearly total, in proportion to its working days, rounded up: each
+        term is scheduled on its own and the terms of the school year still add up."""
+        return math.ceil(total * len(self.days) / max(1, self.year_workdays) - 1e-9)
 
     def week_of(self, i: int) -> int:
         """Teaching week (1-based) of day number i."""

@@ -33,6 +33,8 @@ def _sections(c: Comparison) -> list[tuple[str, list[str], list[list[str]]]]:
         ("关键指标 KPIs", KPI_HEADERS, [[k, _fmt(a), _fmt(b), d] for k, a, b, d in c.kpis]),
         ("目标项 objective terms", TERM_HEADERS, [[n, lab, _fmt(a), _fmt(b), d] for n, lab, a, b, d in c.terms]),
         ("规则变化 rule changes", ["policy"], [[p] for p in c.policy_changes] or [["(none)"]]),
+        ("例外 exceptions granted", ["方案 plan", "规则 rule", "对象 whom", "实际 granted"],
+         [list(row) for row in c.exceptions] or [["(none)", "", "", ""]]),
         ("联系对 pairs", ["kept", "added", "dropped", "researchers"], pairs_line),
         ("变动的教研员 researchers whose schools changed", CHANGE_HEADERS, changes or [["(none)", "", "", ""]]),
     ]
@@ -70,7 +72,7 @@ def write_comparison(c: Comparison, target: Path) -> Path:
     book = openpyxl.Workbook()
     book.remove(book.active)
     names = {"关键指标 KPIs": "KPI", "目标项 objective terms": "目标项", "规则变化 rule changes": "规则变化",
-             "联系对 pairs": "联系对", "变动的教研员 researchers whose schools changed": "变动"}
+             "联系对 pairs": "联系对", "变动的教研员 researchers whose schools changed": "变动", "例外 exceptions granted": "例外"}
     sections = _sections(c)
     for title, headers, rows in sections[1:]:
         sheet = book.create_sheet(names[title])

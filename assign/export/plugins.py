@@ -1,4 +1,4 @@
-"""Descriptions of installed policies, read from each policy's `Params` and docstring."""
+"""Descriptions of installed policies, read from each policy's `Params`, docstring and the rules it lets bend."""
 
 from __future__ import annotations
 
@@ -33,4 +33,11 @@ def policy_help(registry: Registry, name: str) -> str:
     doc = inspect.getdoc(inspect.getmodule(type(policy))) or ""
     lines = [f"{name} — {policy.title}", f"from {registry.origins[name]}", "", doc, "", "parameters:"]
     lines.append(tabulate(_params(policy), headers=["name", "default", "meaning"], tablefmt="simple") if _params(policy) else "  (none)")
+    if registry.what == "policy":
+        relaxable = getattr(policy, "relaxable", None) or {}
+        lines += ["", "rules that may bend (on_infeasible: relax; relax.severity sets another severity, or never):"]
+        rows = [(f"{name}.{rule}", r.label, r.severity, "yes" if rule == getattr(policy, "relax_pruning", None) else "")
+                for rule, r in relaxable.items()]
+        lines.append(tabulate(rows, headers=["rule", "规则", "default severity", "its pruning bends"], tablefmt="simple")
+                     if rows else "  (none: every rule of this policy stays hard)")
     return "\n".join(lines)

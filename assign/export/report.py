@@ -29,8 +29,8 @@ from assign.export.report_data import (
     map_layout,
     travel_per_researcher,
 )
-from assign.export.roster import HEADERS, roster_rows
-from assign.kpi import LABELS as KPI_ZH
+from assign.export.roster import EXCEPTION_HEADERS, HEADERS, UNCOVERED_HEADERS, exception_rows, roster_rows, uncovered_rows
+from assign.kpi import EXCEPTIONS_PREFIX, kpi_keys, kpi_label
 from assign.plan import Plan
 from assign.problem import Problem
 
@@ -45,11 +45,21 @@ KPI_EN = {
     "contacts_镇区": "of which town", "contacts_乡村": "of which rural", "subject_pairs": "(school, subject) pairs needed",
     "subject_pairs_covered": "(school, subject) pairs covered", "travel_total": "one-way minutes, total",
     "travel_worst": "longest one-way trip (min)", "travel_mean": "mean one-way trip (min)",
+    "exceptions": "exceptions granted", "exception_severity": "exceptions' total severity",
 }
+
+
+def _kpi_label(key: str, lang: str) -> str:
+    if lang == "zh":
+        return kpi_label(key)
+    return f"exceptions: {key.removeprefix(EXCEPTIONS_PREFIX)}" if key.startswith(EXCEPTIONS_PREFIX) else KPI_EN.get(key, key)
 
 TEXT = {
     "zh": {
         "map": "地图", "kpis": "主要指标", "objective": "目标分解", "audit": "审核", "changes": "与基准方案的变化",
+        "exceptions": "例外与未联系学校", "no_exceptions": "未准许任何例外。", "uncovered": "未联系的薄弱学校",
+        "all_priority_covered": "所有薄弱学校都有教研员联系。", "other_uncovered": "另有 {n} 所普通学校无人联系（见安排表的“未联系学校”工作表）。",
+        "granted_title": "准许的例外：{n} 项，严重度合计 {total}",
         "charts": "图表", "roster": "安排表", "calendar": "视导日历", "subject": "学科", "stage": "学段", "all": "全部",
         "office": "教研室", "base": "驻地", "priority": "优先级", "panel_hint": "点击地图上的学校或教研员查看联系情况。",
         "researchers_of": "联系教研员", "schools_of": "联系学校", "none": "（无）", "minutes": "分钟",
@@ -70,6 +80,10 @@ TEXT = {
     },
     "en": {
         "map": "Map", "kpis": "Key figures", "objective": "Objective terms", "audit": "Audit", "changes": "Changes against the base plan",
+        "exceptions": "Exceptions and schools without a researcher", "no_exceptions": "No exception was granted.",
+        "uncovered": "Priority schools without a researcher", "all_priority_covered": "Every priority school has a researcher.",
+        "other_uncovered": "{n} ordinary schools have no researcher either (see the roster's sheet of them).",
+        "granted_title": "Exceptions granted: {n}, total severity {total}",
         "charts": "Charts", "roster": "Roster", "calendar": "Visit calendar", "subject": "subject", "stage": "stage", "all": "all",
         "office": "office", "base": "base", "priority": "priority", "panel_hint": "Click a school or a researcher on the map to see their contacts.",
         "researchers_of": "researchers", "schools_of": "contact schools", "none": "(none)", "minutes": "min",
@@ -178,10 +192,9 @@ def _filters(problem: Problem, lang: str) -> str:
 
 # ---------------------------------------------------------------------------------------- blocks
 def _kpi_block(plan: Plan, lang: str) -> str:
-    labels = KPI_ZH if lang == "zh" else KPI_EN
     t = TEXT[lang]
-    cards = [f'<div class="kpi" data-kpi="{escape(k)}"><b>{escape(str(plan.kpis[k]))}</b><span>{escape(labels[k])}</span></div>'
-             for k in labels if k in plan.kpis]
+    cards = [f'<div class="kpi" data-kpi="{escape(k)}"><b>{escape(str(plan.kpis[k]))}</b><span>{escape(_kpi_label(k, lang))}</span></div>'
+             for k in kpi_keys(plan.kpis)]
     gap = "—" if plan.gap is None else f"{plan.gap:.2%}"
     cards += [f'<div class="kpi"><b>{escape(plan.status)}</b><span>{escape(t["status"])}</span></div>',
               f'<div class="kpi"><b>{escape(gap)}</b><span>{escape(t["gap"])}</span></div>']
@@ -225,6 +238,25 @@ def _findings_block(inputs: ReportInputs, lang: str) -> str:
     return f'<p data-findings="{len(findings)}">{escape(t["findings"])}: {len(findings)}</p><ul class="findings">{items}</ul>'
 
 
+def _exceptions_block(problem: Problem, plan: Plan, lang: str) -> str:
+    """The exceptions the plan was granted, with why, and the priority schools it leaves without a researcher, with why."""
+    t = TEXT[lang]
+    out = []
+    if plan.exceptions:
+        total = sum(e.severity for e in plan.exceptions)
+        out.append(f'<p data-exceptions="{len(plan.exceptions)}">{escape(t["granted_title"].format(n=len(plan.exceptions), total=total))}</p>')
+        out.append(_table(EXCEPTION_HEADERS[lang], exception_rows(problem, plan), "data exceptions"))
+    else:
+        out.append(f'<p data-exceptions="0">{escape(t["no_exceptions"])}</p>')
+    rows = uncovered_rows(problem, plan)
+    weak = [row for row in rows if row[6] > 1]
+    out.append(f"<h3>{escape(t['uncovered'])}</h3>")
+    out.append(_table(UNCOVERED_HEADERS[lang], weak, "data uncovered") if weak else f"<p>{escape(t['all_priority_covered'])}</p>")
+    if len(rows) > len(weak):
+        out.append(f'<p class="muted">{escape(t["other_uncovered"].format(n=len(rows) - len(weak)))}</p>')
+    return "".join(out)
+
+
 def _changes_block(inputs: ReportInputs, lang: str) -> str:
     t, plan, base = TEXT[lang], inputs.plan, inputs.base
     assert base is not None
@@ -236,7 +268,6 @@ def _changes_block(inputs: ReportInputs, lang: str) -> str:
         r, s = problem.researcher.get(rid), problem.school.get(sid)
         return [r.name if r else rid, s.name if s else sid]
 
-    labels = KPI_ZH if lang == "zh" else KPI_EN
     out = [f'<p>{escape(t["base_plan"])}: {escape(base.scenario)} · <span class="added">+{len(diff.added)} {escape(t["added"])}</span> · '
            f'<span class="removed">−{len(diff.removed)} {escape(t["removed"])}</span></p>']
     if not diff.added and not diff.removed:
@@ -247,7 +278,7 @@ def _changes_block(inputs: ReportInputs, lang: str) -> str:
     if diff.removed:
         out.append(f"<h3>{escape(t['removed'])}</h3>" + _table([t["researcher"], t["school"]], [names(p, who) for p in diff.removed], "data removed"))
     if diff.kpis:
-        out.append(_table([t["kpi"], t["before"], t["after"]], [[labels.get(k, k), b, a] for k, b, a in diff.kpis], "data"))
+        out.append(_table([t["kpi"], t["before"], t["after"]], [[_kpi_label(k, lang), b, a] for k, b, a in diff.kpis], "data"))
     return "".join(out)
 
 
@@ -397,6 +428,7 @@ def render_report(inputs: ReportInputs, lang: str = "zh") -> str:
         ("kpis", t["kpis"], _kpi_block(plan, lang)),
         ("objective", t["objective"], _objective_block(plan, lang)),
         ("audit", t["audit"], _findings_block(inputs, lang)),
+        ("exceptions", t["exceptions"], _exceptions_block(problem, plan, lang)),
     ]
     if inputs.base is not None:
         sections.append(("changes", t["changes"], _changes_block(inputs, lang)))

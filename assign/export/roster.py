@@ -4,6 +4,9 @@ One row per researcher-school pair, grouped by researcher; researchers without a
 one row saying so. Chinese headers by default, English on request. The CSV carries the ids so
 that a machine (and `assign check`) can read it back. Names are data: every cell goes through
 `assign.export.cells` (text cells in the workbook, a `'` before a formula-like CSV cell, Markdown escaped).
+An exception a relaxed plan was granted is
+said in the 备注 of the person's first row (of the pair's row, for a trip over the cap); the
+workbook lists the exceptions and the schools left without a researcher on sheets of their own.
 """
 
 from __future__ import annotations
@@ -25,6 +28,14 @@ HEADERS = {
 }
 ID_HEADERS = {"zh": ["工号", "学校代码"], "en": ["researcher_id", "school_id"]}
 UNASSIGNED = {"zh": "（未安排）", "en": "(none)"}
+EXCEPTION_HEADERS = {
+    "zh": ["序号", "规则", "教研员", "学校", "要求", "实际", "原因", "严重度"],
+    "en": ["no", "rule", "researcher", "school", "requirement", "granted", "reason", "severity"],
+}
+UNCOVERED_HEADERS = {
+    "zh": ["序号", "学校代码", "学校名称", "学段", "学校类型", "乡镇", "优先级", "未联系原因"],
+    "en": ["no", "school_id", "school", "stages", "area", "township", "priority", "why no researcher"],
+}
 
 
 @dataclass
@@ -35,7 +46,17 @@ class RosterRow:
     cells: list[object]
 
 
-def _notes(problem: Problem, rid: str, sid: str, lang: str) -> str:
+def _exception_notes(plan: Plan, rid: str, sid: str, first: bool, lang: str) -> list[str]:
+    """The exceptions a row tells: the pair's own (a trip over the cap) and, on a researcher's first row, the person's."""
+    out = []
+    for e in plan.exceptions:
+        mine = rid in e.researchers and (sid in e.schools if e.schools else first)
+        if mine:
+            out.append(e.note if lang == "zh" else f"exception [{e.key}]: {e.requirement}")
+    return out
+
+
+def _notes(problem: Problem, rid: str, sid: str, lang: str) -> list[str]:
     r, s = problem.researcher[rid], problem.school[sid]
     zh = lang == "zh"
     notes = []
@@ -49,7 +70,11 @@ def _notes(problem: Problem, rid: str, sid: str, lang: str) -> str:
         notes.append("延续现联系" if zh else "continues current pairing")
     if r.kind == "兼职":
         notes.append("兼职教研员" if zh else "part-time researcher")
-    return "；".join(notes) if zh else "; ".join(notes)
+    return notes
+
+
+def _join(notes: list[str], lang: str) -> str:
+    return "；".join(notes) if lang == "zh" else "; ".join(notes)
 
 
 def roster_rows(problem: Problem, plan: Plan, lang: str = "zh") -> list[RosterRow]:
@@ -61,11 +86,13 @@ def roster_rows(problem: Problem, plan: Plan, lang: str = "zh") -> list[RosterRo
         sids = sorted(schools_of.get(r.id, []), key=lambda sid: minutes[r.id, sid])
         subject, stages = "、".join(r.subjects), "、".join(r.stages)
         if not sids:
-            rows.append(RosterRow(len(rows) + 1, r.id, "", [len(rows) + 1, r.name, subject, stages, UNASSIGNED[lang], "", "", "", "", ""]))
-        for sid in sids:
+            note = _join(_exception_notes(plan, r.id, "", True, lang), lang)
+            rows.append(RosterRow(len(rows) + 1, r.id, "", [len(rows) + 1, r.name, subject, stages, UNASSIGNED[lang], "", "", "", "", note]))
+        for i, sid in enumerate(sids):
             s = problem.school[sid]
+            notes = _exception_notes(plan, r.id, sid, i == 0, lang) + _notes(problem, r.id, sid, lang)
             cells = [len(rows) + 1, r.name, subject, stages, s.name, s.area, s.township, round(minutes[r.id, sid]),
-                     plan.contact_period, _notes(problem, r.id, sid, lang)]
+                     plan.contact_period, _join(notes, lang)]
             rows.append(RosterRow(len(rows) + 1, r.id, sid, cells))
     return rows
 
@@ -86,6 +113,12 @@ def roster_markdown(problem: Problem, plan: Plan, lang: str = "zh", kpi_table: s
     lines.append("|" + "|".join("---" for _ in headers) + "|")
     for row in roster_rows(problem, plan, lang):
         lines.append("| " + " | ".join(md_text(c) for c in row.cells) + " |")
+    for title, headers, rows in (("准许的例外" if lang == "zh" else "Exceptions granted", EXCEPTION_HEADERS[lang], exception_rows(problem, plan)),
+                                 ("未联系学校" if lang == "zh" else "Schools without a researcher", UNCOVERED_HEADERS[lang],
+                                  uncovered_rows(problem, plan))):
+        if rows:
+            lines += ["", f"## {title}", "", "| " + " | ".join(headers) + " |", "|" + "|".join("---" for _ in headers) + "|"]
+            lines += ["| " + " | ".join(md_text(c) for c in row) + " |" for row in rows]
     if kpi_table:
         lines += ["", "## 主要指标" if lang == "zh" else "## Key figures", "", kpi_table]
     return "\n".join(lines) + "\n"
@@ -124,8 +157,52 @@ def write_roster_xlsx(problem: Problem, plan: Plan, target: Path, lang: str = "z
     append_row(ids, HEADERS[lang][:1] + ID_HEADERS[lang])
     for row in roster_rows(problem, plan, lang):
         append_row(ids, [row.number, row.researcher_id, row.school_id])
+    if plan.exceptions:
+        title = "例外" if lang == "zh" else "exceptions"
+        _listing(wb.create_sheet(title), f"{plan.title}：准许的例外" if lang == "zh" else f"{plan.title}: exceptions granted",
+                 EXCEPTION_HEADERS[lang], exception_rows(problem, plan), [6, 22, 12, 18, 36, 22, 40, 8])
+    title = "未联系学校" if lang == "zh" else "schools without a researcher"
+    _listing(wb.create_sheet(title[:31]), f"{plan.title}：未联系学校" if lang == "zh" else f"{plan.title}: schools without a researcher",
+             UNCOVERED_HEADERS[lang], uncovered_rows(problem, plan), [6, 10, 26, 12, 9, 10, 8, 50])
     with atomic_path(target) as tmp:
         wb.save(tmp)
+
+
+def exception_rows(problem: Problem, plan: Plan) -> list[list[object]]:
+    """One row per exception granted: rule, whom, the rule in words, what was granted, why, severity."""
+    rows = []
+    for i, e in enumerate(plan.exceptions, 1):
+        who = "、".join(problem.researcher[r].name for r in e.researchers if r in problem.researcher)
+        where = "、".join(problem.school[s].name for s in e.schools if s in problem.school)
+        rows.append([i, f"{e.label}（{e.key}）" if e.label else e.key, who, where, e.requirement, e.granted, e.reason, e.severity])
+    return rows
+
+
+def uncovered_rows(problem: Problem, plan: Plan) -> list[list[object]]:
+    """One row per school without a researcher, weakest first, with why."""
+    rows = []
+    for i, u in enumerate(plan.uncovered, 1):
+        s = problem.school.get(u.school_id)
+        if s is not None:
+            rows.append([i, s.id, s.name, "、".join(s.stages), s.area, s.township, u.priority, u.reason])
+    return rows
+
+
+def _listing(ws, title: str, headers: list[str], rows: list[list[object]], widths: list[int]) -> None:
+    """A printable sheet: a title line, a bold header row, the rows wrapped."""
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    append_row(ws, [title])
+    ws["A1"].font = Font(bold=True, size=13)
+    for cell in append_row(ws, headers):
+        cell.font = Font(bold=True)
+    for row in rows:
+        for cell in append_row(ws, row):
+            cell.alignment = Alignment(vertical="top", wrap_text=True)
+    for index, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(index)].width = width
+    printable(ws, freeze="A3")
 
 
 ROSTER_FILES = ("roster.xlsx", "roster.csv", "roster.md", "plan.json")

@@ -24,7 +24,7 @@ from typing import Callable
 
 import networkx as nx
 
-from assign.audit import audit_plan
+from assign.audit import audited
 from assign.candidates import candidate_pairs
 from assign.kpi import compute_kpis
 from assign.plan import Plan, SolvePass, TermValue
@@ -55,7 +55,7 @@ def components(problem: Problem) -> list[tuple[list[str], list[str], int]] | Non
     """(researcher ids, school ids, pairs) of each component, largest first; None when one problem is all there is."""
     if couples_plan(problem):
         return None
-    pairs = candidate_pairs(problem)
+    pairs = candidate_pairs(problem, relaxed=problem.relaxing)  # the pairs the parts' models will have
     graph = nx.Graph()
     graph.add_nodes_from(("r", r.id) for r in problem.researchers)  # a researcher with no candidate is a component too
     graph.add_edges_from((("r", rid), ("s", sid)) for rid, sid in pairs)
@@ -80,6 +80,7 @@ def sub_problem(problem: Problem, researcher_ids: list[str], school_ids: list[st
         travel=problem.travel.part(researcher_ids, school_ids),
         policies=problem.policies,
         source=problem.source,
+        severity=problem.severity,
     )
 
 
@@ -141,6 +142,7 @@ def merge_plans(problem: Problem, plans: list[Plan], mode: str, split_seconds: f
     if any(not p.solved for p in plans):
         status = next(p.status for p in plans if not p.solved)
     pairs = [a for p in plans for a in p.pairs] if status in ("OPTIMAL", "FEASIBLE") else []
+    exceptions = [e for p in plans for e in p.exceptions] if status in ("OPTIMAL", "FEASIBLE") else []
     terms: dict[str, TermValue] = {}
     for p in plans:
         for t in p.terms:
@@ -152,11 +154,9 @@ def merge_plans(problem: Problem, plans: list[Plan], mode: str, split_seconds: f
         objective=last.objective if last else None, bound=last.bound if last else None, gap=max(gaps) if gaps else None,
         build_seconds=round(split_seconds, 3), solve_seconds=round(seconds, 3),
         candidate_pairs=sum(p.candidate_pairs for p in plans), passes=passes, pairs=pairs, terms=list(terms.values()),
-        kpis=compute_kpis(problem, pairs),
+        kpis=compute_kpis(problem, pairs, exceptions), exceptions=exceptions,
         # The parts' own CP-SAT settings (one worker each), with the whole solve's limit and workers.
         solver_settings={**plans[0].solver_settings, "time_limit": options.time_limit, "workers": options.workers,
                          "decomposed": len(plans)},
     )
-    if not plan.solved:
-        return plan  # no plan: nothing to audit (as for a whole solve)
-    return plan.model_copy(update={"findings": audit_plan(problem, plan)})
+    return audited(problem, plan) if plan.solved else plan

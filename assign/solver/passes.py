@@ -3,6 +3,11 @@
 Objectives are `weighted` (one solve of Σ weight × term) or `lexicographic` (one solve per term in
 priority order; each optimum is fixed as a constraint and the previous solution is the complete
 hint of the next solve). Infeasible and timed-out are statuses of the plan, never exceptions.
+
+A relaxed solve (`on_infeasible: relax`) has one level before all of them: the total severity of
+the exceptions, minimised; the exceptions that solution chose are then fixed, so the usual
+objective runs with the fewest exceptions the rules allow. In weighted mode too it is a pass of
+its own: the same as a weight above everything, without a weight to guess.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from assign.problem import Problem
 from assign.solver.baseline import baseline_pairs
 from assign.solver.cpsat import (
     STATUS,
+    WEIGHT_SCALE,
     Progress,
     ProgressCallback,
     SolveOptions,
@@ -31,6 +37,8 @@ from assign.solver.cpsat import (
 )
 from assign.solver.decompose import components, solve_components
 from assign.solver.result import plan_from_solver
+
+EXCEPTIONS = "relax.exceptions"  # the name of the first pass of a relaxed solve
 
 
 def ordered_terms(terms: list[Term], order: list[str] | None, source: str = "scenario") -> list[Term]:
@@ -75,18 +83,18 @@ def solve(
     ctx = build_model(problem)
     model = ctx.model
     weighted = mode == "weighted" or not ctx.terms
+    # Every part of a decomposed solve has the same passes: the exceptions pass whenever the problem relaxes.
+    stages = [(EXCEPTIONS, ctx.exceptions_expr(), "min")] if problem.relaxing else []
     if weighted:
-        stages = [("weighted", weighted_expr(ctx.terms), "max")]
-        # Set before the start solution is made, so that its copy of the model carries the objective.
-        model.maximize(stages[0][1])
+        stages.append(("weighted", weighted_expr(ctx.terms), "max"))
     else:
-        stages = [(t.name, t.expr, t.sense) for t in ordered_terms(ctx.terms, problem.scenario.objective.order, problem.source)]
+        stages += [(t.name, t.expr, t.sense) for t in ordered_terms(ctx.terms, problem.scenario.objective.order, problem.source)]
     build_seconds = time.perf_counter() - started
 
     passes: list[SolvePass] = []
     solution: list[int] | None = None
     solve_started = time.perf_counter()
-    start = _start_solution(problem, ctx, hint, baseline, options, objective_set=weighted)
+    start = _start_solution(problem, ctx, hint, baseline, options)
     final_solver = None
     for index, (name, expr, sense) in enumerate(stages):
         remaining = options.time_limit - (time.perf_counter() - solve_started)
@@ -95,9 +103,7 @@ def solve(
             passes += [SolvePass(objective_name=n, status="UNKNOWN", objective=None, bound=None, gap=None, seconds=0.0)
                        for n, _, _ in stages[index:]]
             break
-        if weighted:
-            pass  # set above
-        elif sense == "max":
+        if sense == "max":
             model.maximize(expr)
         else:
             model.minimize(expr)
@@ -134,17 +140,24 @@ def solve(
         if index + 1 < len(stages):
             value = round(used.value(expr))
             model.add(expr >= value if sense == "max" else expr <= value)
+            if name == EXCEPTIONS:
+                # The chosen exceptions themselves are fixed, not only their total: about twice as
+                # fast on the demo county as with the literals left free (docs/benchmarks.md).
+                ctx.fix_exceptions(used.boolean_value)
     solve_seconds = time.perf_counter() - solve_started
     return plan_from_solver(problem, ctx, mode, passes, final_solver, build_seconds, solve_seconds, options, audit=audit)
 
 
-def _start_solution(problem: Problem, ctx: ModelContext, hint: Plan | None, baseline: bool, options: SolveOptions,
-                    objective_set: bool = False) -> cp_model.CpSolver | None:
-    """A complete feasible solution to start from: the given plan's pairs, else the greedy plan's."""
+def _start_solution(problem: Problem, ctx: ModelContext, hint: Plan | None, baseline: bool, options: SolveOptions) -> cp_model.CpSolver | None:
+    """A complete feasible solution to start from: the given plan's pairs, else the greedy plan's.
+
+    Its auxiliary variables are the best for those pairs: the weighted terms as high, and (relaxed)
+    the exceptions as few, as the pairs allow; the two share no variable, so one sum serves both.
+    """
     if hint is not None:
         pairs = hint.pair_set()
-    elif baseline and ctx.terms:
+    elif baseline and (ctx.terms or problem.relaxing):
         pairs = set(baseline_pairs(problem, ctx.pairs, seed=options.seed))
     else:
         return None
-    return fixed_solve(ctx, pairs, None if objective_set else weighted_expr(ctx.terms))
+    return fixed_solve(ctx, pairs, weighted_expr(ctx.terms) - WEIGHT_SCALE * ctx.exceptions_expr())

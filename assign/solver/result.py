@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from ortools.sat.python import cp_model
 
-from assign.audit import audit_plan
+from assign.audit import audited
 from assign.kpi import compute_kpis
 from assign.modeling import ModelContext
 from assign.plan import Plan, SolvePass, TermValue
@@ -19,8 +19,9 @@ def plan_from_solver(problem: Problem, ctx: ModelContext, mode: str, passes: lis
 
     `audit=False` leaves the findings empty (a part of a decomposed solve: the merged plan is audited).
     """
-    pairs, terms = [], []
+    pairs, terms, exceptions = [], [], []
     if solver is not None:
+        exceptions = ctx.exceptions(solver.boolean_value)
         pairs = problem.assignments(pair for pair, var in ctx.x.items() if solver.boolean_value(var))
         terms = [TermValue(name=t.name, label=t.label, sense=t.sense, value=solver.value(t.expr), weight=t.weight, rank=t.rank, unit=t.unit)
                  for t in ctx.terms]
@@ -39,9 +40,10 @@ def plan_from_solver(problem: Problem, ctx: ModelContext, mode: str, passes: lis
         passes=passes,
         pairs=pairs,
         terms=terms,
-        kpis=compute_kpis(problem, pairs),
+        kpis=compute_kpis(problem, pairs, exceptions),
+        exceptions=exceptions,
         solver_settings=settings_of(options),
     )
     if not plan.solved or not audit:
         return plan
-    return plan.model_copy(update={"findings": audit_plan(problem, plan)})
+    return audited(problem, plan)

@@ -21,11 +21,6 @@ class Params(BaseModel):
     part_time_share: float = Field(0.5, ge=0, le=1, description="share of `days` asked of part-time (兼职) researchers")
 
 
-def term_share(days: int, term_workdays: int, year_workdays: int) -> int:
-    """This term's part of a yearly total, rounded up."""
-    return math.ceil(days * term_workdays / max(1, year_workdays) - 1e-9)
-
-
 class DaysOnSitePerYear(VisitRule):
     name = "days_on_site_per_year"
     title = "每年到校天数"
@@ -37,9 +32,8 @@ class DaysOnSitePerYear(VisitRule):
         return math.ceil(params.days * scale - 1e-9)
 
     def apply(self, ctx, params: Params) -> None:
-        year = ctx.year_workdays
         for rid, _pairs in ctx.pairs_of_researcher().items():
-            need = term_share(self._target(ctx.problem, rid, params), len(ctx.days), year)
+            need = ctx.year_share(self._target(ctx.problem, rid, params))
             ctx.require(sum(ctx.busy(rid)) >= need, about=(rid,),
                         why=f"{ctx.problem.researcher[rid].name} is on site at least {need} day(s) in {ctx.term.name} "
                             f"(share of {self._target(ctx.problem, rid, params)} a year)")
