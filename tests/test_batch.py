@@ -201,3 +201,17 @@ def test_a_batch_survives_a_killed_ray_worker(tmp_path, ray_executor):
     results = result["batch"].results
     assert len(results) == 6 and all(r.ok for r in results)
     assert any(r.attempts > 1 for r in results)  # the summary says which county was run again
+
+
+def test_the_summary_counts_the_exceptions_a_relaxed_whatif_was_granted(region, tmp_path):
+    whatif = tmp_path / "two-each.yaml"  # every researcher two schools, bent where a county cannot
+    whatif.write_text(yaml.safe_dump({"policies": {"school_count": {"min": 2, "max": 2}}, "on_infeasible": "relax"}), encoding="utf-8")
+    out = tmp_path / "out"
+    result = run_batch(region, out, whatifs=[whatif], executor=LocalExecutor(2))
+    relaxed = [r for r in result.results if r.variant == "two-each"]
+    assert len(relaxed) == 3 and all(r.ok for r in relaxed)
+    for r in relaxed:
+        plan = Plan.read(out / r.county / "two-each" / "plan.json")
+        assert r.row["exceptions"] == len(plan.exceptions)
+        assert r.row["exceptions_by_rule"] == (f"school_count {len(plan.exceptions)}" if plan.exceptions else "")
+    assert sum(r.row["exceptions"] for r in relaxed) > 0  # the fixture's counties cannot all give everyone two schools
