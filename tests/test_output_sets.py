@@ -9,9 +9,11 @@ every k the writer takes.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from pathlib import Path
 
+import docx
 import openpyxl
 import pytest
 from calendar_fixtures import load_tiny, tiny_plan
@@ -29,9 +31,13 @@ pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="the kill is pla
 
 def snapshot(folder: Path) -> dict[str, bytes]:
     """Every file under the folder, by relative path, with its content: bytes, but a workbook's cell
-    values and an .ics file without its DTSTAMP (the times of writing, the one thing that differs
-    between two writes of the same set)."""
+    values, a document's text without its date line, and an .ics file without its DTSTAMP (the times
+    of writing, the one thing that differs between two writes of the same set)."""
     def content(path: Path) -> bytes:
+        if path.suffix == ".docx":
+            document = docx.Document(path)
+            return repr([p.text for p in document.paragraphs if not re.fullmatch(r"\d{4}年\d{1,2}月\d{1,2}日", p.text)]
+                        + [[c.text for c in row.cells] for table in document.tables for row in table.rows]).encode()
         if path.suffix == ".xlsx":
             book = openpyxl.load_workbook(path)
             return repr([[list(row) for row in sheet.iter_rows(values_only=True)] for sheet in book]).encode()

@@ -202,7 +202,7 @@ def test_solve_exits_0_prints_the_exceptions_and_writes_them_into_the_roster(tmp
     noted = {row["工号"] for row in rows if row["备注"].startswith("例外：")}
     assert noted == {r for e in plan.exceptions for r in e.researchers}
     book = openpyxl.load_workbook(out / "roster.xlsx")
-    assert book.sheetnames == ["安排表", "编号", "例外", "未联系学校"]
+    assert book.sheetnames == ["安排表", "按学校", "编号", "例外", "未联系学校"]
     names = {"R1": "张三", "R2": "李四", "R3": "王五"}
     listed = [[c.value for c in row][1:3] for row in book["例外"].iter_rows(min_row=3)]
     assert listed == [["最少联系学校数（school_count.min）", names[e.researchers[0]]] for e in plan.exceptions]

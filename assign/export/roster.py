@@ -18,12 +18,13 @@ from pathlib import Path
 
 from assign.export.atomic import atomic_folder, atomic_path, write_text
 from assign.export.cells import append_row, csv_row, md_text
-from assign.export.xlsx_print import printable
+from assign.export.notice import write_notice
+from assign.export.xlsx_print import FONT_NAME, fit_rows, printable
 from assign.plan import Plan
 from assign.problem import Problem
 
 HEADERS = {
-    "zh": ["序号", "教研员", "学科", "学段", "联系学校", "学校类型", "乡镇", "单程时间(分钟)", "联系周期", "备注"],
+    "zh": ["序号", "教研员", "学科", "学段", "联系学校", "城乡类型", "乡镇", "单程时间(分钟)", "联系周期", "备注"],
     "en": ["no", "researcher", "subject", "stages", "school", "area", "township", "one-way minutes", "contact period", "notes"],
 }
 ID_HEADERS = {"zh": ["工号", "学校代码"], "en": ["researcher_id", "school_id"]}
@@ -33,7 +34,7 @@ EXCEPTION_HEADERS = {
     "en": ["no", "rule", "researcher", "school", "requirement", "granted", "reason", "severity"],
 }
 UNCOVERED_HEADERS = {
-    "zh": ["序号", "学校代码", "学校名称", "学段", "学校类型", "乡镇", "优先级", "未联系原因"],
+    "zh": ["序号", "学校代码", "学校名称", "学段", "城乡类型", "乡镇", "优先级", "未联系原因"],
     "en": ["no", "school_id", "school", "stages", "area", "township", "priority", "why no researcher"],
 }
 
@@ -124,8 +125,33 @@ def roster_markdown(problem: Problem, plan: Plan, lang: str = "zh", kpi_table: s
     return "\n".join(lines) + "\n"
 
 
+SIGN_OFF = {"zh": "制表：__________    审核：__________    日期：______年____月____日    （盖章）",
+            "en": "Prepared by: __________    Checked by: __________    Date: ____________    (seal)"}
+WIDTHS = [6, 10, 14, 12, 26, 9, 10, 9, 22, 26]
+BY_SCHOOL_HEADERS = {"zh": ["序号", "联系学校", "城乡类型", "乡镇", "联系教研员", "学科", "备注"],
+                     "en": ["no", "school", "area", "township", "researchers", "subjects", "notes"]}
+BY_SCHOOL_WIDTHS = [6, 28, 9, 12, 22, 22, 24]
+
+
+def by_school_rows(problem: Problem, plan: Plan, lang: str = "zh") -> list[list[object]]:
+    """The same pairs grouped by school, in school-table order: what is sent to each school."""
+    holders = plan.researchers_of()
+    rows = []
+    for s in problem.schools:
+        rids = holders.get(s.id, [])
+        if rids:
+            names = "、".join(problem.researcher[r].name for r in rids)
+            subjects = "、".join(dict.fromkeys(subj for r in rids for subj in problem.researcher[r].subjects))
+            notes = [("薄弱学校" if lang == "zh" else "priority school")] if s.priority > 1 else []
+            rows.append([len(rows) + 1, s.name, s.area, s.township, names, subjects, _join(notes, lang)])
+    return rows
+
+
 def write_roster_xlsx(problem: Problem, plan: Plan, target: Path, lang: str = "zh") -> None:
-    """A printable workbook: title line, header row repeated on every page, landscape A4, fit to width."""
+    """A printable workbook: the table by researcher (title line, header row repeated on every page,
+    page numbers, rows tall enough for their wrapped text, the 制表/审核 line for the stamp), the same
+    pairs by school, the exceptions and the schools left without a researcher; the ids for reading
+    the file back are on a sheet that is kept but not printed."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, Side
     from openpyxl.utils import get_column_letter
@@ -138,7 +164,6 @@ def write_roster_xlsx(problem: Problem, plan: Plan, target: Path, lang: str = "z
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(headers))
     ws["A1"].font = Font(bold=True, size=14)
     ws["A1"].alignment = Alignment(horizontal="center", vertical="center")
-    ws.row_dimensions[1].height = 30
     thin = Side(style="thin")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
     for cell in append_row(ws, headers):
@@ -149,14 +174,24 @@ def write_roster_xlsx(problem: Problem, plan: Plan, target: Path, lang: str = "z
         for cell in append_row(ws, row.cells):
             cell.border = border
             cell.alignment = Alignment(vertical="center", wrap_text=True)
-    widths = [6, 10, 14, 12, 26, 9, 10, 9, 22, 26]
-    for index, width in enumerate(widths, start=1):
+    for index, width in enumerate(WIDTHS, start=1):
         ws.column_dimensions[get_column_letter(index)].width = width
+    fit_rows(ws, 2, WIDTHS)
+    ws.row_dimensions[1].height = 30
+    append_row(ws, [])
+    append_row(ws, [SIGN_OFF[lang]])
+    ws.merge_cells(start_row=ws.max_row, start_column=1, end_row=ws.max_row, end_column=len(headers))
+    ws.cell(ws.max_row, 1).font = Font(name=FONT_NAME, size=12)
+    ws.row_dimensions[ws.max_row].height = 24
     printable(ws, freeze="A3")
+    by_school = wb.create_sheet("按学校" if lang == "zh" else "by school")
+    _listing(by_school, f"{plan.title}（按学校）" if lang == "zh" else f"{plan.title} (by school)", BY_SCHOOL_HEADERS[lang],
+             by_school_rows(problem, plan, lang), BY_SCHOOL_WIDTHS)
     ids = wb.create_sheet("编号" if lang == "zh" else "ids")
     append_row(ids, HEADERS[lang][:1] + ID_HEADERS[lang])
     for row in roster_rows(problem, plan, lang):
         append_row(ids, [row.number, row.researcher_id, row.school_id])
+    ids.sheet_state = "hidden"  # kept for `assign check` and `--from`, never printed
     if plan.exceptions:
         title = "例外" if lang == "zh" else "exceptions"
         _listing(wb.create_sheet(title), f"{plan.title}：准许的例外" if lang == "zh" else f"{plan.title}: exceptions granted",
@@ -197,25 +232,28 @@ def _listing(ws, title: str, headers: list[str], rows: list[list[object]], width
     ws["A1"].font = Font(bold=True, size=13)
     for cell in append_row(ws, headers):
         cell.font = Font(bold=True)
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     for row in rows:
         for cell in append_row(ws, row):
             cell.alignment = Alignment(vertical="top", wrap_text=True)
     for index, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(index)].width = width
+    fit_rows(ws, 2, widths)
     printable(ws, freeze="A3")
 
 
-ROSTER_FILES = ("roster.xlsx", "roster.csv", "roster.md", "plan.json")
+ROSTER_FILES = ("roster.xlsx", "roster.csv", "roster.md", "plan.json", "通知.docx")
 
 
 def write_roster(problem: Problem, plan: Plan, out_dir: Path, lang: str = "zh", kpi_table: str = "") -> list[Path]:
-    """Write roster.xlsx, roster.csv (UTF-8 with BOM for Excel), roster.md and plan.json into out_dir,
+    """Write roster.xlsx, roster.csv (UTF-8 with BOM for Excel), roster.md, plan.json and 通知.docx into out_dir,
     as one set: a reader finds the previous set or this one, never a mix (`atomic_folder`)."""
     out_dir = Path(out_dir)
     with atomic_folder(out_dir, ROSTER_FILES) as stage:
-        xlsx, csv_file, md, plan_json = (stage / name for name in ROSTER_FILES)
+        xlsx, csv_file, md, plan_json, notice = (stage / name for name in ROSTER_FILES)
         write_roster_xlsx(problem, plan, xlsx, lang)
         write_text(csv_file, roster_csv(problem, plan, lang), encoding="utf-8-sig")
         write_text(md, roster_markdown(problem, plan, lang, kpi_table))
         write_text(plan_json, plan.model_dump_json(indent=2))
+        write_notice(problem, plan, [row.cells for row in roster_rows(problem, plan, "zh")], HEADERS["zh"], notice)
     return [out_dir / name for name in ROSTER_FILES]

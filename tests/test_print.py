@@ -1,0 +1,83 @@
+"""What the office prints and sends: roster.xlsx fits A4 with no text over the next row, page numbers
+and the line for the stamp, the pairs also by school, ids kept but not printed; 通知.docx carries
+the office, the period, the rules in force and the table as 附件."""
+
+from __future__ import annotations
+
+import docx
+import openpyxl
+import pytest
+from click.testing import CliRunner
+from conftest import make_scenario, researcher, school
+
+from assign.cli import main
+from assign.export.roster import HEADERS, WIDTHS
+from assign.export.xlsx_print import LINE_POINTS, PAGE_FOOTER, wrapped_lines
+from assign.plan import Plan
+
+
+@pytest.fixture(scope="module")
+def written(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("print")
+    path = make_scenario(
+        tmp / "county",
+        [researcher("R1", "王秀兰", subjects="道德与法治、思想政治、语文", stages="小学、初中、高中", max_schools=2),
+         researcher("R2", "李四", subjects="语文")],
+        [school("S1", "城关镇第一中心小学附属幼儿园与小学部联合校区", township="城关镇", priority=3, central="是"),
+         school("S2", "河口村小", area="乡村", dlon=0.03, township="河口镇"), school("S3", "东街中学", stages="初中", dlon=0.02)],
+        {"stage_match": {}, "school_count": {"min": 1, "max": 2}, "coverage": {}, "travel": {}},
+        name="打印测试", office={"name": "青山县教研室", "lon": 112.5, "lat": 34.5},
+    )
+    out = tmp / "out"
+    result = CliRunner().invoke(main, ["solve", str(path), "-o", str(out), "-q"])
+    assert result.exit_code == 0, result.output
+    return path, out
+
+
+def test_every_roster_row_is_tall_enough_for_its_wrapped_text(written):
+    _, out = written
+    sheet = openpyxl.load_workbook(out / "roster.xlsx")["安排表"]
+    rows = 0
+    for row in sheet.iter_rows(min_row=2, max_row=sheet.max_row - 2):
+        lines = max(wrapped_lines(c.value, WIDTHS[c.column - 1]) for c in row)
+        assert sheet.row_dimensions[row[0].row].height >= lines * LINE_POINTS, row[0].row
+        rows += lines > 1
+    assert rows >= 1  # the long names really wrap: the check is not empty
+    assert [c.value for c in sheet[2]] == HEADERS["zh"] and sheet.cell(3, 1).font.name == "宋体"
+
+
+def test_the_roster_prints_page_numbers_and_a_line_for_the_stamp(written):
+    _, out = written
+    book = openpyxl.load_workbook(out / "roster.xlsx")
+    sheet = book["安排表"]
+    assert sheet.oddFooter.center.text == PAGE_FOOTER and sheet.print_title_rows == "$2:$2"
+    assert sheet.cell(sheet.max_row, 1).value.startswith("制表：") and "（盖章）" in sheet.cell(sheet.max_row, 1).value
+    assert book["编号"].sheet_state == "hidden"  # kept for reading back, not printed
+
+
+def test_the_pairs_by_school_are_the_plans_pairs(written):
+    _, out = written
+    plan = Plan.read(out / "plan.json")
+    sheet = openpyxl.load_workbook(out / "roster.xlsx")["按学校"]
+    listed = {row[1]: set(row[4].split("、")) for row in sheet.iter_rows(min_row=3, values_only=True)}
+    names = {"王秀兰": "R1", "李四": "R2"}
+    schools = {"城关镇第一中心小学附属幼儿园与小学部联合校区": "S1", "河口村小": "S2", "东街中学": "S3"}
+    assert {(names[n], schools[s]) for s, ns in listed.items() for n in ns} == plan.pair_set()
+
+
+def test_a_roster_xlsx_the_tool_wrote_is_read_back_by_check(written):
+    path, out = written
+    result = CliRunner().invoke(main, ["check", str(path), str(out / "roster.xlsx"), "--no-optimum"])
+    assert result.exit_code == 0, result.output
+
+
+def test_the_notice_names_the_office_the_period_the_rules_and_carries_the_table(written):
+    _, out = written
+    notice = docx.Document(out / "通知.docx")
+    text = "\n".join(p.text for p in notice.paragraphs)
+    assert "关于公布首批教研员定点联系学校安排的通知" in text and "青山县教研室" in text and "2026年9月" in text
+    assert "学段对口" in text and "联系学校数" in text  # the rules in force, by their Chinese titles
+    table = notice.tables[0]
+    plan = Plan.read(out / "plan.json")
+    assert len(table.rows) == 1 + len(plan.pairs) and table.rows[0].cells[1].text == "教研员"
+    assert round(notice.sections[0].page_width.mm) == 210 and round(notice.sections[0].page_height.mm) == 297
