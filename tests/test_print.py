@@ -81,3 +81,13 @@ def test_the_notice_names_the_office_the_period_the_rules_and_carries_the_table(
     plan = Plan.read(out / "plan.json")
     assert len(table.rows) == 1 + len(plan.pairs) and table.rows[0].cells[1].text == "教研员"
     assert round(notice.sections[0].page_width.mm) == 210 and round(notice.sections[0].page_height.mm) == 297
+
+
+def test_the_compare_workbook_prints_on_a4_with_page_numbers(written, tmp_path):
+    path, out = written
+    target = tmp_path / "diff.xlsx"
+    result = CliRunner().invoke(main, ["compare", str(out / "plan.json"), str(path), "-o", str(target)])
+    assert result.exit_code == 0, result.output
+    for sheet in openpyxl.load_workbook(target):
+        assert sheet.page_setup.paperSize == sheet.PAPERSIZE_A4 and sheet.page_setup.fitToWidth == 1
+        assert sheet.oddFooter.center.text == PAGE_FOOTER

@@ -13,6 +13,7 @@ from assign.analysis.compare import Comparison
 from assign.errors import InputError
 from assign.export.atomic import atomic_path, write_text
 from assign.export.cells import append_row, md_text
+from assign.export.xlsx_print import fit_rows, printable, text_width
 
 KPI_HEADERS = ["指标", "A", "B", "差 B−A"]
 TERM_HEADERS = ["目标项 term", "含义", "A", "B", "差 B−A"]
@@ -58,6 +59,19 @@ def comparison_markdown(c: Comparison) -> str:
     return "\n\n".join(blocks) + "\n"
 
 
+def _print_setup(sheet, columns: int, title_rows: str = "2:2") -> None:
+    """Columns wide enough for their longest text (within reason), rows fit to their wrapping, A4 pages."""
+    from openpyxl.utils import get_column_letter
+
+    widths = []
+    for index in range(1, columns + 1):
+        longest = max((text_width(str(c.value)) for c in sheet[get_column_letter(index)][1:] if c.value is not None), default=8)
+        widths.append(min(max(8, longest + 2), 60))
+        sheet.column_dimensions[get_column_letter(index)].width = widths[-1]
+    fit_rows(sheet, 2, widths)
+    printable(sheet, title_rows=title_rows, freeze=None)
+
+
 def write_comparison(c: Comparison, target: Path) -> Path:
     """Write `.md` or `.xlsx` (one sheet per table, plus every changed pair), atomically."""
     suffix = target.suffix.lower()
@@ -84,11 +98,13 @@ def write_comparison(c: Comparison, target: Path) -> Path:
         for row in sheet.iter_rows(min_row=3):
             for cell in row:
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
+        _print_setup(sheet, len(headers))
     detail = book.create_sheet("联系对明细")
     append_row(detail, ["状态 status", "工号", "学校代码"])
     for status, pairs in (("kept", c.kept), ("added", c.added), ("dropped", c.dropped)):
         for rid, sid in pairs:
             append_row(detail, [status, rid, sid])
+    _print_setup(detail, 3, title_rows="1:1")
     with atomic_path(target) as tmp:
         book.save(tmp)
     return target
