@@ -89,5 +89,5 @@ def test_the_compare_workbook_prints_on_a4_with_page_numbers(written, tmp_path):
     result = CliRunner().invoke(main, ["compare", str(out / "plan.json"), str(path), "-o", str(target)])
     assert result.exit_code == 0, result.output
     for sheet in openpyxl.load_workbook(target):
-        assert sheet.page_setup.paperSize == sheet.PAPERSIZE_A4 and sheet.page_setup.fitToWidth == 1
+        assert str(sheet.page_setup.paperSize) == sheet.PAPERSIZE_A4 and sheet.page_setup.fitToWidth == 1
         assert sheet.oddFooter.center.text == PAGE_FOOTER
