@@ -44,12 +44,17 @@ def _demo_path() -> Path:
     return demo_scenario()
 
 
-def _progress(quiet: bool):
-    """Report solver progress on stderr, but only once a solve has taken more than a second."""
+def progress_reporter(quiet: bool, after: float = 1.0):
+    """Report progress on stderr once a command has run `after` seconds (so quick ones stay quiet),
+    and only to a terminal: piped or redirected output gets none."""
     started = time.perf_counter()
+    shown = not quiet and sys.stderr.isatty()
+    last = [0.0]
 
     def report(message: str) -> None:
-        if not quiet and time.perf_counter() - started > 1.0:
+        now = time.perf_counter()
+        if shown and now - started > after and now - last[0] > 0.2:  # at most five lines a second
+            last[0] = now
             click.echo(f"  … {message}", err=True)
 
     return report
@@ -84,10 +89,16 @@ def _exit_on_audit_errors(findings) -> None:
 
 
 def _out_folder(scenario: Path, out: Path | None, *under: str, no_write: bool = False) -> Path | None:
-    """Where a command writes: --out, else out/<the scenario's folder>/<under…>; None with --no-write."""
+    """Where a command writes: --out, else out/<the scenario's folder>/<under…> for a scenario.yaml and
+    out/<folder>/<file name>/<under…> for any other file, so that what-ifs kept side by side in one
+    folder never write over each other; None with --no-write."""
     if no_write:
         return None
-    return out if out is not None else Path("out", scenario.resolve().parent.name, *under)
+    if out is not None:
+        return out
+    scenario = scenario.resolve()
+    own = () if scenario.name == "scenario.yaml" else (scenario.stem,)
+    return Path("out", scenario.parent.name, *own, *under)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -123,7 +134,7 @@ def _run_solve(scenario: Path, out: Path | None, time_limit, workers, seed, obje
     if not quiet:
         click.echo(f"{problem.name}: {len(problem.researchers)} 名教研员, {len(problem.schools)} 所学校; "
                    f"policies: {', '.join(u.name for u in problem.policies)}", err=True)
-    plan = solve_from(problem, local=local, mode=objective, progress=_progress(quiet), time_limit=time_limit, workers=workers, seed=seed)
+    plan = solve_from(problem, local=local, mode=objective, progress=progress_reporter(quiet), time_limit=time_limit, workers=workers, seed=seed)
     if not plan.solved:
         click.echo(passes_table(plan), err=True)
         click.echo(f"没有得到方案 (no plan): status {plan.status}. "
@@ -184,7 +195,8 @@ def _executor_options(func):
 def _solve_options(func):
     options = [
         click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path), default=None,
-                     help="folder for roster.xlsx, roster.csv, roster.md and plan.json (default: out/<scenario folder>)"),
+                     help="folder for roster.xlsx, roster.csv, roster.md, plan.json and 通知.docx (default: out/<scenario folder>, "
+                          "and out/<folder>/<file name> for a scenario not named scenario.yaml)"),
         click.option("--no-write", is_flag=True, help="print only; write no files"),
         click.option("--time-limit", type=SECONDS, default=None,
                      help="seconds for the whole solve (default: the scenario's, else 30)"),
@@ -275,7 +287,7 @@ def check(scenario: Path, roster: Path, time_limit, workers, no_optimum) -> None
         click.echo(exceptions_text(plan) + "\n")
     click.echo(findings_text(plan))
     click.echo("")
-    best = None if no_optimum else solve(problem, time_limit=time_limit, workers=workers)
+    best = None if no_optimum else solve(problem, time_limit=time_limit, workers=workers, progress=progress_reporter(False))
     if best is not None and not best.solved:
         click.echo(f"最优方案 (optimum): none, status {best.status}")
     click.echo(kpi_comparison_table(plan, best if best is not None and best.solved else None))
@@ -306,7 +318,8 @@ def compare(a: Path, b: Path, outs, independent, local, time_limit, workers, see
     from assign.analysis.compare import compare_paths
     from assign.export.comparison import comparison_text, write_comparison
 
-    result = compare_paths(a, b, independent=independent, local=local, time_limit=time_limit, workers=workers, seed=seed)
+    result = compare_paths(a, b, independent=independent, local=local, time_limit=time_limit, workers=workers, seed=seed,
+                           progress=progress_reporter(False))
     click.echo(comparison_text(result))
     for target in outs:
         click.echo(f"\n已写出 (written): {write_comparison(result, target)}")
@@ -335,7 +348,7 @@ def sweep(scenario: Path, sets, out, processes, executor, address, time_limit, s
 
     settings = [parse_setting(text) for text in sets]
     results = run_sweep(scenario, settings, out=out, write=write_roster, executor=make_executor(executor, address=address, processes=processes),
-                        time_limit=time_limit, seed=seed)
+                        progress=progress_reporter(False, after=0.0), time_limit=time_limit, seed=seed)
     click.echo(sweep_table(results))
     if out is not None:
         written = write_sweep_summary(results, out)
@@ -455,7 +468,7 @@ def calendar(scenario, term_name, plan_path, out, no_write, view, time_limit, wo
     path = scenario if scenario is not None else _demo_path()
     if plan_path is None and not quiet:
         click.echo("solving the assignment first (give --plan plan.json to reuse a saved one) …", err=True)
-    problem, plan = plan_of(plan_path or path, path if plan_path else None, workers, seed, _progress(quiet))
+    problem, plan = plan_of(plan_path or path, path if plan_path else None, workers, seed, progress_reporter(quiet))
     _warn(problem.warnings)
     started = time.perf_counter()
     visits, _ = schedule_term(problem, plan, term_name, workers=workers, seed=seed, time_limit=time_limit)
@@ -512,7 +525,7 @@ def report(source, out, scenario_path, term_name, base_path, lang, workers, seed
     from assign.export.report import write_report
 
     path = source if source is not None else _demo_path()
-    inputs = gather(path, scenario=scenario_path, term=term_name, base=base_path, workers=workers, seed=seed, progress=_progress(quiet))
+    inputs = gather(path, scenario=scenario_path, term=term_name, base=base_path, workers=workers, seed=seed, progress=progress_reporter(quiet))
     _warn(inputs.problem.warnings)
     target = _out_folder(Path(inputs.problem.source) if is_plan_file(path) else path, out, "report.html")
     written = write_report(inputs, target, lang)
@@ -567,7 +580,7 @@ def explain(source: Path, researcher: str, scenario_path: Path | None, workers, 
 
     problem, plan = plan_of(source, scenario_path, workers, seed, None)
     rid = find_researcher(problem, researcher)
-    click.echo(why_text(problem, rid, explain_researcher(problem, plan, rid)))
+    click.echo(why_text(problem, rid, explain_researcher(problem, plan, rid, progress=progress_reporter(False))))
 
 
 @main.command()

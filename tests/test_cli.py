@@ -281,3 +281,16 @@ def test_a_malformed_plan_json_is_one_clear_error_for_every_command(tmp_path, co
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert str(plan) in result.stderr and "not a plan.json written by assign" in result.stderr
+
+
+def test_progress_lines_go_to_a_terminal_only(monkeypatch, capsys):
+    from assign.cli import progress_reporter
+
+    monkeypatch.setattr("sys.stderr.isatty", lambda: False)
+    report = progress_reporter(False, after=0.0)
+    report("solving")
+    assert capsys.readouterr().err == ""  # piped: nothing
+    monkeypatch.setattr("sys.stderr.isatty", lambda: True)
+    report = progress_reporter(False, after=0.0)
+    report("solving")
+    assert "… solving" in capsys.readouterr().err

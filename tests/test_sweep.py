@@ -25,8 +25,10 @@ def test_a_bad_setting_is_an_input_error(text):
 
 
 def test_a_sweep_over_three_variants_solves_each_and_keeps_the_other_parameters(tmp_path):
-    results = run_sweep(county(tmp_path), [parse_setting("policies.school_count.max=1,2,3")], seed=0)
+    said = []
+    results = run_sweep(county(tmp_path), [parse_setting("policies.school_count.max=1,2,3")], seed=0, progress=said.append)
     assert [r.status for r in results] == ["OPTIMAL"] * 3
+    assert len(said) == 3 and all("OPTIMAL" in line for line in said)  # one progress line as each variant is done
     assert [r.findings for r in results] == [0, 0, 0]
     assert [r.kpis["schools_covered"] for r in results] == [2, 4, 6]  # two people, six schools: one, two or three schools each
 

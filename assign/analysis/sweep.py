@@ -106,11 +106,15 @@ def solve_variant(scenario: str, label: str, overrides: dict[str, Any], out: str
 
 
 def run_sweep(scenario: Path, settings: list[Setting], *, out: Path | None = None, write: WritePlan | None = None,
-              executor: Executor | None = None, **options: Any) -> list[VariantResult]:
+              executor: Executor | None = None, progress: Callable[[str], None] | None = None, **options: Any) -> list[VariantResult]:
     """Solve every variant on `executor` (default: a process pool on this machine's cores); results in
     grid order. With `out` and `write`, each solved variant's files go to a folder of its own under `out`."""
     grid = variants(settings)
     options = {k: v for k, v in options.items() if v is not None}
     jobs = [(str(scenario), label, overrides, None if out is None else str(out / folder_name(f"{i:02d}-{label}")), options, write)
             for i, (label, overrides) in enumerate(grid, start=1)]
-    return [outcome.value for outcome in (executor or LocalExecutor()).run(solve_variant, jobs)]
+    def done(index: int, outcome) -> None:
+        if progress:
+            progress(f"{grid[index][0]}: {outcome.value.status} ({index + 1} of {len(jobs)} in the grid)")
+
+    return [outcome.value for outcome in (executor or LocalExecutor()).run(solve_variant, jobs, done)]

@@ -13,6 +13,7 @@ place, and the best school they could have instead, with what the swap would cos
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Callable
 
 from assign.audit import audit_plan
 from assign.errors import AssignError
@@ -53,7 +54,7 @@ def find_researcher(problem: Problem, who: str) -> str:
     raise AssignError(f"no researcher {who!r} in {problem.source}: give a 工号 or a 姓名 of the researchers table")
 
 
-def explain_researcher(problem: Problem, plan: Plan, researcher_id: str) -> list[PairReason]:
+def explain_researcher(problem: Problem, plan: Plan, researcher_id: str, progress: Callable[[str], None] | None = None) -> list[PairReason]:
     # Enforcement literals left free: a plan without one of its pairs may break a hard rule (that is
     # what "holds it" shows) and must still be scored; which swaps are allowed is the audits' call.
     ctx = build_model(problem, explain=True)
@@ -73,7 +74,9 @@ def explain_researcher(problem: Problem, plan: Plan, researcher_id: str) -> list
                  if dropped is not None else {})
         reason = PairReason(sid, problem.minutes(researcher_id, sid), earns, _holding(problem, plan, without, researcher_id, sid))
         best = None
-        for other in options:
+        for tried, other in enumerate(options, 1):
+            if progress:
+                progress(f"{problem.school[sid].name}: {tried}/{len(options)} other schools scored")
             swapped = without | {(researcher_id, other)}
             values = _score(ctx, swapped, weighted)
             if values is None or _audit_errors(problem, plan, swapped):

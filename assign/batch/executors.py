@@ -122,11 +122,17 @@ class RayExecutor:
 
 
 def counted(log, key: str, function: Callable[..., Any], *args: Any) -> tuple[int, Any]:
-    """Run `function` as a Ray task, first telling the attempt log that this job (key) started once more."""
+    """Run `function` as a Ray task and say which attempt this is: Ray's own count of the task's
+    attempts where its core worker tells it (a worker killed at any moment counts), else the
+    attempt log's count of starts (a worker killed before it reached the log does not)."""
     import ray
 
-    attempt = ray.get(log.begin.remote(key))
-    return attempt, function(*args)
+    logged = ray.get(log.begin.remote(key))
+    try:  # not in Ray's documented API: used only to report, never to decide anything
+        attempt = ray._private.worker.global_worker.core_worker.get_current_task_attempt_number() + 1
+    except Exception:
+        attempt = logged
+    return max(attempt, logged), function(*args)
 
 
 def _attempt_log(ray):
