@@ -29,14 +29,19 @@ def check_year(year: int, text: str) -> None:
         raise ValueError(f"date {text!r} is outside the years {FIRST_YEAR}-{LAST_YEAR}")
 
 
+# A day as Excel and WPS show it: 2024-09-01, 2024/9/1, 2024.9.1, 2024年9月1日 (a time after it ignored).
+_DAY = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?")
+
+
 def _parse_date(text: str) -> dt.date:
-    text = text.strip().replace("/", "-").replace(".", "-")
+    text = text.strip()
+    match = _DAY.fullmatch(text)
+    if not match:
+        raise ValueError(f"bad date {text!r}: expected YYYY-MM-DD (or 2024/9/1, 2024年9月1日)")
     try:
-        day = dt.date.fromisoformat(text)
+        day = dt.date(*(int(part) for part in match.groups()))
     except ValueError:
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-            raise ValueError(f"bad date {text!r}: no such day in the calendar") from None
-        raise ValueError(f"bad date {text!r}: expected YYYY-MM-DD") from None
+        raise ValueError(f"bad date {text!r}: no such day in the calendar") from None
     check_year(day.year, text)
     return day
 
@@ -110,7 +115,7 @@ def cell_text(value: Any) -> str | None:
     """A cell as trimmed text, None when empty; an id typed in Excel as 1001 arrives as 1001.0 and is mended."""
     if value is None:
         return None
-    text = str(value).strip()
+    text = vocab.tidy_spaces(str(value), join_cjk=True)
     if text.endswith(".0") and text[:-2].isdigit():
         text = text[:-2]
     return text or None
@@ -146,7 +151,9 @@ def plain_text(cls: type[BaseModel], value: Any, info: ValidationInfo) -> Any:
     if not isinstance(value, str):
         return value
     is_list = get_origin(cls.model_fields[info.field_name].annotation) is tuple
-    return one_text(value, _IN_LINE_BREAKS if is_list else _LINE_BREAKS)
+    if is_list:
+        return one_text(value, _IN_LINE_BREAKS)
+    return vocab.tidy_spaces(one_text(value, _LINE_BREAKS), join_cjk=True)
 
 
 def one_text(text: str, breaks: re.Pattern) -> str:
