@@ -15,6 +15,7 @@ from pydantic import BaseModel, ValidationError
 from assign.errors import AssignError, CellProblem, InputError, validation_problems
 from assign.inputs.extend import SourcedEdit, edit_table, merge, removed_ids, resolve_scenario
 from assign.inputs.files import file_problem
+from assign.inputs.places import place_by_township
 from assign.inputs.tables import (
     MAX_RESEARCHERS,
     MAX_SCHOOLS,
@@ -94,7 +95,11 @@ def rows_to_models(table: Table, model: type[M], what: str) -> list[M]:
 def once_each(problems: list[CellProblem]) -> list[CellProblem]:
     """The same complaint (file, column, message: an unknown word) on many rows, listed once with every row that has it."""
     rows: dict[tuple, list[CellProblem]] = {}
+    told = set()
     for p in problems:
+        if (seen := (p.file, p.row, p.column, repr(p.value), p.expected)) in told:
+            continue  # an id made from an empty name is the name's problem: told once
+        told.add(seen)
         rows.setdefault((p.file, p.column, p.expected), []).append(p)
     out = []
     for (file, column, expected), same in rows.items():
@@ -175,6 +180,7 @@ def load_scenario(path: str | Path, registry: Registry | None = None, overrides:
     if problems:
         raise InputError(problems)
     researchers, warnings = _forget_removed_schools(researchers, removed_ids(resolved.edits_for("schools")))
-    warnings = notes + warnings
+    schools, placed = place_by_township(schools)
+    warnings = notes + placed + warnings
     problem = build_problem(scenario, researchers, schools, registry or build_registry(), source=str(path), network=network)
     return problem.model_copy(update={"warnings": (*warnings, *problem.warnings)}) if warnings else problem

@@ -186,7 +186,8 @@ def _great_circle_problems(scenario: ScenarioFile, schools: list[School], source
     for s in schools:
         if s.lon is None or s.lat is None:
             problems.append(CellProblem(s.source, s.row, f"{s.column('lon')}/{s.column('lat')}", None,
-                                        f"school {s.id} {s.name} has no coordinates: without a road table every school needs lon and lat"))
+                                        f"school {s.id} {s.name} has no coordinates: without a road table every school needs lon and lat "
+                                        f"(or a 乡镇 whose other schools have them)"))
     office = scenario.office
     if office.lon is None or office.lat is None:
         problems.append(CellProblem(source, None, "office", office.model_dump(exclude_none=True),

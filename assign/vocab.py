@@ -100,7 +100,8 @@ def expand_stages(words: list[str]) -> tuple[str, ...]:
     for word in words:
         stages = STAGE_WORDS.get(word.strip().lower()) or STAGE_WORDS.get(word.strip())
         if stages is None:
-            raise ValueError(f"unknown stage {word!r}: expected one of {'/'.join(STAGE_WORDS)}")
+            raise ValueError(f"unknown stage {word!r}: expected {'/'.join(STAGES)} (or preschool … special), "
+                             f"or a 学校类型 such as 幼儿园 完全小学 教学点 初级中学 九年一贯制学校 完全中学 特殊教育学校")
         found.update(stages)
     return tuple(s for s in STAGES if s in found)
 

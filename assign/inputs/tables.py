@@ -50,7 +50,7 @@ SCHOOL_COLUMNS: dict[str, tuple[str, ...]] = {
     "name": ("name", "学校名称", "名称"),
     "stages": ("stages", "stage", "学段", "学校类型", "办学类型"),
     "area": ("area", "城乡类型", "城乡划分代码", "城乡", "城乡分类", "城乡属性"),
-    "township": ("township", "乡镇", "乡镇街道", "所在乡镇"),
+    "township": ("township", "乡镇", "乡镇街道"),
     "node": ("node", "路网节点"),
     "lon": ("lon", "经度", "longitude"),
     "lat": ("lat", "纬度", "latitude"),
@@ -469,7 +469,8 @@ def ids_from_column(table: Table, source: str) -> None:
     for row in table.rows:
         base = tidy_spaces(str(row.values.get(source) or ""), join_cjk=True)
         if not base:
-            continue  # an empty name is reported by the row's validation
+            row.values["id"] = None  # the empty name is reported (once) by the row's validation
+            continue
         seen[base] = seen.get(base, 0) + 1
         row.values["id"] = base if seen[base] == 1 else f"{base}~{seen[base]}"
     table.headers["id"] = table.header(source)
