@@ -7,7 +7,9 @@ sees the canonical Chinese word.
 
 from __future__ import annotations
 
+import difflib
 import re
+from typing import Iterable
 
 STAGES = ("学前", "小学", "初中", "高中", "特教")
 
@@ -126,3 +128,9 @@ def canonical_subject(word: str) -> str:
 
 def subjects_of_stages(stages: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(s for stage in stages for s in STAGE_SUBJECTS.get(stage, ())))
+
+
+def did_you_mean(word: str, choices: Iterable[str], n: int = 3) -> str:
+    """`: 是不是 A、B？ (did you mean …)` with the closest of `choices` to a name or id nobody has, or "" when none is close."""
+    close = difflib.get_close_matches(str(word), list(dict.fromkeys(choices)), n=n, cutoff=0.5)
+    return f"；是不是 {'、'.join(close)}？ (did you mean {', '.join(close)}?)" if close else ""
