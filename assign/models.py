@@ -33,6 +33,9 @@ def check_year(year: int, text: str) -> None:
 _DAY = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?")
 
 
+_MONTH = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月")
+
+
 def _parse_date(text: str) -> dt.date:
     text = text.strip()
     match = _DAY.fullmatch(text)
@@ -68,6 +71,14 @@ class DateRange(BaseModel):
 
     @classmethod
     def parse_one(cls, text: str) -> "DateRange":
+        month = _MONTH.fullmatch(str(text).strip())
+        if month:  # 2026年10月: the whole month
+            year, number = int(month.group(1)), int(month.group(2))
+            if not 1 <= number <= 12:
+                raise ValueError(f"bad month {text!r}: expected 1-12")
+            check_year(year, text)
+            first = dt.date(year, number, 1)
+            return cls(first=first, last=dt.date(year + number // 12, number % 12 + 1, 1) - dt.timedelta(days=1))
         parts = _RANGE_SPLIT.split(str(text).strip())
         if len(parts) == 1:
             day = _parse_date(parts[0])
