@@ -15,7 +15,7 @@ from pydantic import BaseModel, ValidationError
 from assign.errors import AssignError, CellProblem, InputError, validation_problems
 from assign.inputs.extend import SourcedEdit, edit_table, merge, removed_ids, resolve_scenario
 from assign.inputs.files import file_problem
-from assign.inputs.places import place_by_township
+from assign.inputs.places import place_by_township, read_townships
 from assign.inputs.tables import (
     MAX_RESEARCHERS,
     MAX_SCHOOLS,
@@ -177,10 +177,13 @@ def load_scenario(path: str | Path, registry: Registry | None = None, overrides:
         road_edits = resolved.edits_for("roads")
         edit = (lambda table: edit_table(table, "roads", ROAD_COLUMNS, road_edits)) if road_edits else None
         network = gathered(problems, lambda: read_network(base / scenario.data.roads, nodes, scenario.travel.road_kmh, edit=edit))
+    townships = None
+    if scenario.data.townships is not None:
+        townships = gathered(problems, lambda: read_townships(base / scenario.data.townships))
     if problems:
         raise InputError(problems)
     researchers, warnings = _forget_removed_schools(researchers, removed_ids(resolved.edits_for("schools")))
-    schools, placed = place_by_township(schools)
+    schools, placed = place_by_township(schools, townships)
     warnings = notes + placed + warnings
     problem = build_problem(scenario, researchers, schools, registry or build_registry(), source=str(path), network=network)
     return problem.model_copy(update={"warnings": (*warnings, *problem.warnings)}) if warnings else problem

@@ -254,3 +254,46 @@ def test_an_unknown_word_on_many_rows_is_listed_once_with_every_row(tmp_path):
         load_scenario(clerk_workbook(tmp_path, researchers=researchers, schools=schools))
     (problem,) = caught.value.problems
     assert problem.row == 4 and problem.value == "城中村" and "also rows 6、9" in problem.expected
+
+
+def township_county(tmp_path, townships: str | None) -> Path:
+    """A school of 云岭乡 without coordinates, and no other school of 云岭乡 with any; `townships` is the 乡镇 table's text."""
+    from conftest import make_scenario, researcher, school
+
+    lost = {**school("S2", township="云岭乡"), "lon": None, "lat": None}
+    extra = {}
+    if townships is not None:
+        (tmp_path / "townships.csv").write_text(townships, encoding="utf-8")
+        extra = {"data": {"researchers": "researchers.csv", "schools": "schools.csv", "townships": "townships.csv"}}
+    path = make_scenario(tmp_path, [researcher("R1")], [school("S1", township="城关镇"), lost], {"stage_match": {}, "coverage": {}})
+    if extra:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data.update(extra)
+        path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def test_a_townships_table_places_a_school_whose_township_has_no_placed_school(tmp_path):
+    problem = load_scenario(township_county(tmp_path, "乡镇,经度,纬度\n云岭乡,112.6,34.45\n"))
+    assert (problem.school["S2"].lon, problem.school["S2"].lat) == (112.6, 34.45)
+    assert any("学校 学校S2 没有经纬度，取乡镇表中云岭乡的位置" in w for w in problem.warnings)
+    plan = solve_det(problem)
+    assert plan.status == "OPTIMAL" and audit_errors(plan) == []
+
+
+def test_a_school_whose_township_gives_no_place_is_an_error_that_says_what_would(tmp_path):
+    with pytest.raises(InputError, match="或|乡镇") as caught:
+        load_scenario(township_county(tmp_path, None))
+    (problem,) = caught.value.problems
+    assert problem.row == 3 and "学校S2" in problem.expected and "乡镇" in problem.expected
+
+
+@pytest.mark.parametrize("text, column, value", [
+    ("乡镇,经度,纬度\n云岭乡,东经112,34.45\n", "经度", "东经112"),  # a longitude in words
+    ("乡镇,经度,纬度\n云岭乡,112.6,95\n", "纬度", "95"),  # off the globe
+    ("乡镇,经度,纬度\n云岭乡,112.6,34.45\n云岭乡,112.7,34.45\n", "乡镇", "云岭乡"),  # given twice
+])
+def test_a_bad_townships_table_is_reported_by_row_and_column(tmp_path, text, column, value):
+    with pytest.raises(InputError) as caught:
+        load_scenario(township_county(tmp_path, text))
+    assert any(p.file.endswith("townships.csv") and p.column == column and p.value == value for p in caught.value.problems), caught.value
