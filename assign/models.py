@@ -292,6 +292,7 @@ class School(_Row):
     node: str | None = None
     lon: float | None = Field(None, ge=-180, le=180)
     lat: float | None = Field(None, ge=-90, le=90)
+    minutes: float | None = Field(None, gt=0, le=1440, description="单程分钟: one-way minutes from the office, as the office gives them")
     priority: int = Field(1, ge=1, le=3, description="1 normal … 3 weak school (薄弱学校)")
     ownership: str = Field("公办", description="公办 / 民办")
     central: bool = Field(False, description="township central school (中心校)")
@@ -322,7 +323,7 @@ class School(_Row):
     def _node(cls, value: Any) -> str | None:
         return cell_text(value)
 
-    @field_validator("lon", "lat", "max_researchers", mode="before")
+    @field_validator("lon", "lat", "minutes", "max_researchers", mode="before")
     @classmethod
     def _optional_number(cls, value: Any) -> Any:
         return None if cell_text(value) is None else value

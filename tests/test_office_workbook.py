@@ -297,3 +297,20 @@ def test_a_bad_townships_table_is_reported_by_row_and_column(tmp_path, text, col
     with pytest.raises(InputError) as caught:
         load_scenario(township_county(tmp_path, text))
     assert any(p.file.endswith("townships.csv") and p.column == column and p.value == value for p in caught.value.problems), caught.value
+
+
+@pytest.mark.parametrize("minutes, covered", [
+    (40, True),  # the office's own minutes: within the 90-minute cap
+    (100, False),  # beyond it: max_travel keeps it from every researcher
+])
+def test_minutes_the_office_gives_stand_for_a_school_without_a_place(tmp_path, minutes, covered):
+    from conftest import make_scenario, researcher, school
+
+    lost = {**school("S2", township="云岭乡"), "lon": None, "lat": None, "单程分钟": minutes}
+    path = make_scenario(tmp_path, [researcher("R1"), researcher("R2")], [school("S1", township="城关镇"), lost],
+                         {"stage_match": {}, "max_travel": {"minutes": 90}, "school_count": {"min": 0, "max": 1}, "coverage": {}})
+    problem = load_scenario(path)
+    assert problem.travel.of("R1", "S2") == minutes and problem.school["S2"].lon is None
+    plan = solve_det(problem)
+    assert plan.status == "OPTIMAL" and audit_errors(plan) == []
+    assert ("S2" in {a.school_id for a in plan.pairs}) == covered

@@ -54,6 +54,7 @@ SCHOOL_COLUMNS: dict[str, tuple[str, ...]] = {
     "node": ("node", "路网节点"),
     "lon": ("lon", "经度", "longitude"),
     "lat": ("lat", "纬度", "latitude"),
+    "minutes": ("minutes", "单程分钟", "单程时间", "单程时间(分钟)", "单程时间（分钟）"),
     "priority": ("priority", "优先级"),
     "ownership": ("ownership", "办学性质"),
     "central": ("central", "中心校"),
