@@ -122,6 +122,13 @@ def _list(value: Any) -> tuple[str, ...]:
     return tuple(vocab.split_list(value))
 
 
+def _not_empty(items: tuple[str, ...], expected: str) -> tuple[str, ...]:
+    """A required list cell that is empty says what belongs in it (pydantic would say "Tuple should have at least 1 item")."""
+    if not items:
+        raise ValueError(f"must not be empty: expected {expected}")
+    return items
+
+
 def cell_text(value: Any) -> str | None:
     """A cell as trimmed text, None when empty; an id typed in Excel as 1001 arrives as 1001.0 and is mended."""
     if value is None:
@@ -215,12 +222,12 @@ class Researcher(_Row):
     @field_validator("subjects", mode="before")
     @classmethod
     def _subjects(cls, value: Any) -> tuple[str, ...]:
-        return tuple(dict.fromkeys(vocab.canonical_subject(s) for s in _list(value)))
+        return _not_empty(tuple(dict.fromkeys(vocab.canonical_subject(s) for s in _list(value))), "one or more subjects (语文、数学 …)")
 
     @field_validator("stages", mode="before")
     @classmethod
     def _stages(cls, value: Any) -> tuple[str, ...]:
-        return vocab.expand_stages(list(_list(value)))
+        return _not_empty(vocab.expand_stages(list(_list(value))), "one or more of 学前 小学 初中 高中 特教")
 
     @field_validator("kind", mode="before")
     @classmethod
@@ -304,7 +311,7 @@ class School(_Row):
     @field_validator("stages", mode="before")
     @classmethod
     def _stages(cls, value: Any) -> tuple[str, ...]:
-        return vocab.expand_stages(list(_list(value)))
+        return _not_empty(vocab.expand_stages(list(_list(value))), "a 学段 or 学校类型 (完全小学, 初级中学 …)")
 
     @field_validator("area", mode="before")
     @classmethod

@@ -201,7 +201,7 @@ def test_the_offices_own_columns_go_on_into_the_roster(clerk_plans, tmp_path):
 # (sheet, row in the sheet as Excel numbers it, column as written, bad value, what the message says)
 BROKEN = [
     ("教研员", 3, "学段", "大学", "unknown stage '大学'"),  # a stage no school has
-    ("教研员", 5, "学科", None, "at least 1 item"),  # no subject at all
+    ("教研员", 5, "学科", None, "must not be empty: expected one or more subjects"),  # no subject at all
     ("教研员", 4, "姓名", "", "must not be empty"),  # a row without a name (ids are made from names)
     ("学校", 5, "城乡", "城中村", "unknown area '城中村'"),  # not a word of the statistics office or the office
     ("学校", 6, "学校类型", "职业高中", "unknown stage '职业高中'"),  # a school type the tool does not plan for
@@ -246,6 +246,7 @@ def test_one_run_lists_every_planted_problem_of_every_table_grouped_by_table(tmp
         assert listed(caught.value, sheet, row, column, None if value == "" else value), caught.value
     sheets = [p.file.rsplit(" ", 1)[-1] for p in caught.value.problems]
     assert sheets == sorted(sheets, key=["教研员", "学校"].index)  # grouped by table
+    assert "工作表 教研员：3处问题" in str(caught.value) and "工作表 学校：4处问题" in str(caught.value)
 
 
 def test_an_unknown_word_on_many_rows_is_listed_once_with_every_row(tmp_path):
