@@ -98,3 +98,16 @@ def test_explain_suggests_the_closest_researcher(solved):
     scenario, out = solved
     result = CliRunner().invoke(main, ["explain", str(out / "plan.json"), "教研员R3", "--scenario", str(scenario)])
     assert result.exit_code != 0 and "教研员R1" in result.output and "did you mean" in result.output
+
+
+def test_two_people_of_one_name_in_the_tools_roster_xlsx_are_told_apart_by_its_id_sheet(tmp_path):
+    scenario = write_scenario(tmp_path / "county", [researcher("R1", name="王芳"), researcher("R2", name="王芳")],
+                              [school("S1", km=3), school("S2", km=4)], POLICIES)
+    out = tmp_path / "out"
+    assert CliRunner().invoke(main, ["solve", str(scenario), "-o", str(out), "--workers", "1", "-q"]).exit_code == 0
+    problem = load_scenario(scenario)
+    assert sorted(read_roster(problem, out / "roster.xlsx")) == sorted(read_roster(None, out / "roster.csv"))
+    by_hand = tmp_path / "by-hand.csv"
+    by_hand.write_text("教研员,联系学校\n王芳,学校S1\n", encoding="utf-8")
+    with pytest.raises(InputError, match="2 researchers have this name"):
+        read_roster(problem, by_hand)  # names only, and two of them: the 工号 is needed

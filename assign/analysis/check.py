@@ -28,6 +28,7 @@ ROSTER_COLUMNS = {"researcher_id": ("researcher_id", "工号"), "school_id": ("s
                   "researcher_name": ("researcher", "教研员", "姓名", "教研员姓名"), "school_name": ("school", "联系学校", "学校名称")}
 BY_ID, BY_NAME = ("researcher_id", "school_id"), ("researcher_name", "school_name")
 UNASSIGNED_WORDS = ("（未安排）", "(none)", "未安排")
+AMBIGUOUS = "have this name"
 
 
 def read_roster_table(path: Path, by_names: bool = True) -> Table:
@@ -52,6 +53,20 @@ def read_roster(problem: Problem | None, path: str | Path) -> list[tuple[str, st
     which treats ids a what-if removed as forced changes) a roster is read by its ids where it has them.
     """
     table = read_roster_table(Path(path), by_names=problem is not None)
+    try:
+        return roster_pairs(problem, table)
+    except InputError as exc:
+        # Two people of one name on the printable sheet, and the ids on another (our roster.xlsx): read those.
+        if problem is None or not all(AMBIGUOUS in p.expected for p in exc.problems) or "researcher_id" in table.headers:
+            raise
+    by_ids = read_roster_table(Path(path), by_names=False)
+    if "researcher_id" not in by_ids.headers:
+        return roster_pairs(problem, table)
+    return roster_pairs(problem, by_ids)
+
+
+def roster_pairs(problem: Problem | None, table: Table) -> list[tuple[str, str]]:
+    """The pairs of a roster table read by `read_roster_table` (see `read_roster`)."""
     pairs, problems = [], []
     first_row: dict[tuple[str, str], int] = {}
     where = table.where
@@ -110,7 +125,7 @@ def _one(problem: Problem | None, table: Table, where: str, number: int, kind: s
         return named[0]
     if named:
         problems.append(CellProblem(where, number, table.header(name_field), name,
-                                    f"{len(named)} {kind}s have this name ({', '.join(named)}): add the {words[0]} column"))
+                                    f"{len(named)} {kind}s {AMBIGUOUS} ({', '.join(named)}): add the {words[0]} column"))
     else:
         problems.append(CellProblem(where, number, table.header(name_field), name,
                                     f"no {kind} of this name in the scenario{did_you_mean(name, (e.name for e in entities))}"))
