@@ -8,6 +8,7 @@ import shutil
 import pytest
 from openpyxl import Workbook
 
+from assign.errors import InputError
 from assign.inputs.tables import RESEARCHER_COLUMNS, RESEARCHER_REQUIRED, SCHOOL_COLUMNS, SCHOOL_REQUIRED, read_table
 from assign.models import DateRange
 from assign.vocab import expand_stages, parse_area, split_list, tidy_spaces
@@ -137,3 +138,13 @@ def test_a_wps_et_file_that_is_an_excel_file_inside_is_read(tmp_path):
     shutil.copy(tmp_path / "r.xlsx", tmp_path / "r.et")
     table = read_table(tmp_path / "r.et", RESEARCHER_COLUMNS, RESEARCHER_REQUIRED, id_from="name")
     assert table.rows[0].values["name"] == "王芳" and table.rows[0].number == 3 and table.sheet == "Sheet"
+
+
+def test_a_table_wider_than_excel_names_its_columns_by_number_not_a_crash(tmp_path):
+    header = ["姓名", "学科", "学段"] + [""] * 20_000
+    row = ["王芳", "语文", "小学"] + [""] * 19_999 + ["x" * 10_001]  # too long a cell, beyond Excel's last column XFD
+    path = write_csv(tmp_path / "wide.csv", [",".join(header), ",".join(row)])
+    with pytest.raises(InputError) as caught:
+        read_table(path, RESEARCHER_COLUMNS, RESEARCHER_REQUIRED, id_from="name")
+    (problem,) = caught.value.problems
+    assert problem.row == 2 and problem.column == "column 20003" and "10,001 characters" in problem.expected

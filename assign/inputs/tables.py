@@ -88,6 +88,7 @@ ROW_NUMBER_HEADERS = ("序号", "no.", "no", "#")
 # Rows below the data that are notes, not records: 注：…, 备注：…, 制表人：…, 填表日期：…
 NOTE_ROW = re.compile(r"^\s*(注|备注|说明|附注|制表|填表|审核|审批|负责人|联系人|日期|单位)[^:：]{0,4}[:：]|^\s*注\s*\d")
 HEADER_SCAN = 30  # rows searched for the header
+MAX_HEADER_GUESSES = 300  # header cells read as a known header they contain (所在乡镇 → 乡镇); no office table is wider
 
 # Size limits, so that a wrong file (a whole province's export, a log pasted into a cell) is refused
 # at once with a message instead of filling the memory. Documented in README.md ("Limits").
@@ -339,7 +340,7 @@ def header_fields(row: list[object], columns: dict[str, tuple[str, ...]]) -> dic
     exact = {i: lookup[key] for i, cell in enumerate(row) if not _blank(cell) and (key := _header_key(cell)) in lookup}
     found: dict[int, tuple[str, str | None]] = {i: (name, None) for i, name in exact.items()}
     taken = set(exact.values())
-    for i, cell in enumerate(row):
+    for i, cell in enumerate(row[:MAX_HEADER_GUESSES]):
         if i in found or _blank(cell) or _header_key(cell) in ROW_NUMBER_HEADERS:
             continue
         key = _header_key(cell)
@@ -436,8 +437,9 @@ def read_table(path: Path, columns: dict[str, tuple[str, ...]], required: tuple[
     missing = [name for name in needed if name not in table.headers]
     if missing:
         wanted = "; ".join("/".join(columns[name]) for name in missing)
-        raise InputError.at(table.where, start + 1, None, [str(c) for c in header_row if not _blank(c)],
-                            f"missing required column(s): {wanted}")
+        written = [str(c) for c in header_row if not _blank(c)]
+        shown_headers = written[:30] + ([f"… {len(written) - 30} more"] if len(written) > 30 else [])
+        raise InputError.at(table.where, start + 1, None, shown_headers, f"missing required column(s): {wanted}")
     shown = {**extras, **{i: table.headers[name] for i, name in positions.items()}}
     problems: list[CellProblem] = []
     skipped_notes = []
@@ -484,7 +486,7 @@ def _letter(index: int) -> str:
     """A column without a header, named the way Excel shows it: A, B, … Z, AA."""
     from openpyxl.utils import get_column_letter
 
-    return get_column_letter(index + 1)
+    return get_column_letter(index + 1) if index < 18_278 else f"column {index + 1}"  # XFD is Excel's last
 
 
 def _clean(cell: object) -> object:
