@@ -111,3 +111,11 @@ def test_two_people_of_one_name_in_the_tools_roster_xlsx_are_told_apart_by_its_i
     by_hand.write_text("教研员,联系学校\n王芳,学校S1\n", encoding="utf-8")
     with pytest.raises(InputError, match="2 researchers have this name"):
         read_roster(problem, by_hand)  # names only, and two of them: the 工号 is needed
+
+
+def test_a_replan_from_a_roster_of_names_only_says_what_it_needs(solved, tmp_path):
+    scenario, _ = solved
+    path = tmp_path / "by-hand.csv"
+    path.write_text("教研员,联系学校\n教研员R1,学校S1\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["solve", str(scenario), "--from", str(path), "--no-write", "--workers", "1", "-q"])
+    assert result.exit_code == 1 and "工号" in result.output and "plan.json" in result.output

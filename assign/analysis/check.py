@@ -67,6 +67,9 @@ def read_roster(problem: Problem | None, path: str | Path) -> list[tuple[str, st
 
 def roster_pairs(problem: Problem | None, table: Table) -> list[tuple[str, str]]:
     """The pairs of a roster table read by `read_roster_table` (see `read_roster`)."""
+    if problem is None and "researcher_id" not in table.headers:
+        raise InputError.at(table.where, None, None, None, "a roster of names only: a re-plan (--from) reads the 工号 and 学校代码 "
+                                                           "columns, which it lacks; add them, or give the plan.json")
     pairs, problems = [], []
     first_row: dict[tuple[str, str], int] = {}
     where = table.where
@@ -75,11 +78,8 @@ def roster_pairs(problem: Problem | None, table: Table) -> list[tuple[str, str]]
         names = [tidy_spaces(cell_text(row.values.get(k)) or "", join_cjk=True) or None for k in BY_NAME]
         if names[1] in UNASSIGNED_WORDS:
             names[1] = ids[1] = None
-        found = []
-        for kind, (id_field, name_field), rid_or_sid, name in (("researcher", BY_ID[:1] + BY_NAME[:1], ids[0], names[0]),
-                                                                ("school", BY_ID[1:] + BY_NAME[1:], ids[1], names[1])):
-            found.append(_one(problem, table, where, row.number, kind, id_field, name_field, rid_or_sid, name, problems))
-        rid, sid = found
+        rid = _one(problem, table, where, row.number, "researcher", "researcher_id", "researcher_name", ids[0], names[0], problems)
+        sid = _one(problem, table, where, row.number, "school", "school_id", "school_name", ids[1], names[1], problems)
         if rid is None:
             continue
         if sid is not None and (rid, sid) in first_row:
