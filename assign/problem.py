@@ -246,11 +246,17 @@ def _unique(items: list[Researcher] | list[School], what: str, problems: list[Ce
 def _odd_but_usable(researchers: list[Researcher], schools: list[School]) -> list[str]:
     warnings = []
     known = set(vocab.SUBJECTS)
+    unknown: dict[tuple[str, str], list[Researcher]] = {}  # an unknown word is told once, with every row that uses it
     for r in researchers:
         for subject in r.subjects:
             if subject not in known:
-                warnings.append(f"{r.source} row {r.row}: researcher {r.id} {r.name}: "
-                                f"subject {subject!r} is not one the tool knows; it will only match schools that list it in subjects_needed")
+                unknown.setdefault((r.source, subject), []).append(r)
+    for (source, subject), who in unknown.items():
+        rows = "、".join(str(r.row) for r in who)
+        people = "、".join(f"{r.id} {r.name}" for r in who)
+        warnings.append(f"{source} row {rows}: researcher {people}: subject {subject!r} is not one the tool knows; "
+                        f"it will only match schools that list it in subjects_needed")
+    for r in researchers:
         if not any(set(r.stages) & set(s.stages) for s in schools):
             warnings.append(f"{r.source} row {r.row}: researcher {r.id} {r.name}: no school teaches {'、'.join(r.stages)}")
         if r.current_schools and r.since is None:

@@ -308,6 +308,13 @@ def test_unknown_subject_word_is_a_warning_not_an_error(tmp_path):
     assert "书法" in problem.warnings[0] and "R3" in problem.warnings[0] and "row 4" in problem.warnings[0]
 
 
+def test_an_unknown_subject_on_many_rows_is_one_warning_naming_every_row(tmp_path):
+    researchers = default_researchers() + [["R3", "王五", "书法", "小学"], ["R4", "赵六", "书法、数学", "小学"]]
+    problem = load_scenario(write_scenario(tmp_path, researchers=researchers))
+    (warning,) = [w for w in problem.warnings if "书法" in w]
+    assert "row 4、5" in warning and "R3 王五、R4 赵六" in warning
+
+
 def test_unknown_subject_in_subjects_needed_is_a_warning_not_an_error(tmp_path):
     schools = default_schools()
     schools[0] = S_HEAD_EN + ["subjects_needed"]
