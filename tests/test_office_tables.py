@@ -92,7 +92,13 @@ def test_a_csv_with_a_title_row_a_blank_row_and_notes_below_reads_from_its_heade
     assert [row.values["id"] for row in table.rows] == ["王芳", "李建国"]  # 序号 is never the id
     assert all("序号" not in row.extra for row in table.rows)
     notes = "\n".join(table.notes)
-    assert "第3行作表头" in notes and "第7、8行是注释" in notes and "以 姓名 作编号" in notes
+    assert "第3行作表头" in notes and "第7、8行是注释" in notes and "没有 工号 列，以 姓名 作编号" in notes
+
+
+def test_rows_numbered_in_advance_and_left_empty_are_no_records(tmp_path):
+    path = write_csv(tmp_path / "r.csv", ["序号,姓名,学科,学段", "1,王芳,语文,小学", "2,,,", "3,,,", "注：以上共1人,,,"])
+    table = read_table(path, RESEARCHER_COLUMNS, RESEARCHER_REQUIRED, id_from="name")
+    assert [row.values["name"] for row in table.rows] == ["王芳"] and "第5行是注释" in "\n".join(table.notes)
 
 
 def test_two_people_of_one_name_get_distinct_ids_and_a_note(tmp_path):

@@ -170,7 +170,7 @@ def test_warnings_name_every_guess_the_reading_made(clerk_plans):
     problem, _ = clerk_plans[".xlsx"]
     said = "\n".join(problem.warnings)
     assert "工作表 教研员: 第2行作表头" in said and "工作表 学校: 第3行作表头" in said
-    assert "以 姓名 作编号" in said and "以 学校名称 作编号" in said
+    assert "没有 工号 列，以 姓名 作编号" in said and "没有 学校代码 列，以 学校名称 作编号" in said
     assert "列 所在乡镇 当作 乡镇" in said
     assert "第8行是注释" in said and "第14行是注释" in said
     for name in NO_PLACE:

@@ -443,12 +443,16 @@ def read_table(path: Path, columns: dict[str, tuple[str, ...]], required: tuple[
     shown = {**extras, **{i: table.headers[name] for i, name in positions.items()}}
     problems: list[CellProblem] = []
     skipped_notes = []
+    # A row with nothing but its 序号 is an empty line of a form numbered in advance, not a record.
+    numbering = {i for i, cell in enumerate(header_row) if i not in matched and not _blank(cell) and _header_key(cell) in ROW_NUMBER_HEADERS}
     for offset, cells in enumerate(rows[start + 1:], start=start + 2):
         if all(_blank(c) for c in cells):
             continue
         first = next(c for c in cells if not _blank(c))
         if isinstance(first, str) and NOTE_ROW.match(first):
             skipped_notes.append(offset)
+            continue
+        if all(_blank(c) or i in numbering for i, c in enumerate(cells)):
             continue
         problems += [p for i, cell in enumerate(cells) if (p := _cell_problem(table.where, offset, shown.get(i, _letter(i)), cell))]
         values = {name: _clean(cells[i]) if i < len(cells) else None for i, name in positions.items()}
@@ -476,10 +480,10 @@ def ids_from_column(table: Table, source: str) -> None:
             continue
         seen[base] = seen.get(base, 0) + 1
         row.values["id"] = base if seen[base] == 1 else f"{base}~{seen[base]}"
-    table.headers["id"] = table.header(source)
     twice = [name for name, count in seen.items() if count > 1]
     table.notes.append(f"{table.where}: 没有 {table.header('id')} 列，以 {table.header(source)} 作编号 (ids made from the names)"
                        + (f"；重名：{'、'.join(twice)}（第二个起加 ~2 …）" if twice else ""))
+    table.headers["id"] = table.header(source)  # a bad id is the name's cell
 
 
 def _letter(index: int) -> str:
