@@ -26,6 +26,7 @@ from assign.inputs.tables import (
     SCHOOL_REQUIRED,
     Table,
     read_table,
+    sheet_of,
 )
 from assign.models import Researcher, School
 from assign.problem import Problem, build_problem
@@ -57,7 +58,7 @@ def check_named_files(scenario: ScenarioFile, base: Path, path: Path) -> None:
     """Every file the scenario names (tables, holiday files) is a readable file; each one that is not is a
     CellProblem naming the scenario key, all of them together."""
     problems = [CellProblem(str(path), None, key, str(base / name), reason)
-                for key, name in scenario.named_files() if (reason := file_problem(base / name)) is not None]
+                for key, name in scenario.named_files() if (reason := file_problem(sheet_of(base / name)[0])) is not None]
     if problems:
         raise InputError(problems)
 

@@ -315,3 +315,21 @@ def test_minutes_the_office_gives_stand_for_a_school_without_a_place(tmp_path, m
     plan = solve_det(problem)
     assert plan.status == "OPTIMAL" and audit_errors(plan) == []
     assert ("S2" in {a.school_id for a in plan.pairs}) == covered
+
+
+def test_a_scenario_may_name_the_sheet_of_each_table(tmp_path):
+    """Two sheets that both have the schools' columns: `名单.xlsx#学校2` settles which is read."""
+    path = clerk_workbook(tmp_path)
+    book = tmp_path / "青山县名单.xlsx"
+    save_xlsx(book, {"学校": SCHOOL_SHEET[:4] + SCHOOL_SHEET[-1:], "学校2": SCHOOL_SHEET, "教研员": RESEARCHER_SHEET})
+    assert len(load_scenario(path).schools) == 1  # by the columns alone, the first sheet that has them
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["data"]["schools"] = f"{book.name}#学校2"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    problem = load_scenario(path)
+    assert len(problem.schools) == 10 and problem.school["青山县实验小学"].source.endswith("工作表 学校2")
+    data["data"]["schools"] = f"{book.name}#学校3"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(InputError, match="no sheet of this name") as caught:
+        load_scenario(path)
+    assert caught.value.problems[0].value == "学校3"

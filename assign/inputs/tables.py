@@ -173,16 +173,20 @@ def read_raw(path: Path, max_rows: int = MAX_ROWS, pick: Pick | None = None) -> 
 def read_sheet(path: Path, max_rows: int = MAX_ROWS, pick: Pick | None = None) -> RawSheet:
     """All rows of the first sheet (with `pick`, of the sheet it scores best) or of the CSV, as lists of cells.
 
-    More than `max_rows` non-blank rows is an InputError, raised as soon as they come.
+    More than `max_rows` non-blank rows is an InputError, raised as soon as they come. A path naming a
+    sheet (`名单.xlsx#学校`, see `sheet_of`) reads that sheet, and no other.
     """
+    path, wanted = sheet_of(path)
+    if wanted is not None:
+        def pick(title: str, rows: list[list[object]]) -> int:
+            return int(tidy_spaces(str(title)) == wanted)
     suffix = path.suffix.lower()
-    if suffix in (".xlsx", ".xlsm"):
-        check_file(path, limit=MAX_TABLE_BYTES)
-        rows, sheet = read_xlsx(path, max_rows, pick)
-        return RawSheet(rows, None, sheet)
     if suffix in WORKBOOKS:
         check_file(path, limit=MAX_TABLE_BYTES)
-        rows, sheet = read_other_workbook(path, max_rows, pick)
+        read = read_xlsx if suffix in (".xlsx", ".xlsm") else read_other_workbook
+        rows, sheet = read(path, max_rows, pick)
+        if wanted is not None and tidy_spaces(str(sheet)) != wanted:
+            raise InputError.at(path, None, None, wanted, "no sheet of this name in the workbook (the name after # is a sheet's title)")
         return RawSheet(rows, None, sheet)
     if suffix in (".csv", ".txt"):
         text, encoding = decode(read_bytes(path, MAX_TABLE_BYTES), path)
@@ -199,6 +203,15 @@ def read_sheet(path: Path, max_rows: int = MAX_ROWS, pick: Pick | None = None) -
         return RawSheet(rows, encoding)
     check_file(path)
     raise InputError.at(path, None, None, suffix, "unsupported file type: expected .csv, .xlsx, .xls or .ods")
+
+
+def sheet_of(path: Path) -> tuple[Path, str | None]:
+    """(the file, the sheet it names or None): `名单.xlsx#学校` names the sheet 学校 of the workbook 名单.xlsx,
+    so a scenario can say which sheet holds which table; a name without `#` after a workbook suffix is a file."""
+    file, hash_sign, sheet = path.name.partition("#")
+    if hash_sign and sheet.strip() and Path(file).suffix.lower() in WORKBOOKS:
+        return path.with_name(file), tidy_spaces(sheet)
+    return path, None
 
 
 def read_other_workbook(path: Path, max_rows: int = MAX_ROWS, pick: Pick | None = None) -> tuple[list[list[object]], str]:
@@ -404,6 +417,7 @@ def read_table(path: Path, columns: dict[str, tuple[str, ...]], required: tuple[
     """
     needed = tuple(f for f in required if not (id_from and f == "id"))
     raw = read_sheet(path, max_rows, table_pick(columns, needed, titles) if any_sheet else None)
+    path = sheet_of(path)[0]
     table = Table(path, {}, [], raw.encoding, columns, raw.sheet)
     rows = raw.rows
     start = find_header(rows, columns, needed)
