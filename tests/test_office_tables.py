@@ -7,7 +7,9 @@ import shutil
 
 import pytest
 from openpyxl import Workbook
+from test_office_workbook import RESEARCHER_SHEET, SAVERS
 
+import assign.inputs.tables as tables
 from assign.errors import InputError
 from assign.inputs.tables import RESEARCHER_COLUMNS, RESEARCHER_REQUIRED, SCHOOL_COLUMNS, SCHOOL_REQUIRED, read_table
 from assign.models import DateRange
@@ -154,3 +156,12 @@ def test_a_table_wider_than_excel_names_its_columns_by_number_not_a_crash(tmp_pa
         read_table(path, RESEARCHER_COLUMNS, RESEARCHER_REQUIRED, id_from="name")
     (problem,) = caught.value.problems
     assert problem.row == 2 and problem.column == "column 20003" and "10,001 characters" in problem.expected
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".ods"])  # both are zips: what they unpack to is checked before reading
+def test_a_workbook_that_unpacks_beyond_the_limit_is_refused_before_it_is_read(tmp_path, monkeypatch, suffix):
+    path = tmp_path / f"r{suffix}"
+    SAVERS[suffix](path, {"教研员": RESEARCHER_SHEET})
+    monkeypatch.setattr(tables, "MAX_XLSX_UNPACKED", 1000)
+    with pytest.raises(InputError, match="unpacks to .* at most 1,000"):
+        read_table(path, RESEARCHER_COLUMNS, RESEARCHER_REQUIRED, id_from="name")

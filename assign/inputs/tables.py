@@ -205,6 +205,22 @@ def read_sheet(path: Path, max_rows: int = MAX_ROWS, pick: Pick | None = None) -
     raise InputError.at(path, None, None, suffix, "unsupported file type: expected .csv, .xlsx, .xls or .ods")
 
 
+def check_unpacked(path: Path, zipped: bool = True) -> None:
+    """An InputError unless the workbook, a zip (.xlsx, .ods, .xlsb; an .et may be one), unpacks to at most
+    MAX_XLSX_UNPACKED bytes, by its own directory, before anything is unpacked. With `zipped` False, a file
+    that is no zip (an .xls, an .et in WPS's own format) passes: the reader takes it as it is."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            unpacked = sum(member.file_size for member in archive.infolist())
+    except (zipfile.BadZipFile, OSError) as exc:
+        if not zipped:
+            return
+        raise InputError.at(path, None, None, None, f"cannot open as an Excel workbook ({exc})") from None
+    if unpacked > MAX_XLSX_UNPACKED:
+        raise InputError.at(path, None, None, None, f"the workbook unpacks to {unpacked:,} bytes: at most {MAX_XLSX_UNPACKED:,} "
+                                                    f"(see README, Limits); save a larger table as CSV")
+
+
 def sheet_of(path: Path) -> tuple[Path, str | None]:
     """(the file, the sheet it names or None): `名单.xlsx#学校` names the sheet 学校 of the workbook 名单.xlsx,
     so a scenario can say which sheet holds which table; a name without `#` after a workbook suffix is a file."""
@@ -219,6 +235,7 @@ def read_other_workbook(path: Path, max_rows: int = MAX_ROWS, pick: Pick | None 
     a merged range gives its top-left value to every cell it covers, as in `read_xlsx`."""
     from python_calamine import CalamineWorkbook
 
+    check_unpacked(path, zipped=path.suffix.lower() in (".ods", ".xlsb"))
     try:
         book = CalamineWorkbook.from_path(str(path))
         sheets = [book.get_sheet_by_index(i) for i in range(len(book.sheet_names))]
@@ -268,14 +285,7 @@ def read_xlsx(path: Path, max_rows: int = MAX_ROWS, pick: Pick | None = None) ->
         except Exception as exc:  # openpyxl raises many kinds on a broken file
             raise InputError.at(path, None, None, None, f"cannot open as an Excel workbook ({exc})") from None
 
-    try:
-        with zipfile.ZipFile(path) as archive:  # a workbook is a zip: what it unpacks to, before anything is unpacked
-            unpacked = sum(member.file_size for member in archive.infolist())
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise InputError.at(path, None, None, None, f"cannot open as an Excel workbook ({exc})") from None
-    if unpacked > MAX_XLSX_UNPACKED:
-        raise InputError.at(path, None, None, None, f"the workbook unpacks to {unpacked:,} bytes: at most {MAX_XLSX_UNPACKED:,} "
-                                                    f"(see README, Limits); save a larger table as CSV")
+    check_unpacked(path)
     book = workbook(read_only=True)  # reads the sheet's dimension, before anything is loaded whole
     try:
         if not book.worksheets:
