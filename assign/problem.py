@@ -227,7 +227,7 @@ def _great_circle_travel(scenario: ScenarioFile, researchers: list[Researcher], 
             for row in minutes.values():
                 row[s.id] = minutes[OFFICE][s.id]
             if any(key != OFFICE for key in minutes):
-                warnings.append(f"{s.source} 第{s.row}行: 学校 {s.name} 只有单程分钟，从驻地出发也按教研室的{s.minutes:g}分钟计 "
+                warnings.append(f"{s.source}, 第{s.row}行: 学校 {s.name} 只有单程分钟，从驻地出发也按教研室的{s.minutes:g}分钟计 "
                                 f"(school {s.id}: trips from a base timed as from the office)")
     return matrix.model_copy(update={"minutes": minutes})  # the copy keeps the school-to-school method
 

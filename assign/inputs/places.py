@@ -72,18 +72,18 @@ def place_by_township(schools: list[School], townships: dict[str, tuple[float, f
         if placeless and s.township in townships:
             lon, lat = townships[s.township]
             s = s.model_copy(update={"lon": lon, "lat": lat})
-            warnings.append(f"{s.source} 第{s.row}行: 学校 {s.name} 没有经纬度，取乡镇表中{s.township}的位置 ({lon:.4f}, {lat:.4f}) "
+            warnings.append(f"{s.source}, 第{s.row}行: 学校 {s.name} 没有经纬度，取乡镇表中{s.township}的位置 ({lon:.4f}, {lat:.4f}) "
                             f"(school {s.id} has no coordinates: placed at its township, from the townships table)")
         elif placeless and s.township in spots:
             points = spots[s.township]
             lon, lat = sum(p[0] for p in points) / len(points), sum(p[1] for p in points) / len(points)
             s = s.model_copy(update={"lon": round(lon, 6), "lat": round(lat, 6)})
-            warnings.append(f"{s.source} 第{s.row}行: 学校 {s.name} 没有经纬度，取{s.township}其他{len(points)}所学校的中心位置 "
+            warnings.append(f"{s.source}, 第{s.row}行: 学校 {s.name} 没有经纬度，取{s.township}其他{len(points)}所学校的中心位置 "
                             f"({lon:.4f}, {lat:.4f}) (school {s.id} has no coordinates: placed at its township's centre)")
         elif placeless and s.township in nodes:
             node, count = nodes[s.township].most_common(1)[0]
             s = s.model_copy(update={"node": node})
-            warnings.append(f"{s.source} 第{s.row}行: 学校 {s.name} 没有路网节点和经纬度，取{s.township}{count}所学校所在的节点 {node} "
+            warnings.append(f"{s.source}, 第{s.row}行: 学校 {s.name} 没有路网节点和经纬度，取{s.township}{count}所学校所在的节点 {node} "
                             f"(school {s.id} has no place: put on its township's node)")
         out.append(s)
     return out, warnings
