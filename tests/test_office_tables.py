@@ -165,3 +165,19 @@ def test_a_workbook_that_unpacks_beyond_the_limit_is_refused_before_it_is_read(t
     monkeypatch.setattr(tables, "MAX_XLSX_UNPACKED", 1000)
     with pytest.raises(InputError, match="unpacks to .* at most 1,000"):
         read_table(path, RESEARCHER_COLUMNS, RESEARCHER_REQUIRED, id_from="name")
+
+
+def test_a_township_merged_down_its_schools_in_an_xls_gives_every_school_its_township(tmp_path):
+    import xlwt
+
+    book = xlwt.Workbook(encoding="utf-8")
+    sheet = book.add_sheet("学校")
+    for c, header in enumerate(["学校名称", "学段", "城乡类型", "乡镇"]):
+        sheet.write(0, c, header)
+    for r, name in enumerate(["一小", "二小", "三小"], start=1):
+        for c, value in enumerate([name, "小学", "乡村"]):
+            sheet.write(r, c, value)
+    sheet.write_merge(1, 3, 3, 3, "河口镇")  # one cell for the three schools, as clerks merge it
+    book.save(str(tmp_path / "s.xls"))
+    table = read_table(tmp_path / "s.xls", SCHOOL_COLUMNS, SCHOOL_REQUIRED, id_from="name")
+    assert [row.values["township"] for row in table.rows] == ["河口镇"] * 3

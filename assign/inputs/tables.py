@@ -215,7 +215,8 @@ def check_unpacked(path: Path, zipped: bool = True) -> None:
     except (zipfile.BadZipFile, OSError) as exc:
         if not zipped:
             return
-        raise InputError.at(path, None, None, None, f"cannot open as an Excel workbook ({exc})") from None
+        kind = "an Excel workbook" if path.suffix.lower() in (".xlsx", ".xlsm") else "a workbook"
+        raise InputError.at(path, None, None, None, f"cannot open as {kind} ({exc})") from None
     if unpacked > MAX_XLSX_UNPACKED:
         raise InputError.at(path, None, None, None, f"the workbook unpacks to {unpacked:,} bytes: at most {MAX_XLSX_UNPACKED:,} "
                                                     f"(see README, Limits); save a larger table as CSV")
