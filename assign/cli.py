@@ -262,6 +262,19 @@ def validate(scenario: Path) -> None:
 
 
 @main.command()
+@click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path), default=Path("."), show_default=True,
+              help="folder to write 教研员.xlsx and 学校.xlsx into")
+@click.option("--force", is_flag=True, help="replace forms already there")
+@guarded
+def template(out: Path, force: bool) -> None:
+    """Write the empty forms 教研员.xlsx and 学校.xlsx: the expected headers, drop-downs, one example row."""
+    from assign.export.template import write_templates
+
+    for path in write_templates(out, force):
+        click.echo(f"wrote {path}")
+
+
+@main.command()
 @click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
 @click.argument("roster", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--time-limit", type=SECONDS, default=None, help="seconds for the reference solve (default: the scenario's)")
@@ -269,7 +282,7 @@ def validate(scenario: Path) -> None:
 @click.option("--no-optimum", is_flag=True, help="only audit; do not solve the scenario for comparison")
 @guarded
 def check(scenario: Path, roster: Path, time_limit, workers, no_optimum) -> None:
-    """Audit ROSTER (a roster .csv/.xlsx with 工号 and 学校代码 columns) against SCENARIO's policies.
+    """Audit ROSTER (a roster .csv/.xlsx with 教研员 and 联系学校 names, or 工号 and 学校代码) against SCENARIO's policies.
 
     Prints every violation with who and why, the roster's KPIs, and how far it is from the
     optimum of the scenario. Exit code 4 when a rule is violated.

@@ -44,10 +44,19 @@ class InputError(AssignError):
         super().__init__(self._message())
 
     def _message(self) -> str:
+        """One line per problem; when they are in several files (tables, sheets), a heading per file above its own."""
         if len(self.problems) == 1:
             return str(self.problems[0])
+        count: dict[str, int] = {}
+        for p in self.problems:
+            count[p.file] = count.get(p.file, 0) + 1
         lines = [f"{len(self.problems)} problems in the input:"]
-        lines += [f"  - {p}" for p in self.problems[:50]]
+        heading = None
+        for p in self.problems[:50]:
+            if len(count) > 1 and p.file != heading:
+                heading = p.file
+                lines.append(f"{p.file}：{count[p.file]}处问题 ({count[p.file]} problem{'s' if count[p.file] > 1 else ''})")
+            lines.append(f"  - {p}")
         if len(self.problems) > 50:
             lines.append(f"  ... and {len(self.problems) - 50} more")
         return "\n".join(lines)

@@ -8,13 +8,14 @@ another is merged with it, and its table edits applied to the rows as read (`ass
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Callable, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from assign.errors import AssignError, CellProblem, InputError, validation_problems
 from assign.inputs.extend import SourcedEdit, edit_table, merge, removed_ids, resolve_scenario
 from assign.inputs.files import file_problem
+from assign.inputs.places import place_by_township, read_townships
 from assign.inputs.tables import (
     MAX_RESEARCHERS,
     MAX_SCHOOLS,
@@ -25,6 +26,7 @@ from assign.inputs.tables import (
     SCHOOL_REQUIRED,
     Table,
     read_table,
+    sheet_of,
 )
 from assign.models import Researcher, School
 from assign.problem import Problem, build_problem
@@ -33,6 +35,7 @@ from assign.scenario import ScenarioFile
 from assign.travel.roads import read_network
 
 M = TypeVar("M", bound=BaseModel)
+T = TypeVar("T")
 # The embedded demo county 示范县, what `assign` runs when given no scenario (an editable install keeps it beside the package).
 DEMO_SCENARIO = Path(__file__).resolve().parent.parent / "scenarios" / "demo-county" / "scenario.yaml"
 
@@ -55,7 +58,7 @@ def check_named_files(scenario: ScenarioFile, base: Path, path: Path) -> None:
     """Every file the scenario names (tables, holiday files) is a readable file; each one that is not is a
     CellProblem naming the scenario key, all of them together."""
     problems = [CellProblem(str(path), None, key, str(base / name), reason)
-                for key, name in scenario.named_files() if (reason := file_problem(base / name)) is not None]
+                for key, name in scenario.named_files() if (reason := file_problem(sheet_of(base / name)[0])) is not None]
     if problems:
         raise InputError(problems)
 
@@ -72,7 +75,7 @@ def rows_to_models(table: Table, model: type[M], what: str) -> list[M]:
     labels = table.labels()
     for row in table.rows:
         try:
-            source = row.source or str(table.path)
+            source = row.source or table.where
             items.append(model.model_validate({**row.values, "extra": row.extra, "headers": labels, "source": source, "row": row.number}))
         except ValidationError as exc:
             for err in exc.errors():
@@ -84,20 +87,59 @@ def rows_to_models(table: Table, model: type[M], what: str) -> list[M]:
                     file, key = row.edited[field]
                     problems.append(CellProblem(file, None, key, value, message))
                 else:
-                    problems.append(CellProblem(row.source or str(table.path), row.number or None, column, value, message))
+                    problems.append(CellProblem(row.source or table.where, row.number or None, column, value, message))
     if problems:
-        raise InputError(problems)
+        raise InputError(once_each(problems))
     return items
 
 
-def load_researchers(path: Path, edits: list[SourcedEdit] = ()) -> list[Researcher]:
-    table = edit_table(read_table(path, RESEARCHER_COLUMNS, RESEARCHER_REQUIRED, MAX_RESEARCHERS), "researchers", RESEARCHER_COLUMNS, list(edits))
-    return rows_to_models(table, Researcher, "researcher (教研员)")
+def once_each(problems: list[CellProblem]) -> list[CellProblem]:
+    """The same complaint (file, column, message: an unknown word) on many rows, listed once with every row that has it."""
+    rows: dict[tuple, list[CellProblem]] = {}
+    told = set()
+    for p in problems:
+        if (seen := (p.file, p.row, p.column, repr(p.value), p.expected)) in told:
+            continue  # an id made from an empty name is the name's problem: told once
+        told.add(seen)
+        rows.setdefault((p.file, p.column, p.expected), []).append(p)
+    out = []
+    for (file, column, expected), same in rows.items():
+        if len(same) == 1 or same[0].row is None:
+            out += same
+            continue
+        more = "、".join(str(p.row) for p in same[1:])
+        out.append(CellProblem(file, same[0].row, column, same[0].value, f"{expected} (同样在第{more}行 also rows {more})"))
+    return out
 
 
-def load_schools(path: Path, edits: list[SourcedEdit] = ()) -> list[School]:
-    table = edit_table(read_table(path, SCHOOL_COLUMNS, SCHOOL_REQUIRED, MAX_SCHOOLS), "schools", SCHOOL_COLUMNS, list(edits))
-    return rows_to_models(table, School, "school (学校)")
+# Sheet titles that name each table, taken first when one workbook holds both tables (any sheet with the columns else).
+RESEARCHER_SHEETS = ("教研员", "教研员名单", "教研员表", "researchers")
+SCHOOL_SHEETS = ("学校", "学校名单", "学校表", "联系学校", "schools")
+
+
+def load_researchers(path: Path, edits: list[SourcedEdit] = (), notes: list[str] | None = None) -> list[Researcher]:
+    """The researchers of a table (ids made from the names when it has no 工号); what reading guessed goes into `notes`."""
+    read = read_table(path, RESEARCHER_COLUMNS, RESEARCHER_REQUIRED, MAX_RESEARCHERS, any_sheet=True, id_from="name", titles=RESEARCHER_SHEETS)
+    if notes is not None:
+        notes += read.notes
+    return rows_to_models(edit_table(read, "researchers", RESEARCHER_COLUMNS, list(edits)), Researcher, "researcher (教研员)")
+
+
+def load_schools(path: Path, edits: list[SourcedEdit] = (), notes: list[str] | None = None) -> list[School]:
+    """The schools of a table (ids made from the names when it has no 学校代码); what reading guessed goes into `notes`."""
+    read = read_table(path, SCHOOL_COLUMNS, SCHOOL_REQUIRED, MAX_SCHOOLS, any_sheet=True, id_from="name", titles=SCHOOL_SHEETS)
+    if notes is not None:
+        notes += read.notes
+    return rows_to_models(edit_table(read, "schools", SCHOOL_COLUMNS, list(edits)), School, "school (学校)")
+
+
+def gathered(problems: list[CellProblem], read: Callable[[], T]) -> T | None:
+    """`read()`, or None with its InputError's problems added to `problems`: every table is read before one error lists them all."""
+    try:
+        return read()
+    except InputError as exc:
+        problems += exc.problems
+        return None
 
 
 def _forget_removed_schools(researchers: list[Researcher], removed: set[str]) -> tuple[list[Researcher], list[str]]:
@@ -124,16 +166,25 @@ def load_scenario(path: str | Path, registry: Registry | None = None, overrides:
     scenario = parse_scenario(data, path)
     base = path.parent
     check_named_files(scenario, base, path)
-    researchers = load_researchers(base / scenario.data.researchers, resolved.edits_for("researchers"))
-    schools = load_schools(base / scenario.data.schools, resolved.edits_for("schools"))
-    researchers, warnings = _forget_removed_schools(researchers, removed_ids(resolved.edits_for("schools")))
+    notes: list[str] = []
+    problems: list[CellProblem] = []
+    researchers = gathered(problems, lambda: load_researchers(base / scenario.data.researchers, resolved.edits_for("researchers"), notes))
+    schools = gathered(problems, lambda: load_schools(base / scenario.data.schools, resolved.edits_for("schools"), notes))
     network = None
     if scenario.data.roads is None and resolved.edits_for("roads"):
-        raise InputError.at(resolved.edits_for("roads")[0].file, None, "edits.roads", None, "the scenario has no road table to edit")
+        problems.append(CellProblem(resolved.edits_for("roads")[0].file, None, "edits.roads", None, "the scenario has no road table to edit"))
     if scenario.data.roads is not None:
         nodes = base / scenario.data.nodes if scenario.data.nodes is not None else None
         road_edits = resolved.edits_for("roads")
         edit = (lambda table: edit_table(table, "roads", ROAD_COLUMNS, road_edits)) if road_edits else None
-        network = read_network(base / scenario.data.roads, nodes, scenario.travel.road_kmh, edit=edit)
+        network = gathered(problems, lambda: read_network(base / scenario.data.roads, nodes, scenario.travel.road_kmh, edit=edit))
+    townships = None
+    if scenario.data.townships is not None:
+        townships = gathered(problems, lambda: read_townships(base / scenario.data.townships))
+    if problems:
+        raise InputError(problems)
+    researchers, warnings = _forget_removed_schools(researchers, removed_ids(resolved.edits_for("schools")))
+    schools, placed = place_by_township(schools, townships)
+    warnings = notes + placed + warnings
     problem = build_problem(scenario, researchers, schools, registry or build_registry(), source=str(path), network=network)
     return problem.model_copy(update={"warnings": (*warnings, *problem.warnings)}) if warnings else problem

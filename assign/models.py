@@ -29,14 +29,22 @@ def check_year(year: int, text: str) -> None:
         raise ValueError(f"date {text!r} is outside the years {FIRST_YEAR}-{LAST_YEAR}")
 
 
+# A day as Excel and WPS show it: 2024-09-01, 2024/9/1, 2024.9.1, 2024年9月1日 (a time after it ignored).
+_DAY = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?")
+
+
+_MONTH = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月")
+
+
 def _parse_date(text: str) -> dt.date:
-    text = text.strip().replace("/", "-").replace(".", "-")
+    text = text.strip()
+    match = _DAY.fullmatch(text)
+    if not match:
+        raise ValueError(f"bad date {text!r}: expected YYYY-MM-DD (or 2024/9/1, 2024年9月1日)")
     try:
-        day = dt.date.fromisoformat(text)
+        day = dt.date(*(int(part) for part in match.groups()))
     except ValueError:
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-            raise ValueError(f"bad date {text!r}: no such day in the calendar") from None
-        raise ValueError(f"bad date {text!r}: expected YYYY-MM-DD") from None
+        raise ValueError(f"bad date {text!r}: no such day in the calendar") from None
     check_year(day.year, text)
     return day
 
@@ -63,6 +71,14 @@ class DateRange(BaseModel):
 
     @classmethod
     def parse_one(cls, text: str) -> "DateRange":
+        month = _MONTH.fullmatch(str(text).strip())
+        if month:  # 2026年10月: the whole month
+            year, number = int(month.group(1)), int(month.group(2))
+            if not 1 <= number <= 12:
+                raise ValueError(f"bad month {text!r}: expected 1-12")
+            check_year(year, text)
+            first = dt.date(year, number, 1)
+            return cls(first=first, last=dt.date(year + number // 12, number % 12 + 1, 1) - dt.timedelta(days=1))
         parts = _RANGE_SPLIT.split(str(text).strip())
         if len(parts) == 1:
             day = _parse_date(parts[0])
@@ -106,11 +122,18 @@ def _list(value: Any) -> tuple[str, ...]:
     return tuple(vocab.split_list(value))
 
 
+def _not_empty(items: tuple[str, ...], expected: str) -> tuple[str, ...]:
+    """A required list cell that is empty says what belongs in it (pydantic would say "Tuple should have at least 1 item")."""
+    if not items:
+        raise ValueError(f"must not be empty: expected {expected}")
+    return items
+
+
 def cell_text(value: Any) -> str | None:
     """A cell as trimmed text, None when empty; an id typed in Excel as 1001 arrives as 1001.0 and is mended."""
     if value is None:
         return None
-    text = str(value).strip()
+    text = vocab.tidy_spaces(str(value), join_cjk=True)
     if text.endswith(".0") and text[:-2].isdigit():
         text = text[:-2]
     return text or None
@@ -146,7 +169,9 @@ def plain_text(cls: type[BaseModel], value: Any, info: ValidationInfo) -> Any:
     if not isinstance(value, str):
         return value
     is_list = get_origin(cls.model_fields[info.field_name].annotation) is tuple
-    return one_text(value, _IN_LINE_BREAKS if is_list else _LINE_BREAKS)
+    if is_list:
+        return one_text(value, _IN_LINE_BREAKS)
+    return vocab.tidy_spaces(one_text(value, _LINE_BREAKS), join_cjk=True)
 
 
 def one_text(text: str, breaks: re.Pattern) -> str:
@@ -197,12 +222,12 @@ class Researcher(_Row):
     @field_validator("subjects", mode="before")
     @classmethod
     def _subjects(cls, value: Any) -> tuple[str, ...]:
-        return tuple(dict.fromkeys(vocab.canonical_subject(s) for s in _list(value)))
+        return _not_empty(tuple(dict.fromkeys(vocab.canonical_subject(s) for s in _list(value))), "one or more subjects (语文、数学 …)")
 
     @field_validator("stages", mode="before")
     @classmethod
     def _stages(cls, value: Any) -> tuple[str, ...]:
-        return vocab.expand_stages(list(_list(value)))
+        return _not_empty(vocab.expand_stages(list(_list(value))), "one or more of 学前 小学 初中 高中 特教")
 
     @field_validator("kind", mode="before")
     @classmethod
@@ -274,6 +299,7 @@ class School(_Row):
     node: str | None = None
     lon: float | None = Field(None, ge=-180, le=180)
     lat: float | None = Field(None, ge=-90, le=90)
+    minutes: float | None = Field(None, gt=0, le=1440, description="单程分钟: one-way minutes from the office, as the office gives them")
     priority: int = Field(1, ge=1, le=3, description="1 normal … 3 weak school (薄弱学校)")
     ownership: str = Field("公办", description="公办 / 民办")
     central: bool = Field(False, description="township central school (中心校)")
@@ -285,7 +311,7 @@ class School(_Row):
     @field_validator("stages", mode="before")
     @classmethod
     def _stages(cls, value: Any) -> tuple[str, ...]:
-        return vocab.expand_stages(list(_list(value)))
+        return _not_empty(vocab.expand_stages(list(_list(value))), "a 学段 or 学校类型 (完全小学, 初级中学 …)")
 
     @field_validator("area", mode="before")
     @classmethod
@@ -304,7 +330,7 @@ class School(_Row):
     def _node(cls, value: Any) -> str | None:
         return cell_text(value)
 
-    @field_validator("lon", "lat", "max_researchers", mode="before")
+    @field_validator("lon", "lat", "minutes", "max_researchers", mode="before")
     @classmethod
     def _optional_number(cls, value: Any) -> Any:
         return None if cell_text(value) is None else value

@@ -136,7 +136,7 @@ def build_problem(
     policies = registry.parse(scenario.policies, source, "policies")
     severity = relax_severities(scenario, policies, source)
     if network is None:
-        travel = _great_circle_travel(scenario, researchers, schools)
+        travel = _great_circle_travel(scenario, researchers, schools, warnings)
     else:
         warnings += network.warnings
         travel = road_matrix(network, scenario, researchers, schools, source)
@@ -184,9 +184,10 @@ def relax_severities(scenario: ScenarioFile, policies: tuple[PolicyUse, ...], so
 def _great_circle_problems(scenario: ScenarioFile, schools: list[School], source: str) -> list[CellProblem]:
     problems = []
     for s in schools:
-        if s.lon is None or s.lat is None:
+        if (s.lon is None or s.lat is None) and s.minutes is None:
             problems.append(CellProblem(s.source, s.row, f"{s.column('lon')}/{s.column('lat')}", None,
-                                        f"school {s.id} {s.name} has no coordinates: without a road table every school needs lon and lat"))
+                                        f"school {s.id} {s.name} has no coordinates: without a road table every school needs lon and lat "
+                                        f"(or a 乡镇 whose other schools have them, or 单程分钟 from the office)"))
     office = scenario.office
     if office.lon is None or office.lat is None:
         problems.append(CellProblem(source, None, "office", office.model_dump(exclude_none=True),
@@ -194,23 +195,41 @@ def _great_circle_problems(scenario: ScenarioFile, schools: list[School], source
     return problems
 
 
-def _great_circle_travel(scenario: ScenarioFile, researchers: list[Researcher], schools: list[School]) -> TravelMatrix:
+def _placed(s: School) -> bool:
+    return s.lon is not None and s.lat is not None
+
+
+def _great_circle_travel(scenario: ScenarioFile, researchers: list[Researcher], schools: list[School], warnings: list[str]) -> TravelMatrix:
+    """The great-circle matrix, with each school's 单程分钟 as its trip from the office. A school known by its
+    minutes alone is, from a base, as far as from the office (a warning says so), and from another school unknown."""
     office = scenario.office
     starts = {OFFICE: (office.lon, office.lat)}
     start_of = {}
     by_id = {s.id: s for s in schools}
     for r in researchers:
         key = OFFICE if r.base is None else r.base
-        if key not in starts:
+        if key not in starts and _placed(by_id[key]):
             starts[key] = (by_id[key].lon, by_id[key].lat)
         start_of[r.id] = key
-    return great_circle_matrix(
-        starts,
-        {s.id: (s.lon, s.lat) for s in schools},
-        start_of,
-        scenario.travel.detour_factor,
-        scenario.travel.speed_kmh,
-    )
+    matrix = great_circle_matrix(starts, {s.id: (s.lon, s.lat) for s in schools if _placed(s)}, start_of,
+                                 scenario.travel.detour_factor, scenario.travel.speed_kmh)
+    given = [s for s in schools if s.minutes is not None]
+    minutes = {start: dict(row) for start, row in matrix.minutes.items()}
+    for s in given:
+        minutes[OFFICE][s.id] = round(s.minutes, 1)
+    for r in researchers:
+        key = start_of[r.id]
+        if key not in minutes:  # a base school known by its minutes alone: trips start as from the office
+            minutes[key] = dict(minutes[OFFICE])
+            warnings.append(f"researcher {r.id} {r.name}: base {key} has no coordinates, trips are timed from the office")
+    for s in given:
+        if not _placed(s):
+            for row in minutes.values():
+                row[s.id] = minutes[OFFICE][s.id]
+            if any(key != OFFICE for key in minutes):
+                warnings.append(f"{s.source}, 第{s.row}行: 学校 {s.name} 只有单程分钟，从驻地出发也按教研室的{s.minutes:g}分钟计 "
+                                f"(school {s.id}: trips from a base timed as from the office)")
+    return matrix.model_copy(update={"minutes": minutes})  # the copy keeps the school-to-school method
 
 
 def _unique(items: list[Researcher] | list[School], what: str, problems: list[CellProblem]) -> None:
@@ -227,11 +246,17 @@ def _unique(items: list[Researcher] | list[School], what: str, problems: list[Ce
 def _odd_but_usable(researchers: list[Researcher], schools: list[School]) -> list[str]:
     warnings = []
     known = set(vocab.SUBJECTS)
+    unknown: dict[tuple[str, str], list[Researcher]] = {}  # an unknown word is told once, with every row that uses it
     for r in researchers:
         for subject in r.subjects:
             if subject not in known:
-                warnings.append(f"{r.source} row {r.row}: researcher {r.id} {r.name}: "
-                                f"subject {subject!r} is not one the tool knows; it will only match schools that list it in subjects_needed")
+                unknown.setdefault((r.source, subject), []).append(r)
+    for (source, subject), who in unknown.items():
+        rows = "、".join(str(r.row) for r in who)
+        people = "、".join(f"{r.id} {r.name}" for r in who)
+        warnings.append(f"{source} row {rows}: researcher {people}: subject {subject!r} is not one the tool knows; "
+                        f"it will only match schools that list it in subjects_needed")
+    for r in researchers:
         if not any(set(r.stages) & set(s.stages) for s in schools):
             warnings.append(f"{r.source} row {r.row}: researcher {r.id} {r.name}: no school teaches {'、'.join(r.stages)}")
         if r.current_schools and r.since is None:

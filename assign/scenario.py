@@ -41,6 +41,7 @@ class DataFiles(_Section):
     schools: str
     roads: str | None = None
     nodes: str | None = None
+    townships: str | None = None  # 乡镇 → lon/lat: where a school without a place of its own is put
 
 
 class ContactPeriod(_Section):

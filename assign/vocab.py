@@ -7,7 +7,9 @@ sees the canonical Chinese word.
 
 from __future__ import annotations
 
+import difflib
 import re
+from typing import Iterable
 
 STAGES = ("学前", "小学", "初中", "高中", "特教")
 
@@ -21,13 +23,24 @@ STAGE_WORDS: dict[str, tuple[str, ...]] = {
     "九年一贯制": ("小学", "初中"), "nine-year": ("小学", "初中"),
     "完全中学": ("初中", "高中"), "complete": ("初中", "高中"),
     "十二年一贯制": ("小学", "初中", "高中"), "twelve-year": ("小学", "初中", "高中"),
+    # 学校类型 as the statistics forms (教育事业统计) and offices write it, in place of 学段.
+    "完全小学": ("小学",), "中心小学": ("小学",), "村小": ("小学",), "村完小": ("小学",), "小学教学点": ("小学",),
+    "九年一贯制学校": ("小学", "初中"), "十二年一贯制学校": ("小学", "初中", "高中"),
+    "特殊教育学校": ("特教",), "特教学校": ("特教",), "高级中学学校": ("高中",), "初中学校": ("初中",),
 }
 
 AREAS = ("城区", "镇区", "乡村")
-AREA_WORDS = {"城区": "城区", "urban": "城区", "镇区": "镇区", "town": "镇区", "乡村": "乡村", "rural": "乡村", "农村": "乡村"}
+AREA_WORDS = {
+    "城区": "城区", "urban": "城区", "镇区": "镇区", "town": "镇区", "乡村": "乡村", "rural": "乡村",
+    # the offices' own words
+    "县城": "城区", "农村": "乡村",
+    # 国家统计局 统计用城乡划分代码's names of its 3-digit classes
+    "主城区": "城区", "城乡结合区": "城区", "镇中心区": "镇区", "镇乡结合区": "镇区", "特殊区域": "镇区", "乡中心区": "乡村", "村庄": "乡村",
+}
 
-# 国家统计局 城乡划分代码: 11x 城区, 12x 镇区, 2xx 乡村.
-AREA_CODES = {"111": "城区", "112": "城区", "121": "镇区", "122": "镇区", "123": "镇区", "210": "乡村", "220": "乡村"}
+# 国家统计局 城乡划分代码: 11x 城区, 12x 镇区, 2xx 乡村 (the 3-digit classes and their 2-digit groups).
+AREA_CODES = {"111": "城区", "112": "城区", "121": "镇区", "122": "镇区", "123": "镇区", "210": "乡村", "220": "乡村",
+              "11": "城区", "12": "镇区", "21": "乡村", "22": "乡村"}
 
 # Subjects each stage teaches: the default of a school's `subjects_needed`.
 _COMMON = ("音乐", "美术", "体育", "心理健康")
@@ -54,16 +67,33 @@ OWNERSHIPS = {"公办": "公办", "public": "公办", "民办": "民办", "priva
 TRUE_WORDS = {"是", "yes", "y", "true", "1", "√", "✓", "中心校"}
 FALSE_WORDS = {"否", "no", "n", "false", "0", ""}
 
-_LIST_SEPARATORS = re.compile(r"[;；、,，\n]+")
+_LIST_SEPARATORS = re.compile(r"[;；、,，/／\n]+")
 
 
 def split_list(cell: object) -> list[str]:
-    """Split a list cell on ; ； 、 , ， (all accepted) and drop empty items."""
+    """Split a list cell on ; ； 、 , ， / ／ (all accepted) and drop empty items."""
     if cell is None:
         return []
     if isinstance(cell, (list, tuple)):
         return [str(item).strip() for item in cell if str(item).strip()]
     return [item.strip() for item in _LIST_SEPARATORS.split(str(cell)) if item.strip()]
+
+
+# Blanks a cell may hold besides the ASCII space: full-width (U+3000), no-break, thin, zero-width, BOM.
+_BLANKS = re.compile(r"[\s\u00a0\u1680\u2000-\u200b\u202f\u205f\u3000\ufeff]+")
+_CJK = r"\u3400-\u9fff\uf900-\ufaff"
+# Padding between two Chinese characters: full-width spaces, or two and more spaces.
+_PADDING_IN_CJK = re.compile(rf"(?<=[{_CJK}])(?:[\u3000\u00a0\u2000-\u200b\ufeff][\s\u3000]*| {{2,}})(?=[{_CJK}])")
+
+
+def tidy_spaces(text: str, join_cjk: bool = False) -> str:
+    """Every run of blanks (full-width, no-break, zero-width …) as one space, none at the ends; with
+    `join_cjk`, no padding between two Chinese characters either: a clerk pads 王芳 to 王　芳 (a full-width
+    space, or two spaces) so that two-character names line up with three-character ones, and it is the same
+    person. One plain space stays (王秀兰 老师, from a line break in the cell)."""
+    if join_cjk:
+        text = _PADDING_IN_CJK.sub("", text)
+    return _BLANKS.sub(" ", text).strip()
 
 
 def expand_stages(words: list[str]) -> tuple[str, ...]:
@@ -72,7 +102,8 @@ def expand_stages(words: list[str]) -> tuple[str, ...]:
     for word in words:
         stages = STAGE_WORDS.get(word.strip().lower()) or STAGE_WORDS.get(word.strip())
         if stages is None:
-            raise ValueError(f"unknown stage {word!r}: expected one of {'/'.join(STAGE_WORDS)}")
+            raise ValueError(f"unknown stage {word!r}: expected {'/'.join(STAGES)} (or preschool … special), "
+                             f"or a 学校类型 such as 幼儿园 完全小学 教学点 初级中学 九年一贯制学校 完全中学 特殊教育学校")
         found.update(stages)
     return tuple(s for s in STAGES if s in found)
 
@@ -84,7 +115,8 @@ def parse_area(cell: object) -> str:
         text = text[:-2]
     area = AREA_WORDS.get(text.lower()) or AREA_CODES.get(text)
     if area is None:
-        raise ValueError(f"unknown area {text!r}: expected 城区/镇区/乡村 or a 3-digit 城乡划分代码 (111 112 121 122 123 210 220)")
+        raise ValueError(f"unknown area {text!r}: expected 城区/镇区/乡村 (县城, 农村, 主城区 … 村庄) "
+                         f"or a 城乡划分代码 (111 112 121 122 123 210 220)")
     return area
 
 
@@ -96,3 +128,9 @@ def canonical_subject(word: str) -> str:
 
 def subjects_of_stages(stages: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(s for stage in stages for s in STAGE_SUBJECTS.get(stage, ())))
+
+
+def did_you_mean(word: str, choices: Iterable[str], n: int = 3) -> str:
+    """`: 是不是 A、B？ (did you mean …)` with the closest of `choices` to a name or id nobody has, or "" when none is close."""
+    close = difflib.get_close_matches(str(word), list(dict.fromkeys(choices)), n=n, cutoff=0.5)
+    return f"；是不是 {'、'.join(close)}？ (did you mean {', '.join(close)}?)" if close else ""

@@ -24,7 +24,8 @@ def _county(tmp_path):
 
 def _roster(tmp_path, rows):
     path = tmp_path / "roster.csv"
-    path.write_text("序号,教研员,工号,学校代码\n" + "\n".join(f"{i},x,{r},{s}" for i, (r, s) in enumerate(rows, 1)) + "\n", encoding="utf-8-sig")
+    lines = [f"{i},教研员{r},{r},{s}" for i, (r, s) in enumerate(rows, 1)]  # the names of km_county's researchers
+    path.write_text("序号,教研员,工号,学校代码\n" + "\n".join(lines) + "\n", encoding="utf-8-sig")
     return path
 
 

@@ -78,8 +78,8 @@ def test_a_missing_base_is_an_error_naming_the_extends_key(tmp_path):
 
 
 @pytest.mark.parametrize("edits, words", [
-    ({"researchers": {"remove": ["R9"]}}, ["edits.researchers.remove", "R9", "unknown id"]),   # remove an id the table lacks
-    ({"schools": {"update": {"S9": {"学校名称": "新"}}}}, ["edits.schools.update", "S9", "unknown id"]),  # update one
+    ({"researchers": {"remove": ["R9"]}}, ["edits.researchers.remove", "R9", "unknown id", "did you mean R2, R1"]),   # remove an id the table lacks
+    ({"schools": {"update": {"S9": {"学校名称": "新"}}}}, ["edits.schools.update", "S9", "unknown id", "是不是 S3、S2、S1"]),  # update one
     ({"researchers": {"add": [{"id": "R1", "name": "重复", "subject": "数学", "stages": "小学"}]}}, ["R1", "already"]),  # add an existing id
     ({"teachers": {"remove": ["R1"]}}, ["edits.teachers", "unknown table"]),                   # a table edits cannot name
     ({"schools": {"update": {"S1": {"颜色": "红"}}}}, ["颜色", "unknown column"]),               # a column no table has

@@ -308,6 +308,13 @@ def test_unknown_subject_word_is_a_warning_not_an_error(tmp_path):
     assert "书法" in problem.warnings[0] and "R3" in problem.warnings[0] and "row 4" in problem.warnings[0]
 
 
+def test_an_unknown_subject_on_many_rows_is_one_warning_naming_every_row(tmp_path):
+    researchers = default_researchers() + [["R3", "王五", "书法", "小学"], ["R4", "赵六", "书法、数学", "小学"]]
+    problem = load_scenario(write_scenario(tmp_path, researchers=researchers))
+    (warning,) = [w for w in problem.warnings if "书法" in w]
+    assert "row 4、5" in warning and "R3 王五、R4 赵六" in warning
+
+
 def test_unknown_subject_in_subjects_needed_is_a_warning_not_an_error(tmp_path):
     schools = default_schools()
     schools[0] = S_HEAD_EN + ["subjects_needed"]
@@ -463,7 +470,7 @@ def test_table_file_that_does_not_exist_names_the_path(tmp_path, loader):
     assert str(tmp_path / "missing.xlsx") in str(caught.value)
 
 
-@pytest.mark.parametrize("suffix", [".ods", ".json", ".xls"])
+@pytest.mark.parametrize("suffix", [".json", ".docx"])
 def test_unsupported_extension_names_file_and_extension(tmp_path, suffix):
     path = tmp_path / f"researchers{suffix}"
     path.write_text("id,name\n", encoding="utf-8")
@@ -472,13 +479,26 @@ def test_unsupported_extension_names_file_and_extension(tmp_path, suffix):
     assert str(path) in str(caught.value) and repr(suffix) in str(caught.value)
 
 
+@pytest.mark.parametrize("suffix, hint", [
+    (".ods", "cannot open as a workbook"),  # a text file named .ods
+    (".xls", "cannot open as a workbook"),  # … named .xls
+    (".et", "save it as .xlsx"),  # a WPS file the reader cannot open: say how to save it
+])
+def test_a_workbook_that_cannot_be_opened_names_the_file_and_what_to_do(tmp_path, suffix, hint):
+    path = tmp_path / f"researchers{suffix}"
+    path.write_text("id,name\n", encoding="utf-8")
+    with pytest.raises(InputError, match=hint) as caught:
+        load_researchers(path)
+    assert str(path) in str(caught.value)
+
+
 def test_unsupported_extension_in_scenario_data_is_an_input_error(tmp_path):
     path = write_scenario(tmp_path)
-    (tmp_path / "researchers.ods").write_bytes(b"PK\x03\x04")
-    path.write_text(path.read_text(encoding="utf-8").replace("researchers.csv", "researchers.ods"), encoding="utf-8")
+    (tmp_path / "researchers.json").write_bytes(b"PK\x03\x04")
+    path.write_text(path.read_text(encoding="utf-8").replace("researchers.csv", "researchers.json"), encoding="utf-8")
     with pytest.raises(InputError, match="unsupported file type") as caught:
         load_scenario(path)
-    assert str(tmp_path / "researchers.ods") in str(caught.value) and "'.ods'" in str(caught.value)
+    assert str(tmp_path / "researchers.json") in str(caught.value) and "'.json'" in str(caught.value)
 
 
 def test_broken_xlsx_is_an_input_error_not_a_crash(tmp_path):

@@ -1,7 +1,8 @@
 """`assign check`: audit a roster someone made (by hand, or an old plan) against a scenario.
 
-The roster is read back in the layout `assign.export.roster` writes (columns 工号 / 学校代码, or
-researcher_id / school_id, on the first sheet that has them; other columns are ignored). Every policy's audit then checks it as it
+The roster is read back as a person reads it: by the names (教研员 / 联系学校, the first sheet that has
+them, below its title row), checked against the ids (工号 / 学校代码) where the file has both; a file with
+ids only (the 编号 sheet, researcher_id / school_id) by the ids. Other columns are ignored. Every policy's audit then checks it as it
 would check a solved plan, and `term_values` scores it with the model's own objective terms so it
 can be compared with the optimum. When the scenario relaxes (`on_infeasible: relax`), the roster is
 granted the fewest exceptions that its pairs need (`granted_exceptions`): an audit finding they
@@ -14,37 +15,75 @@ from pathlib import Path
 
 from assign.audit import audited
 from assign.errors import CellProblem, InputError
-from assign.inputs.tables import read_table
+from assign.inputs.tables import Table, read_table
 from assign.kpi import compute_kpis
 from assign.modeling import build_model
 from assign.models import cell_text
 from assign.plan import Plan, RuleException
 from assign.problem import Problem
 from assign.solver.cpsat import fixed_solve
+from assign.vocab import did_you_mean, tidy_spaces
 
-ROSTER_COLUMNS = {"researcher_id": ("researcher_id", "工号"), "school_id": ("school_id", "学校代码")}
+ROSTER_COLUMNS = {"researcher_id": ("researcher_id", "工号"), "school_id": ("school_id", "学校代码"),
+                  "researcher_name": ("researcher", "教研员", "姓名", "教研员姓名"), "school_name": ("school", "联系学校", "学校名称")}
+BY_ID, BY_NAME = ("researcher_id", "school_id"), ("researcher_name", "school_name")
+UNASSIGNED_WORDS = ("（未安排）", "(none)", "未安排")
+AMBIGUOUS = "have this name"
+
+
+def read_roster_table(path: Path, by_names: bool = True) -> Table:
+    """The roster's table: the first sheet (below its title row) with the names a person reads (教研员, 联系学校),
+    else the first with the ids (工号, 学校代码), as on the 编号 sheet of our roster.xlsx; without `by_names`,
+    the ids first (names mean nothing without the scenario that has them)."""
+    first, then = (BY_NAME, BY_ID) if by_names else (BY_ID, BY_NAME)
+    try:
+        return read_table(path, ROSTER_COLUMNS, first, any_sheet=True)
+    except InputError as missing:
+        if not any("missing required column" in p.expected for p in missing.problems):
+            raise
+    return read_table(path, ROSTER_COLUMNS, then, any_sheet=True)
 
 
 def read_roster(problem: Problem | None, path: str | Path) -> list[tuple[str, str]]:
     """The (researcher, school) pairs of a roster file; rows without a school (未安排) are skipped.
 
-    With a problem, unknown ids are errors naming the row, all of them together; without one
-    (a re-plan, which treats ids a what-if removed as forced changes) only empty 工号 cells are.
+    A roster with names is read by the names (what a person edits), checked against the ids when it has
+    both: a row whose name and id disagree is an error naming both. With a problem, unknown names and ids
+    are errors naming the row, with the closest names, all of them together; without one (a re-plan,
+    which treats ids a what-if removed as forced changes) a roster is read by its ids where it has them.
     """
-    table = read_table(Path(path), ROSTER_COLUMNS, tuple(ROSTER_COLUMNS), any_sheet=True)
+    table = read_roster_table(Path(path), by_names=problem is not None)
+    try:
+        return roster_pairs(problem, table)
+    except InputError as exc:
+        # Two people of one name on the printable sheet, and the ids on another (our roster.xlsx): read those.
+        if problem is None or not all(AMBIGUOUS in p.expected for p in exc.problems) or "researcher_id" in table.headers:
+            raise
+    by_ids = read_roster_table(Path(path), by_names=False)
+    if "researcher_id" not in by_ids.headers:
+        return roster_pairs(problem, table)
+    return roster_pairs(problem, by_ids)
+
+
+def roster_pairs(problem: Problem | None, table: Table) -> list[tuple[str, str]]:
+    """The pairs of a roster table read by `read_roster_table` (see `read_roster`)."""
+    if problem is None and "researcher_id" not in table.headers:
+        raise InputError.at(table.where, None, None, None, "a roster of names only: a re-plan (--from) reads the 工号 and 学校代码 "
+                                                           "columns, which it lacks; add them, or give the plan.json")
     pairs, problems = [], []
     first_row: dict[tuple[str, str], int] = {}
+    where = table.where
     for row in table.rows:
-        rid, sid = (cell_text(row.values.get(k)) for k in ("researcher_id", "school_id"))
+        ids = [cell_text(row.values.get(k)) for k in BY_ID]
+        names = [tidy_spaces(cell_text(row.values.get(k)) or "", join_cjk=True) or None for k in BY_NAME]
+        if names[1] in UNASSIGNED_WORDS:
+            names[1] = ids[1] = None
+        rid = _one(problem, table, where, row.number, "researcher", "researcher_id", "researcher_name", ids[0], names[0], problems)
+        sid = _one(problem, table, where, row.number, "school", "school_id", "school_name", ids[1], names[1], problems)
         if rid is None:
-            problems.append(CellProblem(str(path), row.number, table.header("researcher_id"), None, "must not be empty"))
             continue
-        if problem is not None and rid not in problem.researcher:
-            problems.append(CellProblem(str(path), row.number, table.header("researcher_id"), rid, "unknown researcher id (工号)"))
-        if problem is not None and sid is not None and sid not in problem.school:
-            problems.append(CellProblem(str(path), row.number, table.header("school_id"), sid, "unknown school id (学校代码)"))
         if sid is not None and (rid, sid) in first_row:
-            problems.append(CellProblem(str(path), row.number, table.header("school_id"), sid,
+            problems.append(CellProblem(where, row.number, table.header("school_id" if ids[1] else "school_name"), sid,
                                         f"pair {rid}→{sid} repeated: already on row {first_row[rid, sid]}"))
         elif sid is not None:
             first_row[rid, sid] = row.number
@@ -52,6 +91,45 @@ def read_roster(problem: Problem | None, path: str | Path) -> list[tuple[str, st
     if problems:
         raise InputError(problems)
     return pairs
+
+
+def _one(problem: Problem | None, table: Table, where: str, number: int, kind: str, id_field: str, name_field: str,
+         given_id: str | None, name: str | None, problems: list[CellProblem]) -> str | None:
+    """The id a roster row means for a researcher or a school, from its name (checked against its id) or its id."""
+    entities = (problem.researchers if kind == "researcher" else problem.schools) if problem is not None else ()
+    by_id = {e.id: e for e in entities}
+    words = ("工号", "教研员") if kind == "researcher" else ("学校代码", "学校")
+    if problem is None or name is None:
+        if given_id is None:
+            if kind == "researcher":
+                problems.append(CellProblem(where, number, table.header(id_field if id_field in table.headers else name_field), None,
+                                            "must not be empty"))
+            return None
+        if problem is not None and given_id not in by_id:
+            problems.append(CellProblem(where, number, table.header(id_field), given_id,
+                                        f"unknown {kind} id ({words[0]}){did_you_mean(given_id, by_id)}"))
+        return given_id
+    named = [e.id for e in entities if tidy_spaces(e.name, join_cjk=True) == name]
+    if given_id is not None:
+        if given_id not in by_id:
+            problems.append(CellProblem(where, number, table.header(id_field), given_id,
+                                        f"unknown {kind} id ({words[0]}){did_you_mean(given_id, by_id)}"))
+            return None
+        if given_id not in named:
+            problems.append(CellProblem(where, number, table.header(name_field), name,
+                                        f"{words[1]} {name!r} and {words[0]} {given_id!r} ({by_id[given_id].name}) disagree: "
+                                        f"the name was changed, or the id; make them name the same {kind}"))
+            return None
+        return given_id
+    if len(named) == 1:
+        return named[0]
+    if named:
+        problems.append(CellProblem(where, number, table.header(name_field), name,
+                                    f"{len(named)} {kind}s {AMBIGUOUS} ({', '.join(named)}): add the {words[0]} column"))
+    else:
+        problems.append(CellProblem(where, number, table.header(name_field), name,
+                                    f"no {kind} of this name in the scenario{did_you_mean(name, (e.name for e in entities))}"))
+    return None
 
 
 def plan_from_pairs(problem: Problem, pairs: list[tuple[str, str]], label: str = "roster") -> Plan:

@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable
 
+from assign import vocab
 from assign.audit import audit_plan
 from assign.errors import AssignError
 from assign.kpi import compute_kpis
@@ -51,7 +52,9 @@ def find_researcher(problem: Problem, who: str) -> str:
         return named[0]
     if named:
         raise AssignError(f"{who!r} names {len(named)} researchers ({', '.join(named)}): give the 工号")
-    raise AssignError(f"no researcher {who!r} in {problem.source}: give a 工号 or a 姓名 of the researchers table")
+    choices = [name for r in problem.researchers for name in (r.id, r.name)]
+    raise AssignError(f"no researcher {who!r} in {problem.source}: give a 工号 or a 姓名 of the researchers table"
+                      f"{vocab.did_you_mean(who, choices)}")
 
 
 def explain_researcher(problem: Problem, plan: Plan, researcher_id: str, progress: Callable[[str], None] | None = None) -> list[PairReason]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from assign.export.atomic import atomic_folder, atomic_path, write_text
@@ -45,6 +45,23 @@ class RosterRow:
     researcher_id: str
     school_id: str
     cells: list[object]
+    extra: list[str] = field(default_factory=list)  # the tables' own columns (extra_headers), after the roster's
+
+
+def extra_columns(problem: Problem) -> tuple[list[str], list[str]]:
+    """The columns of the researchers' and of the schools' tables that the tool does not know (联系电话,
+    职称 …), each in the order first met: an office's own columns go on into the roster it prints."""
+    mine = list(dict.fromkeys(k for r in problem.researchers for k in r.extra))
+    theirs = list(dict.fromkeys(k for s in problem.schools for k in s.extra))
+    return mine, theirs
+
+
+def extra_headers(problem: Problem, lang: str = "zh") -> list[str]:
+    """Headers of the carried columns: 联系电话（教研员）, 联系电话（学校）."""
+    mine, theirs = extra_columns(problem)
+    who = ("教研员", "学校") if lang == "zh" else ("researcher", "school")
+    return [f"{k}（{who[0]}）" if lang == "zh" else f"{k} ({who[0]})" for k in mine] + \
+           [f"{k}（{who[1]}）" if lang == "zh" else f"{k} ({who[1]})" for k in theirs]
 
 
 def _exception_notes(plan: Plan, rid: str, sid: str, first: bool, lang: str) -> list[str]:
@@ -82,28 +99,30 @@ def roster_rows(problem: Problem, plan: Plan, lang: str = "zh") -> list[RosterRo
     """Rows in researcher-table order, each researcher's schools nearest first."""
     schools_of = plan.schools_of()
     minutes = {(a.researcher_id, a.school_id): a.minutes for a in plan.pairs}
+    mine, theirs = extra_columns(problem)
     rows: list[RosterRow] = []
     for r in problem.researchers:
         sids = sorted(schools_of.get(r.id, []), key=lambda sid: minutes[r.id, sid])
         subject, stages = "、".join(r.subjects), "、".join(r.stages)
         if not sids:
             note = _join(_exception_notes(plan, r.id, "", True, lang), lang)
-            rows.append(RosterRow(len(rows) + 1, r.id, "", [len(rows) + 1, r.name, subject, stages, UNASSIGNED[lang], "", "", "", "", note]))
+            rows.append(RosterRow(len(rows) + 1, r.id, "", [len(rows) + 1, r.name, subject, stages, UNASSIGNED[lang], "", "", "", "", note],
+                                  [r.extra.get(k, "") for k in mine] + ["" for _ in theirs]))
         for i, sid in enumerate(sids):
             s = problem.school[sid]
             notes = _exception_notes(plan, r.id, sid, i == 0, lang) + _notes(problem, r.id, sid, lang)
             cells = [len(rows) + 1, r.name, subject, stages, s.name, s.area, s.township, round(minutes[r.id, sid]),
                      plan.contact_period, _join(notes, lang)]
-            rows.append(RosterRow(len(rows) + 1, r.id, sid, cells))
+            rows.append(RosterRow(len(rows) + 1, r.id, sid, cells, [r.extra.get(k, "") for k in mine] + [s.extra.get(k, "") for k in theirs]))
     return rows
 
 
 def roster_csv(problem: Problem, plan: Plan, lang: str = "zh") -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(HEADERS[lang] + ID_HEADERS[lang])
+    writer.writerow(HEADERS[lang] + ID_HEADERS[lang] + extra_headers(problem, lang))
     for row in roster_rows(problem, plan, lang):
-        writer.writerow(csv_row(row.cells + [row.researcher_id, row.school_id]))
+        writer.writerow(csv_row(row.cells + [row.researcher_id, row.school_id] + row.extra))
     return out.getvalue()
 
 
@@ -156,7 +175,7 @@ def write_roster_xlsx(problem: Problem, plan: Plan, target: Path, lang: str = "z
     from openpyxl.styles import Alignment, Border, Font, Side
     from openpyxl.utils import get_column_letter
 
-    headers = HEADERS[lang]
+    headers = HEADERS[lang] + extra_headers(problem, lang)
     wb = Workbook()
     ws = wb.active
     ws.title = "安排表" if lang == "zh" else "roster"
@@ -171,12 +190,13 @@ def write_roster_xlsx(problem: Problem, plan: Plan, target: Path, lang: str = "z
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         cell.border = border
     for row in roster_rows(problem, plan, lang):
-        for cell in append_row(ws, row.cells):
+        for cell in append_row(ws, row.cells + row.extra):
             cell.border = border
             cell.alignment = Alignment(vertical="center", wrap_text=True)
-    for index, width in enumerate(WIDTHS, start=1):
+    widths = WIDTHS + [14] * (len(headers) - len(HEADERS[lang]))  # the office's own extra columns
+    for index, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(index)].width = width
-    fit_rows(ws, 2, WIDTHS)
+    fit_rows(ws, 2, widths)
     ws.row_dimensions[1].height = 30
     append_row(ws, [])
     append_row(ws, [SIGN_OFF[lang]])

@@ -44,6 +44,7 @@ from assign.errors import CellProblem, InputError, validation_problems
 from assign.inputs.files import file_problem
 from assign.inputs.tables import Table, TableRow
 from assign.inputs.yaml_file import read_yaml
+from assign.vocab import did_you_mean
 
 TABLES = ("researchers", "schools", "roads")
 MAX_EXTENDS = 20  # files in one chain of `extends` (README, Limits): what-ifs of what-ifs, never hundreds
@@ -197,6 +198,11 @@ def row_id(row: TableRow, table: str) -> str | None:
     return _text(row.values.get("id"))
 
 
+def known(rows: list[TableRow], table: str) -> list[str]:
+    """The ids of the rows (for a suggestion when an edit names none of them)."""
+    return [rid for row in rows if (rid := row_id(row, table)) is not None]
+
+
 def _matches(row: TableRow, table: str, wanted: str) -> bool:
     rid = row_id(row, table)
     if rid == wanted:
@@ -222,12 +228,14 @@ def edit_table(table: Table, name: str, columns: dict[str, tuple[str, ...]], edi
         for wanted in edit.remove:
             kept = [r for r in rows if not _matches(r, name, wanted)]
             if len(kept) == len(rows):
-                problems.append(CellProblem(file, None, f"edits.{name}.remove", wanted, f"unknown id: no such row in {table.path.name}"))
+                problems.append(CellProblem(file, None, f"edits.{name}.remove", wanted,
+                                            f"unknown id: no such row in {table.path.name}{did_you_mean(str(wanted), known(rows, name))}"))
             rows = kept
         for wanted, changes in edit.update.items():
             hits = [i for i, r in enumerate(rows) if _matches(r, name, wanted)]
             if not hits:
-                problems.append(CellProblem(file, None, f"edits.{name}.update", wanted, f"unknown id: no such row in {table.path.name}"))
+                problems.append(CellProblem(file, None, f"edits.{name}.update", wanted,
+                                            f"unknown id: no such row in {table.path.name}{did_you_mean(str(wanted), known(rows, name))}"))
                 continue
             for i in hits:
                 old = rows[i]

@@ -81,10 +81,12 @@ class GreatCircleBetween:
     def __call__(self, a: str, b: str) -> float:
         if a == b:
             return 0.0
+        if a not in self.points or b not in self.points:
+            return math.inf  # a school known by its 单程分钟 alone: how far it lies from another is not known
         return round(great_circle_minutes(self.points[a], self.points[b], self.detour_factor, self.speed_kmh), 1)
 
     def only(self, school_ids: list[str]) -> "GreatCircleBetween":
-        return replace(self, points={sid: self.points[sid] for sid in school_ids})
+        return replace(self, points={sid: self.points[sid] for sid in school_ids if sid in self.points})
 
 
 def great_circle_km(lon1: float, lat1: float, lon2: float, lat2: float) -> float:

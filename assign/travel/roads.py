@@ -308,6 +308,9 @@ def road_matrix(
                     f"school {s.id} {s.name} (node {spot.node}) cannot be reached from {names}: "
                     f"{components.describe(spot.node, [starts[k].node for k in keys])}; check the roads that should link it")
         raise InputError(out.problems)
+    for s in schools:
+        if s.minutes is not None:  # the office's own 单程分钟 stand for the trip from the office
+            minutes[OFFICE][s.id] = round(s.minutes, 1)
     return TravelMatrix(method="roads", minutes=minutes, start_of=start_of).attach(RoadBetween(*sparse, spots))
 
 
