@@ -1,0 +1,176 @@
+"""Solves in worker processes: one queue, one solve at a time per core, each in its own process so the
+page stays responsive and a cancel is a kill.
+
+`Dispatcher` (a thread of the server) starts queued runs as processes and notices those that ended;
+`run_job` is what a process does: load the project, solve with each progress line saved to the
+database, write the run's files as one set, save the result. A server killed mid-solve leaves the run
+`running` in the database; the next start marks it `interrupted` (`db.mark_interrupted`).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+import time
+import traceback
+from pathlib import Path
+from typing import Any
+
+from assign.analysis.report_inputs import ReportInputs, node_coords_of
+from assign.errors import AssignError, InputError
+from assign.export.report import write_report
+from assign.export.roster import write_roster
+from assign.export.terminal import kpi_table
+from assign.plan import Plan
+from assign.solver.passes import solve
+from assign.web import db
+from assign.load import load_scenario
+from assign.web.projects import SCENARIO_FILE, inputs_dir, run_dir, shown_problems
+
+RUN_FILES = ("roster.xlsx", "roster.csv", "roster.md", "plan.json", "report.html")
+# forkserver: a worker is forked from a small server that has already imported the engine (so the
+# first progress comes quickly) and not from the web server with its threads.
+CONTEXT = multiprocessing.get_context("forkserver")
+
+
+def plan_result(plan: Plan) -> dict[str, Any]:
+    """What the API and the result page show of a plan: status, KPIs, objective terms, passes, exceptions,
+    schools left without a researcher, audit findings."""
+    data = plan.model_dump(mode="json")
+    return {key: data.get(key) for key in ("status", "mode", "gap", "kpis", "terms", "passes", "exceptions", "uncovered", "findings",
+                                           "build_seconds", "solve_seconds")}
+
+
+def follow_server(server: int, every: float = 0.5) -> None:
+    """End this worker when the server that started it is gone (killed): its run is marked interrupted on the
+    next start, and a solve nobody waits for would only hold a core."""
+
+    def watch() -> None:
+        while True:
+            time.sleep(every)
+            try:
+                os.kill(server, 0)
+            except ProcessLookupError:
+                os._exit(3)
+
+    threading.Thread(target=watch, name="assign-follow-server", daemon=True).start()
+
+
+def run_job(data: Path, run: int, server: int | None = None) -> None:
+    """Solve one run (in a worker process) and save its result, files and status."""
+    if server is not None:
+        follow_server(server)
+    con = db.connect(data)
+    record = db.get_run(con, run)
+    project = db.get_project(con, record["project"])
+    folder = inputs_dir(data, run)
+    started = time.perf_counter()
+
+    def progress(line: str) -> None:
+        db.add_progress(con, run, f"{time.perf_counter() - started:5.1f}s {line}")
+
+    try:
+        progress("读取表格 (loading the tables)")
+        problem = load_scenario(folder / SCENARIO_FILE)
+        settings = record["settings"]
+        options = {key: settings[key] for key in ("time_limit", "seed") if settings.get(key) is not None}
+        progress(f"{len(problem.researchers)} 名教研员, {len(problem.schools)} 所学校; 求解 (solving)")
+        plan = solve(problem, progress=progress, workers=1, **options)
+        result = plan_result(plan)
+        if plan.solved:
+            out = run_dir(data, run)
+            write_roster(problem, plan, out, kpi_table=kpi_table(plan, fmt="github", timings=False))
+            write_report(ReportInputs(problem, plan, node_coords=node_coords_of(problem)), out / "report.html")
+        progress(f"完成 (done): {plan.status}")
+        db.finish_run(con, run, "done", result=result, plan=plan.model_dump(mode="json"))
+    except InputError as exc:
+        db.finish_run(con, run, "failed", errors=shown_problems(exc.problems, folder, project["files"]))
+    except AssignError as exc:
+        db.finish_run(con, run, "failed",
+                      errors=[{"file": None, "row": None, "column": None, "value": None, "expected": str(exc)}])
+    except Exception as exc:  # a bug: kept in the run's record for the office to send in, never a crashed server
+        db.finish_run(con, run, "failed",
+                      errors=[{"file": None, "row": None, "column": None, "value": type(exc).__name__, "expected": str(exc),
+                               "trace": traceback.format_exc(limit=5)}])
+    finally:
+        con.close()
+
+
+class Dispatcher:
+    """Starts queued runs in worker processes, at most `slots` at once, and reaps them."""
+
+    def __init__(self, data: Path, slots: int | None = None, poll: float = 0.1):
+        self.data = data
+        self.slots = slots or max(1, os.cpu_count() or 1)
+        self.poll = poll
+        self.active: dict[int, multiprocessing.process.BaseProcess] = {}
+        self.lock = threading.Lock()
+        self.stopping = threading.Event()
+        self.wake = threading.Event()
+        self.thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        CONTEXT.set_forkserver_preload(["assign.web.worker"])
+        self.thread = threading.Thread(target=self.loop, name="assign-dispatcher", daemon=True)
+        self.thread.start()
+
+    def stop(self) -> None:
+        self.stopping.set()
+        self.wake.set()
+        if self.thread is not None:
+            self.thread.join(timeout=5)
+        with self.lock:
+            for run, proc in list(self.active.items()):
+                proc.kill()
+                proc.join(timeout=5)
+                self.active.pop(run, None)
+
+    def loop(self) -> None:
+        con = db.connect(self.data)
+        # Start the fork server now (it imports the engine once), so the first solve's progress comes at once.
+        warm = CONTEXT.Process(target=time.sleep, args=(0,), name="assign-warm-up", daemon=True)
+        warm.start()
+        warm.join()
+        try:
+            while not self.stopping.is_set():
+                try:
+                    self.step(con)
+                except Exception:  # one bad step (a full disk) must not stop every later solve
+                    traceback.print_exc()
+                self.wake.wait(self.poll)
+                self.wake.clear()
+        finally:
+            con.close()
+
+    def step(self, con) -> None:
+        with self.lock:
+            for run, proc in list(self.active.items()):
+                if not proc.is_alive():
+                    proc.join()
+                    self.active.pop(run)
+                    record = db.get_run(con, run)
+                    if record is not None and record["status"] == "running":  # the process died without saying why
+                        db.finish_run(con, run, "failed",
+                                      errors=[{"file": None, "row": None, "column": None, "value": proc.exitcode,
+                                               "expected": f"the solve process ended with exit code {proc.exitcode}"}])
+            while len(self.active) < self.slots and (run := db.next_queued(con)) is not None:
+                if not db.claim(con, run):
+                    continue
+                proc = CONTEXT.Process(target=run_job, args=(self.data, run, os.getpid()), name=f"assign-run-{run}", daemon=True)
+                proc.start()
+                db.update_run(con, run, pid=proc.pid)
+                self.active[run] = proc
+
+    def cancel(self, con, run: int) -> bool:
+        """Cancel a queued or running run (a running one's process is killed); False when it had already ended."""
+        with self.lock:
+            record = db.get_run(con, run)
+            if record is None or record["status"] not in db.ACTIVE:
+                return False
+            proc = self.active.pop(run, None)
+            if proc is not None:
+                proc.kill()
+                proc.join(timeout=5)
+            db.update_run(con, run, status="cancelled", finished=time.time())
+            return True
