@@ -46,12 +46,11 @@ from assign.web.projects import (
     presets,
     project_dir,
     run_dir,
-    shown_problems,
     snapshot,
     store_upload,
     table_file,
 )
-from assign.web.worker import RUN_FILES, Dispatcher, plan_result
+from assign.web.worker import RUN_FILES, Dispatcher
 
 HERE = Path(__file__).resolve().parent
 MEDIA = {"roster.xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "roster.csv": "text/csv; charset=utf-8",
@@ -137,7 +136,8 @@ def create_app(data: Path, token: str | None = None, host: str = "127.0.0.1", sl
             content = await upload.read(UPLOAD_LIMITS[role] + 1)
             shown = upload.filename
             if len(content) > UPLOAD_LIMITS[role]:
-                problems.append(CellProblem(shown, None, None, None, f"a file of more than {UPLOAD_LIMITS[role]:,} bytes: at most that for a {role} file"))
+                problems.append(CellProblem(shown, None, None, None,
+                                            f"a file of more than {UPLOAD_LIMITS[role]:,} bytes: at most that for a {role} file"))
             elif role != "scenario" and table_file(role, shown) is None:
                 problems.append(CellProblem(shown, None, None, None, f"the {role} table as .csv or .xlsx"))
             else:
@@ -294,10 +294,7 @@ def create_app(data: Path, token: str | None = None, host: str = "127.0.0.1", sl
         found = project_or_404(c, project)
         rules = body.get("policies")
         if rules is not None:
-            problems = []
-            for name, params in rules.items():
-                if name not in registry.policies:
-                    problems.append(CellProblem("rules", None, name, None, registry.unknown(name)))
+            problems = [CellProblem("rules", None, name, None, registry.unknown(name)) for name in rules if name not in registry.policies]
             if problems:
                 raise Problems(problem_rows(problems), project=project)
         result = set_rules(c, found, body.get("preset"), rules)

@@ -22,10 +22,10 @@ from assign.errors import AssignError, InputError
 from assign.export.report import write_report
 from assign.export.roster import write_roster
 from assign.export.terminal import kpi_table
+from assign.load import load_scenario
 from assign.plan import Plan
 from assign.solver.passes import solve
 from assign.web import db
-from assign.load import load_scenario
 from assign.web.projects import SCENARIO_FILE, inputs_dir, run_dir, shown_problems
 
 RUN_FILES = ("roster.xlsx", "roster.csv", "roster.md", "plan.json", "report.html")
@@ -38,8 +38,8 @@ def plan_result(plan: Plan) -> dict[str, Any]:
     """What the API and the result page show of a plan: status, KPIs, objective terms, passes, exceptions,
     schools left without a researcher, audit findings."""
     data = plan.model_dump(mode="json")
-    return {key: data.get(key) for key in ("status", "mode", "gap", "kpis", "terms", "passes", "exceptions", "uncovered", "findings",
-                                           "build_seconds", "solve_seconds")}
+    keys = ("mode", "gap", "kpis", "terms", "passes", "exceptions", "uncovered", "findings", "build_seconds", "solve_seconds")
+    return {"plan_status": plan.status} | {key: data.get(key) for key in keys}
 
 
 def follow_server(server: int, every: float = 0.5) -> None:
