@@ -72,7 +72,7 @@ def test_api_downloads_the_roster_workbook_and_the_plan(served):
     assert xlsx.status_code == 200 and xlsx.headers["content-type"].startswith("application/vnd.openxmlformats")
     book = openpyxl.load_workbook(io.BytesIO(xlsx.content))
     names = {cell.value for row in book.worksheets[0].iter_rows() for cell in row}
-    assert "李建华" in names  # R001 of the demo
+    assert "李建华" in names  # a researcher of the demo table
     plan = Plan.model_validate_json(client.get(f"/api/runs/{run['run']}/files/plan.json").content)
     assert plan.kpis == run["kpis"] and plan.status == run["plan_status"] == "OPTIMAL"
     assert len(plan.pairs) == run["kpis"]["contacts"]

@@ -1,12 +1,18 @@
-"""`assign serve` as the office runs it: a real server process on a local port. A long solve is
+"""`assign serve` as the office runs it: a real server process on a local port. In headless Chromium a
+clerk uploads the demo tables, picks a preset, solves, sees the roster and KPIs, changes one
+researcher's school by hand and sees the audit's verdict, and downloads roster.xlsx. A long solve is
 cancelled (its worker process ends), and a server killed with `kill -9` mid-solve, started again on
 the same data folder, still has the project and shows the run as interrupted; the orphaned worker ends
 by itself.
+
+The browser test drives Debian's chromium like the report's test (skipped, saying why, without it);
+it keeps a screenshot and the timings of the first view and the first progress in out/test-artifacts/.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import socket
 import sqlite3
@@ -16,11 +22,14 @@ import time
 from pathlib import Path
 
 import httpx2
+import openpyxl
 import pytest
+from conftest import chromium_browser
 
 from assign.web import db
 
 ROOT = Path(__file__).resolve().parents[1]
+ARTIFACTS = ROOT / "out" / "test-artifacts"  # out/ is gitignored
 DEMO = ROOT / "scenarios" / "demo-county"
 SLOW_PRESET = "urban-rural-community"  # its last pass runs to a 120 s limit: a solve still going when it is killed
 
@@ -117,3 +126,68 @@ def test_a_server_killed_mid_solve_shows_the_project_and_the_interrupted_run_aft
     finally:
         again.terminate()
         again.wait(timeout=10)
+
+
+def test_a_clerk_does_the_whole_job_in_the_browser(server, tmp_path_factory):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select, WebDriverWait
+
+    _, port, _ = server
+    url = f"http://127.0.0.1:{port}"
+    downloads = tmp_path_factory.mktemp("downloads")
+    driver, profile = chromium_browser()
+    wait = WebDriverWait(driver, 60)
+    try:
+        driver.execute_cdp_cmd("Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)})
+        driver.get(url + "/")
+        first_view = driver.execute_script("const t = performance.getEntriesByType('navigation')[0]; return t.loadEventEnd - t.startTime;")
+        # Upload the demo tables and pick the demo county's preset.
+        form = driver.find_element(By.ID, "new-project")
+        form.find_element(By.NAME, "name").send_keys("示范县 网页")
+        Select(form.find_element(By.NAME, "preset")).select_by_value("demo-county")
+        for role in ("researchers", "schools", "roads", "nodes"):
+            form.find_element(By.NAME, role).send_keys(str(DEMO / f"{role}.csv"))
+        form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+        wait.until(lambda d: d.find_elements(By.ID, "no-problems"))
+        assert "示范县 网页" in driver.find_element(By.TAG_NAME, "h1").text
+        # Solve: the run page follows the progress and shows the result when done.
+        clicked = time.monotonic()
+        driver.find_element(By.ID, "solve").click()
+        wait.until(lambda d: "solving" in d.find_element(By.ID, "progress").text or d.find_element(By.ID, "run-status").text == "done")
+        first_progress = time.monotonic() - clicked
+        wait.until(lambda d: d.find_elements(By.ID, "roster"))
+        assert driver.find_element(By.ID, "run-status").text == "done"
+        assert driver.find_element(By.ID, "plan-status").text == "OPTIMAL"
+        kpis = {row.find_element(By.TAG_NAME, "th").text: row.find_element(By.TAG_NAME, "td").text
+                for row in driver.find_elements(By.CSS_SELECTOR, "#kpis tr")}
+        assert kpis["researchers"] == "46" and kpis["schools"] == "134"
+        roster = driver.find_elements(By.CSS_SELECTOR, "#roster tbody tr")
+        assert len(roster) >= 46 and "李建华" in driver.find_element(By.ID, "roster").text
+        run_page = driver.current_url
+        # Download roster.xlsx.
+        driver.find_element(By.ID, "download-roster-xlsx").click()
+        WebDriverWait(driver, 30).until(lambda d: [p for p in downloads.glob("*.xlsx")])
+        book = openpyxl.load_workbook(next(downloads.glob("*.xlsx")))
+        assert "李建华" in {c.value for row in book.worksheets[0].iter_rows() for c in row}
+        # Edit by hand: R001's first school becomes another the rules allow; the audit's verdict shows at once.
+        driver.find_element(By.ID, "edit-link").click()
+        held = driver.find_element(By.ID, "held").text
+        first = Select(driver.find_elements(By.CSS_SELECTOR, "select.school-pick")[0])
+        other = next(o.get_attribute("value") for o in first.options if o.get_attribute("value") and o.get_attribute("value") not in held)
+        first.select_by_value(other)
+        driver.find_element(By.ID, "check").click()
+        verdict = wait.until(lambda d: d.find_elements(By.ID, "verdict-summary"))[0].text
+        assert verdict == "没有违反规则" or "处违反规则" in verdict
+        assert driver.find_elements(By.CSS_SELECTOR, "#verdict-kpis tbody tr")
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        driver.save_screenshot(str(ARTIFACTS / "web-edit.png"))
+        driver.get(run_page)
+        driver.save_screenshot(str(ARTIFACTS / "web-run.png"))
+        (ARTIFACTS / "web-timings.txt").write_text(f"first view {first_view:.0f} ms\nfirst progress {first_progress:.2f} s\n")
+        # No request left the machine: every resource the pages loaded came from this server.
+        urls = [e["name"] for e in driver.execute_script("return performance.getEntriesByType('resource')")]
+        assert all(u.startswith(url) for u in urls), urls
+        assert first_view < 1000, f"the first view took {first_view:.0f} ms"
+    finally:
+        driver.quit()
+        shutil.rmtree(profile, ignore_errors=True)
