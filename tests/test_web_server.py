@@ -158,7 +158,7 @@ def test_a_clerk_does_the_whole_job_in_the_browser(server, tmp_path_factory):
         wait.until(lambda d: d.find_elements(By.ID, "roster"))
         assert driver.find_element(By.ID, "run-status").text == "done"
         assert driver.find_element(By.ID, "plan-status").text == "OPTIMAL"
-        kpis = {row.find_element(By.TAG_NAME, "th").text: row.find_element(By.TAG_NAME, "td").text
+        kpis = {row.get_attribute("data-key"): row.find_element(By.TAG_NAME, "td").text
                 for row in driver.find_elements(By.CSS_SELECTOR, "#kpis tr")}
         assert kpis["researchers"] == "46" and kpis["schools"] == "134"
         roster = driver.find_elements(By.CSS_SELECTOR, "#roster tbody tr")

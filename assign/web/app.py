@@ -25,6 +25,7 @@ from starlette.datastructures import UploadFile
 from assign.analysis.check import plan_from_pairs, term_values
 from assign.candidates import candidate_pairs
 from assign.errors import AssignError, CellProblem, InputError
+from assign.kpi import kpi_label
 from assign.load import load_scenario
 from assign.plan import Plan
 from assign.registry import build_registry
@@ -90,6 +91,7 @@ def create_app(data: Path, token: str | None = None, host: str = "127.0.0.1", sl
     app.add_middleware(Guard, token=token, local=is_local(host))
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     templates = Jinja2Templates(directory=HERE / "templates")
+    templates.env.globals["kpi_label"] = kpi_label
 
     def con():
         return db.connect(data)
