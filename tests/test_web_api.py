@@ -259,3 +259,28 @@ def test_a_restart_marks_runs_left_running_as_interrupted(tmp_path):
         assert client.get("/api/projects").json()[0]["name"] == "示范县"
     raw = sqlite3.connect(tmp_path / db.DB_NAME)
     assert raw.execute("SELECT status FROM runs WHERE id = ?", (left,)).fetchone()[0] == "interrupted"
+
+
+def test_api_resolves_around_a_pinned_pair_and_audits_it(served):
+    client, _, _, run = served
+    plan = Plan.model_validate_json(client.get(f"/api/runs/{run['run']}/files/plan.json").content)
+    allowed = client.get(f"/api/runs/{run['run']}/allowed").json()
+    # A school the solved plan does not give R001, though the rules allow it.
+    other = next(s for s in allowed["R001"] if s not in plan.schools_of()["R001"])
+    again = client.post(f"/api/runs/{run['run']}/resolve", json={"pins": {"R001": [other]}})
+    assert again.status_code == 202
+    done = wait_for(client, again.json()["run"])
+    assert done["status"] == "done" and done["settings"]["pins"] == [["R001", other]]
+    pinned = Plan.model_validate_json(client.get(f"/api/runs/{done['run']}/files/plan.json").content)
+    assert ("R001", other) in pinned.pair_set()
+    assert [f for f in done["findings"] if f["severity"] == "error"] == []
+
+
+def test_api_refuses_a_pin_the_rules_do_not_allow(served):
+    client, _, _, run = served
+    allowed = client.get(f"/api/runs/{run['run']}/allowed").json()
+    forbidden = next(s for s in (f"S{i:03d}" for i in range(1, 135)) if s not in allowed["R001"])
+    answer = client.post(f"/api/runs/{run['run']}/resolve", json={"pins": {"R001": [forbidden]}})
+    assert answer.status_code == 422
+    assert answer.json()["problems"] == [{"file": "pins", "row": None, "column": "R001", "value": forbidden,
+                                          "expected": "a school the rules allow this researcher"}]

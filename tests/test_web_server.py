@@ -1,6 +1,6 @@
 """`assign serve` as the office runs it: a real server process on a local port. In headless Chromium a
 clerk uploads the demo tables, picks a preset, solves, sees the roster and KPIs, changes one
-researcher's school by hand and sees the audit's verdict, and downloads roster.xlsx. A long solve is
+researcher's school by hand and sees the audit's verdict, pins it and solves again, and downloads roster.xlsx. A long solve is
 cancelled (its worker process ends), and a server killed with `kill -9` mid-solve, started again on
 the same data folder, still has the project and shows the run as interrupted; the orphaned worker ends
 by itself.
@@ -181,6 +181,10 @@ def test_a_clerk_does_the_whole_job_in_the_browser(server, tmp_path_factory):
         assert driver.find_elements(By.CSS_SELECTOR, "#verdict-kpis tbody tr")
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         driver.save_screenshot(str(ARTIFACTS / "web-edit.png"))
+        # Pin the edit and solve again around it: the new run's roster has the pinned school.
+        driver.find_element(By.ID, "pin").click()
+        wait.until(lambda d: d.find_elements(By.ID, "roster"))
+        assert driver.find_element(By.ID, "run-status").text == "done" and other in driver.find_element(By.ID, "pins").text
         driver.get(run_page)
         driver.save_screenshot(str(ARTIFACTS / "web-run.png"))
         (ARTIFACTS / "web-timings.txt").write_text(f"first view {first_view:.0f} ms\nfirst progress {first_progress:.2f} s\n")

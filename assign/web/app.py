@@ -207,6 +207,20 @@ def create_app(data: Path, token: str | None = None, host: str = "127.0.0.1", sl
         app.state.dispatcher.wake.set()
         return run
 
+    def queue_resolve(c, record: dict[str, Any], change: dict[str, list[str]]) -> int:
+        """A re-solve of the run's inputs around pins: the changed researchers' schools, with the run's own pins for the others."""
+        allowed = allowed_schools(record)
+        refused = [CellProblem("pins", None, r, s, "a school the rules allow this researcher") for r, schools in change.items()
+                   for s in schools if s not in allowed.get(r, [])]
+        if refused:
+            raise Problems(problem_rows(refused), project=record["project"])
+        pins = [(r, s) for r, s in record["settings"].get("pins", []) if r not in change] + [(r, s) for r, ss in change.items() for s in ss]
+        settings = {**{k: v for k, v in record["settings"].items() if k != "pins"}, "pins": pins, "from_run": record["id"]}
+        run = db.create_run(c, record["project"], settings, record["inputs_hash"], kind="pinned")
+        snapshot(inputs_dir(data, record["id"]), inputs_dir(data, run))
+        app.state.dispatcher.wake.set()
+        return run
+
     def run_view(record: dict[str, Any]) -> dict[str, Any]:
         """A run as the API answers it (the plan itself is the file plan.json)."""
         out = {key: record[key] for key in ("id", "project", "kind", "status", "created", "started", "finished", "inputs_hash", "settings",
@@ -349,6 +363,16 @@ def create_app(data: Path, token: str | None = None, host: str = "127.0.0.1", sl
         record = run_or_404(con(), run)
         return check_pairs(record, edited_pairs(record, body))
 
+    @app.post("/api/runs/{run}/resolve", tags=["api"], status_code=202)
+    async def api_resolve(run: int, request: Request):
+        """JSON `{"pins": {researcher: [school, …]}}`: solve the run's inputs again with these pairs fixed (and the run's
+        own pins for other researchers); answers {run}. A school the rules do not allow that researcher is refused."""
+        body = await request.json()
+        c = con()
+        record = run_or_404(c, run)
+        change = {str(r): [str(s) for s in schools] for r, schools in (body.get("pins") or {}).items()}
+        return {"run": queue_resolve(c, record, change)}
+
     def edited_pairs(record: dict[str, Any], body: dict[str, Any]) -> list[tuple[str, str]]:
         if isinstance(body.get("pairs"), list):
             return [(str(r), str(s)) for r, s in body["pairs"]]
@@ -480,6 +504,13 @@ def create_app(data: Path, token: str | None = None, host: str = "127.0.0.1", sl
         record = run_or_404(con(), run)
         rid = str(form.get("researcher") or "")
         schools = [str(s) for s in form.getlist("school") if str(s)]
+        if form.get("action") == "pin":
+            c = con()
+            try:
+                new = queue_resolve(c, record, {rid: schools})
+            except Problems as exc:
+                return edit_page(request, record, rid, {"problems": exc.problems}, schools, status=422)
+            return RedirectResponse(f"/runs/{new}", status_code=303)
         try:
             verdict = check_pairs(record, edited_pairs(record, {"change": {rid: schools}}))
         except Problems as exc:

@@ -17,6 +17,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "verdict": "审核结论", "no_violation": "没有违反规则", "violations": "处违反规则", "objective": "目标项",
         "this_edit": "调整后", "solved": "求解结果", "bends": "可放宽", "files": "已上传的表格", "back": "返回",
         "errors": "错误", "report": "报告（含地图）", "created": "创建时间", "none": "无", "passes": "求解阶段",
+        "pin": "固定并重新求解", "pins": "手工固定",
     },
     "en": {
         "app": "Contact schools of teaching researchers", "projects": "Projects", "new_project": "New project", "name": "Project name",
@@ -31,6 +32,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "verdict": "The audit's verdict", "no_violation": "no rule violated", "violations": "violation(s)", "objective": "Objective terms",
         "this_edit": "this edit", "solved": "solved plan", "bends": "may bend", "files": "Uploaded tables", "back": "Back",
         "errors": "Errors", "report": "Report (with the map)", "created": "Created", "none": "none", "passes": "Solver passes",
+        "pin": "Pin and solve again", "pins": "Pinned by hand",
     },
 }
 

@@ -74,6 +74,9 @@ def run_job(data: Path, run: int, server: int | None = None) -> None:
         progress("读取表格 (loading the tables)")
         problem = load_scenario(folder / SCENARIO_FILE)
         settings = record["settings"]
+        if settings.get("pins"):
+            problem = problem.model_copy(update={"pinned_pairs": tuple((str(r), str(s)) for r, s in settings["pins"])})
+            progress(f"手工固定 (pinned): {'、'.join(f'{r}→{s}' for r, s in problem.pinned_pairs)}")
         options = {key: settings[key] for key in ("time_limit", "seed") if settings.get(key) is not None}
         progress(f"{len(problem.researchers)} 名教研员, {len(problem.schools)} 所学校; 求解 (solving)")
         plan = solve(problem, progress=progress, workers=1, **options)
