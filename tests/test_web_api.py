@@ -284,3 +284,21 @@ def test_api_refuses_a_pin_the_rules_do_not_allow(served):
     assert answer.status_code == 422
     assert answer.json()["problems"] == [{"file": "pins", "row": None, "column": "R001", "value": forbidden,
                                           "expected": "a school the rules allow this researcher"}]
+
+
+def test_api_schedules_a_term_of_the_calendar_and_serves_its_ics_files(served):
+    client, _, _, run = served
+    assert run["calendar_terms"] == ["2026秋", "2027春"]
+    queued = client.post(f"/api/runs/{run['run']}/calendar", json={"term": "2026秋"})
+    assert queued.status_code == 202
+    done = wait_for(client, queued.json()["run"])
+    assert done["status"] == "done" and done["plan_status"] in ("OPTIMAL", "FEASIBLE"), done["errors"]
+    # The visit rules' own audit of the term's visits found nothing.
+    assert [f for f in done["findings"] if f["severity"] == "error"] == []
+    assert done["visits"] >= 2 * run["kpis"]["contacts"] and "2026年9月" in done["month_grid"]
+    assert {"ics/office.ics", "visits.xlsx", "visits.csv"} <= set(done["calendar_files"])
+    assert any(name.startswith("ics/researchers/") for name in done["calendar_files"])
+    office = client.get(f"/api/runs/{done['run']}/calendar/ics/office.ics")
+    assert office.status_code == 200 and office.text.startswith("BEGIN:VCALENDAR")
+    assert client.get(f"/api/runs/{done['run']}/calendar/..%2F..%2F..%2Fassign.db").status_code == 404  # only names the run wrote
+    assert client.post(f"/api/runs/{run['run']}/calendar", json={"term": "2099冬"}).status_code == 422

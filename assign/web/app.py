@@ -51,7 +51,7 @@ from assign.web.projects import (
     store_upload,
     table_file,
 )
-from assign.web.worker import RUN_FILES, Dispatcher
+from assign.web.worker import CALENDAR_FOLDER, RUN_FILES, Dispatcher, calendar_files
 
 HERE = Path(__file__).resolve().parent
 MEDIA = {"roster.xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "roster.csv": "text/csv; charset=utf-8",
@@ -221,6 +221,16 @@ def create_app(data: Path, token: str | None = None, host: str = "127.0.0.1", sl
         app.state.dispatcher.wake.set()
         return run
 
+    def queue_calendar(c, record: dict[str, Any], term: str) -> int:
+        terms = (record["result"] or {}).get("calendar_terms") or []
+        if record["kind"] == "calendar" or not record["plan"] or term not in terms:
+            raise Problems(problem_rows([CellProblem("term", None, None, term, f"a term of the scenario's calendar: {', '.join(terms) or 'none'}")]),
+                           project=record["project"])
+        run = db.create_run(c, record["project"], {"term": term, "from_run": record["id"]}, record["inputs_hash"], kind="calendar")
+        snapshot(inputs_dir(data, record["id"]), inputs_dir(data, run))
+        app.state.dispatcher.wake.set()
+        return run
+
     def run_view(record: dict[str, Any]) -> dict[str, Any]:
         """A run as the API answers it (the plan itself is the file plan.json)."""
         out = {key: record[key] for key in ("id", "project", "kind", "status", "created", "started", "finished", "inputs_hash", "settings",
@@ -229,6 +239,7 @@ def create_app(data: Path, token: str | None = None, host: str = "127.0.0.1", sl
         out.update(record["result"] or {})
         folder = run_dir(data, record["id"])
         out["files"] = [name for name in RUN_FILES if (folder / name).is_file()]
+        out["calendar_files"] = calendar_files(data, record["id"])
         return out
 
     def run_problem(record: dict[str, Any]):
@@ -373,6 +384,24 @@ def create_app(data: Path, token: str | None = None, host: str = "127.0.0.1", sl
         change = {str(r): [str(s) for s in schools] for r, schools in (body.get("pins") or {}).items()}
         return {"run": queue_resolve(c, record, change)}
 
+    @app.post("/api/runs/{run}/calendar", tags=["api"], status_code=202)
+    async def api_calendar(run: int, request: Request):
+        """JSON `{"term": NAME}`: schedule one term of the scenario's calendar for the run's plan; answers {run}. The calendar
+        run's `calendar_files` (visits.xlsx, visits.csv, ics/office.ics, ics/researchers/…, ics/schools/…) download from
+        GET /api/runs/{run}/calendar/PATH."""
+        body = await request.json()
+        c = con()
+        return {"run": queue_calendar(c, run_or_404(c, run), str(body.get("term") or ""))}
+
+    @app.get("/api/runs/{run}/calendar/{path:path}", tags=["api"])
+    def api_calendar_file(run: int, path: str):
+        run_or_404(con(), run)
+        if path not in calendar_files(data, run):  # only a name the run wrote: never a path from the request
+            raise HTTPException(404, f"run {run} has no calendar file {path!r}")
+        target = run_dir(data, run) / CALENDAR_FOLDER / path
+        media = "text/calendar; charset=utf-8" if path.endswith(".ics") else None
+        return FileResponse(target, media_type=media, filename=target.name)
+
     def edited_pairs(record: dict[str, Any], body: dict[str, Any]) -> list[tuple[str, str]]:
         if isinstance(body.get("pairs"), list):
             return [(str(r), str(s)) for r, s in body["pairs"]]
@@ -479,6 +508,16 @@ def create_app(data: Path, token: str | None = None, host: str = "127.0.0.1", sl
         run_or_404(c, run)
         app.state.dispatcher.cancel(c, run)
         return RedirectResponse(f"/runs/{run}", status_code=303)
+
+    @app.post("/runs/{run}/calendar", include_in_schema=False)
+    async def page_calendar(request: Request, run: int):
+        form = await request.form()
+        c = con()
+        try:
+            new = queue_calendar(c, run_or_404(c, run), str(form.get("term") or ""))
+        except Problems:
+            return RedirectResponse(f"/runs/{run}", status_code=303)
+        return RedirectResponse(f"/runs/{new}", status_code=303)
 
     @app.get("/runs/{run}/edit", response_class=HTMLResponse, include_in_schema=False)
     def page_edit(request: Request, run: int, researcher: str | None = None):

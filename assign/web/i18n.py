@@ -18,6 +18,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "this_edit": "调整后", "solved": "求解结果", "bends": "可放宽", "files": "已上传的表格", "back": "返回",
         "errors": "错误", "report": "报告（含地图）", "created": "创建时间", "none": "无", "passes": "求解阶段",
         "pin": "固定并重新求解", "pins": "手工固定",
+        "calendar": "访校日程", "schedule": "排期", "workdays": "个工作日", "visits": "次到校",
     },
     "en": {
         "app": "Contact schools of teaching researchers", "projects": "Projects", "new_project": "New project", "name": "Project name",
@@ -33,6 +34,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "this_edit": "this edit", "solved": "solved plan", "bends": "may bend", "files": "Uploaded tables", "back": "Back",
         "errors": "Errors", "report": "Report (with the map)", "created": "Created", "none": "none", "passes": "Solver passes",
         "pin": "Pin and solve again", "pins": "Pinned by hand",
+        "calendar": "Visit calendar", "schedule": "Schedule", "workdays": "working days", "visits": "visits",
     },
 }
 

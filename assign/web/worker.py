@@ -18,10 +18,13 @@ from pathlib import Path
 from typing import Any
 
 from assign.analysis.report_inputs import ReportInputs, node_coords_of
+from assign.calendar.visit_solve import schedule_term
 from assign.errors import AssignError, InputError
 from assign.export.report import write_report
 from assign.export.roster import write_roster
+from assign.export.term_files import write_term_files
 from assign.export.terminal import kpi_table
+from assign.export.visit_terminal import month_grid
 from assign.load import load_scenario
 from assign.plan import Plan
 from assign.solver.passes import solve
@@ -74,6 +77,9 @@ def run_job(data: Path, run: int, server: int | None = None) -> None:
         progress("读取表格 (loading the tables)")
         problem = load_scenario(folder / SCENARIO_FILE)
         settings = record["settings"]
+        if record["kind"] == "calendar":
+            schedule(con, data, run, problem, settings, progress)
+            return
         if settings.get("pins"):
             problem = problem.model_copy(update={"pinned_pairs": tuple((str(r), str(s)) for r, s in settings["pins"])})
             progress(f"手工固定 (pinned): {'、'.join(f'{r}→{s}' for r, s in problem.pinned_pairs)}")
@@ -81,6 +87,8 @@ def run_job(data: Path, run: int, server: int | None = None) -> None:
         progress(f"{len(problem.researchers)} 名教研员, {len(problem.schools)} 所学校; 求解 (solving)")
         plan = solve(problem, progress=progress, workers=1, **options)
         result = plan_result(plan)
+        calendar = problem.scenario.calendar
+        result["calendar_terms"] = [t.name for t in calendar.terms] if calendar is not None else []
         if plan.solved:
             out = run_dir(data, run)
             write_roster(problem, plan, out, kpi_table=kpi_table(plan, fmt="github", timings=False))
@@ -98,6 +106,33 @@ def run_job(data: Path, run: int, server: int | None = None) -> None:
                                "trace": traceback.format_exc(limit=5)}])
     finally:
         con.close()
+
+
+CALENDAR_FOLDER = "calendar"
+
+
+def schedule(con, data: Path, run: int, problem, settings: dict[str, Any], progress) -> None:
+    """A calendar run: one term's visits for the pairs of the run it comes from, its files (.ics, visits.xlsx …) and month view."""
+    base = db.get_run(con, settings["from_run"])
+    plan = Plan.model_validate(base["plan"])
+    progress(f"排期 (scheduling) {settings['term']}: {len(plan.pairs)} 联系对 (pairs)")
+    visits, _ = schedule_term(problem, plan, settings["term"], workers=1)
+    result = {"plan_status": visits.status, "term": visits.term, "first": str(visits.first), "last": str(visits.last),
+              "workdays": visits.workdays, "visits": len(visits.visits), "findings": [f.model_dump(mode="json") for f in visits.findings],
+              "warnings": list(visits.warnings), "conflicts": list(visits.conflicts), "month_grid": month_grid(visits) if visits.solved else ""}
+    if visits.solved:
+        title = f"{problem.scenario.office.name}{visits.term}教研员联系学校视导安排"
+        write_term_files(problem, visits, run_dir(data, run) / CALENDAR_FOLDER, title)
+    progress(f"完成 (done): {visits.status}, {len(visits.visits)} 次到校 (visits)")
+    db.finish_run(con, run, "done" if visits.solved else "failed", result=result, plan=visits.model_dump(mode="json"),
+                  errors=[] if visits.solved else [{"file": None, "row": None, "column": None, "value": visits.status, "expected": c}
+                                                   for c in visits.conflicts or [f"no calendar: {visits.status}"]])
+
+
+def calendar_files(data: Path, run: int) -> list[str]:
+    """The files of a calendar run, as paths relative to its folder (the only names its download answers)."""
+    folder = run_dir(data, run) / CALENDAR_FOLDER
+    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else []
 
 
 class Dispatcher:
