@@ -302,3 +302,58 @@ def test_api_schedules_a_term_of_the_calendar_and_serves_its_ics_files(served):
     assert office.status_code == 200 and office.text.startswith("BEGIN:VCALENDAR")
     assert client.get(f"/api/runs/{done['run']}/calendar/..%2F..%2F..%2Fassign.db").status_code == 404  # only names the run wrote
     assert client.post(f"/api/runs/{run['run']}/calendar", json={"term": "2099冬"}).status_code == 422
+
+
+def test_api_what_if_replans_from_the_plan_in_force_and_compares(served):
+    client, _, _, run = served
+    plan = Plan.model_validate_json(client.get(f"/api/runs/{run['run']}/files/plan.json").content)
+    gone = "R003"
+    queued = client.post(f"/api/runs/{run['run']}/whatif", json={"edits": {"researchers": {"remove": [gone]}}})
+    assert queued.status_code == 202, queued.text
+    done = wait_for(client, queued.json()["run"])
+    assert done["status"] == "done" and done["plan_status"] == "OPTIMAL", done["errors"]
+    assert [f for f in done["findings"] if f["severity"] == "error"] == []
+    comparison = done["comparison"]
+    assert set(map(tuple, comparison["dropped"])) >= {(gone, s) for s in plan.schools_of()[gone]}
+    assert comparison["kept"] + len(comparison["dropped"]) == len(plan.pairs)
+    assert any(gone in ch["researcher"] or ch["after"] == [] for ch in comparison["changes"])
+    assert {"comparison.md", "comparison.xlsx", "roster.xlsx"} <= set(done["files"])
+    assert gone not in {p.researcher_id for p in Plan.model_validate_json(client.get(f"/api/runs/{done['run']}/files/plan.json").content).pairs}
+
+
+@pytest.mark.parametrize("change, column", [
+    ({"edits": {"researchers": {"remove": ["R999"]}}}, "edits.researchers.remove"),  # an id the table lacks
+    ({"data": {"researchers": "/etc/passwd"}}, "data"),  # a key that names a file
+    ({}, None),  # no change at all
+])
+def test_api_what_if_refuses_a_change_it_cannot_make(served, change, column):
+    client, _, _, run = served
+    answer = client.post(f"/api/runs/{run['run']}/whatif", json=change)
+    assert answer.status_code == 422
+    problem = answer.json()["problems"][0]
+    assert problem["column"] == column or (column and column in (problem["column"] or "")), problem
+
+
+@pytest.mark.parametrize("lang, words", [
+    ("zh", ["求解记录", "指标", "手工调整", "假如"]),  # Chinese by default
+    ("en", ["Runs", "KPIs", "Edit by hand", "What if"]),  # English on request
+])
+def test_every_page_renders_in_the_language_asked(served, lang, words):
+    client, _, project, run = served
+    pages = ["/", f"/projects/{project}", f"/runs/{run['run']}", f"/runs/{run['run']}/edit?researcher=R002"]
+    texts = []
+    for path in pages:
+        answer = client.get(path, params={"lang": lang})
+        assert answer.status_code == 200, (path, answer.text[:500])
+        texts.append(answer.text)
+    whole = "\n".join(texts)
+    assert all(word in whole for word in words), [w for w in words if w not in whole]
+    client.cookies.clear()
+
+
+def test_a_page_form_with_bad_rules_shows_every_problem(served):
+    client, _, project, _ = served
+    form = {"use.school_count": "on", "school_count.min": "3", "school_count.max": "2", "use.max_travel": "on", "max_travel.minutes": "-5"}
+    answer = client.post(f"/projects/{project}/rules", data=form)
+    assert answer.status_code == 422
+    assert "max_travel.minutes" in answer.text and "school_count" in answer.text and 'id="problem-table"' in answer.text

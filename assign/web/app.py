@@ -30,7 +30,7 @@ from assign.load import load_scenario
 from assign.plan import Plan
 from assign.registry import build_registry
 from assign.web import db
-from assign.web.forms import policy_forms, rules_from_form
+from assign.web.forms import policy_forms, rules_from_form, whatif_from_form
 from assign.web.guard import Guard, is_local
 from assign.web.i18n import LANGS, texts
 from assign.web.projects import (
@@ -47,11 +47,12 @@ from assign.web.projects import (
     presets,
     project_dir,
     run_dir,
+    shown_problems,
     snapshot,
     store_upload,
     table_file,
 )
-from assign.web.worker import CALENDAR_FOLDER, RUN_FILES, Dispatcher, calendar_files
+from assign.web.worker import CALENDAR_FOLDER, RUN_FILES, WHATIF_FILE, Dispatcher, calendar_files
 
 HERE = Path(__file__).resolve().parent
 MEDIA = {"roster.xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "roster.csv": "text/csv; charset=utf-8",
@@ -231,6 +232,32 @@ def create_app(data: Path, token: str | None = None, host: str = "127.0.0.1", sl
         app.state.dispatcher.wake.set()
         return run
 
+    def queue_whatif(c, record: dict[str, Any], change: dict[str, Any]) -> int:
+        """A what-if of a solved run: its plan in force, one change (`edits` of the tables, `policies`), re-planned and compared.
+        The change is checked now, every problem at once; it may name no file."""
+        if record["kind"] == "calendar" or not record["plan"]:
+            raise Problems(problem_rows([CellProblem("whatif", None, None, None, "a solved run to start from")]), project=record["project"])
+        unknown = [k for k in change if k not in ("edits", "policies", "name")]
+        if unknown or not any(change.get(k) for k in ("edits", "policies")):
+            raise Problems(problem_rows([CellProblem("whatif", None, ", ".join(unknown) or None, None,
+                                                     "one change: `edits` of the tables and/or `policies`")]), project=record["project"])
+        run = db.create_run(c, record["project"], {"from_run": record["id"], "change": change}, record["inputs_hash"], kind="whatif")
+        folder = inputs_dir(data, run)
+        snapshot(inputs_dir(data, record["id"]), folder)
+        doc = {"extends": SCENARIO_FILE, **change}
+        store_upload(folder, WHATIF_FILE, yaml.safe_dump(doc, allow_unicode=True, sort_keys=False).encode())
+        try:
+            load_scenario(folder / WHATIF_FILE)
+        except InputError as exc:
+            db.update_run(c, run, status="failed", finished=time.time(), errors=shown_problems(exc.problems, folder, {}))
+            raise Problems(shown_problems(exc.problems, folder, {}), project=record["project"]) from None
+        except AssignError as exc:
+            problems = [{"file": "whatif", "row": None, "column": None, "value": None, "expected": str(exc)}]
+            db.update_run(c, run, status="failed", finished=time.time(), errors=problems)
+            raise Problems(problems, project=record["project"]) from None
+        app.state.dispatcher.wake.set()
+        return run
+
     def run_view(record: dict[str, Any]) -> dict[str, Any]:
         """A run as the API answers it (the plan itself is the file plan.json)."""
         out = {key: record[key] for key in ("id", "project", "kind", "status", "created", "started", "finished", "inputs_hash", "settings",
@@ -402,6 +429,16 @@ def create_app(data: Path, token: str | None = None, host: str = "127.0.0.1", sl
         media = "text/calendar; charset=utf-8" if path.endswith(".ics") else None
         return FileResponse(target, media_type=media, filename=target.name)
 
+    @app.post("/api/runs/{run}/whatif", tags=["api"], status_code=202)
+    async def api_whatif(run: int, request: Request):
+        """JSON with the keys of a what-if file (README, *What-if scenarios*) that change something: `edits` (a table's
+        `add`/`remove`/`update`) and/or `policies` (a rule changed, or null to drop it). The run's plan is the plan in force;
+        the change is re-planned from it and compared: the answer's run has `comparison` (pairs kept, added, dropped, each
+        researcher changed with the reason, KPIs side by side) and comparison.md/.xlsx."""
+        body = await request.json()
+        c = con()
+        return {"run": queue_whatif(c, run_or_404(c, run), body if isinstance(body, dict) else {})}
+
     def edited_pairs(record: dict[str, Any], body: dict[str, Any]) -> list[tuple[str, str]]:
         if isinstance(body.get("pairs"), list):
             return [(str(r), str(s)) for r, s in body["pairs"]]
@@ -517,6 +554,20 @@ def create_app(data: Path, token: str | None = None, host: str = "127.0.0.1", sl
             new = queue_calendar(c, run_or_404(c, run), str(form.get("term") or ""))
         except Problems:
             return RedirectResponse(f"/runs/{run}", status_code=303)
+        return RedirectResponse(f"/runs/{new}", status_code=303)
+
+    @app.post("/runs/{run}/whatif", include_in_schema=False)
+    async def page_whatif(request: Request, run: int):
+        form = await request.form()
+        c = con()
+        record = run_or_404(c, run)
+        change = whatif_from_form({k: str(v) for k, v in form.items()})
+        try:
+            new = queue_whatif(c, record, change)
+        except Problems as exc:
+            headers, rows = roster_of(run)
+            return page(request, "run.html", status=422, run=run_view(record), project=project_or_404(c, record["project"]),
+                        headers=headers, rows=rows, whatif_problems=exc.problems)
         return RedirectResponse(f"/runs/{new}", status_code=303)
 
     @app.get("/runs/{run}/edit", response_class=HTMLResponse, include_in_schema=False)

@@ -125,3 +125,23 @@ def rules_from_form(registry: Registry, form: dict[str, str], source: str = "rul
     if problems:
         raise InputError(problems)
     return rules
+
+
+def ids(text: str) -> list[str]:
+    return [part for part in text.replace("，", ",").replace("、", ",").replace(";", ",").replace(" ", ",").split(",") if part]
+
+
+def whatif_from_form(form: dict[str, str]) -> dict[str, Any]:
+    """The what-if form's one change as the keys of a what-if file: researchers or schools removed (ids), a rule set
+    (`policy.parameter` = a YAML value, or `policy` = null to drop it)."""
+    edits: dict[str, Any] = {}
+    for table in ("researchers", "schools"):
+        removed = ids(form.get(f"remove_{table}", ""))
+        if removed:
+            edits[table] = {"remove": removed}
+    change: dict[str, Any] = {"edits": edits} if edits else {}
+    key, value = form.get("rule_key", "").strip(), form.get("rule_value", "")
+    if key:
+        policy, _, field = key.partition(".")
+        change["policies"] = {policy: {field: read_value(value)} if field else read_value(value)}
+    return change

@@ -18,6 +18,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "this_edit": "调整后", "solved": "求解结果", "bends": "可放宽", "files": "已上传的表格", "back": "返回",
         "errors": "错误", "report": "报告（含地图）", "created": "创建时间", "none": "无", "passes": "求解阶段",
         "pin": "固定并重新求解", "pins": "手工固定",
+        "whatif": "假如（在现行方案上改一处，重新安排并比较）", "remove_researchers": "去掉教研员（工号）", "remove_schools": "去掉学校（学校代码）",
+        "rule": "规则", "replan": "重新安排并比较", "comparison": "比较", "kept": "保留", "added": "新增", "dropped": "取消",
+        "before": "原安排", "after": "新安排", "why": "原因",
         "calendar": "访校日程", "schedule": "排期", "workdays": "个工作日", "visits": "次到校",
     },
     "en": {
@@ -34,6 +37,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "this_edit": "this edit", "solved": "solved plan", "bends": "may bend", "files": "Uploaded tables", "back": "Back",
         "errors": "Errors", "report": "Report (with the map)", "created": "Created", "none": "none", "passes": "Solver passes",
         "pin": "Pin and solve again", "pins": "Pinned by hand",
+        "whatif": "What if (one change to the plan in force, re-planned and compared)", "remove_researchers": "Remove researchers (ids)",
+        "remove_schools": "Remove schools (ids)", "rule": "Rule", "replan": "Re-plan and compare", "comparison": "Comparison", "kept": "kept",
+        "added": "added", "dropped": "dropped", "before": "Before", "after": "After", "why": "Why",
         "calendar": "Visit calendar", "schedule": "Schedule", "workdays": "working days", "visits": "visits",
     },
 }

@@ -17,9 +17,12 @@ import traceback
 from pathlib import Path
 from typing import Any
 
+from assign.analysis.compare import Comparison, Side, compare
+from assign.analysis.replan import solve_from, with_previous
 from assign.analysis.report_inputs import ReportInputs, node_coords_of
 from assign.calendar.visit_solve import schedule_term
 from assign.errors import AssignError, InputError
+from assign.export.comparison import write_comparison
 from assign.export.report import write_report
 from assign.export.roster import write_roster
 from assign.export.term_files import write_term_files
@@ -31,7 +34,8 @@ from assign.solver.passes import solve
 from assign.web import db
 from assign.web.projects import SCENARIO_FILE, inputs_dir, run_dir, shown_problems
 
-RUN_FILES = ("roster.xlsx", "roster.csv", "roster.md", "plan.json", "report.html")
+RUN_FILES = ("roster.xlsx", "roster.csv", "roster.md", "plan.json", "report.html", "comparison.md", "comparison.xlsx")
+WHATIF_FILE = "whatif.yaml"  # a what-if run's change, extending the scenario its base run solved
 # forkserver: a worker is forked from a small server that has already imported the engine (so the
 # first progress comes quickly) and not from the web server with its threads.
 CONTEXT = multiprocessing.get_context("forkserver")
@@ -75,8 +79,11 @@ def run_job(data: Path, run: int, server: int | None = None) -> None:
 
     try:
         progress("读取表格 (loading the tables)")
-        problem = load_scenario(folder / SCENARIO_FILE)
         settings = record["settings"]
+        if record["kind"] == "whatif":
+            whatif(con, data, run, settings, progress)
+            return
+        problem = load_scenario(folder / SCENARIO_FILE)
         if record["kind"] == "calendar":
             schedule(con, data, run, problem, settings, progress)
             return
@@ -109,6 +116,39 @@ def run_job(data: Path, run: int, server: int | None = None) -> None:
 
 
 CALENDAR_FOLDER = "calendar"
+
+
+def comparison_data(c: Comparison) -> dict[str, Any]:
+    """What the result page shows of a comparison (the full tables are comparison.md and .xlsx)."""
+    return {"kept": len(c.kept), "added": [list(p) for p in c.added], "dropped": [list(p) for p in c.dropped],
+            "changes": [{"researcher": ch.researcher, "before": ch.before, "after": ch.after, "reasons": ch.reasons} for ch in c.changes],
+            "kpis": [list(row) for row in c.kpis], "policy_changes": list(c.policy_changes)}
+
+
+def whatif(con, data: Path, run: int, settings: dict[str, Any], progress) -> None:
+    """A what-if run: the base run's plan is the plan in force, the change is re-planned from it and compared."""
+    folder = inputs_dir(data, run)
+    base = db.get_run(con, settings["from_run"])
+    base_plan = Plan.model_validate(base["plan"])
+    base_problem = load_scenario(folder / SCENARIO_FILE)
+    problem, gone = with_previous(load_scenario(folder / WHATIF_FILE), sorted(base_plan.pair_set()))
+    if gone:
+        progress(f"{len(gone)} 联系对不再存在 (pairs the change removes): {'、'.join(f'{r}→{s}' for r, s in gone)}")
+    progress("按现行方案重新求解 (re-planning from the plan in force)")
+    plan = solve_from(problem, progress=progress, workers=1)
+    result = plan_result(plan)
+    result["calendar_terms"] = []
+    if not plan.solved:
+        db.finish_run(con, run, "done", result=result, plan=plan.model_dump(mode="json"))
+        return
+    comparison = compare(Side(f"#{base['id']}", base_plan, base_problem), Side(f"#{run}", plan, problem))
+    result["comparison"] = comparison_data(comparison)
+    out = run_dir(data, run)
+    write_roster(problem, plan, out, kpi_table=kpi_table(plan, fmt="github", timings=False))
+    for name in ("comparison.md", "comparison.xlsx"):
+        write_comparison(comparison, out / name)
+    progress(f"完成 (done): {plan.status}; 保留 {len(comparison.kept)}, 新增 {len(comparison.added)}, 取消 {len(comparison.dropped)}")
+    db.finish_run(con, run, "done", result=result, plan=plan.model_dump(mode="json"))
 
 
 def schedule(con, data: Path, run: int, problem, settings: dict[str, Any], progress) -> None:
