@@ -23,6 +23,7 @@ from assign.web.app import create_app
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "scenarios" / "demo-county"
 TOKEN = "a-token-of-the-office-0123456789"
+LOCAL = "http://127.0.0.1:8765"  # the address a local server answers to
 
 
 def demo_files(**replace: bytes) -> dict:
@@ -45,7 +46,7 @@ def wait_for(client: TestClient, run: int, limit: float = 120) -> dict:
 def served(tmp_path_factory):
     """One server over a fresh data folder, with the demo county uploaded and solved once."""
     data = tmp_path_factory.mktemp("web-data")
-    with TestClient(create_app(data, slots=1)) as client:
+    with TestClient(create_app(data, slots=1), base_url=LOCAL) as client:
         created = client.post("/api/projects", files=demo_files(), data={"preset": "demo-county", "name": "示范县"})
         assert created.status_code == 201, created.text
         project = created.json()["id"]
@@ -254,7 +255,7 @@ def test_a_restart_marks_runs_left_running_as_interrupted(tmp_path):
     left = db.create_run(con, project, {}, "")
     assert db.claim(con, left)
     con.close()
-    with TestClient(create_app(tmp_path, slots=1)) as client:
+    with TestClient(create_app(tmp_path, slots=1), base_url=LOCAL) as client:
         assert client.get(f"/api/runs/{left}").json()["status"] == "interrupted"
         assert client.get("/api/projects").json()[0]["name"] == "示范县"
     raw = sqlite3.connect(tmp_path / db.DB_NAME)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import threading
 import time
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -94,8 +95,12 @@ def create_app(data: Path, token: str | None = None, host: str = "127.0.0.1", sl
     templates = Jinja2Templates(directory=HERE / "templates")
     templates.env.globals["kpi_label"] = kpi_label
 
+    threads = threading.local()  # one connection per server thread, opened on first use
+
     def con():
-        return db.connect(data)
+        if getattr(threads, "con", None) is None:
+            threads.con = db.connect(data, upgrade=False)
+        return threads.con
 
     def lang_of(request: Request) -> str:
         lang = request.query_params.get("lang") or request.cookies.get("lang") or "zh"

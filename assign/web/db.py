@@ -53,15 +53,17 @@ ACTIVE = ("queued", "running")
 JSON_COLUMNS = ("files", "rules", "problems", "settings", "progress", "result", "plan", "errors")
 
 
-def connect(data: Path) -> sqlite3.Connection:
-    """Open (and migrate) the database under `data`; each thread or process opens its own connection."""
+def connect(data: Path, upgrade: bool = True) -> sqlite3.Connection:
+    """Open the database under `data` (and bring its schema up to date unless `upgrade` is False: the server
+    migrates once at start, then each of its threads opens its own connection without)."""
     data.mkdir(parents=True, exist_ok=True)
     con = sqlite3.connect(data / DB_NAME, timeout=30, isolation_level=None, check_same_thread=False)
     con.row_factory = sqlite3.Row
     con.execute("PRAGMA journal_mode=WAL")
     con.execute("PRAGMA synchronous=NORMAL")
     con.execute("PRAGMA foreign_keys=ON")
-    migrate(con)
+    if upgrade:
+        migrate(con)
     return con
 
 

@@ -13,7 +13,7 @@ from starlette.middleware.base import BaseHTTPMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]", "testserver")
+LOCAL_HOSTS = ("127.0.0.1", "localhost", "[::1]")
 TOKEN_COOKIE = "assign_token"
 TOKEN_HEADER = "x-assign-token"
 MAX_REQUEST_BYTES = 250_000_000  # one upload request: the tables' own limits (100 MB a table) with room for the four of them

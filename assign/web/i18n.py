@@ -21,7 +21,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "whatif": "假如（在现行方案上改一处，重新安排并比较）", "remove_researchers": "去掉教研员（工号）", "remove_schools": "去掉学校（学校代码）",
         "rule": "规则", "replan": "重新安排并比较", "comparison": "比较", "kept": "保留", "added": "新增", "dropped": "取消",
         "before": "原安排", "after": "新安排", "why": "原因",
-        "calendar": "访校日程", "schedule": "排期", "workdays": "个工作日", "visits": "次到校",
+        "map": "地图与报告", "calendar": "访校日程", "schedule": "排期", "workdays": "个工作日", "visits": "次到校",
     },
     "en": {
         "app": "Contact schools of teaching researchers", "projects": "Projects", "new_project": "New project", "name": "Project name",
@@ -40,7 +40,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "whatif": "What if (one change to the plan in force, re-planned and compared)", "remove_researchers": "Remove researchers (ids)",
         "remove_schools": "Remove schools (ids)", "rule": "Rule", "replan": "Re-plan and compare", "comparison": "Comparison", "kept": "kept",
         "added": "added", "dropped": "dropped", "before": "Before", "after": "After", "why": "Why",
-        "calendar": "Visit calendar", "schedule": "Schedule", "workdays": "working days", "visits": "visits",
+        "map": "Map and report", "calendar": "Visit calendar", "schedule": "Schedule", "workdays": "working days", "visits": "visits",
     },
 }
 

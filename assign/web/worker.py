@@ -68,7 +68,7 @@ def run_job(data: Path, run: int, server: int | None = None) -> None:
     """Solve one run (in a worker process) and save its result, files and status."""
     if server is not None:
         follow_server(server)
-    con = db.connect(data)
+    con = db.connect(data, upgrade=False)  # the server migrated the schema before it started any worker
     record = db.get_run(con, run)
     project = db.get_project(con, record["project"])
     folder = inputs_dir(data, run)
