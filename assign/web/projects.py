@@ -9,6 +9,7 @@ with the rules page's choices over the preset's policies.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import shutil
 from dataclasses import asdict
@@ -45,6 +46,12 @@ def presets() -> dict[str, Path]:
 
 def preset_title(path: Path) -> str:
     """The preset's `name:` (what the office reads), its file stem when it has none."""
+    return title_of(path, path.stat().st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=64)
+def title_of(path: Path, mtime: int) -> str:
+    """`preset_title`, read once per version of the file (every page lists the presets)."""
     try:
         return str(resolve_scenario(path).data.get("name") or path.stem)
     except AssignError:
