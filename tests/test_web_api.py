@@ -15,6 +15,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from fastapi.testclient import TestClient
+from test_third_party_plugin import PACKAGE_DIR, install_metadata
 
 from assign.plan import Plan
 from assign.web import db, projects
@@ -358,3 +359,28 @@ def test_a_page_form_with_bad_rules_shows_every_problem(served):
     answer = client.post(f"/projects/{project}/rules", data=form)
     assert answer.status_code == 422
     assert "max_travel.minutes" in answer.text and "school_count" in answer.text and 'id="problem-table"' in answer.text
+
+
+def test_a_third_party_policy_gets_a_form_from_its_params(tmp_path, monkeypatch):
+    install_metadata(tmp_path / "site")
+    monkeypatch.syspath_prepend(str(tmp_path / "site"))
+    monkeypatch.syspath_prepend(str(PACKAGE_DIR))
+    with TestClient(create_app(tmp_path / "data"), base_url=LOCAL) as client:
+        forms = {f["name"]: f for f in client.get("/api/policies").json()}
+    assert forms["private_limit"]["fields"] == [{"name": "max", "kind": "text", "default": "0", "options": [],
+                                                 "description": "most contacts with 民办 schools in the whole plan"}]
+
+
+def test_an_uploaded_scenario_sets_the_rules_instead_of_a_preset(served):
+    client, _, _, _ = served
+    scenario = ("name: 上传的方案\noffice: {name: 示范县教研室, lon: 112.5, lat: 34.5}\ncontact_period: {start: 2026-09, years: 1}\n"
+                "policies:\n  stage_match: {}\n  school_count: {min: 1, max: 1}\n").encode()
+    files = {**{k: v for k, v in demo_files().items() if k in ("researchers", "schools")}, "scenario": ("mine.yaml", scenario, "text/yaml")}
+    answer = client.post("/api/projects", files=files)
+    assert answer.status_code == 201, answer.text
+    project = client.get(f"/api/projects/{answer.json()['id']}").json()
+    assert project["preset"] == "上传：mine.yaml"
+    run = wait_for(client, client.post(f"/api/projects/{project['id']}/solve").json()["run"])
+    # One school each (a researcher whose table row says otherwise keeps it: school_count's table_overrides).
+    assert run["status"] == "done" and run["kpis"]["researchers_1"] >= 40 and run["kpis"]["contacts"] < 50
+    assert [f for f in run["findings"] if f["severity"] == "error"] == []

@@ -195,3 +195,9 @@ def test_a_clerk_does_the_whole_job_in_the_browser(server, tmp_path_factory):
     finally:
         driver.quit()
         shutil.rmtree(profile, ignore_errors=True)
+
+
+def test_serve_refuses_a_short_token_before_listening(tmp_path):
+    done = subprocess.run([sys.executable, "-m", "assign.cli", "serve", "--host", "0.0.0.0", "--token", "short", "--data", str(tmp_path)],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1 and "--token: at least 16 characters" in done.stderr
