@@ -7,6 +7,7 @@ The demo part depends on the demo's data on purpose: the issue's "done when" is 
 
 from __future__ import annotations
 
+import csv
 import io
 import sqlite3
 import time
@@ -384,3 +385,26 @@ def test_an_uploaded_scenario_sets_the_rules_instead_of_a_preset(served):
     # One school each (a researcher whose table row says otherwise keeps it: school_count's table_overrides).
     assert run["status"] == "done" and run["kpis"]["researchers_1"] >= 40 and run["kpis"]["contacts"] < 50
     assert [f for f in run["findings"] if f["severity"] == "error"] == []
+
+
+def bad_workbook() -> bytes:
+    """The demo's schools as an .xlsx with the two bad cells of `schools_with_bad_cells`."""
+    book = openpyxl.Workbook()
+    for row in csv.reader(io.StringIO(schools_with_bad_cells().decode("utf-8"))):
+        book.active.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_a_bad_workbook_shows_every_problem_on_the_page(served):
+    client = served[0]
+    files = demo_files()
+    files["schools"] = ("学校.xlsx", bad_workbook(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    answer = client.post("/projects", files=files, data={"preset": "demo-county"}, follow_redirects=True)
+    assert answer.status_code == 200 and "/projects/" in str(answer.url)
+    table = answer.text.split('id="problem-table"')[1].split("</table>")[0]
+    rows = table.split("<tr>")[2:]
+    assert len(rows) == 2
+    assert all("学校.xlsx" in row for row in rows) and "城乡类型" in rows[0] and "月球" in rows[0] and "优先级" in rows[1]
+    assert 'id="solve" disabled' in answer.text

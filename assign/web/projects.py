@@ -19,7 +19,7 @@ from typing import Any
 import yaml
 
 from assign.errors import AssignError, CellProblem, InputError
-from assign.export.atomic import write_text
+from assign.export.atomic import atomic_path, write_text
 from assign.inputs.extend import resolve_scenario
 from assign.inputs.tables import MAX_TABLE_BYTES
 from assign.inputs.yaml_file import MAX_YAML_BYTES, load_yaml_text
@@ -79,11 +79,8 @@ def table_file(role: str, filename: str) -> str | None:
 
 def store_upload(folder: Path, stored: str, data: bytes) -> None:
     """Write one uploaded file under its stored name, atomically (a failed upload keeps the previous file)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    target = folder / stored
-    tmp = folder / f".{stored}.part"
-    tmp.write_bytes(data)
-    tmp.replace(target)
+    with atomic_path(folder / stored) as tmp:
+        tmp.write_bytes(data)
 
 
 def check_scenario_upload(data: bytes, shown: str) -> dict[str, Any]:
