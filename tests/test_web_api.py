@@ -107,6 +107,15 @@ def test_api_hand_edit_gets_the_audit_verdict_of_the_check_engine(served):
     assert edit["solved_kpis"] == run["kpis"] and edit["kpis"] != run["kpis"]
 
 
+def test_api_unknown_run_answers_the_error_shape_of_every_error(served):
+    answer = served[0].get("/api/runs/9999")
+    assert answer.status_code == 404
+    assert answer.json()["problems"] == [{"file": None, "row": None, "column": None, "value": None, "expected": "no run 9999"}]
+    assert served[0].get("/runs/9999").status_code == 404
+    assert served[0].get("/api/no-such-thing").json()["problems"][0]["expected"] == "Not Found"
+    assert served[0].get("/api/runs/abc").json()["problems"][0]["column"] == "path.run"
+
+
 def test_api_check_names_unknown_ids(served):
     client, _, project, run = served
     answer = client.post(f"/api/runs/{run['run']}/check", json={"pairs": [["R001", "S003"], ["R999", "S001"]]})

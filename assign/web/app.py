@@ -18,10 +18,12 @@ from typing import Any
 
 import yaml
 from fastapi import FastAPI, HTTPException, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.datastructures import UploadFile
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from assign.analysis.check import plan_from_pairs, term_values
 from assign.candidates import candidate_pairs
@@ -124,6 +126,22 @@ def create_app(data: Path, token: str | None = None, host: str = "127.0.0.1", sl
         if found is None:
             raise HTTPException(404, f"no run {run}")
         return found
+
+    @app.exception_handler(RequestValidationError)
+    async def request_error(request: Request, exc: RequestValidationError):
+        """A path or body the API cannot read (a run that is no number): each error named like a cell."""
+        problems = [{"file": "request", "row": None, "column": ".".join(str(part) for part in err["loc"]),
+                     "value": None if err.get("input") is None else str(err.get("input")), "expected": err["msg"]} for err in exc.errors()]
+        return JSONResponse({"error": "bad request", "problems": problems}, status_code=422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException):
+        """An unknown project, run or file: the same JSON shape as every other error (and a short page for a browser)."""
+        problems = [{"file": None, "row": None, "column": None, "value": None, "expected": str(exc.detail)}]
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"error": str(exc.detail), "problems": problems}, status_code=exc.status_code)
+        return page(request, "index.html", status=exc.status_code, projects=db.list_projects(con()),
+                    presets=[(name, preset_title(path)) for name, path in presets().items()], problems=problems)
 
     @app.exception_handler(Problems)
     async def problems_handler(request: Request, exc: Problems):
