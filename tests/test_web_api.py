@@ -15,6 +15,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from conftest import make_scenario, researcher, school
 from fastapi.testclient import TestClient
 from test_third_party_plugin import PACKAGE_DIR, install_metadata
 
@@ -417,3 +418,20 @@ def test_a_bad_workbook_shows_every_problem_on_the_page(served):
     assert len(rows) == 2
     assert all("学校.xlsx" in row for row in rows) and "城乡类型" in rows[0] and "月球" in rows[0] and "优先级" in rows[1]
     assert 'id="solve" disabled' in answer.text
+
+
+HOSTILE = "<script>alert(1)</script>"
+
+
+def test_names_are_data_on_the_pages(served, tmp_path):
+    client = served[0]
+    make_scenario(tmp_path, [researcher("R1", name=HOSTILE)], [school("S1", name="=HYPERLINK(\"http://x\")<img src=x onerror=alert(2)>"), school("S2", area="乡村")])
+    files = {role: (f"{role}.csv", (tmp_path / f"{role}.csv").read_bytes(), "text/csv") for role in ("researchers", "schools")}
+    created = client.post("/api/projects", files=files, data={"preset": "office-system-1-2-schools-one-year", "name": HOSTILE})
+    assert created.status_code == 201, created.text
+    run = wait_for(client, client.post(f"/api/projects/{created.json()['id']}/solve").json()["run"])
+    assert run["status"] == "done", run["errors"]
+    for path in (f"/projects/{created.json()['id']}", f"/runs/{run['run']}", f"/runs/{run['run']}/edit", "/"):
+        html = client.get(path).text
+        assert HOSTILE not in html and "<img src=x" not in html, path
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in client.get(f"/runs/{run['run']}").text
