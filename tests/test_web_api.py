@@ -425,7 +425,8 @@ HOSTILE = "<script>alert(1)</script>"
 
 def test_names_are_data_on_the_pages(served, tmp_path):
     client = served[0]
-    make_scenario(tmp_path, [researcher("R1", name=HOSTILE)], [school("S1", name="=HYPERLINK(\"http://x\")<img src=x onerror=alert(2)>"), school("S2", area="乡村")])
+    hostile_school = "=HYPERLINK(\"http://x\")<img src=x onerror=alert(2)>"
+    make_scenario(tmp_path, [researcher("R1", name=HOSTILE)], [school("S1", name=hostile_school), school("S2", area="乡村")])
     files = {role: (f"{role}.csv", (tmp_path / f"{role}.csv").read_bytes(), "text/csv") for role in ("researchers", "schools")}
     created = client.post("/api/projects", files=files, data={"preset": "office-system-1-2-schools-one-year", "name": HOSTILE})
     assert created.status_code == 201, created.text

@@ -235,7 +235,8 @@ class Dispatcher:
             while len(self.active) < self.slots and (run := db.next_queued(con)) is not None:
                 if not db.claim(con, run):
                     continue
-                proc = CONTEXT.Process(target=run_job, args=(self.data, run, os.getpid()), name=f"assign-run-{run}", daemon=True)
+                # Not a daemon: a large county's solve starts processes of its own (assign.solver.decompose).
+                proc = CONTEXT.Process(target=run_job, args=(self.data, run, os.getpid()), name=f"assign-run-{run}", daemon=False)
                 proc.start()
                 db.update_run(con, run, pid=proc.pid)
                 self.active[run] = proc
