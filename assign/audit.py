@@ -44,6 +44,9 @@ def audit_plan(problem: Problem, plan: Plan) -> list[Finding]:
             findings.append(Finding(policy="plan", message=f"pair ({a.researcher_id}, {a.school_id}) appears twice",
                                     researchers=(a.researcher_id,), schools=(a.school_id,)))
         seen.add((a.researcher_id, a.school_id))
+    findings += [Finding(policy="pinned", message=f"{problem.researcher[r].label} → {problem.school[sid].name}: fixed by hand, missing from the plan",
+                         researchers=(r,), schools=(sid,), note="手工固定的联系未安排")
+                 for r, sid in problem.pinned_pairs if (r, sid) not in seen and r in problem.researcher and sid in problem.school]
     for use in problem.policies:
         try:
             findings += use.policy.audit(problem, plan, use.params)

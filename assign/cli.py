@@ -634,6 +634,24 @@ def generate(size: str, seed: int, out: Path, per_county: bool) -> None:
 
 
 @main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="address to listen on; any other than this machine's needs a token")
+@click.option("--port", type=click.IntRange(1, 65535), default=8765, show_default=True)
+@click.option("--data", type=click.Path(file_okay=False, path_type=Path), default=Path("assign-data"), show_default=True,
+              help="folder of the database, the uploaded tables and every run's files")
+@click.option("--token", default=None, help="required of every request (printed, made up, when listening beyond 127.0.0.1 without one)")
+@click.option("--open", "open_browser", is_flag=True, help="open the page in this machine's browser")
+@guarded
+def serve(host: str, port: int, data: Path, token: str | None, open_browser: bool) -> None:
+    """The office's web page: upload the tables, choose the rules, solve, edit by hand, download.
+
+    Runs until Ctrl+C. Projects and every solve are kept in DATA (SQLite), so a restarted server has them all.
+    """
+    from assign.web.serve import serve as run_server
+
+    run_server(host, port, data, token=token, open_browser=open_browser, echo=lambda line: click.echo(line, err=True))
+
+
+@main.command()
 @click.option("--sizes", default="county,city", show_default=True, help="comma-separated: county, city, province")
 @click.option("--seeds", default="1", show_default=True, help="comma-separated generator seeds")
 @click.option("--time-limit", type=FiniteFloatRange(min=0.1), default=60.0, show_default=True, help="seconds per method and instance")

@@ -20,6 +20,7 @@ from typing import Literal
 from ortools.sat.python import cp_model
 
 from assign.candidates import bent_pruning, candidate_pairs
+from assign.errors import AssignError
 from assign.plan import RuleException
 from assign.problem import Problem
 
@@ -217,4 +218,9 @@ def build_model(problem: Problem, pairs: list[Pair] | None = None, *, explain: b
                     bent.require(var == 0, about=(rid, sid), why=f"{r.label} → {s.name}：{label}", rule=use.policy.relax_pruning)
     for use in problem.policies:
         use.policy.apply(ctx.for_policy(use.name), use.params)
+    refused = [f"{r}→{s}" for r, s in problem.pinned_pairs if (r, s) not in ctx.x]
+    if refused:
+        raise AssignError(f"pinned pairs the rules do not allow (no candidate pair): {'、'.join(refused)}")
+    for pair in problem.pinned_pairs:
+        ctx.model.add(ctx.x[pair] == 1)  # fixed by hand: not a policy's rule, so never an exception to grant
     return ctx

@@ -50,6 +50,8 @@ class Problem(BaseModel):
     source: str = ""  # the scenario file, for messages
     # The plan in force when re-planning (`--from`): policies such as stability read it here, never from a global.
     previous_pairs: tuple[tuple[str, str], ...] = ()
+    # Pairs a person fixed by hand (the web page's pins): every plan of this problem has them, and its audit says when one is missing.
+    pinned_pairs: tuple[tuple[str, str], ...] = ()
     # Every rule that may bend in this scenario, `policy.rule` → severity (the policies' declarations
     # with the scenario's `relax.severity` over them); used when `on_infeasible: relax`, and to weigh
     # the fewest exceptions an explanation proposes.

@@ -12,9 +12,11 @@ sys.path (tests/ is not a package; adding an __init__.py would change that).
 from __future__ import annotations
 
 import csv
+import tempfile
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 
 from assign.load import load_scenario
@@ -24,6 +26,11 @@ from assign.solver.passes import solve
 
 # The `county` fixture of the km-placed helpers (km_county.py), for the policy-catalogue tests.
 pytest_plugins = ["km_county"]
+
+# The browser tests (the report, the web page) drive Debian's chromium through its own chromedriver.
+CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--window-size=1400,1000"]
 
 OFFICE_LON, OFFICE_LAT = 112.5, 34.5
 
@@ -124,3 +131,24 @@ def assert_no_plan(plan: Plan, status: str = "INFEASIBLE") -> None:
     assert plan.pairs == []
     assert plan.objective is None and plan.bound is None and plan.gap is None
     assert plan.findings == []
+
+
+def chromium_browser():
+    """Headless Debian chromium driven by its own chromedriver (selenium downloads nothing), with the performance log on;
+    skips the test, saying why, where they are not installed. Returns the driver and its profile folder (remove it after)."""
+    if not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()):
+        pytest.skip(f"Chromium is not installed ({CHROMIUM}, {CHROMEDRIVER}); `./dev.sh test` installs Debian's chromium and "
+                    "chromium-driver when it runs as root with apt-get, which this machine could not do")
+    webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed: pip install -e '.[test]'")
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in CHROMIUM_FLAGS:
+        options.add_argument(flag)
+    profile = tempfile.mkdtemp(prefix="assign-chromium-")
+    options.add_argument(f"--user-data-dir={profile}")
+    # The performance log carries every request the page makes (Network.requestWillBeSent).
+    options.set_capability("goog:loggingPrefs", {"performance": "ALL"})
+    driver = webdriver.Chrome(options=options, service=Service(executable_path=CHROMEDRIVER))
+    return driver, profile

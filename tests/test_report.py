@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import re
 import shutil
-import tempfile
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import hand_plan, make_scenario, researcher, school
+from conftest import chromium_browser, hand_plan, make_scenario, researcher, school
 
 from assign.analysis.report_inputs import ReportInputs, gather
 from assign.cli import main
@@ -26,9 +25,6 @@ from assign.export.report_data import map_layout
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "scenarios" / "demo-county" / "scenario.yaml"
 ARTIFACTS = ROOT / "out" / "test-artifacts"  # out/ is gitignored: screenshots stay on the machine
-CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--window-size=1400,1000"]
 # Anything the page could fetch: src/href/url()/@import/fetch pointing at http(s) or a protocol-relative URL.
 REMOTE = re.compile(r"""(?:src|href|xlink:href|action)\s*=\s*["']?\s*(?:https?:)?//|url\(\s*["']?\s*(?:https?:)?//"""
                     r"""|@import|fetch\(|XMLHttpRequest""", re.I)
@@ -139,25 +135,6 @@ def test_demo_report_is_small_and_needs_no_network(demo_report):
     assert "off busy" not in html  # and no visit falls on a day off
 
 
-def _browser():
-    if not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()):
-        pytest.skip(f"Chromium is not installed ({CHROMIUM}, {CHROMEDRIVER}); `./dev.sh test` installs Debian's chromium and "
-                    "chromium-driver when it runs as root with apt-get, which this machine could not do")
-    webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed: pip install -e '.[test]'")
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in CHROMIUM_FLAGS:
-        options.add_argument(flag)
-    profile = tempfile.mkdtemp(prefix="assign-chromium-")
-    options.add_argument(f"--user-data-dir={profile}")
-    # The performance log carries every request the page makes (Network.requestWillBeSent).
-    options.set_capability("goog:loggingPrefs", {"performance": "ALL"})
-    driver = webdriver.Chrome(options=options, service=Service(executable_path=CHROMEDRIVER))
-    return driver, profile
-
-
 def test_demo_report_in_headless_chromium(demo_report, capsys):
     import json
 
@@ -166,7 +143,7 @@ def test_demo_report_in_headless_chromium(demo_report, capsys):
 
     inputs, path = demo_report
     plan, problem = inputs.plan, inputs.problem
-    driver, profile = _browser()
+    driver, profile = chromium_browser()
     try:
         driver.get_log("performance")  # drop what the start-up tab loaded: only the report's own requests count
         driver.get(path.as_uri())
