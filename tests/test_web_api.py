@@ -436,3 +436,26 @@ def test_names_are_data_on_the_pages(served, tmp_path):
         html = client.get(path).text
         assert HOSTILE not in html and "<img src=x" not in html, path
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in client.get(f"/runs/{run['run']}").text
+
+
+def test_the_forms_download_fill_in_and_come_back_as_one_workbook(served, tmp_path):
+    client = served[0]
+    for form in ("教研员.xlsx", "学校.xlsx"):
+        answer = client.get(f"/template/{form}")
+        assert answer.status_code == 200 and answer.content[:2] == b"PK"  # an xlsx (a zip)
+    # The demo's two lists as two sheets of one workbook, uploaded once.
+    book = openpyxl.Workbook()
+    for index, (title, role) in enumerate((("教研员", "researchers"), ("学校", "schools"))):
+        sheet = book.active if index == 0 else book.create_sheet()
+        sheet.title = title
+        with (DEMO / f"{role}.csv").open(encoding="utf-8-sig", newline="") as handle:
+            for row in csv.reader(handle):
+                sheet.append(row)
+    path = tmp_path / "名单.xlsx"
+    book.save(path)
+    files = {"workbook": ("名单.xlsx", path.read_bytes(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+             **{role: demo_files()[role] for role in ("roads", "nodes")}}
+    created = client.post("/api/projects", files=files, data={"preset": "demo-county"})
+    assert created.status_code == 201, created.text
+    run = wait_for(client, client.post(f"/api/projects/{created.json()['id']}/solve").json()["run"])
+    assert run["status"] == "done", run["errors"]

@@ -15,6 +15,7 @@ import time
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import yaml
 from fastapi import FastAPI, HTTPException, Request
@@ -155,10 +156,16 @@ def create_app(data: Path, token: str | None = None, host: str = "127.0.0.1", sl
         files = dict(project["files"])
         problems: list[CellProblem] = []
         received: dict[str, tuple[str, bytes]] = {}
+        workbook = uploads.get("workbook")
+        if isinstance(workbook, UploadFile) and workbook.filename:
+            # One workbook holding both lists: each table reads the sheet that has its columns.
+            uploads = {"researchers": workbook, "schools": workbook, **{k: v for k, v in uploads.items()
+                                                                          if k not in ("researchers", "schools") or getattr(v, "filename", None)}}
         for role in (*TABLE_ROLES, "scenario"):
             upload = uploads.get(role)
             if not isinstance(upload, UploadFile) or not upload.filename:
                 continue
+            await upload.seek(0)  # one workbook may serve two roles
             content = await upload.read(UPLOAD_LIMITS[role] + 1)
             shown = upload.filename
             if len(content) > UPLOAD_LIMITS[role]:
@@ -318,6 +325,20 @@ def create_app(data: Path, token: str | None = None, host: str = "127.0.0.1", sl
         return allowed
 
     # ---- JSON API -----------------------------------------------------------------------------------
+
+    @app.get("/template/{form}", include_in_schema=False)
+    def template(form: str):
+        """The empty forms of `assign template` (教研员.xlsx, 学校.xlsx), to fill in before the first upload."""
+        import tempfile
+
+        from assign.export.template import write_templates
+
+        with tempfile.TemporaryDirectory() as scratch:
+            written = {p.name: p.read_bytes() for p in write_templates(Path(scratch))}
+        if form not in written:
+            raise HTTPException(404, f"no form {form!r}: {', '.join(written)}")
+        return Response(written[form], media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(form)}"})
 
     @app.get("/api/presets", tags=["api"])
     def api_presets():

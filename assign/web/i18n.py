@@ -7,6 +7,7 @@ LANGS = ("zh", "en")
 TEXTS: dict[str, dict[str, str]] = {
     "zh": {
         "app": "教研员定点联系学校安排", "projects": "项目", "new_project": "新建项目", "name": "项目名称", "preset": "规则预设",
+        "template_first": "还没有名单？先下载空白表填写：", "workbook": "一个工作簿（教研员、学校各一张工作表）",
         "researchers": "教研员表", "schools": "学校表", "roads": "路网表（可选）", "nodes": "节点表（可选）",
         "scenario": "方案文件 scenario.yaml（可选，代替预设）", "upload": "上传", "reupload": "修改后重新上传",
         "problems": "表格中的问题", "file": "文件", "row": "行", "column": "列", "value": "值", "expected": "应为",
@@ -25,7 +26,9 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "en": {
         "app": "Contact schools of teaching researchers", "projects": "Projects", "new_project": "New project", "name": "Project name",
-        "preset": "Rules preset", "researchers": "Researchers table", "schools": "Schools table", "roads": "Roads table (optional)",
+        "preset": "Rules preset", "template_first": "No lists yet? Fill in the empty forms first:",
+        "workbook": "One workbook (a sheet of researchers, a sheet of schools)",
+        "researchers": "Researchers table", "schools": "Schools table", "roads": "Roads table (optional)",
         "nodes": "Nodes table (optional)", "scenario": "scenario.yaml (optional, instead of a preset)", "upload": "Upload",
         "reupload": "Upload again after fixing", "problems": "Problems in the tables", "file": "File", "row": "Row", "column": "Column",
         "value": "Value", "expected": "Expected", "no_problems": "The tables have no problems: ready to solve.", "rules": "Rules",

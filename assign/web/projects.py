@@ -27,12 +27,12 @@ from assign.load import DEMO_SCENARIO, load_scenario
 from assign.problem import Problem
 
 TABLE_ROLES = ("researchers", "schools", "roads", "nodes")
-TABLE_SUFFIXES = (".csv", ".xlsx")
+TABLE_SUFFIXES = (".csv", ".xlsx", ".xls", ".ods", ".et")  # what assign.inputs.tables reads
 DEMO_PRESET = "demo-county"
 PRESETS_DIR = DEMO_SCENARIO.parent.parent / "presets"
 SCENARIO_FILE = "scenario.yaml"
 BASE_FILE = "base.yaml"  # an uploaded scenario, kept beside the project's own
-UPLOAD_LIMITS = {**{role: MAX_TABLE_BYTES for role in TABLE_ROLES}, "scenario": MAX_YAML_BYTES}
+UPLOAD_LIMITS = {**{role: MAX_TABLE_BYTES for role in TABLE_ROLES}, "workbook": MAX_TABLE_BYTES, "scenario": MAX_YAML_BYTES}
 # Keys of an uploaded scenario that would name files on the server: the page supplies its tables itself.
 FILE_KEYS = ("extends", "edits")
 
