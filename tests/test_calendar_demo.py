@@ -67,3 +67,38 @@ def test_demo_term_schedules_and_audits_clean(demo, term):
             assert visits.first <= day <= visits.last
             assert _is_workday(day, file), f"{v} on a day off"
             assert day not in blackout and day not in away, f"{v} on a blackout or unavailable day"
+
+
+def test_one_second_limit_still_gives_the_autumn_term_a_schedule_that_audits_clean(demo):
+    # Every group gets its first schedule before any is improved, and a start is kept when the
+    # improvement returns nothing better: the time limit decides how good, not whether, a schedule is.
+    problem, plan = demo
+    visits, _ = schedule_term(problem, plan, "2026秋", workers=1, seed=0, time_limit=1)
+    assert visits.status in ("OPTIMAL", "FEASIBLE")
+    assert visits.gap is not None and visits.gap >= 0
+    assert visits.first_seconds is not None
+    assert {(v.researcher_id, v.school_id) for v in visits.visits} == plan.pair_set()
+    assert visits.findings == [], [str(f) for f in visits.findings]
+
+
+WHATIFS = sorted((DEMO.parents[1] / "whatif").glob("*.yaml"))
+
+
+@pytest.fixture(scope="module")
+def demo_plan_file(demo, tmp_path_factory):
+    path = tmp_path_factory.mktemp("demo-plan") / "plan.json"
+    path.write_text(demo[1].model_dump_json(indent=2), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("whatif", WHATIFS, ids=[p.stem for p in WHATIFS])
+def test_calendar_runs_on_every_shipped_whatif(demo_plan_file, whatif):
+    # A what-if inherits the demo's holiday file: it must be found from the demo's folder, not the what-if's.
+    from click.testing import CliRunner
+
+    from assign.cli import main
+
+    result = CliRunner().invoke(main, ["calendar", str(whatif), "--term", "2027春", "--plan", str(demo_plan_file),
+                                       "--no-write", "-q", "--time-limit", "2"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert "2027春" in result.output and "status " in result.output

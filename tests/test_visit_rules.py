@@ -56,6 +56,7 @@ INFEASIBLE = [
     ("research_day", {**TWO, "research_day": {"min_matches": 6}}, {}),                          # five Wednesdays
     ("spread", {"visits_per_term": {"min": 1, "max": 1}, "spread": {"parts": 2, "hard": True}}, {}),
     ("one_trip_per_day", {"visits_per_term": {"min": 7}, "days_per_visit": {"days": 2}, "one_trip_per_day": {}}, {}),  # R1: 2 × 14 > 26
+    ("calendar", {"visits_per_term": {"min": 7}, "days_per_visit": {"days": 2}}, {}),            # R1 at one school a day: 2 × 14 > 26
 ]
 
 
@@ -91,6 +92,20 @@ def test_one_trip_per_day_allows_two_close_schools(tmp_path):
     assert visits.status == "OPTIMAL" and visits.findings == []
 
 
+def test_without_a_rule_for_it_a_researcher_is_at_one_school_a_day(tmp_path):
+    # 2 × 10 visits fit into 26 days only one school at a time; the host's own rule keeps them apart
+    _, _, visits = schedule(tmp_path, {"visits_per_term": {"min": 10}})
+    assert visits.status == "OPTIMAL" and visits.findings == [], [str(f) for f in visits.findings]
+    r1_days = [d for v in visits.visits if v.researcher_id == "R1" for d in v.days]
+    assert len(r1_days) == 20 and len(set(r1_days)) == 20
+
+
+def test_two_close_schools_on_one_day_pass_the_host_audit_when_a_rule_allows_them(tmp_path):
+    problem, plan = load_tiny(tmp_path, {"one_trip_per_day": {"within_minutes": 600}})
+    findings = audit_visits(problem, plan, _hand(problem, plan, [V("R1", "S1", 1, "2026-09-08"), V("R1", "S2", 1, "2026-09-08")]))
+    assert findings == [], [str(f) for f in findings]
+
+
 def test_research_day_prefers_the_group_day(tmp_path):
     _, _, visits = schedule(tmp_path, {**TWO, "research_day": {}})
     r1_s1 = [v for v in visits.visits if (v.researcher_id, v.school_id) == ("R1", "S1")]
@@ -121,6 +136,7 @@ BAD = [
     ("one_trip_per_day", {"one_trip_per_day": {}}, {}, [V("R1", "S1", 1, "2026-09-08"), V("R1", "S2", 1, "2026-09-08")]),
     ("days_per_visit", {"days_per_visit": {"days": 1}}, {}, [V("R1", "S1", 1, "2026-09-08", "2026-09-09")]),
     ("lessons_per_year", {"lessons_per_year": {"lessons": 6, "per_day": 3}}, {}, [V("R1", "S1", 1, "2026-09-08")]),  # room for 3 of 6
+    ("calendar", {}, {}, [V("R1", "S1", 1, "2026-09-08"), V("R1", "S2", 1, "2026-09-08")]),  # two places a day, no rule allows it
 ]
 
 

@@ -33,6 +33,10 @@ class VisitRule:
     # then solve groups of researchers that share no school apart. False (the safe default) for
     # a rule that ties the whole office, e.g. "at most k researchers out on one day".
     local: ClassVar[bool] = False
+    # The most schools a researcher may be at on one day under this rule. One full day at one school
+    # is the host's default (a researcher is never in two places); a rule that lets two close schools
+    # share a day (one_trip_per_day) says 2 here and adds its own constraint on which two.
+    schools_a_day: ClassVar[int] = 1
 
     def apply(self, ctx: "RuleContext", params: BaseModel) -> None:
         return None

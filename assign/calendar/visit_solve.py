@@ -18,12 +18,13 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from ortools.sat.python import cp_model
 
 from assign.calendar.schedule import Schedule
-from assign.calendar.visit_audit import audit_schedule
+from assign.calendar.visit_audit import audit_schedule, schools_a_day
 from assign.calendar.visit_model import Pair, VisitContext
 from assign.calendar.visits import Visit, VisitPlan
 from assign.calendar.workdays import TermDays, Workdays, read_holiday_file, term_days
@@ -32,12 +33,14 @@ from assign.plan import Plan, TermValue
 from assign.problem import PolicyUse, Problem
 from assign.registry import Registry, build_visit_registry
 from assign.solver.cpsat import (
+    FIRST_SCHEDULE_PARAMETERS,
     FOUND,
     STATUS,
     WEIGHT_SCALE,
     SolveOptions,
     calendar_parameters,
     gap,
+    hint_all,
     make_solver,
     weighted_expr,
     worst_status,
@@ -102,6 +105,12 @@ def _build(problem, term, pairs, rules, year_workdays=None, explain=False) -> Vi
     ctx = VisitContext(problem, term, pairs, explain=explain, year_workdays=year_workdays)
     core = ctx.for_rule("calendar")
     core.penalize("days_on_site", sum(v for on in ctx.on.values() for v in on), rank=0, label="到校天数 days on site", unit="天")
+    if schools_a_day(rules) == 1:  # one full day at one school, unless a rule lets close schools share a day
+        for rid, own in core.pairs_of_researcher().items():
+            if len(own) > 1:
+                name = problem.researcher[rid].name
+                for i in range(len(term.days)):
+                    core.require(sum(ctx.on[p][i] for p in own) <= 1, about=(rid,), why=f"{name} ({rid}) is at one school a day")
     for use in rules:
         use.policy.apply(ctx.for_rule(use.name), use.params)
     return ctx
@@ -131,15 +140,54 @@ def _solver(workers: int, seed: int, time_limit: float) -> cp_model.CpSolver:
     return make_solver(options, time_limit, defaults=calendar_parameters(workers))
 
 
-def _solve_one_pass(ctx: VisitContext, workers: int, seed: int, time_limit: float) -> tuple[cp_model.CpSolver, str]:
-    """One weighted solve in which a day on site costs more than all the rewards one day can earn."""
+FIRST_SCHEDULE_LIMIT = 60.0  # seconds a group may take to find its first schedule, whatever the time limit
+
+
+@dataclass
+class GroupResult:
+    """One group's schedule from one solve: what the term's result needs of it, and the solution as a hint."""
+
+    status: str
+    visits: list[Visit]
+    values: dict[str, float]
+    objective: float
+    bound: float
+    solution: list[int]
+
+
+def set_objective(ctx: VisitContext) -> None:
+    """One weighted objective in which a day on site costs more than all the rewards one day can earn."""
     days = next(t for t in ctx.terms if t.name == "calendar.days_on_site")
     rest = [t for t in ctx.terms if t is not days]
     day_weight = 1 + sum(t.weight for t in rest if t.sense == "max")
     ctx.model.maximize(weighted_expr(rest) - round(day_weight * WEIGHT_SCALE) * days.expr)
+
+
+def solve_group(ctx: VisitContext, workers: int, seed: int, time_limit: float, first_only: bool = False) -> tuple[str, GroupResult | None]:
+    """Solve a group's model; `first_only` stops at the first schedule (the feasible start every group
+    gets before any group is improved)."""
     solver = _solver(workers, seed, time_limit)
+    if first_only:
+        for key, value in FIRST_SCHEDULE_PARAMETERS.items():
+            setattr(solver.parameters, key, value)
     status = STATUS[solver.solve(ctx.model)]
-    return solver, status
+    if status not in FOUND:
+        return status, None
+    values = {t.name: solver.value(t.expr) for t in ctx.terms}
+    objective = solver.objective_value / WEIGHT_SCALE
+    return status, GroupResult(status, _visits(ctx, solver), values, objective, max(objective, solver.best_objective_bound / WEIGHT_SCALE),
+                               list(solver.response_proto.solution))
+
+
+def improve(ctx: VisitContext, start: GroupResult, workers: int, seed: int, time_limit: float) -> GroupResult:
+    """CP-SAT from the group's first schedule (every variable hinted); the start is kept when the solve
+    returns nothing better, so a short time limit never loses the schedule already found."""
+    hint_all(ctx.model, start.solution)
+    status, better = solve_group(ctx, workers, seed, time_limit)
+    if better is None or better.objective < start.objective:
+        return start
+    better.bound = min(better.bound, start.bound)  # both bound every schedule of the group from above
+    return better
 
 
 def schedule_term(
@@ -165,25 +213,47 @@ def schedule_term(
     started = time.perf_counter()
     year_workdays = sum(len(t.days) for t in year_terms)
     groups = components(pairs) if all(getattr(use.policy, "local", False) for use in rules) else [pairs]
-    statuses, visits, values, conflicts = [], [], {}, []
-    objective = bound = 0.0
+    # First a schedule for every group (CP-SAT stopped at its first solution: the feasible start),
+    # then what is left of the time limit improves the groups in turn, each from its start.
+    contexts, firsts, statuses, conflicts = [], [], [], []
     build_seconds = 0.0
     for group in groups:
         group_started = time.perf_counter()
         ctx = _build(problem, term, group, rules, year_workdays)
+        set_objective(ctx)
         build_seconds += time.perf_counter() - group_started
-        solver, status = _solve_one_pass(ctx, workers, seed, max(0.1, time_limit - (time.perf_counter() - started)))
-        statuses.append(status)
-        if status in FOUND:
-            visits += _visits(ctx, solver)
-            objective += solver.objective_value / WEIGHT_SCALE
-            bound += solver.best_objective_bound / WEIGHT_SCALE
-            for t in ctx.terms:
-                if t.name not in values:
-                    values[t.name] = TermValue(name=t.name, label=t.label, sense=t.sense, value=0, weight=t.weight, rank=t.rank, unit=t.unit)
-                values[t.name].value += solver.value(t.expr)
-        elif status == "INFEASIBLE":
+        left = max(time_limit, FIRST_SCHEDULE_LIMIT) - (time.perf_counter() - started)
+        status, first = solve_group(ctx, workers, seed, max(0.1, left), first_only=True)
+        contexts.append(ctx)
+        firsts.append(first)
+        if status == "INFEASIBLE":
             conflicts += explain_infeasible(problem, term, group, rules, seed, time_limit, year_workdays)
+        if first is None:
+            statuses.append(status)
+    first_seconds = time.perf_counter() - started
+    results = []
+    for k, (ctx, first) in enumerate(zip(contexts, firsts)):
+        if first is None:
+            continue
+        done = first
+        if first.status != "OPTIMAL":
+            left = time_limit - (time.perf_counter() - started)
+            share = left / sum(1 for f in firsts[k:] if f is not None and f.status != "OPTIMAL")  # the groups still to improve share it
+            if share >= 0.05:
+                done = improve(ctx, first, workers, seed, share)
+        results.append(done)
+        statuses.append(done.status)
+    visits, values = [], {}
+    objective = bound = 0.0
+    for done in results:
+        visits += done.visits
+        objective += done.objective
+        bound += done.bound
+        for name, value in done.values.items():
+            values[name] = values.get(name, 0) + value
+    terms = {t.name: t for ctx in contexts for t in ctx.terms}
+    values = {name: TermValue(name=name, label=terms[name].label, sense=terms[name].sense, value=value, weight=terms[name].weight,
+                              rank=terms[name].rank, unit=terms[name].unit) for name, value in values.items()}
     solve_seconds = time.perf_counter() - started - build_seconds
     status = worst_status(statuses)
     found = status in FOUND
@@ -193,7 +263,8 @@ def schedule_term(
     result = VisitPlan(
         scenario=problem.name, term=term.name, first=term.first, last=term.last, workdays=len(term.days), status=status,
         objective=objective, bound=bound, gap=gap(objective, bound), components=len(groups), build_seconds=round(build_seconds, 3),
-        solve_seconds=round(solve_seconds, 3), visits=visits, terms=values, warnings=warnings, conflicts=conflicts,
+        solve_seconds=round(solve_seconds, 3), first_seconds=round(first_seconds, 3), visits=visits, terms=values, warnings=warnings,
+        conflicts=conflicts,
         solver_settings={"workers": workers, "seed": seed, "time_limit": time_limit},
     )
     schedule = Schedule(term, tuple(pairs), result, year_terms)

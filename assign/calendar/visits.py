@@ -55,6 +55,7 @@ class VisitPlan(BaseModel):
     components: int = Field(1, description="independent models solved (groups of researchers linked by shared schools)")
     build_seconds: float = 0.0
     solve_seconds: float = 0.0
+    first_seconds: float | None = Field(None, description="seconds to the first schedule of every group (build included)")
     visits: list[Visit] = Field(default_factory=list)
     terms: list[TermValue] = Field(default_factory=list)
     findings: list[Finding] = Field(default_factory=list)
