@@ -130,11 +130,13 @@ class RelaxSettings(_Section):
 
 
 class Term(_Section):
-    """A school term (学期): its name as the office writes it and its first and last day."""
+    """A school term (学期): its name as the office writes it, its first and last day, and its exam weeks."""
 
     name: str = Field(description="e.g. 2026秋")
     start: dt.date
     end: dt.date
+    exam_weeks: list[int] = Field(default_factory=list, description="teaching weeks of exams (教学周, week 1 holds the first day), "
+                                                                   "kept free of routine visits by the term_edges visit rule")
 
     @field_validator("start", "end")
     @classmethod
@@ -148,6 +150,10 @@ class Term(_Section):
             raise ValueError(f"term {self.name}: end {self.end} is before start {self.start}")
         if (self.end - self.start).days > 366:
             raise ValueError(f"term {self.name}: {self.start}~{self.end} is longer than a year")
+        weeks = (self.end - (self.start - dt.timedelta(days=self.start.weekday()))).days // 7 + 1
+        outside = [w for w in self.exam_weeks if not 1 <= w <= weeks]
+        if outside:
+            raise ValueError(f"term {self.name}: exam_weeks {outside} outside its teaching weeks 1-{weeks}")
         return self
 
 

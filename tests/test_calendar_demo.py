@@ -59,6 +59,8 @@ def test_demo_term_schedules_and_audits_clean(demo, term):
     assert visits.warnings == []  # the 2027 holiday file covers the year chinese-calendar does not know
     assert {(v.researcher_id, v.school_id) for v in visits.visits} == plan.pair_set()
     file = yaml.safe_load((DEMO.parent / "holidays-2027.yaml").read_text(encoding="utf-8"))
+    # term_edges: both demo terms open and close with a full Monday-Friday week free of holidays
+    assert all(v.first > visits.first + dt.timedelta(days=6) and v.last < visits.last - dt.timedelta(days=4) for v in visits.visits)
     for v in visits.visits:
         school, researcher = problem.school[v.school_id], problem.researcher[v.researcher_id]
         blackout = {d for r in school.blackout for d in r.days()}

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from calendar_fixtures import load_tiny
+from calendar_fixtures import TERM, load_tiny
 
 from assign.calendar.visit_solve import audit_visits, schedule_term
 from assign.calendar.visits import Visit, VisitPlan
@@ -40,6 +40,7 @@ FEASIBLE = [
     ("research_day", {**TWO, "research_day": {"min_matches": 2}}, {}),
     ("spread", {**TWO, "spread": {"parts": 2, "hard": True}}, {}),
     ("one_trip_per_day", {"visits_per_term": {"min": 10}, "one_trip_per_day": {}}, {}),
+    ("term_edges", {**TWO, "term_edges": {}}, {"terms": [{**TERM, "exam_weeks": [3]}]}),
 ]
 
 INFEASIBLE = [
@@ -57,6 +58,7 @@ INFEASIBLE = [
     ("spread", {"visits_per_term": {"min": 1, "max": 1}, "spread": {"parts": 2, "hard": True}}, {}),
     ("one_trip_per_day", {"visits_per_term": {"min": 7}, "days_per_visit": {"days": 2}, "one_trip_per_day": {}}, {}),  # R1: 2 × 14 > 26
     ("calendar", {"visits_per_term": {"min": 7}, "days_per_visit": {"days": 2}}, {}),            # R1 at one school a day: 2 × 14 > 26
+    ("term_edges", {**TWO, "term_edges": {"first_days": 13, "last_days": 13}}, {}),              # 26 working days, all at an edge
 ]
 
 
@@ -106,6 +108,22 @@ def test_two_close_schools_on_one_day_pass_the_host_audit_when_a_rule_allows_the
     assert findings == [], [str(f) for f in findings]
 
 
+def test_term_edges_keep_the_first_and_last_days_and_the_exam_week_free(tmp_path):
+    _, _, visits = schedule(tmp_path, {**TWO, "term_edges": {"first_days": 3, "last_days": 4}}, terms=[{**TERM, "exam_weeks": [2]}])
+    days = sorted(d for v in visits.visits for d in v.days)
+    assert days and days[0] > dt.date(2026, 9, 9)                         # 09-07…09-09 are the first three working days
+    assert not [d for d in days if dt.date(2026, 9, 14) <= d <= dt.date(2026, 9, 20)]  # teaching week 2, with 调休 Sunday 09-20
+    assert days[-1] < dt.date(2026, 10, 13)                               # 10-13…10-16 are the last four working days
+    assert visits.findings == [], [str(f) for f in visits.findings]
+
+
+def test_an_exam_week_outside_the_term_is_refused_with_its_key(tmp_path):
+    from assign.errors import AssignError
+
+    with pytest.raises(AssignError, match=r"exam_weeks \[9\] outside its teaching weeks 1-6"):
+        load_tiny(tmp_path, TWO, terms=[{**TERM, "exam_weeks": [9]}])
+
+
 def test_research_day_prefers_the_group_day(tmp_path):
     _, _, visits = schedule(tmp_path, {**TWO, "research_day": {}})
     r1_s1 = [v for v in visits.visits if (v.researcher_id, v.school_id) == ("R1", "S1")]
@@ -137,6 +155,10 @@ BAD = [
     ("days_per_visit", {"days_per_visit": {"days": 1}}, {}, [V("R1", "S1", 1, "2026-09-08", "2026-09-09")]),
     ("lessons_per_year", {"lessons_per_year": {"lessons": 6, "per_day": 3}}, {}, [V("R1", "S1", 1, "2026-09-08")]),  # room for 3 of 6
     ("calendar", {}, {}, [V("R1", "S1", 1, "2026-09-08"), V("R1", "S2", 1, "2026-09-08")]),  # two places a day, no rule allows it
+    ("term_edges", {"term_edges": {}}, {}, [V("R1", "S1", 1, "2026-09-11")]),                   # the term's 5th working day
+    ("term_edges", {"term_edges": {}}, {}, [V("R1", "S1", 1, "2026-10-12")]),                   # among its last 5
+    ("term_edges", {"term_edges": {"first_days": 0, "last_days": 0}}, {"terms": [{**TERM, "exam_weeks": [3]}]},
+     [V("R1", "S1", 1, "2026-09-22")]),                                                           # teaching week 3, an exam week
 ]
 
 

@@ -74,7 +74,7 @@ def load_terms(problem: Problem, term_name: str) -> tuple[TermDays, tuple[TermDa
     except KeyError as exc:
         raise InputError.at(problem.source, None, "calendar.terms", term_name, str(exc.args[0])) from None
     workdays = workdays_of(problem)
-    year = [term_days(t.name, t.start, t.end, workdays) for t in cal.terms if school_year(t.start) == school_year(wanted.start)]
+    year = [term_days(t.name, t.start, t.end, workdays, t.exam_weeks) for t in cal.terms if school_year(t.start) == school_year(wanted.start)]
     term = next(t for t in year if t.name == term_name)
     return term, tuple(year)
 
