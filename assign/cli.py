@@ -442,28 +442,39 @@ def pareto(scenario: Path, between, points, current, out, processes, executor, a
               help="seconds for scheduling the term (default: calendar.time_limit, else 10)")
 @click.option("--workers", type=click.IntRange(1, 64), default=None, help="CP-SAT worker threads (default: the scenario's)")
 @click.option("--seed", type=SEED, default=None, help="CP-SAT random seed (default: the scenario's)")
+@click.option("--from", "previous_path", type=click.Path(dir_okay=False, exists=True, path_type=Path), default=None,
+              help="visits.json of this term's calendar so far: re-plan from --today, keeping what came before")
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="with --from: visits before this day (YYYY-MM-DD) stay as they were (default: today's date)")
 @click.option("-q", "--quiet", is_flag=True, help="print only the summary and findings")
 @guarded
-def calendar(scenario, term_name, plan_path, out, no_write, view, time_limit, workers, seed, quiet) -> None:
+def calendar(scenario, term_name, plan_path, out, no_write, view, time_limit, workers, seed, previous_path, today, quiet) -> None:
     """Schedule the visits of one term for the pairs of a plan, and export the calendars.
 
     Without SCENARIO, uses the embedded demo county. Writes office.ics, one .ics per researcher
     and per school, visits.xlsx (a sheet per month, a sheet per researcher), visits.csv,
-    visits.md and visits.json.
+    visits.md and visits.json. With --from visits.json --today DATE, re-plans the term from DATE:
+    earlier visits stay, later ones change as little as the scenario now allows, and each moved,
+    cancelled or added visit is listed with why (the .ics files mark them for calendar apps).
     """
     from assign.analysis.sources import plan_of
     from assign.calendar.visit_solve import schedule_term
+    from assign.calendar.visits import VisitPlan
     from assign.export.safe_names import folder_name
     from assign.export.term_files import write_term_files
-    from assign.export.visit_terminal import month_grid, researcher_list
+    from assign.export.visit_terminal import change_lines, month_grid, researcher_list
 
     path = scenario if scenario is not None else _demo_path()
     if plan_path is None and not quiet:
         click.echo("solving the assignment first (give --plan plan.json to reuse a saved one) …", err=True)
     problem, plan = plan_of(plan_path or path, path if plan_path else None, workers, seed, _progress(quiet))
     _warn(problem.warnings)
+    if today is not None and previous_path is None:
+        raise AssignError(f"--today {today.date()}: goes with --from visits.json (the calendar to re-plan)")
+    previous = VisitPlan.read(previous_path) if previous_path is not None else None
     started = time.perf_counter()
-    visits, _ = schedule_term(problem, plan, term_name, workers=workers, seed=seed, time_limit=time_limit)
+    visits, _ = schedule_term(problem, plan, term_name, workers=workers, seed=seed, time_limit=time_limit, previous=previous,
+                              today=today.date() if today else None, previous_source=str(previous_path))
     seconds = time.perf_counter() - started
     _warn(visits.warnings)
     if not visits.solved:
@@ -477,6 +488,8 @@ def calendar(scenario, term_name, plan_path, out, no_write, view, time_limit, wo
     click.echo(f"{visits.term}: {visits.first}~{visits.last}, {visits.workdays} 个工作日 (working days), {len(visits.visits)} 次到校 (visits); "
                f"status {visits.status}{_gap_note(visits.status, visits.gap)}; {visits.components} model(s); "
                f"first schedule in {visits.first_seconds or 0:.2f} s, scheduled in {seconds:.2f} s")
+    if visits.today is not None:
+        click.echo(change_lines(problem, visits))
     if visits.findings:
         click.echo(f"审核发现 {len(visits.findings)} 项 (audit findings):")
         for f in visits.findings:

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from ortools.sat.python import cp_model
 
+from assign.calendar.replan import KEEP_WEIGHT, Before, add_stability, changes
 from assign.calendar.schedule import Schedule
 from assign.calendar.visit_audit import audit_schedule, schools_a_day
 from assign.calendar.visit_model import Pair, VisitContext
@@ -101,7 +102,7 @@ def plan_pairs(problem: Problem, plan: Plan) -> list[Pair]:
     return sorted((a.researcher_id, a.school_id) for a in plan.pairs if a.researcher_id in problem.researcher and a.school_id in problem.school)
 
 
-def _build(problem, term, pairs, rules, year_workdays=None, explain=False) -> VisitContext:
+def _build(problem, term, pairs, rules, year_workdays=None, explain=False, before: Before | None = None) -> VisitContext:
     ctx = VisitContext(problem, term, pairs, explain=explain, year_workdays=year_workdays)
     core = ctx.for_rule("calendar")
     core.penalize("days_on_site", sum(v for on in ctx.on.values() for v in on), rank=0, label="到校天数 days on site", unit="天")
@@ -113,6 +114,8 @@ def _build(problem, term, pairs, rules, year_workdays=None, explain=False) -> Vi
                     core.require(sum(ctx.on[p][i] for p in own) <= 1, about=(rid,), why=f"{name} ({rid}) is at one school a day")
     for use in rules:
         use.policy.apply(ctx.for_rule(use.name), use.params)
+    if before is not None:
+        add_stability(ctx, before)
     return ctx
 
 
@@ -158,9 +161,13 @@ class GroupResult:
 def set_objective(ctx: VisitContext) -> None:
     """One weighted objective in which a day on site costs more than all the rewards one day can earn."""
     days = next(t for t in ctx.terms if t.name == "calendar.days_on_site")
-    rest = [t for t in ctx.terms if t is not days]
+    kept = next((t for t in ctx.terms if t.name == "calendar.kept"), None)  # a re-plan: see assign.calendar.replan
+    rest = [t for t in ctx.terms if t is not days and t is not kept]
     day_weight = 1 + sum(t.weight for t in rest if t.sense == "max")
-    ctx.model.maximize(weighted_expr(rest) - round(day_weight * WEIGHT_SCALE) * days.expr)
+    objective = weighted_expr(rest) - round(day_weight * WEIGHT_SCALE) * days.expr
+    if kept is not None:
+        objective += round(KEEP_WEIGHT * day_weight * WEIGHT_SCALE) * kept.expr
+    ctx.model.maximize(objective)
 
 
 def solve_group(ctx: VisitContext, workers: int, seed: int, time_limit: float, first_only: bool = False) -> tuple[str, GroupResult | None]:
@@ -199,8 +206,12 @@ def schedule_term(
     workers: int | None = None,
     seed: int | None = None,
     time_limit: float | None = None,
+    previous: VisitPlan | None = None,
+    today: dt.date | None = None,
+    previous_source: str = "visits.json",
 ) -> tuple[VisitPlan, Schedule]:
-    """Schedule the visits of `plan`'s pairs over one term, and audit them."""
+    """Schedule the visits of `plan`'s pairs over one term, and audit them. With `previous` (the term's
+    calendar so far) and `today`: re-plan from today (`assign.calendar.replan`)."""
     cal = calendar_of(problem)
     workers = workers or problem.scenario.solver.workers
     seed = problem.scenario.solver.seed if seed is None else seed
@@ -209,6 +220,11 @@ def schedule_term(
     rules = parse_rules(problem, registry)
     pairs = plan_pairs(problem, plan)
     warnings = [t.warning for t in year_terms if t.name == term.name and t.warning]
+    before = None
+    if previous is not None:
+        if previous.term != term.name:
+            raise InputError.at(previous_source, None, "term", previous.term, f"a calendar of term {term.name} to re-plan")
+        before = Before.of(previous, today or dt.date.today())
 
     started = time.perf_counter()
     year_workdays = sum(len(t.days) for t in year_terms)
@@ -219,7 +235,7 @@ def schedule_term(
     build_seconds = 0.0
     for group in groups:
         group_started = time.perf_counter()
-        ctx = _build(problem, term, group, rules, year_workdays)
+        ctx = _build(problem, term, group, rules, year_workdays, before=before)
         set_objective(ctx)
         build_seconds += time.perf_counter() - group_started
         left = max(time_limit, FIRST_SCHEDULE_LIMIT) - (time.perf_counter() - started)
@@ -227,7 +243,7 @@ def schedule_term(
         contexts.append(ctx)
         firsts.append(first)
         if status == "INFEASIBLE":
-            conflicts += explain_infeasible(problem, term, group, rules, seed, time_limit, year_workdays)
+            conflicts += explain_infeasible(problem, term, group, rules, seed, time_limit, year_workdays, before)
         if first is None:
             statuses.append(status)
     first_seconds = time.perf_counter() - started
@@ -267,6 +283,10 @@ def schedule_term(
         conflicts=conflicts,
         solver_settings={"workers": workers, "seed": seed, "time_limit": time_limit},
     )
+    if found and before is not None:
+        old_findings = audit_schedule(problem, Schedule(term, tuple(pairs), previous, year_terms), rules)
+        visits, moved, cancelled = changes(previous, result.visits, before.today, old_findings)
+        result = result.model_copy(update={"visits": visits, "changes": moved, "cancelled": cancelled, "today": before.today})
     schedule = Schedule(term, tuple(pairs), result, year_terms)
     if found:
         result = result.model_copy(update={"findings": audit_schedule(problem, schedule, rules)})
@@ -298,9 +318,10 @@ def _visits(ctx: VisitContext, solver: cp_model.CpSolver) -> list[Visit]:
     return visits
 
 
-def explain_infeasible(problem, term, pairs, rules, seed: int, time_limit: float, year_workdays: int | None = None) -> list[str]:
+def explain_infeasible(problem, term, pairs, rules, seed: int, time_limit: float, year_workdays: int | None = None,
+                       before: Before | None = None) -> list[str]:
     """Which rules, about whom, clash: a subset of enforcement literals CP-SAT needed to prove infeasibility."""
-    ctx = _build(problem, term, pairs, rules, year_workdays, explain=True)
+    ctx = _build(problem, term, pairs, rules, year_workdays, explain=True, before=before)
     literals = ctx.literals()
     if not literals:
         return ["no rule constraint is involved: the term has no working days or the model is empty"]

@@ -25,6 +25,7 @@ class Visit(BaseModel):
     school_id: str
     number: int = Field(ge=1, description="1 for the pair's first visit of the term, 2 for the second …")
     days: tuple[dt.date, ...] = Field(min_length=1, description="the working days on site, in order")
+    sequence: int = Field(0, ge=0, description="how often a re-plan moved or cancelled this visit (iCalendar SEQUENCE)")
 
     @property
     def first(self) -> dt.date:
@@ -38,6 +39,18 @@ class Visit(BaseModel):
         """Stable identifier: derived from term, researcher, school and visit number, never from the dates."""
         key = f"{term}/{self.researcher_id}/{self.school_id}/{self.number}"
         return f"{uuid.uuid5(UID_NAMESPACE, key)}@assign"
+
+
+class VisitChange(BaseModel):
+    """A future visit that a re-plan from today moved, cancelled or added, and why."""
+
+    kind: Literal["moved", "cancelled", "added"]
+    researcher_id: str
+    school_id: str
+    number: int
+    before: tuple[dt.date, ...] = ()
+    after: tuple[dt.date, ...] = ()
+    why: list[str] = Field(default_factory=list, description="what the old visit breaks now, or why the change follows from another")
 
 
 class VisitPlan(BaseModel):
@@ -62,6 +75,9 @@ class VisitPlan(BaseModel):
     warnings: list[str] = Field(default_factory=list)
     conflicts: list[str] = Field(default_factory=list, description="when infeasible: the rules, entities and dates that clash")
     solver_settings: dict = Field(default_factory=dict)
+    today: dt.date | None = Field(None, description="a re-plan: visits before this day are kept as they were")
+    changes: list[VisitChange] = Field(default_factory=list, description="a re-plan: future visits moved, cancelled or added")
+    cancelled: list[Visit] = Field(default_factory=list, description="a re-plan: visits of the previous calendar no longer held")
 
     @property
     def solved(self) -> bool:
@@ -85,4 +101,14 @@ class VisitPlan(BaseModel):
 
     @classmethod
     def read(cls, path: str | Path) -> "VisitPlan":
-        return cls.model_validate_json(Path(path).read_text(encoding="utf-8"))
+        """A visits.json written by `assign calendar`; anything else is one InputError naming the file."""
+        from pydantic import ValidationError
+
+        from assign.errors import InputError
+
+        try:
+            return cls.model_validate_json(Path(path).read_bytes().removeprefix(b"\xef\xbb\xbf"))
+        except (OSError, ValidationError) as exc:
+            detail = str(exc).splitlines()
+            what = "; ".join(line.strip() for line in detail[1:3]) if isinstance(exc, ValidationError) else detail[0]
+            raise InputError.at(path, None, None, None, f"a visits.json written by `assign calendar` ({what})") from None

@@ -41,6 +41,23 @@ def visits_csv(problem: Problem, plan: VisitPlan) -> str:
     return out.getvalue()
 
 
+CHANGE_HEADERS = ["变动", "教研员", "联系学校", "第几次", "原日期", "新日期", "原因", "工号", "学校代码", "UID"]
+CHANGE_KINDS = {"moved": "改期", "cancelled": "取消", "added": "新增"}
+
+
+def changes_csv(problem: Problem, plan: VisitPlan) -> str:
+    """A re-plan's changes to future visits, one row each, with why (the ids of a dropped pair as its names)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CHANGE_HEADERS)
+    for c in plan.changes:
+        r, s = problem.researcher.get(c.researcher_id), problem.school.get(c.school_id)
+        uid = Visit(researcher_id=c.researcher_id, school_id=c.school_id, number=c.number, days=c.before or c.after).uid(plan.term)
+        writer.writerow(csv_row([CHANGE_KINDS[c.kind], r.name if r else c.researcher_id, s.name if s else c.school_id, c.number,
+                                 "、".join(map(str, c.before)), "、".join(map(str, c.after)), "；".join(c.why), c.researcher_id, c.school_id, uid]))
+    return out.getvalue()
+
+
 def visits_markdown(problem: Problem, plan: VisitPlan, title: str) -> str:
     lines = [f"# {md_text(title)}", "", f"{plan.first} ~ {plan.last}，{plan.workdays} 个工作日，{len(plan.visits)} 次到校。", ""]
     for r in problem.researchers:
@@ -120,10 +137,14 @@ def write_visits_xlsx(problem: Problem, plan: VisitPlan, target: Path, title: st
 
 
 def write_visit_tables(problem: Problem, plan: VisitPlan, out_dir: Path, title: str) -> list[Path]:
-    """visits.xlsx, visits.csv, visits.md and visits.json (the VisitPlan, for machines) in out_dir."""
+    """visits.xlsx, visits.csv, visits.md and visits.json (the VisitPlan, for machines) in out_dir; after a
+    re-plan from today also changes.csv (the future visits moved, cancelled or added, and why)."""
     paths = [out_dir / "visits.xlsx", out_dir / "visits.csv", out_dir / "visits.md", out_dir / "visits.json"]
     write_visits_xlsx(problem, plan, paths[0], title)
     write_text(paths[1], visits_csv(problem, plan), encoding="utf-8-sig")
     write_text(paths[2], visits_markdown(problem, plan, title))
     write_text(paths[3], plan.model_dump_json(indent=2))
+    if plan.today is not None:
+        paths.append(out_dir / "changes.csv")
+        write_text(paths[-1], changes_csv(problem, plan), encoding="utf-8-sig")
     return paths
