@@ -166,7 +166,7 @@ class CalendarSection(_Section):
     holiday_file: str | list[str] | None = Field(None, description="YAML file(s) of days off and adjusted workdays, relative to the scenario; "
                                                                    "they override the package")
     visit_rules: dict[str, dict[str, Any] | None] = Field(default_factory=dict, description="installed visit rules and their parameters")
-    time_limit: float = Field(10.0, gt=0, description="seconds for scheduling one term")
+    time_limit: float = Field(10.0, gt=0, description="seconds improving one term's schedule after its first one (every group gets one, up to 60 s)")
 
     @field_validator("terms")
     @classmethod

@@ -104,3 +104,37 @@ def test_calendar_runs_on_every_shipped_whatif(demo_plan_file, whatif):
                                        "--no-write", "-q", "--time-limit", "2"], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     assert "2027春" in result.output and "status " in result.output
+
+
+@pytest.mark.parametrize("term", ["2026秋", "2027春"])
+def test_each_central_school_gets_one_joint_inspection_day_with_its_team_read_back_from_visits_csv(demo, term, tmp_path):
+    import csv
+
+    from assign.export.term_files import write_term_files
+
+    problem, plan = demo
+    visits, _ = schedule_term(problem, plan, term, workers=1, seed=0)
+    write_term_files(problem, visits, tmp_path, "t")
+    rows = list(csv.DictReader((tmp_path / "visits.csv").read_text(encoding="utf-8-sig").splitlines()))
+    joint: dict[str, dict[str, set[str]]] = {}
+    for row in rows:
+        if row["联合视导"]:
+            joint.setdefault(row["学校代码"], {}).setdefault(row["日期"], set()).add(row["工号"])
+    teams = {s.id: {r for r, sid in plan.pair_set() if sid == s.id} for s in problem.schools if s.central}
+    teams = {sid: team for sid, team in teams.items() if team}  # a central school nobody holds has no team to send
+    assert teams and set(joint) == set(teams)
+    for sid, team in teams.items():
+        assert list(joint[sid].values()) == [team], (sid, joint[sid], team)
+
+
+def test_calendar_term_all_schedules_every_term_and_audits_the_school_year(demo_plan_file, tmp_path):
+    from click.testing import CliRunner
+
+    from assign.cli import main
+
+    result = CliRunner().invoke(main, ["calendar", str(DEMO), "--term", "all", "--plan", str(demo_plan_file), "-q", "-o", str(tmp_path)],
+                                catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert "学年审核 (school-year audit, 2 term(s)): 未发现问题" in result.output
+    assert {p.name for p in tmp_path.iterdir()} == {"calendar-2026秋", "calendar-2027春"}
+    assert all((tmp_path / f"calendar-{t}" / "visits.csv").is_file() for t in ("2026秋", "2027春"))

@@ -32,13 +32,14 @@ class Before:
 
     today: dt.date
     days: dict[Pair, frozenset[dt.date]]
+    inspections: frozenset[tuple[str, dt.date]] = frozenset()  # (school, day) of the joint inspections planned before
 
     @classmethod
     def of(cls, previous: VisitPlan, today: dt.date) -> "Before":
         days: dict[Pair, set[dt.date]] = {}
         for v in previous.visits:
             days.setdefault((v.researcher_id, v.school_id), set()).update(v.days)
-        return cls(today, {pair: frozenset(d) for pair, d in days.items()})
+        return cls(today, {pair: frozenset(d) for pair, d in days.items()}, frozenset((j.school_id, j.day) for j in previous.inspections))
 
 
 def add_stability(ctx: VisitContext, before: Before) -> None:
@@ -57,6 +58,10 @@ def add_stability(ctx: VisitContext, before: Before) -> None:
         if free:
             core.require(sum(free) == 0, about=pair, why=f"{who}: no visit is added before {before.today}")
         kept += [on[i] for i, day in enumerate(ctx.term.days) if day >= before.today and day in had]
+    for sid, joint in ctx.joint.items():  # a past joint inspection stays one; no past day becomes one
+        for i in past:
+            core.require(joint[i] == int((sid, ctx.term.days[i]) in before.inspections), about=(sid,),
+                         why=f"{ctx.problem.school[sid].name}: joint inspections before {before.today} stay as they were")
     core.reward("kept", sum(kept), weight=0, rank=0, label="保留原定到校日 days kept as planned", unit="天")
 
 

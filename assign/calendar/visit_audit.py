@@ -77,3 +77,17 @@ def audit_schedule(problem: Problem, schedule: Schedule, rules: tuple[PolicyUse,
         except Exception as exc:  # a broken audit must show, not hide the schedule's state
             findings.append(Finding(policy=use.name, message=f"audit raised {type(exc).__name__}: {exc}"))
     return findings
+
+
+def audit_year(problem: Problem, schedules: list[Schedule], rules: tuple[PolicyUse, ...]) -> list[Finding]:
+    """Each rule's audit across the terms of one school year; a rule whose audit raises is itself a finding."""
+    findings: list[Finding] = []
+    for use in rules:
+        check = getattr(use.policy, "audit_year", None)
+        if check is None:
+            continue
+        try:
+            findings += check(problem, schedules, use.params)
+        except Exception as exc:  # as in audit_schedule: a broken audit must show
+            findings.append(Finding(policy=use.name, message=f"school-year audit raised {type(exc).__name__}: {exc}"))
+    return findings

@@ -25,9 +25,9 @@ from ortools.sat.python import cp_model
 
 from assign.calendar.replan import KEEP_WEIGHT, Before, add_stability, changes
 from assign.calendar.schedule import Schedule
-from assign.calendar.visit_audit import audit_schedule, schools_a_day
+from assign.calendar.visit_audit import audit_schedule, audit_year, schools_a_day
 from assign.calendar.visit_model import Pair, VisitContext
-from assign.calendar.visits import Visit, VisitPlan
+from assign.calendar.visits import JointInspection, Visit, VisitPlan
 from assign.calendar.workdays import TermDays, Workdays, read_holiday_file, term_days
 from assign.errors import AssignError, InputError
 from assign.plan import Plan, TermValue
@@ -112,7 +112,7 @@ def _build(problem, term, pairs, rules, year_workdays=None, explain=False, befor
                 name = problem.researcher[rid].name
                 for i in range(len(term.days)):
                     core.require(sum(ctx.on[p][i] for p in own) <= 1, about=(rid,), why=f"{name} ({rid}) is at one school a day")
-    for use in rules:
+    for use in sorted(rules, key=lambda use: getattr(use.policy, "order", 50)):
         use.policy.apply(ctx.for_rule(use.name), use.params)
     if before is not None:
         add_stability(ctx, before)
@@ -156,6 +156,7 @@ class GroupResult:
     objective: float
     bound: float
     solution: list[int]
+    inspections: list[JointInspection]
 
 
 def set_objective(ctx: VisitContext) -> None:
@@ -183,7 +184,7 @@ def solve_group(ctx: VisitContext, workers: int, seed: int, time_limit: float, f
     values = {t.name: solver.value(t.expr) for t in ctx.terms}
     objective = solver.objective_value / WEIGHT_SCALE
     return status, GroupResult(status, _visits(ctx, solver), values, objective, max(objective, solver.best_objective_bound / WEIGHT_SCALE),
-                               list(solver.response_proto.solution))
+                               list(solver.response_proto.solution), _inspections(ctx, solver))
 
 
 def improve(ctx: VisitContext, start: GroupResult, workers: int, seed: int, time_limit: float) -> GroupResult:
@@ -247,22 +248,26 @@ def schedule_term(
         if first is None:
             statuses.append(status)
     first_seconds = time.perf_counter() - started
+    # The time limit is the improvement's: the first schedules are the construction every term gets
+    # (as the assignment's greedy start), so a loaded machine does not eat the time that proves a term.
+    improving = time.perf_counter()
     results = []
     for k, (ctx, first) in enumerate(zip(contexts, firsts)):
         if first is None:
             continue
         done = first
         if first.status != "OPTIMAL":
-            left = time_limit - (time.perf_counter() - started)
+            left = time_limit - (time.perf_counter() - improving)
             share = left / sum(1 for f in firsts[k:] if f is not None and f.status != "OPTIMAL")  # the groups still to improve share it
             if share >= 0.05:
                 done = improve(ctx, first, workers, seed, share)
         results.append(done)
         statuses.append(done.status)
-    visits, values = [], {}
+    visits, values, inspections = [], {}, []
     objective = bound = 0.0
     for done in results:
         visits += done.visits
+        inspections += done.inspections
         objective += done.objective
         bound += done.bound
         for name, value in done.values.items():
@@ -274,13 +279,13 @@ def schedule_term(
     status = worst_status(statuses)
     found = status in FOUND
     if not found:
-        visits, values, objective, bound = [], {}, None, None
+        visits, values, objective, bound, inspections = [], {}, None, None, []
     values = list(values.values())
     result = VisitPlan(
         scenario=problem.name, term=term.name, first=term.first, last=term.last, workdays=len(term.days), status=status,
         objective=objective, bound=bound, gap=gap(objective, bound), components=len(groups), build_seconds=round(build_seconds, 3),
         solve_seconds=round(solve_seconds, 3), first_seconds=round(first_seconds, 3), visits=visits, terms=values, warnings=warnings,
-        conflicts=conflicts,
+        conflicts=conflicts, inspections=sorted(inspections, key=lambda j: (j.day, j.school_id)),
         solver_settings={"workers": workers, "seed": seed, "time_limit": time_limit},
     )
     if found and before is not None:
@@ -294,11 +299,33 @@ def schedule_term(
     return result, schedule
 
 
+def audit_school_years(problem: Problem, schedules: list[Schedule], registry: Registry | None = None) -> list:
+    """The yearly rules across the terms of each school year of which every term was scheduled."""
+    rules = parse_rules(problem, registry)
+    findings = []
+    for year in sorted({school_year(s.term.first) for s in schedules}):
+        terms = [s for s in schedules if school_year(s.term.first) == year]
+        if len(terms) == len(terms[0].year_terms):
+            findings += audit_year(problem, terms, rules)
+    return findings
+
+
 def audit_visits(problem: Problem, plan: Plan, visits: VisitPlan, registry: Registry | None = None) -> list:
     """Audit a visit plan read back from a file (or edited by hand) against the scenario's rules."""
     term, year_terms = load_terms(problem, visits.term)
     schedule = Schedule(term, tuple(plan_pairs(problem, plan)), visits, year_terms)
     return audit_schedule(problem, schedule, parse_rules(problem, registry))
+
+
+def _inspections(ctx: VisitContext, solver: cp_model.CpSolver) -> list[JointInspection]:
+    """The joint inspection days the solve chose, each with the researchers of the school on site that day."""
+    out = []
+    for sid, days in sorted(ctx.joint.items()):
+        for i, lit in enumerate(days):
+            if solver.boolean_value(lit):
+                team = tuple(sorted(rid for (rid, s), on in ctx.on.items() if s == sid and solver.boolean_value(on[i])))
+                out.append(JointInspection(school_id=sid, day=ctx.term.days[i], researcher_ids=team))
+    return out
 
 
 def _visits(ctx: VisitContext, solver: cp_model.CpSolver) -> list[Visit]:

@@ -53,6 +53,16 @@ class VisitChange(BaseModel):
     why: list[str] = Field(default_factory=list, description="what the old visit breaks now, or why the change follows from another")
 
 
+class JointInspection(BaseModel):
+    """A joint inspection day (联合视导): a team at one school together, on one day."""
+
+    model_config = ConfigDict(frozen=True)
+    school_id: str
+    day: dt.date
+    researcher_ids: tuple[str, ...] = Field(description="the team on site that day")
+    rule: str = Field("joint_inspection", description="the visit rule that planned it")
+
+
 class VisitPlan(BaseModel):
     """The visits of one term, with the solve's status, objective terms, findings and warnings."""
 
@@ -78,6 +88,10 @@ class VisitPlan(BaseModel):
     today: dt.date | None = Field(None, description="a re-plan: visits before this day are kept as they were")
     changes: list[VisitChange] = Field(default_factory=list, description="a re-plan: future visits moved, cancelled or added")
     cancelled: list[Visit] = Field(default_factory=list, description="a re-plan: visits of the previous calendar no longer held")
+    inspections: list[JointInspection] = Field(default_factory=list, description="joint inspection days: a team at one school together")
+
+    def inspection_on(self, school_id: str, day: dt.date) -> JointInspection | None:
+        return next((j for j in self.inspections if j.school_id == school_id and j.day == day), None)
 
     @property
     def solved(self) -> bool:

@@ -28,10 +28,10 @@ DAY_START, DAY_END = dt.time(8, 30), dt.time(16, 30)  # a school day on site
 PRODID = "-//assign//教研员联系学校视导日历//ZH"
 
 
-def summary(problem: Problem, visit: Visit) -> str:
-    """联系学校视导：河口镇第一小学（数学）."""
+def summary(problem: Problem, visit: Visit, joint: bool = False) -> str:
+    """联系学校视导：河口镇第一小学（数学）; 联合视导：… on a joint inspection day."""
     subjects = "、".join(problem.researcher[visit.researcher_id].subjects)
-    return f"联系学校视导：{problem.school[visit.school_id].name}（{subjects}）"
+    return f"{'联合视导' if joint else '联系学校视导'}：{problem.school[visit.school_id].name}（{subjects}）"
 
 
 def ics_text(value: str):
@@ -59,10 +59,14 @@ def _event(problem: Problem, plan: VisitPlan, visit: Visit, stamp: dt.datetime, 
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     event.add("dtstart", dt.datetime.combine(visit.first, DAY_START, tzinfo=TZ))
     event.add("dtend", dt.datetime.combine(visit.last, DAY_END, tzinfo=TZ))
-    add_text(event, "summary", summary(problem, visit))
+    joint = [plan.inspection_on(visit.school_id, day) for day in visit.days]
+    joint = next((j for j in joint if j is not None), None)
+    add_text(event, "summary", summary(problem, visit, joint is not None))
     add_text(event, "location", "，".join(x for x in (s.name, s.township) if x))
     add_text(event, "description", f"教研员：{r.name}（{r.id}，{'、'.join(r.stages)}{'、'.join(r.subjects)}）\n"
-                                   f"联系学校：{s.name}（{s.id}）\n{plan.term} 第{visit.number}次到校")
+                                   f"联系学校：{s.name}（{s.id}）\n{plan.term} 第{visit.number}次到校"
+                                   + (f"\n联合视导 {joint.day}：{'、'.join(problem.researcher[r].name for r in joint.researcher_ids)}"
+                                      if joint else ""))
     event.add("categories", ["联系学校视导"])
     add_text(event, "x-assign-researcher", r.id)
     add_text(event, "x-assign-school", s.id)

@@ -19,7 +19,17 @@ from assign.export.safe_names import SheetTitles
 from assign.export.xlsx_print import printable
 from assign.problem import Problem
 
-HEADERS = ["学期", "日期", "星期", "教研员", "学科", "联系学校", "乡镇", "第几次", "天数", "工号", "学校代码", "UID"]
+HEADERS = ["学期", "日期", "星期", "教研员", "学科", "联系学校", "乡镇", "第几次", "天数", "工号", "学校代码", "UID", "联合视导"]
+
+
+def joint_note(problem: Problem, plan: VisitPlan, visit: Visit) -> str:
+    """联合视导（张三、李四） when the visit is (part of) a joint inspection day at its school, else empty."""
+    for day in visit.days:
+        inspection = plan.inspection_on(visit.school_id, day)
+        if inspection is not None:
+            team = "、".join(problem.researcher[r].name if r in problem.researcher else r for r in inspection.researcher_ids)
+            return f"联合视导（{team}）"
+    return ""
 
 
 def visit_rows(problem: Problem, plan: VisitPlan) -> list[list[object]]:
@@ -29,7 +39,7 @@ def visit_rows(problem: Problem, plan: VisitPlan) -> list[list[object]]:
         r, s = problem.researcher[v.researcher_id], problem.school[v.school_id]
         when = str(v.first) if v.first == v.last else f"{v.first}~{v.last}"
         rows.append([plan.term, when, weekday_zh(v.first), r.name, "、".join(r.subjects), s.name, s.township, v.number, len(v.days),
-                     r.id, s.id, v.uid(plan.term)])
+                     r.id, s.id, v.uid(plan.term), joint_note(problem, plan, v)])
     return rows
 
 
@@ -67,8 +77,14 @@ def visits_markdown(problem: Problem, plan: VisitPlan, title: str) -> str:
         lines += [f"## {md_text(r.name)}（{md_text('、'.join(r.stages) + '、'.join(r.subjects))}）", ""]
         for v in mine:
             when = str(v.first) if v.first == v.last else f"{v.first}~{v.last}"
-            lines.append(f"- {when}（{weekday_zh(v.first)}）{md_text(problem.school[v.school_id].name)}，第{v.number}次")
+            joint = joint_note(problem, plan, v)
+            lines.append(f"- {when}（{weekday_zh(v.first)}）{md_text(problem.school[v.school_id].name)}，第{v.number}次"
+                         + (f"，{md_text(joint)}" if joint else ""))
         lines.append("")
+    if plan.inspections:
+        lines += ["## 联合视导", ""] + [f"- {j.day}（{weekday_zh(j.day)}）{md_text(problem.school[j.school_id].name)}："
+                                        f"{md_text('、'.join(problem.researcher[r].name for r in j.researcher_ids))}"
+                                        for j in plan.inspections] + [""]
     if plan.findings:
         lines += ["## 审核发现", ""] + [f"- [{f.severity}] {md_text(f)}" for f in plan.findings] + [""]
     return "\n".join(lines)

@@ -24,6 +24,15 @@ def researcher_list(problem: Problem, plan: VisitPlan) -> str:
     return tabulate(rows, headers=["教研员", "学科", "次数", "到校安排"], tablefmt="simple", disable_numparse=True)
 
 
+def inspection_lines(problem: Problem, plan: VisitPlan) -> str:
+    """The term's joint inspection days: school, day and team."""
+    lines = [f"联合视导 {len(plan.inspections)} 次 (joint inspections):"]
+    for j in plan.inspections:
+        lines.append(f"  - {j.day}（{weekday_zh(j.day)}）{name_of(problem.school, j.school_id)}："
+                     + "、".join(name_of(problem.researcher, r) for r in j.researcher_ids))
+    return "\n".join(lines)
+
+
 def change_lines(problem: Problem, plan: VisitPlan) -> str:
     """A re-plan's changes to future visits: moved, cancelled, added, each with why."""
     kinds = {"moved": "改期 moved", "cancelled": "取消 cancelled", "added": "新增 added"}
