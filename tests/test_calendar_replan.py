@@ -132,3 +132,18 @@ def test_a_bad_calendar_to_replan_is_one_clear_error(base, tmp_path, what, text,
     assert message in result.output and "Traceback" not in result.output
     if text is not None:
         assert "visits.json" in result.output
+
+
+def test_report_base_replans_the_whatif_from_the_base_as_compare_does(base, tmp_path):
+    # Two new researchers: re-planned from the base, only the pairs they take (or free) change.
+    from assign.analysis.report_inputs import gather
+
+    problem, plan, _ = base
+    plan_file = tmp_path / "plan.json"
+    plan_file.write_text(plan.model_dump_json(), encoding="utf-8")
+    whatif = DEMO.parents[1] / "whatif" / "two-new-researchers.yaml"
+    inputs = gather(whatif, base=plan_file, workers=1, seed=0)
+    changed = inputs.plan.pair_set() ^ plan.pair_set()
+    assert inputs.base.pair_set() == plan.pair_set()
+    assert changed and len(changed) <= 8, sorted(changed)
+    assert {r for r, _ in inputs.plan.pair_set() - plan.pair_set()} & {"R047", "R048"}

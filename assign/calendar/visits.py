@@ -10,11 +10,12 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from assign.plan import Finding, Status, TermValue
+from assign.plan import TIMING_FIELDS, Finding, Status, TermValue
 
 # UIDs are uuid5 in a namespace of our own: the same (term, researcher, school, visit number)
 # always gives the same UID, so a calendar app updates an event instead of duplicating it.
 UID_NAMESPACE = uuid.UUID("6f0b6a39-52c1-4c5e-9d2e-7d8f3f0c5a11")
+VISIT_TIMING_FIELDS = (*TIMING_FIELDS, "first_seconds")  # how long a term took: differs between runs, unlike the visits
 
 
 class Visit(BaseModel):
