@@ -125,6 +125,11 @@ def test_each_central_school_gets_one_joint_inspection_day_with_its_team_read_ba
     assert teams and set(joint) == set(teams)
     for sid, team in teams.items():
         assert list(joint[sid].values()) == [team], (sid, joint[sid], team)
+    import openpyxl
+
+    sheet = openpyxl.load_workbook(tmp_path / "visits.xlsx")["联合视导"]
+    listed = {row[5]: set(row[6].split("、")) for row in sheet.iter_rows(min_row=3, values_only=True)}
+    assert listed == teams
 
 
 def test_calendar_term_all_schedules_every_term_and_audits_the_school_year(demo_plan_file, tmp_path):

@@ -140,12 +140,24 @@ def write_visits_xlsx(problem: Problem, plan: VisitPlan, target: Path, title: st
         ws = wb.create_sheet(titles.of(r.name, r.id))
         append_row(ws, [f"{r.name}（{'、'.join(r.subjects)}）{plan.term} 到校安排"])
         ws["A1"].font = Font(bold=True, size=13)
-        append_row(ws, ["日期", "星期", "联系学校", "乡镇", "第几次", "天数"])
+        append_row(ws, ["日期", "星期", "联系学校", "乡镇", "第几次", "天数", "联合视导"])
         for v in plan.of_researcher(r.id):
             s = problem.school[v.school_id]
             append_row(ws, [str(v.first) if v.first == v.last else f"{v.first}~{v.last}", weekday_zh(v.first), s.name, s.township, v.number,
-                            len(v.days)])
-        for width, col in zip([22, 6, 26, 12, 8, 6], "ABCDEF"):
+                            len(v.days), joint_note(problem, plan, v)])
+        for width, col in zip([22, 6, 26, 12, 8, 6, 24], "ABCDEFG"):
+            ws.column_dimensions[col].width = width
+        printable(ws)
+    if plan.inspections:
+        ws = wb.create_sheet(titles.of("联合视导"))
+        append_row(ws, [f"{title}：联合视导"])
+        ws["A1"].font = Font(bold=True, size=13)
+        append_row(ws, ["日期", "星期", "学校", "乡镇", "视导组", "学校代码", "工号"])
+        for j in plan.inspections:
+            s = problem.school[j.school_id]
+            append_row(ws, [str(j.day), weekday_zh(j.day), s.name, s.township,
+                            "、".join(problem.researcher[rid].name for rid in j.researcher_ids), s.id, "、".join(j.researcher_ids)])
+        for width, col in zip([12, 6, 26, 12, 30, 10, 20], "ABCDEFG"):
             ws.column_dimensions[col].width = width
         printable(ws)
     with atomic_path(target) as tmp:
