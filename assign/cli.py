@@ -77,6 +77,11 @@ def guarded(command):
     return run
 
 
+def _gap_note(status: str, gap: float | None) -> str:
+    """" (距最优 ≤ 1.2% gap)" for a schedule not proven optimal: how far it may be from the best."""
+    return f" (距最优 ≤ {gap:.1%} gap)" if status == "FEASIBLE" and gap is not None else ""
+
+
 def _warn(warnings: Iterable[str], err: bool = True) -> None:
     for warning in warnings:
         click.echo(f"注意 (warning): {warning}", err=err)
@@ -451,65 +456,103 @@ def pareto(scenario: Path, between, points, current, out, processes, executor, a
 
 @main.command()
 @click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path), required=False)
-@click.option("--term", "term_name", required=True, help="term name from the scenario's calendar.terms, e.g. 2026秋")
+@click.option("--term", "term_name", required=True,
+              help="term name from the scenario's calendar.terms, e.g. 2026秋; all: every term, and the school year's rules across them")
 @click.option("--plan", "plan_path", type=click.Path(dir_okay=False, exists=True, path_type=Path), default=None,
               help="plan.json of a saved assignment (default: solve the assignment first)")
 @click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="folder for the .ics, .xlsx, .csv, .md and visits.json (default: out/<scenario folder>/calendar-<term>)")
+              help="folder for the .ics, .xlsx, .csv, .md and visits.json (default: out/<scenario folder>/calendar-<term>; "
+                   "with --term all: OUT/calendar-<term>)")
 @click.option("--no-write", is_flag=True, help="print only; write no files")
 @click.option("--view", type=click.Choice(["list", "month"]), default="list", show_default=True,
               help="terminal view: per-researcher list or month grid")
 @click.option("--time-limit", type=SECONDS, default=None,
-              help="seconds for scheduling the term (default: calendar.time_limit, else 10)")
+              help="seconds improving each term's first schedule (default: calendar.time_limit, else 10)")
 @click.option("--workers", type=click.IntRange(1, 64), default=None, help="CP-SAT worker threads (default: the scenario's)")
 @click.option("--seed", type=SEED, default=None, help="CP-SAT random seed (default: the scenario's)")
+@click.option("--from", "previous_path", type=click.Path(dir_okay=False, exists=True, path_type=Path), default=None,
+              help="visits.json of this term's calendar so far: re-plan from --today, keeping what came before")
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="with --from: visits before this day (YYYY-MM-DD) stay as they were (default: today's date)")
 @click.option("-q", "--quiet", is_flag=True, help="print only the summary and findings")
 @guarded
-def calendar(scenario, term_name, plan_path, out, no_write, view, time_limit, workers, seed, quiet) -> None:
+def calendar(scenario, term_name, plan_path, out, no_write, view, time_limit, workers, seed, previous_path, today, quiet) -> None:
     """Schedule the visits of one term for the pairs of a plan, and export the calendars.
 
     Without SCENARIO, uses the embedded demo county. Writes office.ics, one .ics per researcher
     and per school, visits.xlsx (a sheet per month, a sheet per researcher), visits.csv,
-    visits.md and visits.json.
+    visits.md and visits.json. With --from visits.json --today DATE, re-plans the term from DATE:
+    earlier visits stay, later ones change as little as the scenario now allows, and each moved,
+    cancelled or added visit is listed with why (the .ics files mark them for calendar apps).
     """
     from assign.analysis.sources import plan_of
-    from assign.calendar.visit_solve import schedule_term
+    from assign.calendar.visit_solve import audit_school_years, calendar_of, schedule_term
+    from assign.calendar.visits import VisitPlan
     from assign.export.safe_names import folder_name
     from assign.export.term_files import write_term_files
-    from assign.export.visit_terminal import month_grid, researcher_list
+    from assign.export.visit_terminal import change_lines, inspection_lines, month_grid, researcher_list
 
     path = scenario if scenario is not None else _demo_path()
     if plan_path is None and not quiet:
         click.echo("solving the assignment first (give --plan plan.json to reuse a saved one) …", err=True)
     problem, plan = plan_of(plan_path or path, path if plan_path else None, workers, seed, progress_reporter(quiet))
     _warn(problem.warnings)
-    started = time.perf_counter()
-    visits, _ = schedule_term(problem, plan, term_name, workers=workers, seed=seed, time_limit=time_limit)
-    seconds = time.perf_counter() - started
-    _warn(visits.warnings)
-    if not visits.solved:
-        click.echo(f"没有得到日程 (no calendar): {term_name}: status {visits.status}", err=True)
-        for line in visits.conflicts:
-            click.echo(f"  - {line}", err=True)
-        sys.exit(EXIT_NO_PLAN)
-    if not quiet:
-        click.echo(researcher_list(problem, visits) if view == "list" else month_grid(visits))
-        click.echo("")
-    click.echo(f"{visits.term}: {visits.first}~{visits.last}, {visits.workdays} 个工作日 (working days), {len(visits.visits)} 次到校 (visits); "
-               f"status {visits.status}; {visits.components} model(s); scheduled in {seconds:.2f} s")
-    if visits.findings:
-        click.echo(f"审核发现 {len(visits.findings)} 项 (audit findings):")
-        for f in visits.findings:
+    if today is not None and previous_path is None:
+        raise AssignError(f"--today {today.date()}: goes with --from visits.json (the calendar to re-plan)")
+    names = [t.name for t in calendar_of(problem).terms] if term_name == "all" else [term_name]
+    if previous_path is not None and len(names) > 1:
+        raise AssignError("--from re-plans one term's calendar: give --term with that term's name, not all")
+    previous = VisitPlan.read(previous_path) if previous_path is not None else None
+    schedules, findings, unsolved = [], [], []
+    for name in names:
+        started = time.perf_counter()
+        visits, schedule = schedule_term(problem, plan, name, workers=workers, seed=seed, time_limit=time_limit, previous=previous,
+                                         today=today.date() if today else None, previous_source=str(previous_path))
+        seconds = time.perf_counter() - started
+        _warn(visits.warnings)
+        if not visits.solved:
+            click.echo(f"没有得到日程 (no calendar): {name}: status {visits.status}", err=True)
+            for line in visits.conflicts:
+                click.echo(f"  - {line}", err=True)
+            unsolved.append(name)
+            continue
+        schedules.append(schedule)
+        findings += visits.findings
+        if not quiet:
+            click.echo(researcher_list(problem, visits) if view == "list" else month_grid(visits))
+            click.echo("")
+        click.echo(f"{visits.term}: {visits.first}~{visits.last}, {visits.workdays} 个工作日 (working days), {len(visits.visits)} 次到校 (visits); "
+                   f"status {visits.status}{_gap_note(visits.status, visits.gap)}; {visits.components} model(s); "
+                   f"first schedule in {visits.first_seconds or 0:.2f} s, scheduled in {seconds:.2f} s")
+        if visits.inspections:
+            click.echo(inspection_lines(problem, visits))
+        if visits.today is not None:
+            click.echo(change_lines(problem, visits))
+        if visits.findings:
+            click.echo(f"审核发现 {len(visits.findings)} 项 (audit findings):")
+            for f in visits.findings:
+                click.echo(f"  - [{f.severity}] {f}")
+        else:
+            click.echo("审核：各访校规则独立复核，未发现问题 (audit: no findings)")
+        folder = folder_name(f"calendar-{name}")  # a term's name is the scenario's text
+        target = _out_folder(path, out / folder if out is not None and len(names) > 1 else out, folder, no_write=no_write)
+        if target is not None:
+            title = f"{problem.scenario.office.name}{visits.term}教研员联系学校视导安排"
+            paths = write_term_files(problem, visits, target, title)
+            click.echo(f"已写出 (written): {len(paths)} files in {target} (visits.xlsx, visits.csv, visits.md, visits.json, ics/office.ics, "
+                       f"ics/researchers/*.ics, ics/schools/*.ics)")
+        if len(names) > 1:
+            click.echo("")
+    if len(names) > 1:
+        year = audit_school_years(problem, schedules)
+        findings += year
+        click.echo(f"学年审核 (school-year audit, {len(schedules)} term(s)): "
+                   + ("未发现问题 (no findings)" if not year else f"{len(year)} 项 (findings)"))
+        for f in year:
             click.echo(f"  - [{f.severity}] {f}")
-    else:
-        click.echo("审核：各访校规则独立复核，未发现问题 (audit: no findings)")
-    target = _out_folder(path, out, folder_name(f"calendar-{term_name}"), no_write=no_write)  # a term's name is the scenario's text
-    if target is not None:
-        title = f"{problem.scenario.office.name}{visits.term}教研员联系学校视导安排"
-        paths = write_term_files(problem, visits, target, title)
-        click.echo(f"已写出 (written): {len(paths)} files in {target} (visits.xlsx, visits.csv, visits.md, visits.json, ics/office.ics, "
-                   f"ics/researchers/*.ics, ics/schools/*.ics)")
-    _exit_on_audit_errors(visits.findings)
+    if unsolved:
+        sys.exit(EXIT_NO_PLAN)
+    _exit_on_audit_errors(findings)
 
 
 @main.command()

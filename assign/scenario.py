@@ -131,11 +131,13 @@ class RelaxSettings(_Section):
 
 
 class Term(_Section):
-    """A school term (学期): its name as the office writes it and its first and last day."""
+    """A school term (学期): its name as the office writes it, its first and last day, and its exam weeks."""
 
     name: str = Field(description="e.g. 2026秋")
     start: dt.date
     end: dt.date
+    exam_weeks: list[int] = Field(default_factory=list, description="teaching weeks of exams (教学周, week 1 holds the first day), "
+                                                                   "kept free of routine visits by the term_edges visit rule")
 
     @field_validator("start", "end")
     @classmethod
@@ -149,6 +151,10 @@ class Term(_Section):
             raise ValueError(f"term {self.name}: end {self.end} is before start {self.start}")
         if (self.end - self.start).days > 366:
             raise ValueError(f"term {self.name}: {self.start}~{self.end} is longer than a year")
+        weeks = (self.end - (self.start - dt.timedelta(days=self.start.weekday()))).days // 7 + 1
+        outside = [w for w in self.exam_weeks if not 1 <= w <= weeks]
+        if outside:
+            raise ValueError(f"term {self.name}: exam_weeks {outside} outside its teaching weeks 1-{weeks}")
         return self
 
 
@@ -161,7 +167,7 @@ class CalendarSection(_Section):
     holiday_file: str | list[str] | None = Field(None, description="YAML file(s) of days off and adjusted workdays, relative to the scenario; "
                                                                    "they override the package")
     visit_rules: dict[str, dict[str, Any] | None] = Field(default_factory=dict, description="installed visit rules and their parameters")
-    time_limit: float = Field(10.0, gt=0, description="seconds for scheduling one term")
+    time_limit: float = Field(10.0, gt=0, description="seconds improving one term's schedule after its first one (every group gets one, up to 60 s)")
 
     @field_validator("terms")
     @classmethod

@@ -59,6 +59,8 @@ def test_demo_term_schedules_and_audits_clean(demo, term):
     assert visits.warnings == []  # the 2027 holiday file covers the year chinese-calendar does not know
     assert {(v.researcher_id, v.school_id) for v in visits.visits} == plan.pair_set()
     file = yaml.safe_load((DEMO.parent / "holidays-2027.yaml").read_text(encoding="utf-8"))
+    # term_edges: both demo terms open and close with a full Monday-Friday week free of holidays
+    assert all(v.first > visits.first + dt.timedelta(days=6) and v.last < visits.last - dt.timedelta(days=4) for v in visits.visits)
     for v in visits.visits:
         school, researcher = problem.school[v.school_id], problem.researcher[v.researcher_id]
         blackout = {d for r in school.blackout for d in r.days()}
@@ -67,3 +69,77 @@ def test_demo_term_schedules_and_audits_clean(demo, term):
             assert visits.first <= day <= visits.last
             assert _is_workday(day, file), f"{v} on a day off"
             assert day not in blackout and day not in away, f"{v} on a blackout or unavailable day"
+
+
+def test_one_second_limit_still_gives_the_autumn_term_a_schedule_that_audits_clean(demo):
+    # Every group gets its first schedule before any is improved, and a start is kept when the
+    # improvement returns nothing better: the time limit decides how good, not whether, a schedule is.
+    problem, plan = demo
+    visits, _ = schedule_term(problem, plan, "2026秋", workers=1, seed=0, time_limit=1)
+    assert visits.status in ("OPTIMAL", "FEASIBLE")
+    assert visits.gap is not None and visits.gap >= 0
+    assert visits.first_seconds is not None
+    assert {(v.researcher_id, v.school_id) for v in visits.visits} == plan.pair_set()
+    assert visits.findings == [], [str(f) for f in visits.findings]
+
+
+WHATIFS = sorted((DEMO.parents[1] / "whatif").glob("*.yaml"))
+
+
+@pytest.fixture(scope="module")
+def demo_plan_file(demo, tmp_path_factory):
+    path = tmp_path_factory.mktemp("demo-plan") / "plan.json"
+    path.write_text(demo[1].model_dump_json(indent=2), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("whatif", WHATIFS, ids=[p.stem for p in WHATIFS])
+def test_calendar_runs_on_every_shipped_whatif(demo_plan_file, whatif):
+    # A what-if inherits the demo's holiday file: it must be found from the demo's folder, not the what-if's.
+    from click.testing import CliRunner
+
+    from assign.cli import main
+
+    result = CliRunner().invoke(main, ["calendar", str(whatif), "--term", "2027春", "--plan", str(demo_plan_file),
+                                       "--no-write", "-q", "--time-limit", "2"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert "2027春" in result.output and "status " in result.output
+
+
+@pytest.mark.parametrize("term", ["2026秋", "2027春"])
+def test_each_central_school_gets_one_joint_inspection_day_with_its_team_read_back_from_visits_csv(demo, term, tmp_path):
+    import csv
+
+    from assign.export.term_files import write_term_files
+
+    problem, plan = demo
+    visits, _ = schedule_term(problem, plan, term, workers=1, seed=0)
+    write_term_files(problem, visits, tmp_path, "t")
+    rows = list(csv.DictReader((tmp_path / "visits.csv").read_text(encoding="utf-8-sig").splitlines()))
+    joint: dict[str, dict[str, set[str]]] = {}
+    for row in rows:
+        if row["联合视导"]:
+            joint.setdefault(row["学校代码"], {}).setdefault(row["日期"], set()).add(row["工号"])
+    teams = {s.id: {r for r, sid in plan.pair_set() if sid == s.id} for s in problem.schools if s.central}
+    teams = {sid: team for sid, team in teams.items() if team}  # a central school nobody holds has no team to send
+    assert teams and set(joint) == set(teams)
+    for sid, team in teams.items():
+        assert list(joint[sid].values()) == [team], (sid, joint[sid], team)
+    import openpyxl
+
+    sheet = openpyxl.load_workbook(tmp_path / "visits.xlsx")["联合视导"]
+    listed = {row[5]: set(row[6].split("、")) for row in sheet.iter_rows(min_row=3, values_only=True)}
+    assert listed == teams
+
+
+def test_calendar_term_all_schedules_every_term_and_audits_the_school_year(demo_plan_file, tmp_path):
+    from click.testing import CliRunner
+
+    from assign.cli import main
+
+    result = CliRunner().invoke(main, ["calendar", str(DEMO), "--term", "all", "--plan", str(demo_plan_file), "-q", "-o", str(tmp_path)],
+                                catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert "学年审核 (school-year audit, 2 term(s)): 未发现问题" in result.output
+    assert {p.name for p in tmp_path.iterdir()} == {"calendar-2026秋", "calendar-2027春"}
+    assert all((tmp_path / f"calendar-{t}" / "visits.csv").is_file() for t in ("2026秋", "2027春"))

@@ -14,9 +14,10 @@ from pathlib import Path
 import openpyxl
 from click.testing import CliRunner
 
+from assign.calendar.visits import VISIT_TIMING_FIELDS
 from assign.cli import main
 from assign.export.ics import read_ics
-from assign.plan import TIMING_FIELDS, Plan
+from assign.plan import Plan
 
 
 def cells(path: Path) -> list:
@@ -52,7 +53,7 @@ def test_two_default_calendars_of_the_demo_give_the_same_visits(tmp_path):
     assert cells(a / "visits.xlsx") == cells(b / "visits.xlsx")
     visits_a, visits_b = (json.loads((out / "visits.json").read_text(encoding="utf-8")) for out in (a, b))
     assert visits_a["findings"] == [] and visits_a["status"] == "OPTIMAL" and visits_a["visits"]
-    for timing in TIMING_FIELDS:
+    for timing in VISIT_TIMING_FIELDS:
         visits_a.pop(timing), visits_b.pop(timing)
     assert visits_a == visits_b
     ics_a = sorted(p.relative_to(a).as_posix() for p in (a / "ics").rglob("*.ics"))

@@ -218,7 +218,8 @@ def test_visits_md_shows_the_name_on_one_line(outputs):
 
 # ---------------------------------------------------------------------------------------- calendars
 ICS_CALENDAR = {"PRODID", "VERSION", "CALSCALE", "X-WR-CALNAME", "X-WR-TIMEZONE"}
-ICS_EVENT = {"UID", "DTSTAMP", "DTSTART", "DTEND", "SUMMARY", "LOCATION", "DESCRIPTION", "CATEGORIES", "X-ASSIGN-RESEARCHER", "X-ASSIGN-SCHOOL"}
+ICS_EVENT = {"UID", "DTSTAMP", "DTSTART", "DTEND", "SUMMARY", "LOCATION", "DESCRIPTION", "CATEGORIES", "SEQUENCE", "STATUS",
+             "X-ASSIGN-RESEARCHER", "X-ASSIGN-SCHOOL"}
 
 
 def test_every_ics_reads_back_the_summary_we_meant_and_no_other_property(outputs):

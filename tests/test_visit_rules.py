@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from calendar_fixtures import load_tiny
+from calendar_fixtures import TERM, load_tiny
 
 from assign.calendar.visit_solve import audit_visits, schedule_term
 from assign.calendar.visits import Visit, VisitPlan
@@ -40,6 +40,8 @@ FEASIBLE = [
     ("research_day", {**TWO, "research_day": {"min_matches": 2}}, {}),
     ("spread", {**TWO, "spread": {"parts": 2, "hard": True}}, {}),
     ("one_trip_per_day", {"visits_per_term": {"min": 10}, "one_trip_per_day": {}}, {}),
+    ("term_edges", {**TWO, "term_edges": {}}, {"terms": [{**TERM, "exam_weeks": [3]}]}),
+    ("joint_inspection", {**TWO, "school_daily_cap": {"max": 1}, "joint_inspection": {"schools": ["S1"]}}, {}),
 ]
 
 INFEASIBLE = [
@@ -56,6 +58,9 @@ INFEASIBLE = [
     ("research_day", {**TWO, "research_day": {"min_matches": 6}}, {}),                          # five Wednesdays
     ("spread", {"visits_per_term": {"min": 1, "max": 1}, "spread": {"parts": 2, "hard": True}}, {}),
     ("one_trip_per_day", {"visits_per_term": {"min": 7}, "days_per_visit": {"days": 2}, "one_trip_per_day": {}}, {}),  # R1: 2 × 14 > 26
+    ("calendar", {"visits_per_term": {"min": 7}, "days_per_visit": {"days": 2}}, {}),            # R1 at one school a day: 2 × 14 > 26
+    ("term_edges", {**TWO, "term_edges": {"first_days": 13, "last_days": 13}}, {}),              # 26 working days, all at an edge
+    ("joint_inspection", {"joint_inspection": {"schools": ["S1"]}, "researcher_unavailable": {}}, {"r1_unavailable": WHOLE_TERM}),  # R1 never there
 ]
 
 
@@ -91,6 +96,58 @@ def test_one_trip_per_day_allows_two_close_schools(tmp_path):
     assert visits.status == "OPTIMAL" and visits.findings == []
 
 
+def test_without_a_rule_for_it_a_researcher_is_at_one_school_a_day(tmp_path):
+    # 2 × 10 visits fit into 26 days only one school at a time; the host's own rule keeps them apart
+    _, _, visits = schedule(tmp_path, {"visits_per_term": {"min": 10}})
+    assert visits.status == "OPTIMAL" and visits.findings == [], [str(f) for f in visits.findings]
+    r1_days = [d for v in visits.visits if v.researcher_id == "R1" for d in v.days]
+    assert len(r1_days) == 20 and len(set(r1_days)) == 20
+
+
+def test_two_close_schools_on_one_day_pass_the_host_audit_when_a_rule_allows_them(tmp_path):
+    problem, plan = load_tiny(tmp_path, {"one_trip_per_day": {"within_minutes": 600}})
+    findings = audit_visits(problem, plan, _hand(problem, plan, [V("R1", "S1", 1, "2026-09-08"), V("R1", "S2", 1, "2026-09-08")]))
+    assert findings == [], [str(f) for f in findings]
+
+
+def test_term_edges_keep_the_first_and_last_days_and_the_exam_week_free(tmp_path):
+    _, _, visits = schedule(tmp_path, {**TWO, "term_edges": {"first_days": 3, "last_days": 4}}, terms=[{**TERM, "exam_weeks": [2]}])
+    days = sorted(d for v in visits.visits for d in v.days)
+    assert days and days[0] > dt.date(2026, 9, 9)                         # 09-07…09-09 are the first three working days
+    assert not [d for d in days if dt.date(2026, 9, 14) <= d <= dt.date(2026, 9, 20)]  # teaching week 2, with 调休 Sunday 09-20
+    assert days[-1] < dt.date(2026, 10, 13)                               # 10-13…10-16 are the last four working days
+    assert visits.findings == [], [str(f) for f in visits.findings]
+
+
+def test_an_exam_week_outside_the_term_is_refused_with_its_key(tmp_path):
+    from assign.errors import AssignError
+
+    with pytest.raises(AssignError, match=r"exam_weeks \[9\] outside its teaching weeks 1-6"):
+        load_tiny(tmp_path, TWO, terms=[{**TERM, "exam_weeks": [9]}])
+
+
+def test_a_joint_inspection_brings_the_team_together_once_and_only_then_passes_the_daily_cap(tmp_path):
+    _, _, visits = schedule(tmp_path, {**TWO, "school_daily_cap": {"max": 1}, "joint_inspection": {"schools": ["S1"]}})
+    assert [(j.school_id, j.researcher_ids) for j in visits.inspections] == [("S1", ("R1", "R2"))]
+    at_s1: dict = {}
+    for v in visits.visits:
+        if v.school_id == "S1":
+            for d in v.days:
+                at_s1.setdefault(d, set()).add(v.researcher_id)
+    assert [d for d, who in at_s1.items() if len(who) > 1] == [visits.inspections[0].day]
+    assert visits.findings == [], [str(f) for f in visits.findings]
+
+
+def test_a_recorded_joint_day_the_rule_does_not_plan_is_a_finding(tmp_path):
+    from assign.calendar.visits import JointInspection
+
+    problem, plan = load_tiny(tmp_path, {"joint_inspection": {"schools": ["S2"]}, "school_daily_cap": {"max": 1}})
+    hand = _hand(problem, plan, [V("R1", "S1", 1, "2026-09-08"), V("R2", "S1", 1, "2026-09-08")])
+    hand = hand.model_copy(update={"inspections": [JointInspection(school_id="S1", day=dt.date(2026, 9, 8), researcher_ids=("R1", "R2"))]})
+    findings = audit_visits(problem, plan, hand)
+    assert any(f.policy == "joint_inspection" and "S1" in f.schools for f in findings), [str(f) for f in findings]
+
+
 def test_research_day_prefers_the_group_day(tmp_path):
     _, _, visits = schedule(tmp_path, {**TWO, "research_day": {}})
     r1_s1 = [v for v in visits.visits if (v.researcher_id, v.school_id) == ("R1", "S1")]
@@ -121,6 +178,13 @@ BAD = [
     ("one_trip_per_day", {"one_trip_per_day": {}}, {}, [V("R1", "S1", 1, "2026-09-08"), V("R1", "S2", 1, "2026-09-08")]),
     ("days_per_visit", {"days_per_visit": {"days": 1}}, {}, [V("R1", "S1", 1, "2026-09-08", "2026-09-09")]),
     ("lessons_per_year", {"lessons_per_year": {"lessons": 6, "per_day": 3}}, {}, [V("R1", "S1", 1, "2026-09-08")]),  # room for 3 of 6
+    ("calendar", {}, {}, [V("R1", "S1", 1, "2026-09-08"), V("R1", "S2", 1, "2026-09-08")]),  # two places a day, no rule allows it
+    ("term_edges", {"term_edges": {}}, {}, [V("R1", "S1", 1, "2026-09-11")]),                   # the term's 5th working day
+    ("term_edges", {"term_edges": {}}, {}, [V("R1", "S1", 1, "2026-10-12")]),                   # among its last 5
+    ("term_edges", {"term_edges": {"first_days": 0, "last_days": 0}}, {"terms": [{**TERM, "exam_weeks": [3]}]},
+     [V("R1", "S1", 1, "2026-09-22")]),                                                           # teaching week 3, an exam week
+    ("joint_inspection", {"joint_inspection": {"schools": ["S1"]}}, {},
+     [V("R1", "S1", 1, "2026-09-08"), V("R2", "S1", 1, "2026-09-09")]),                           # S1's team never there together
 ]
 
 
@@ -170,3 +234,22 @@ class Broken:
     from pydantic import BaseModel as Params
     apply = staticmethod(lambda ctx, params: None)
     audit = None
+
+
+SPRING = {"name": "2027春", "start": "2027-03-01", "end": "2027-03-26"}
+
+
+def test_the_school_year_audit_counts_days_on_site_across_both_terms(tmp_path):
+    from assign.calendar.schedule import Schedule
+    from assign.calendar.visit_solve import audit_school_years, load_terms, plan_pairs
+
+    problem, plan = load_tiny(tmp_path, {"days_on_site_per_year": {"days": 4}}, terms=[TERM, SPRING], holidays="none")
+    schedules = []
+    for name, day in (("2026秋", "2026-09-08"), ("2027春", "2027-03-02")):
+        term, year = load_terms(problem, name)
+        visits = [V(r, s, 1, day) for r, s in plan_pairs(problem, plan) if s == "S1"]  # R1 and R2 at S1, one day a term
+        schedules.append(Schedule(term, tuple(plan_pairs(problem, plan)), _hand(problem, plan, visits).model_copy(update={"term": name}), year))
+    findings = audit_school_years(problem, schedules)
+    assert sorted(f.researchers for f in findings) == [("R1",), ("R2",)]               # 2 days a year each, 4 asked
+    assert all("2 day(s) on site in 2026秋、2027春" in f.message for f in findings)
+    assert audit_school_years(problem, schedules[:1]) == []                              # half a year is not judged as a year

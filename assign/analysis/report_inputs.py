@@ -2,6 +2,8 @@
 
 A report is given either a scenario (solved here, and its first or named term scheduled when the
 scenario has a calendar) or a saved `plan.json` with its scenario (`assign.analysis.sources`).
+With a base, a scenario is re-planned from the base's plan as `assign compare` does (the same
+question gets the same answer: only the pairs the change needs move).
 """
 
 from __future__ import annotations
@@ -11,10 +13,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from assign.analysis.replan import solve_from, with_previous
 from assign.analysis.sources import is_plan_file, plan_of
 from assign.calendar.visit_solve import schedule_term
 from assign.calendar.visits import VisitPlan
-from assign.errors import AssignError
+from assign.errors import AssignError, NoPlanError
+from assign.load import load_scenario
 from assign.plan import Plan
 from assign.problem import Problem
 from assign.travel.roads import read_nodes
@@ -52,8 +56,19 @@ def gather(
     seed: int | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> ReportInputs:
-    """Solve or read the plan, schedule the term when there is a calendar, and solve or read the base."""
-    problem, plan = plan_of(Path(source), scenario, workers, seed, progress)
+    """Solve or read the base, then the plan (a scenario re-planned from the base), and schedule the term
+    when there is a calendar."""
+    base_plan = base_problem = None
+    if base is not None:
+        # A base plan.json is read against the report's own scenario unless it is a scenario itself.
+        base_problem, base_plan = plan_of(Path(base), scenario or (None if is_plan_file(source) else Path(source)), workers, seed, progress)
+    if base_plan is not None and not is_plan_file(Path(source)):
+        problem, _ = with_previous(load_scenario(source), sorted(base_plan.pair_set()))
+        plan = solve_from(problem, workers=workers, seed=seed, progress=progress)
+        if not plan.solved:
+            raise NoPlanError(f"没有得到方案 (no plan): {source}: status {plan.status}; `assign solve {source}` says why")
+    else:
+        problem, plan = plan_of(Path(source), scenario, workers, seed, progress)
     visits, workdays = None, ()
     cal = problem.scenario.calendar
     if cal is not None and cal.terms:
@@ -61,8 +76,4 @@ def gather(
         workdays = schedule.term.days
     elif term is not None:
         raise AssignError(f"{problem.source}: --term {term}: the scenario has no `calendar:` section")
-    base_plan = base_problem = None
-    if base is not None:
-        # A base plan.json is read against the report's own scenario unless it is a scenario itself.
-        base_problem, base_plan = plan_of(Path(base), scenario or (None if is_plan_file(source) else Path(source)), workers, seed, progress)
     return ReportInputs(problem, plan, visits, base_plan, base_problem, node_coords_of(problem), workdays)

@@ -33,11 +33,23 @@ class VisitRule:
     # then solve groups of researchers that share no school apart. False (the safe default) for
     # a rule that ties the whole office, e.g. "at most k researchers out on one day".
     local: ClassVar[bool] = False
+    # The most schools a researcher may be at on one day under this rule. One full day at one school
+    # is the host's default (a researcher is never in two places); a rule that lets two close schools
+    # share a day (one_trip_per_day) says 2 here and adds its own constraint on which two.
+    schools_a_day: ClassVar[int] = 1
+    # Rules are applied in this order (then as the scenario lists them): a rule that makes something
+    # others read (joint inspection days, which school_daily_cap lets through) comes first.
+    order: ClassVar[int] = 50
 
     def apply(self, ctx: "RuleContext", params: BaseModel) -> None:
         return None
 
     def audit(self, problem: "Problem", schedule: "Schedule", params: BaseModel) -> list[Finding]:
+        return []
+
+    def audit_year(self, problem: "Problem", schedules: list["Schedule"], params: BaseModel) -> list[Finding]:
+        """Findings across every term of one school year, scheduled together (`assign calendar --term all`):
+        a yearly rule checks the year's total here, beside each term's share in `audit`."""
         return []
 
 

@@ -2,7 +2,9 @@
 
 The host checks what no rule may forget: each visit belongs to a pair of the plan, falls on
 working days of the term (no holiday, no weekend that is not an adjusted workday), runs over
-consecutive working days, and the visits of a pair are numbered 1, 2, … in date order.
+consecutive working days, the visits of a pair are numbered 1, 2, … in date order, and no
+researcher is at more schools on one day than the rules in use allow (one, unless a rule such as
+one_trip_per_day allows two close ones): whatever the rules say, no one is in two places.
 """
 
 from __future__ import annotations
@@ -16,7 +18,12 @@ from assign.problem import PolicyUse, Problem
 HOST = "calendar"
 
 
-def host_findings(schedule: Schedule) -> list[Finding]:
+def schools_a_day(rules: tuple[PolicyUse, ...]) -> int:
+    """The most schools a researcher may be at on one day: one, unless a rule in use allows more."""
+    return max([1, *(getattr(use.policy, "schools_a_day", 1) for use in rules)])
+
+
+def host_findings(schedule: Schedule, most_schools: int = 1) -> list[Finding]:
     findings: list[Finding] = []
     workdays = set(schedule.term.days)
     position = {day: i for i, day in enumerate(schedule.term.days)}
@@ -49,15 +56,38 @@ def host_findings(schedule: Schedule) -> list[Finding]:
                 findings.append(Finding(policy=HOST, message=f"visits {rid}→{sid} overlap on {sorted(seen & set(v.days))}",
                                         researchers=(rid,), schools=(sid,)))
             seen |= set(v.days)
+    at: dict = defaultdict(set)
+    for v in schedule.visits:
+        for day in v.days:
+            at[v.researcher_id, day].add(v.school_id)
+    for (rid, day), schools in sorted(at.items()):
+        if len(schools) > most_schools:
+            findings.append(Finding(policy=HOST, researchers=(rid,), schools=tuple(sorted(schools)), dates=(day,),
+                                    message=f"{rid} is at {len(schools)} schools on {day} ({'、'.join(sorted(schools))}), "
+                                            f"at most {most_schools} allowed"))
     return findings
 
 
 def audit_schedule(problem: Problem, schedule: Schedule, rules: tuple[PolicyUse, ...]) -> list[Finding]:
     """Host findings plus each rule's audit; a rule whose audit raises is itself a finding."""
-    findings = host_findings(schedule)
+    findings = host_findings(schedule, schools_a_day(rules))
     for use in rules:
         try:
             findings += use.policy.audit(problem, schedule, use.params)
         except Exception as exc:  # a broken audit must show, not hide the schedule's state
             findings.append(Finding(policy=use.name, message=f"audit raised {type(exc).__name__}: {exc}"))
+    return findings
+
+
+def audit_year(problem: Problem, schedules: list[Schedule], rules: tuple[PolicyUse, ...]) -> list[Finding]:
+    """Each rule's audit across the terms of one school year; a rule whose audit raises is itself a finding."""
+    findings: list[Finding] = []
+    for use in rules:
+        check = getattr(use.policy, "audit_year", None)
+        if check is None:
+            continue
+        try:
+            findings += check(problem, schedules, use.params)
+        except Exception as exc:  # as in audit_schedule: a broken audit must show
+            findings.append(Finding(policy=use.name, message=f"school-year audit raised {type(exc).__name__}: {exc}"))
     return findings

@@ -41,6 +41,10 @@ class VisitContext:
     terms: list[Term] = field(default_factory=list)
     _literals: dict[tuple[str, tuple[str, ...]], cp_model.IntVar] = field(default_factory=dict)
     _busy: dict[str, list[cp_model.IntVar]] = field(default_factory=dict)
+    # Joint inspection days (联合视导): per school, per working day, "the school's team is there together
+    # today". Made by the rule that plans them (joint_inspection); a rule that caps visits to a school
+    # a day lets that day through (school_daily_cap).
+    joint: dict[str, list[cp_model.IntVar]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         n = len(self.term.days)
@@ -110,6 +114,13 @@ class RuleContext:
     def busy(self, researcher_id: str) -> list[cp_model.IntVar]:
         """Per working day: is the researcher on site at all (two schools on one day count once)."""
         return self._ctx.busy(researcher_id)
+
+    def joint_days(self, school_id: str, *, create: bool = False) -> list[cp_model.IntVar] | None:
+        """Per working day: does the school host a joint inspection today? None when no rule plans one
+        there; `create` makes the day literals (for the rule that plans them and constrains them)."""
+        if create and school_id not in self._ctx.joint:
+            self._ctx.joint[school_id] = [self.model.new_bool_var(f"joint[{school_id},{i}]") for i in range(len(self.days))]
+        return self._ctx.joint.get(school_id)
 
     def year_share(self, total: float) -> int:
         """This term's part of a yearly total, in proportion to its working days, rounded up: each

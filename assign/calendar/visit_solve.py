@@ -18,26 +18,30 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from ortools.sat.python import cp_model
 
+from assign.calendar.replan import KEEP_WEIGHT, Before, add_stability, changes
 from assign.calendar.schedule import Schedule
-from assign.calendar.visit_audit import audit_schedule
+from assign.calendar.visit_audit import audit_schedule, audit_year, schools_a_day
 from assign.calendar.visit_model import Pair, VisitContext
-from assign.calendar.visits import Visit, VisitPlan
+from assign.calendar.visits import JointInspection, Visit, VisitPlan
 from assign.calendar.workdays import TermDays, Workdays, read_holiday_file, term_days
 from assign.errors import AssignError, InputError
 from assign.plan import Plan, TermValue
 from assign.problem import PolicyUse, Problem
 from assign.registry import Registry, build_visit_registry
 from assign.solver.cpsat import (
+    FIRST_SCHEDULE_PARAMETERS,
     FOUND,
     STATUS,
     WEIGHT_SCALE,
     SolveOptions,
     calendar_parameters,
     gap,
+    hint_all,
     make_solver,
     weighted_expr,
     worst_status,
@@ -71,7 +75,7 @@ def load_terms(problem: Problem, term_name: str) -> tuple[TermDays, tuple[TermDa
     except KeyError as exc:
         raise InputError.at(problem.source, None, "calendar.terms", term_name, str(exc.args[0])) from None
     workdays = workdays_of(problem)
-    year = [term_days(t.name, t.start, t.end, workdays) for t in cal.terms if school_year(t.start) == school_year(wanted.start)]
+    year = [term_days(t.name, t.start, t.end, workdays, t.exam_weeks) for t in cal.terms if school_year(t.start) == school_year(wanted.start)]
     term = next(t for t in year if t.name == term_name)
     return term, tuple(year)
 
@@ -98,12 +102,20 @@ def plan_pairs(problem: Problem, plan: Plan) -> list[Pair]:
     return sorted((a.researcher_id, a.school_id) for a in plan.pairs if a.researcher_id in problem.researcher and a.school_id in problem.school)
 
 
-def _build(problem, term, pairs, rules, year_workdays=None, explain=False) -> VisitContext:
+def _build(problem, term, pairs, rules, year_workdays=None, explain=False, before: Before | None = None) -> VisitContext:
     ctx = VisitContext(problem, term, pairs, explain=explain, year_workdays=year_workdays)
     core = ctx.for_rule("calendar")
     core.penalize("days_on_site", sum(v for on in ctx.on.values() for v in on), rank=0, label="到校天数 days on site", unit="天")
-    for use in rules:
+    if schools_a_day(rules) == 1:  # one full day at one school, unless a rule lets close schools share a day
+        for rid, own in core.pairs_of_researcher().items():
+            if len(own) > 1:
+                name = problem.researcher[rid].name
+                for i in range(len(term.days)):
+                    core.require(sum(ctx.on[p][i] for p in own) <= 1, about=(rid,), why=f"{name} ({rid}) is at one school a day")
+    for use in sorted(rules, key=lambda use: getattr(use.policy, "order", 50)):
         use.policy.apply(ctx.for_rule(use.name), use.params)
+    if before is not None:
+        add_stability(ctx, before)
     return ctx
 
 
@@ -131,15 +143,59 @@ def _solver(workers: int, seed: int, time_limit: float) -> cp_model.CpSolver:
     return make_solver(options, time_limit, defaults=calendar_parameters(workers))
 
 
-def _solve_one_pass(ctx: VisitContext, workers: int, seed: int, time_limit: float) -> tuple[cp_model.CpSolver, str]:
-    """One weighted solve in which a day on site costs more than all the rewards one day can earn."""
+FIRST_SCHEDULE_LIMIT = 60.0  # seconds a group may take to find its first schedule, whatever the time limit
+
+
+@dataclass
+class GroupResult:
+    """One group's schedule from one solve: what the term's result needs of it, and the solution as a hint."""
+
+    status: str
+    visits: list[Visit]
+    values: dict[str, float]
+    objective: float
+    bound: float
+    solution: list[int]
+    inspections: list[JointInspection]
+
+
+def set_objective(ctx: VisitContext) -> None:
+    """One weighted objective in which a day on site costs more than all the rewards one day can earn."""
     days = next(t for t in ctx.terms if t.name == "calendar.days_on_site")
-    rest = [t for t in ctx.terms if t is not days]
+    kept = next((t for t in ctx.terms if t.name == "calendar.kept"), None)  # a re-plan: see assign.calendar.replan
+    rest = [t for t in ctx.terms if t is not days and t is not kept]
     day_weight = 1 + sum(t.weight for t in rest if t.sense == "max")
-    ctx.model.maximize(weighted_expr(rest) - round(day_weight * WEIGHT_SCALE) * days.expr)
+    objective = weighted_expr(rest) - round(day_weight * WEIGHT_SCALE) * days.expr
+    if kept is not None:
+        objective += round(KEEP_WEIGHT * day_weight * WEIGHT_SCALE) * kept.expr
+    ctx.model.maximize(objective)
+
+
+def solve_group(ctx: VisitContext, workers: int, seed: int, time_limit: float, first_only: bool = False) -> tuple[str, GroupResult | None]:
+    """Solve a group's model; `first_only` stops at the first schedule (the feasible start every group
+    gets before any group is improved)."""
     solver = _solver(workers, seed, time_limit)
+    if first_only:
+        for key, value in FIRST_SCHEDULE_PARAMETERS.items():
+            setattr(solver.parameters, key, value)
     status = STATUS[solver.solve(ctx.model)]
-    return solver, status
+    if status not in FOUND:
+        return status, None
+    values = {t.name: solver.value(t.expr) for t in ctx.terms}
+    objective = solver.objective_value / WEIGHT_SCALE
+    return status, GroupResult(status, _visits(ctx, solver), values, objective, max(objective, solver.best_objective_bound / WEIGHT_SCALE),
+                               list(solver.response_proto.solution), _inspections(ctx, solver))
+
+
+def improve(ctx: VisitContext, start: GroupResult, workers: int, seed: int, time_limit: float) -> GroupResult:
+    """CP-SAT from the group's first schedule (every variable hinted); the start is kept when the solve
+    returns nothing better, so a short time limit never loses the schedule already found."""
+    hint_all(ctx.model, start.solution)
+    status, better = solve_group(ctx, workers, seed, time_limit)
+    if better is None or better.objective < start.objective:
+        return start
+    better.bound = min(better.bound, start.bound)  # both bound every schedule of the group from above
+    return better
 
 
 def schedule_term(
@@ -151,8 +207,12 @@ def schedule_term(
     workers: int | None = None,
     seed: int | None = None,
     time_limit: float | None = None,
+    previous: VisitPlan | None = None,
+    today: dt.date | None = None,
+    previous_source: str = "visits.json",
 ) -> tuple[VisitPlan, Schedule]:
-    """Schedule the visits of `plan`'s pairs over one term, and audit them."""
+    """Schedule the visits of `plan`'s pairs over one term, and audit them. With `previous` (the term's
+    calendar so far) and `today`: re-plan from today (`assign.calendar.replan`)."""
     cal = calendar_of(problem)
     workers = workers or problem.scenario.solver.workers
     seed = problem.scenario.solver.seed if seed is None else seed
@@ -161,41 +221,77 @@ def schedule_term(
     rules = parse_rules(problem, registry)
     pairs = plan_pairs(problem, plan)
     warnings = [t.warning for t in year_terms if t.name == term.name and t.warning]
+    before = None
+    if previous is not None:
+        if previous.term != term.name:
+            raise InputError.at(previous_source, None, "term", previous.term, f"a calendar of term {term.name} to re-plan")
+        before = Before.of(previous, today or dt.date.today())
 
     started = time.perf_counter()
     year_workdays = sum(len(t.days) for t in year_terms)
     groups = components(pairs) if all(getattr(use.policy, "local", False) for use in rules) else [pairs]
-    statuses, visits, values, conflicts = [], [], {}, []
-    objective = bound = 0.0
+    # First a schedule for every group (CP-SAT stopped at its first solution: the feasible start),
+    # then what is left of the time limit improves the groups in turn, each from its start.
+    contexts, firsts, statuses, conflicts = [], [], [], []
     build_seconds = 0.0
     for group in groups:
         group_started = time.perf_counter()
-        ctx = _build(problem, term, group, rules, year_workdays)
+        ctx = _build(problem, term, group, rules, year_workdays, before=before)
+        set_objective(ctx)
         build_seconds += time.perf_counter() - group_started
-        solver, status = _solve_one_pass(ctx, workers, seed, max(0.1, time_limit - (time.perf_counter() - started)))
-        statuses.append(status)
-        if status in FOUND:
-            visits += _visits(ctx, solver)
-            objective += solver.objective_value / WEIGHT_SCALE
-            bound += solver.best_objective_bound / WEIGHT_SCALE
-            for t in ctx.terms:
-                if t.name not in values:
-                    values[t.name] = TermValue(name=t.name, label=t.label, sense=t.sense, value=0, weight=t.weight, rank=t.rank, unit=t.unit)
-                values[t.name].value += solver.value(t.expr)
-        elif status == "INFEASIBLE":
-            conflicts += explain_infeasible(problem, term, group, rules, seed, time_limit, year_workdays)
+        left = max(time_limit, FIRST_SCHEDULE_LIMIT) - (time.perf_counter() - started)
+        status, first = solve_group(ctx, workers, seed, max(0.1, left), first_only=True)
+        contexts.append(ctx)
+        firsts.append(first)
+        if status == "INFEASIBLE":
+            conflicts += explain_infeasible(problem, term, group, rules, seed, time_limit, year_workdays, before)
+        if first is None:
+            statuses.append(status)
+    first_seconds = time.perf_counter() - started
+    # The time limit is the improvement's: the first schedules are the construction every term gets
+    # (as the assignment's greedy start), so a loaded machine does not eat the time that proves a term.
+    improving = time.perf_counter()
+    results = []
+    for k, (ctx, first) in enumerate(zip(contexts, firsts)):
+        if first is None:
+            continue
+        done = first
+        if first.status != "OPTIMAL":
+            left = time_limit - (time.perf_counter() - improving)
+            share = left / sum(1 for f in firsts[k:] if f is not None and f.status != "OPTIMAL")  # the groups still to improve share it
+            if share >= 0.05:
+                done = improve(ctx, first, workers, seed, share)
+        results.append(done)
+        statuses.append(done.status)
+    visits, values, inspections = [], {}, []
+    objective = bound = 0.0
+    for done in results:
+        visits += done.visits
+        inspections += done.inspections
+        objective += done.objective
+        bound += done.bound
+        for name, value in done.values.items():
+            values[name] = values.get(name, 0) + value
+    terms = {t.name: t for ctx in contexts for t in ctx.terms}
+    values = {name: TermValue(name=name, label=terms[name].label, sense=terms[name].sense, value=value, weight=terms[name].weight,
+                              rank=terms[name].rank, unit=terms[name].unit) for name, value in values.items()}
     solve_seconds = time.perf_counter() - started - build_seconds
     status = worst_status(statuses)
     found = status in FOUND
     if not found:
-        visits, values, objective, bound = [], {}, None, None
+        visits, values, objective, bound, inspections = [], {}, None, None, []
     values = list(values.values())
     result = VisitPlan(
         scenario=problem.name, term=term.name, first=term.first, last=term.last, workdays=len(term.days), status=status,
         objective=objective, bound=bound, gap=gap(objective, bound), components=len(groups), build_seconds=round(build_seconds, 3),
-        solve_seconds=round(solve_seconds, 3), visits=visits, terms=values, warnings=warnings, conflicts=conflicts,
+        solve_seconds=round(solve_seconds, 3), first_seconds=round(first_seconds, 3), visits=visits, terms=values, warnings=warnings,
+        conflicts=conflicts, inspections=sorted(inspections, key=lambda j: (j.day, j.school_id)),
         solver_settings={"workers": workers, "seed": seed, "time_limit": time_limit},
     )
+    if found and before is not None:
+        old_findings = audit_schedule(problem, Schedule(term, tuple(pairs), previous, year_terms), rules)
+        visits, moved, cancelled = changes(previous, result.visits, before.today, old_findings)
+        result = result.model_copy(update={"visits": visits, "changes": moved, "cancelled": cancelled, "today": before.today})
     schedule = Schedule(term, tuple(pairs), result, year_terms)
     if found:
         result = result.model_copy(update={"findings": audit_schedule(problem, schedule, rules)})
@@ -203,11 +299,33 @@ def schedule_term(
     return result, schedule
 
 
+def audit_school_years(problem: Problem, schedules: list[Schedule], registry: Registry | None = None) -> list:
+    """The yearly rules across the terms of each school year of which every term was scheduled."""
+    rules = parse_rules(problem, registry)
+    findings = []
+    for year in sorted({school_year(s.term.first) for s in schedules}):
+        terms = [s for s in schedules if school_year(s.term.first) == year]
+        if len(terms) == len(terms[0].year_terms):
+            findings += audit_year(problem, terms, rules)
+    return findings
+
+
 def audit_visits(problem: Problem, plan: Plan, visits: VisitPlan, registry: Registry | None = None) -> list:
     """Audit a visit plan read back from a file (or edited by hand) against the scenario's rules."""
     term, year_terms = load_terms(problem, visits.term)
     schedule = Schedule(term, tuple(plan_pairs(problem, plan)), visits, year_terms)
     return audit_schedule(problem, schedule, parse_rules(problem, registry))
+
+
+def _inspections(ctx: VisitContext, solver: cp_model.CpSolver) -> list[JointInspection]:
+    """The joint inspection days the solve chose, each with the researchers of the school on site that day."""
+    out = []
+    for sid, days in sorted(ctx.joint.items()):
+        for i, lit in enumerate(days):
+            if solver.boolean_value(lit):
+                team = tuple(sorted(rid for (rid, s), on in ctx.on.items() if s == sid and solver.boolean_value(on[i])))
+                out.append(JointInspection(school_id=sid, day=ctx.term.days[i], researcher_ids=team))
+    return out
 
 
 def _visits(ctx: VisitContext, solver: cp_model.CpSolver) -> list[Visit]:
@@ -227,9 +345,10 @@ def _visits(ctx: VisitContext, solver: cp_model.CpSolver) -> list[Visit]:
     return visits
 
 
-def explain_infeasible(problem, term, pairs, rules, seed: int, time_limit: float, year_workdays: int | None = None) -> list[str]:
+def explain_infeasible(problem, term, pairs, rules, seed: int, time_limit: float, year_workdays: int | None = None,
+                       before: Before | None = None) -> list[str]:
     """Which rules, about whom, clash: a subset of enforcement literals CP-SAT needed to prove infeasibility."""
-    ctx = _build(problem, term, pairs, rules, year_workdays, explain=True)
+    ctx = _build(problem, term, pairs, rules, year_workdays, explain=True, before=before)
     literals = ctx.literals()
     if not literals:
         return ["no rule constraint is involved: the term has no working days or the model is empty"]

@@ -10,11 +10,12 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from assign.plan import Finding, Status, TermValue
+from assign.plan import TIMING_FIELDS, Finding, Status, TermValue
 
 # UIDs are uuid5 in a namespace of our own: the same (term, researcher, school, visit number)
 # always gives the same UID, so a calendar app updates an event instead of duplicating it.
 UID_NAMESPACE = uuid.UUID("6f0b6a39-52c1-4c5e-9d2e-7d8f3f0c5a11")
+VISIT_TIMING_FIELDS = (*TIMING_FIELDS, "first_seconds")  # how long a term took: differs between runs, unlike the visits
 
 
 class Visit(BaseModel):
@@ -25,6 +26,7 @@ class Visit(BaseModel):
     school_id: str
     number: int = Field(ge=1, description="1 for the pair's first visit of the term, 2 for the second …")
     days: tuple[dt.date, ...] = Field(min_length=1, description="the working days on site, in order")
+    sequence: int = Field(0, ge=0, description="how often a re-plan moved or cancelled this visit (iCalendar SEQUENCE)")
 
     @property
     def first(self) -> dt.date:
@@ -38,6 +40,28 @@ class Visit(BaseModel):
         """Stable identifier: derived from term, researcher, school and visit number, never from the dates."""
         key = f"{term}/{self.researcher_id}/{self.school_id}/{self.number}"
         return f"{uuid.uuid5(UID_NAMESPACE, key)}@assign"
+
+
+class VisitChange(BaseModel):
+    """A future visit that a re-plan from today moved, cancelled or added, and why."""
+
+    kind: Literal["moved", "cancelled", "added"]
+    researcher_id: str
+    school_id: str
+    number: int
+    before: tuple[dt.date, ...] = ()
+    after: tuple[dt.date, ...] = ()
+    why: list[str] = Field(default_factory=list, description="what the old visit breaks now, or why the change follows from another")
+
+
+class JointInspection(BaseModel):
+    """A joint inspection day (联合视导): a team at one school together, on one day."""
+
+    model_config = ConfigDict(frozen=True)
+    school_id: str
+    day: dt.date
+    researcher_ids: tuple[str, ...] = Field(description="the team on site that day")
+    rule: str = Field("joint_inspection", description="the visit rule that planned it")
 
 
 class VisitPlan(BaseModel):
@@ -55,12 +79,20 @@ class VisitPlan(BaseModel):
     components: int = Field(1, description="independent models solved (groups of researchers linked by shared schools)")
     build_seconds: float = 0.0
     solve_seconds: float = 0.0
+    first_seconds: float | None = Field(None, description="seconds to the first schedule of every group (build included)")
     visits: list[Visit] = Field(default_factory=list)
     terms: list[TermValue] = Field(default_factory=list)
     findings: list[Finding] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)
     conflicts: list[str] = Field(default_factory=list, description="when infeasible: the rules, entities and dates that clash")
     solver_settings: dict = Field(default_factory=dict)
+    today: dt.date | None = Field(None, description="a re-plan: visits before this day are kept as they were")
+    changes: list[VisitChange] = Field(default_factory=list, description="a re-plan: future visits moved, cancelled or added")
+    cancelled: list[Visit] = Field(default_factory=list, description="a re-plan: visits of the previous calendar no longer held")
+    inspections: list[JointInspection] = Field(default_factory=list, description="joint inspection days: a team at one school together")
+
+    def inspection_on(self, school_id: str, day: dt.date) -> JointInspection | None:
+        return next((j for j in self.inspections if j.school_id == school_id and j.day == day), None)
 
     @property
     def solved(self) -> bool:
@@ -84,4 +116,14 @@ class VisitPlan(BaseModel):
 
     @classmethod
     def read(cls, path: str | Path) -> "VisitPlan":
-        return cls.model_validate_json(Path(path).read_text(encoding="utf-8"))
+        """A visits.json written by `assign calendar`; anything else is one InputError naming the file."""
+        from pydantic import ValidationError
+
+        from assign.errors import InputError
+
+        try:
+            return cls.model_validate_json(Path(path).read_bytes().removeprefix(b"\xef\xbb\xbf"))
+        except (OSError, ValidationError) as exc:
+            detail = str(exc).splitlines()
+            what = "; ".join(line.strip() for line in detail[1:3]) if isinstance(exc, ValidationError) else detail[0]
+            raise InputError.at(path, None, None, None, f"a visits.json written by `assign calendar` ({what})") from None

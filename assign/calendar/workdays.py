@@ -122,6 +122,7 @@ class TermDays:
     days: tuple[dt.date, ...]
     guessed_years: tuple[int, ...] = ()
     guessed_holidays_possible: tuple[dt.date, ...] = ()  # guessed workdays (all weekdays of unknown years)
+    exam_weeks: tuple[int, ...] = ()  # teaching weeks of exams, as the scenario's term names them
 
     @property
     def warning(self) -> str | None:
@@ -134,7 +135,7 @@ class TermDays:
                 f"Add calendar.holiday_file with that year's State Council notice.")
 
 
-def term_days(name: str, first: dt.date, last: dt.date, workdays: Workdays) -> TermDays:
+def term_days(name: str, first: dt.date, last: dt.date, workdays: Workdays, exam_weeks=()) -> TermDays:
     """Every working day from first to last, inclusive."""
     days, guessed, years = [], [], []
     day = first
@@ -148,7 +149,7 @@ def term_days(name: str, first: dt.date, last: dt.date, workdays: Workdays) -> T
         if work:
             days.append(day)
         day += dt.timedelta(days=1)
-    return TermDays(name, first, last, tuple(days), tuple(years), tuple(guessed))
+    return TermDays(name, first, last, tuple(days), tuple(years), tuple(guessed), tuple(exam_weeks))
 
 
 def weekday_zh(day: dt.date) -> str:

@@ -28,10 +28,10 @@ DAY_START, DAY_END = dt.time(8, 30), dt.time(16, 30)  # a school day on site
 PRODID = "-//assign//教研员联系学校视导日历//ZH"
 
 
-def summary(problem: Problem, visit: Visit) -> str:
-    """联系学校视导：河口镇第一小学（数学）."""
+def summary(problem: Problem, visit: Visit, joint: bool = False) -> str:
+    """联系学校视导：河口镇第一小学（数学）; 联合视导：… on a joint inspection day."""
     subjects = "、".join(problem.researcher[visit.researcher_id].subjects)
-    return f"联系学校视导：{problem.school[visit.school_id].name}（{subjects}）"
+    return f"{'联合视导' if joint else '联系学校视导'}：{problem.school[visit.school_id].name}（{subjects}）"
 
 
 def ics_text(value: str):
@@ -46,27 +46,36 @@ def add_text(component, name: str, value: str) -> None:
     component.add(name, ics_text(value), parameters={"VALUE": "TEXT"} if name.lower().startswith("x-") else None)
 
 
-def _event(problem: Problem, plan: VisitPlan, visit: Visit, stamp: dt.datetime):
+def _event(problem: Problem, plan: VisitPlan, visit: Visit, stamp: dt.datetime, cancelled: bool = False):
     from icalendar import Event
 
     r, s = problem.researcher[visit.researcher_id], problem.school[visit.school_id]
     event = Event()
     event.add("uid", visit.uid(plan.term))
     event.add("dtstamp", stamp)
+    # A re-plan raises SEQUENCE on every visit it moved or cancelled (RFC 5545 3.8.7.4): a calendar app
+    # that imported the earlier file takes the later one's event over it, and drops a cancelled one.
+    event.add("sequence", visit.sequence)
+    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     event.add("dtstart", dt.datetime.combine(visit.first, DAY_START, tzinfo=TZ))
     event.add("dtend", dt.datetime.combine(visit.last, DAY_END, tzinfo=TZ))
-    add_text(event, "summary", summary(problem, visit))
+    joint = [plan.inspection_on(visit.school_id, day) for day in visit.days]
+    joint = next((j for j in joint if j is not None), None)
+    add_text(event, "summary", summary(problem, visit, joint is not None))
     add_text(event, "location", "，".join(x for x in (s.name, s.township) if x))
     add_text(event, "description", f"教研员：{r.name}（{r.id}，{'、'.join(r.stages)}{'、'.join(r.subjects)}）\n"
-                                   f"联系学校：{s.name}（{s.id}）\n{plan.term} 第{visit.number}次到校")
+                                   f"联系学校：{s.name}（{s.id}）\n{plan.term} 第{visit.number}次到校"
+                                   + (f"\n联合视导 {joint.day}：{'、'.join(problem.researcher[r].name for r in joint.researcher_ids)}"
+                                      if joint else ""))
     event.add("categories", ["联系学校视导"])
     add_text(event, "x-assign-researcher", r.id)
     add_text(event, "x-assign-school", s.id)
     return event
 
 
-def ics_bytes(problem: Problem, plan: VisitPlan, visits: list[Visit], name: str, stamp: dt.datetime | None = None) -> bytes:
-    """One VCALENDAR with one VEVENT per visit."""
+def ics_bytes(problem: Problem, plan: VisitPlan, visits: list[Visit], name: str, stamp: dt.datetime | None = None,
+              cancelled: list[Visit] = ()) -> bytes:
+    """One VCALENDAR with one VEVENT per visit, and one STATUS:CANCELLED per visit a re-plan cancelled."""
     from icalendar import Calendar
 
     stamp = stamp or dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
@@ -78,6 +87,8 @@ def ics_bytes(problem: Problem, plan: VisitPlan, visits: list[Visit], name: str,
     cal.add("x-wr-timezone", "Asia/Shanghai")
     for visit in sorted(visits, key=lambda v: (v.first, v.researcher_id, v.school_id)):
         cal.add_component(_event(problem, plan, visit, stamp))
+    for visit in sorted(cancelled, key=lambda v: (v.first, v.researcher_id, v.school_id)):
+        cal.add_component(_event(problem, plan, visit, stamp, cancelled=True))
     cal.add_missing_timezones()  # the VTIMEZONE that RFC 5545 wants for TZID=Asia/Shanghai
     return cal.to_ical()
 
@@ -85,19 +96,22 @@ def ics_bytes(problem: Problem, plan: VisitPlan, visits: list[Visit], name: str,
 def write_ics(problem: Problem, plan: VisitPlan, out_dir: Path) -> list[Path]:
     """office.ics, researchers/<id>-<name>.ics and schools/<id>-<name>.ics under out_dir (names made safe by `FileNames`)."""
     stamp = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
-    targets: list[tuple[Path, str, list[Visit]]] = [(out_dir / "office.ics", f"{problem.scenario.office.name} {plan.term} 联系学校视导", plan.visits)]
+    gone = [v for v in plan.cancelled if v.researcher_id in problem.researcher and v.school_id in problem.school]
+    targets: list[tuple[Path, str, list[Visit], list[Visit]]] = [
+        (out_dir / "office.ics", f"{problem.scenario.office.name} {plan.term} 联系学校视导", plan.visits, gone)]
     researcher_files, school_files = FileNames(), FileNames()
-    for rid in sorted({v.researcher_id for v in plan.visits}):
+    for rid in sorted({v.researcher_id for v in plan.visits + gone}):
         r = problem.researcher[rid]
         targets.append((out_dir / "researchers" / researcher_files.of(rid, r.name, ".ics"), f"{r.name} {plan.term} 联系学校视导",
-                        plan.of_researcher(rid)))
-    for sid in sorted({v.school_id for v in plan.visits}):
+                        plan.of_researcher(rid), [v for v in gone if v.researcher_id == rid]))
+    for sid in sorted({v.school_id for v in plan.visits + gone}):
         s = problem.school[sid]
-        targets.append((out_dir / "schools" / school_files.of(sid, s.name, ".ics"), f"{s.name} {plan.term} 教研员到校", plan.of_school(sid)))
+        targets.append((out_dir / "schools" / school_files.of(sid, s.name, ".ics"), f"{s.name} {plan.term} 教研员到校", plan.of_school(sid),
+                        [v for v in gone if v.school_id == sid]))
     paths = []
-    for path, name, visits in targets:
+    for path, name, visits, cancelled in targets:
         with atomic_path(path) as tmp:
-            tmp.write_bytes(ics_bytes(problem, plan, visits, name, stamp))
+            tmp.write_bytes(ics_bytes(problem, plan, visits, name, stamp, cancelled))
         paths.append(path)
     return paths
 
@@ -112,5 +126,6 @@ def read_ics(path: Path) -> list[dict]:
         start, end = ev.decoded("dtstart"), ev.decoded("dtend")
         events.append({"uid": str(ev["uid"]), "researcher": str(ev["x-assign-researcher"]), "school": str(ev["x-assign-school"]),
                        "first": start.date(), "last": end.date(), "summary": str(ev["summary"]),
+                       "sequence": int(ev.get("sequence", 0)), "status": str(ev.get("status", "")),
                        "tzid": start.tzinfo.key if hasattr(start.tzinfo, "key") else str(start.tzinfo)})
     return events

@@ -15,7 +15,7 @@ from assign.export.ics import write_ics
 from assign.export.visit_tables import write_visit_tables
 from assign.problem import Problem
 
-TERM_FILES = ("visits.xlsx", "visits.csv", "visits.md", "visits.json", "ics")
+TERM_FILES = ("visits.xlsx", "visits.csv", "visits.md", "visits.json", "changes.csv", "ics")
 
 
 def write_term_files(problem: Problem, visits: VisitPlan, out_dir: Path, title: str) -> list[Path]:

@@ -19,7 +19,17 @@ from assign.export.safe_names import SheetTitles
 from assign.export.xlsx_print import printable
 from assign.problem import Problem
 
-HEADERS = ["学期", "日期", "星期", "教研员", "学科", "联系学校", "乡镇", "第几次", "天数", "工号", "学校代码", "UID"]
+HEADERS = ["学期", "日期", "星期", "教研员", "学科", "联系学校", "乡镇", "第几次", "天数", "工号", "学校代码", "UID", "联合视导"]
+
+
+def joint_note(problem: Problem, plan: VisitPlan, visit: Visit) -> str:
+    """联合视导（张三、李四） when the visit is (part of) a joint inspection day at its school, else empty."""
+    for day in visit.days:
+        inspection = plan.inspection_on(visit.school_id, day)
+        if inspection is not None:
+            team = "、".join(problem.researcher[r].name if r in problem.researcher else r for r in inspection.researcher_ids)
+            return f"联合视导（{team}）"
+    return ""
 
 
 def visit_rows(problem: Problem, plan: VisitPlan) -> list[list[object]]:
@@ -29,7 +39,7 @@ def visit_rows(problem: Problem, plan: VisitPlan) -> list[list[object]]:
         r, s = problem.researcher[v.researcher_id], problem.school[v.school_id]
         when = str(v.first) if v.first == v.last else f"{v.first}~{v.last}"
         rows.append([plan.term, when, weekday_zh(v.first), r.name, "、".join(r.subjects), s.name, s.township, v.number, len(v.days),
-                     r.id, s.id, v.uid(plan.term)])
+                     r.id, s.id, v.uid(plan.term), joint_note(problem, plan, v)])
     return rows
 
 
@@ -38,6 +48,23 @@ def visits_csv(problem: Problem, plan: VisitPlan) -> str:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(HEADERS)
     writer.writerows(csv_row(row) for row in visit_rows(problem, plan))
+    return out.getvalue()
+
+
+CHANGE_HEADERS = ["变动", "教研员", "联系学校", "第几次", "原日期", "新日期", "原因", "工号", "学校代码", "UID"]
+CHANGE_KINDS = {"moved": "改期", "cancelled": "取消", "added": "新增"}
+
+
+def changes_csv(problem: Problem, plan: VisitPlan) -> str:
+    """A re-plan's changes to future visits, one row each, with why (the ids of a dropped pair as its names)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CHANGE_HEADERS)
+    for c in plan.changes:
+        r, s = problem.researcher.get(c.researcher_id), problem.school.get(c.school_id)
+        uid = Visit(researcher_id=c.researcher_id, school_id=c.school_id, number=c.number, days=c.before or c.after).uid(plan.term)
+        writer.writerow(csv_row([CHANGE_KINDS[c.kind], r.name if r else c.researcher_id, s.name if s else c.school_id, c.number,
+                                 "、".join(map(str, c.before)), "、".join(map(str, c.after)), "；".join(c.why), c.researcher_id, c.school_id, uid]))
     return out.getvalue()
 
 
@@ -50,8 +77,14 @@ def visits_markdown(problem: Problem, plan: VisitPlan, title: str) -> str:
         lines += [f"## {md_text(r.name)}（{md_text('、'.join(r.stages) + '、'.join(r.subjects))}）", ""]
         for v in mine:
             when = str(v.first) if v.first == v.last else f"{v.first}~{v.last}"
-            lines.append(f"- {when}（{weekday_zh(v.first)}）{md_text(problem.school[v.school_id].name)}，第{v.number}次")
+            joint = joint_note(problem, plan, v)
+            lines.append(f"- {when}（{weekday_zh(v.first)}）{md_text(problem.school[v.school_id].name)}，第{v.number}次"
+                         + (f"，{md_text(joint)}" if joint else ""))
         lines.append("")
+    if plan.inspections:
+        lines += ["## 联合视导", ""] + [f"- {j.day}（{weekday_zh(j.day)}）{md_text(problem.school[j.school_id].name)}："
+                                        f"{md_text('、'.join(problem.researcher[r].name for r in j.researcher_ids))}"
+                                        for j in plan.inspections] + [""]
     if plan.findings:
         lines += ["## 审核发现", ""] + [f"- [{f.severity}] {md_text(f)}" for f in plan.findings] + [""]
     return "\n".join(lines)
@@ -107,12 +140,24 @@ def write_visits_xlsx(problem: Problem, plan: VisitPlan, target: Path, title: st
         ws = wb.create_sheet(titles.of(r.name, r.id))
         append_row(ws, [f"{r.name}（{'、'.join(r.subjects)}）{plan.term} 到校安排"])
         ws["A1"].font = Font(bold=True, size=13)
-        append_row(ws, ["日期", "星期", "联系学校", "乡镇", "第几次", "天数"])
+        append_row(ws, ["日期", "星期", "联系学校", "乡镇", "第几次", "天数", "联合视导"])
         for v in plan.of_researcher(r.id):
             s = problem.school[v.school_id]
             append_row(ws, [str(v.first) if v.first == v.last else f"{v.first}~{v.last}", weekday_zh(v.first), s.name, s.township, v.number,
-                            len(v.days)])
-        for width, col in zip([22, 6, 26, 12, 8, 6], "ABCDEF"):
+                            len(v.days), joint_note(problem, plan, v)])
+        for width, col in zip([22, 6, 26, 12, 8, 6, 24], "ABCDEFG"):
+            ws.column_dimensions[col].width = width
+        printable(ws)
+    if plan.inspections:
+        ws = wb.create_sheet(titles.of("联合视导"))
+        append_row(ws, [f"{title}：联合视导"])
+        ws["A1"].font = Font(bold=True, size=13)
+        append_row(ws, ["日期", "星期", "学校", "乡镇", "视导组", "学校代码", "工号"])
+        for j in plan.inspections:
+            s = problem.school[j.school_id]
+            append_row(ws, [str(j.day), weekday_zh(j.day), s.name, s.township,
+                            "、".join(problem.researcher[rid].name for rid in j.researcher_ids), s.id, "、".join(j.researcher_ids)])
+        for width, col in zip([12, 6, 26, 12, 30, 10, 20], "ABCDEFG"):
             ws.column_dimensions[col].width = width
         printable(ws)
     with atomic_path(target) as tmp:
@@ -120,10 +165,14 @@ def write_visits_xlsx(problem: Problem, plan: VisitPlan, target: Path, title: st
 
 
 def write_visit_tables(problem: Problem, plan: VisitPlan, out_dir: Path, title: str) -> list[Path]:
-    """visits.xlsx, visits.csv, visits.md and visits.json (the VisitPlan, for machines) in out_dir."""
+    """visits.xlsx, visits.csv, visits.md and visits.json (the VisitPlan, for machines) in out_dir; after a
+    re-plan from today also changes.csv (the future visits moved, cancelled or added, and why)."""
     paths = [out_dir / "visits.xlsx", out_dir / "visits.csv", out_dir / "visits.md", out_dir / "visits.json"]
     write_visits_xlsx(problem, plan, paths[0], title)
     write_text(paths[1], visits_csv(problem, plan), encoding="utf-8-sig")
     write_text(paths[2], visits_markdown(problem, plan, title))
     write_text(paths[3], plan.model_dump_json(indent=2))
+    if plan.today is not None:
+        paths.append(out_dir / "changes.csv")
+        write_text(paths[-1], changes_csv(problem, plan), encoding="utf-8-sig")
     return paths

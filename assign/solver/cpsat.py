@@ -47,6 +47,10 @@ CALENDAR_PARAMETERS: dict[str, Any] = {
     "add_lp_constraints_lazily": False,
     "symmetry_level": 0,
 }
+# A term's first schedule (every group stopped at its first solution, before any is improved) comes
+# sooner without presolve: on the demo's autumn term 1.3 s to a schedule of every group against 2.0 s
+# with it (where presolve and the LP often prove the first solution optimal, but later).
+FIRST_SCHEDULE_PARAMETERS: dict[str, Any] = {"cp_model_presolve": False, "stop_after_first_solution": True}
 WEIGHT_SCALE = 1000  # weights are floats in scenarios; CP-SAT wants integers
 
 STATUS = {

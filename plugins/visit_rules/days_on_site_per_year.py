@@ -50,3 +50,18 @@ class DaysOnSitePerYear(VisitRule):
                                         message=f"{problem.researcher[rid].name}: {got} day(s) on site in {schedule.term.name}, "
                                                 f"expected at least {need} (share of {target} a year)"))
         return findings
+
+    def audit_year(self, problem, schedules, params: Params) -> list[Finding]:
+        # The year's total over its terms, counted off the visits (the per-term shares round up, so
+        # this holds whenever every term's audit does; it also holds a calendar edited by hand to it).
+        days: dict[str, set] = {}
+        for schedule in schedules:
+            for rid, _ in schedule.pairs:
+                days.setdefault(rid, set())
+            for v in schedule.visits:
+                days.setdefault(v.researcher_id, set()).update(v.days)
+        names = "、".join(s.term.name for s in schedules)
+        return [Finding(policy=self.name, researchers=(rid,),
+                        message=f"{problem.researcher[rid].name}: {len(got)} day(s) on site in {names}, "
+                                f"expected at least {self._target(problem, rid, params)} a year")
+                for rid, got in sorted(days.items()) if rid in problem.researcher and len(got) < self._target(problem, rid, params)]

@@ -35,6 +35,7 @@ class OneTripPerDay(VisitRule):
     name = "one_trip_per_day"
     title = "每日一趟"
     local = True
+    schools_a_day = 2
     Params = Params
 
     def apply(self, ctx, params: Params) -> None:

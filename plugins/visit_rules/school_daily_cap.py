@@ -1,4 +1,8 @@
-"""school_daily_cap: at most k researchers at one school on one day, so a visit does not swamp it."""
+"""school_daily_cap: at most k researchers at one school on one day, so a visit does not swamp it.
+
+A joint inspection day (联合视导, planned by joint_inspection) is the exception: the school's team comes
+together on purpose, and that day is let through (in the model by the day's joint literal, in the
+audit by the term's recorded inspections)."""
 
 from __future__ import annotations
 
@@ -25,12 +29,16 @@ class SchoolDailyCap(VisitRule):
             if len(pairs) <= params.max:
                 continue
             name = ctx.problem.school[sid].name
+            joint = ctx.joint_days(sid)
             for i in range(len(ctx.days)):
-                ctx.require(sum(ctx.on[p][i] for p in pairs) <= params.max, about=(sid,),
+                allowed = params.max if joint is None else params.max + (len(pairs) - params.max) * joint[i]
+                ctx.require(sum(ctx.on[p][i] for p in pairs) <= allowed, about=(sid,),
                             why=f"{name} ({sid}) receives at most {params.max} researcher(s) a day")
 
     def audit(self, problem, schedule, params: Params) -> list[Finding]:
         count = Counter((v.school_id, d) for v in schedule.visits for d in v.days)
+        for inspection in schedule.plan.inspections:
+            count.pop((inspection.school_id, inspection.day), None)
         return [
             Finding(policy=self.name, message=f"{problem.school[sid].name}: {n} researchers on {day}, at most {params.max} allowed",
                     schools=(sid,), dates=(day,))

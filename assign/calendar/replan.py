@@ -1,0 +1,105 @@
+"""Re-plan a term from today: the visits before `today` stay as they were, the rest change as little
+as the new facts allow (a researcher away from a date, a school's new blackout, pairs added or
+dropped by a re-planned assignment).
+
+The model gets two things from the previous calendar (`Before`): every pair's days before today are
+fixed to what they were, and each day of a future visit that stays where it was earns a reward worth
+twice a day on site. A kept day therefore beats any move that would earn a research day or a spread
+part (each worth less than a day on site, see `visit_solve.set_objective`), so a visit moves only when
+a hard rule forces it or to make room for one that must.
+
+The changes are then read off the two calendars by visit identity (term, pair, visit number: the
+iCalendar UID): same days is unchanged, other days is moved, gone is cancelled, new is added. Why a
+visit moved is what the new scenario's audits find wrong with its old days; a visit none of them
+objects to moved to make room for another.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from assign.calendar.visit_model import Pair, VisitContext
+from assign.calendar.visits import Visit, VisitChange, VisitPlan
+from assign.plan import Finding
+
+KEEP_WEIGHT = 2  # a day kept, in days on site
+
+
+@dataclass(frozen=True)
+class Before:
+    """The previous calendar of the term as the model needs it: today, and each pair's days on site."""
+
+    today: dt.date
+    days: dict[Pair, frozenset[dt.date]]
+    inspections: frozenset[tuple[str, dt.date]] = frozenset()  # (school, day) of the joint inspections planned before
+
+    @classmethod
+    def of(cls, previous: VisitPlan, today: dt.date) -> "Before":
+        days: dict[Pair, set[dt.date]] = {}
+        for v in previous.visits:
+            days.setdefault((v.researcher_id, v.school_id), set()).update(v.days)
+        return cls(today, {pair: frozenset(d) for pair, d in days.items()}, frozenset((j.school_id, j.day) for j in previous.inspections))
+
+
+def add_stability(ctx: VisitContext, before: Before) -> None:
+    """Fix every pair's days before today; reward each future day that stays as it was (term calendar.kept)."""
+    core = ctx.for_rule("calendar")
+    past = [i for i, day in enumerate(ctx.term.days) if day < before.today]
+    kept = []
+    for pair in ctx.pairs:
+        had = before.days.get(pair, frozenset())
+        on = ctx.on[pair]
+        who = f"{ctx.problem.researcher[pair[0]].name}→{ctx.problem.school[pair[1]].name}"
+        held = [on[i] for i in past if ctx.term.days[i] in had]
+        free = [on[i] for i in past if ctx.term.days[i] not in had]
+        if held:
+            core.require(sum(held) == len(held), about=pair, why=f"{who}: visits before {before.today} stay as they were")
+        if free:
+            core.require(sum(free) == 0, about=pair, why=f"{who}: no visit is added before {before.today}")
+        kept += [on[i] for i, day in enumerate(ctx.term.days) if day >= before.today and day in had]
+    for sid, joint in ctx.joint.items():  # a past joint inspection stays one; no past day becomes one
+        for i in past:
+            core.require(joint[i] == int((sid, ctx.term.days[i]) in before.inspections), about=(sid,),
+                         why=f"{ctx.problem.school[sid].name}: joint inspections before {before.today} stay as they were")
+    core.reward("kept", sum(kept), weight=0, rank=0, label="保留原定到校日 days kept as planned", unit="天")
+
+
+def changes(previous: VisitPlan, visits: list[Visit], today: dt.date, findings: list[Finding]) -> tuple[list[Visit], list[VisitChange], list[Visit]]:
+    """The new visits with their iCalendar sequence, the changes to future visits, and the cancelled ones.
+
+    `findings` are the new scenario's audit of the previous calendar: a finding about an old visit's
+    researcher, school and days is why it had to move."""
+    old = {(v.researcher_id, v.school_id, v.number): v for v in previous.visits}
+    new = {(v.researcher_id, v.school_id, v.number): v for v in visits}
+    out, listed, cancelled = [], [], []
+    for key, v in sorted(new.items()):
+        was = old.get(key)
+        if was is None:
+            listed.append(VisitChange(kind="added", researcher_id=v.researcher_id, school_id=v.school_id, number=v.number, after=v.days,
+                                      why=reasons(None, v, findings)))
+            out.append(v)
+        elif was.days == v.days:
+            out.append(v.model_copy(update={"sequence": was.sequence}))
+        else:
+            listed.append(VisitChange(kind="moved", researcher_id=v.researcher_id, school_id=v.school_id, number=v.number,
+                                      before=was.days, after=v.days, why=reasons(was, v, findings)))
+            out.append(v.model_copy(update={"sequence": was.sequence + 1}))
+    for key, was in sorted(old.items()):
+        if key not in new and was.last >= today:
+            listed.append(VisitChange(kind="cancelled", researcher_id=was.researcher_id, school_id=was.school_id, number=was.number,
+                                      before=was.days, why=reasons(was, None, findings)))
+            cancelled.append(was.model_copy(update={"sequence": was.sequence + 1}))
+    return out, listed, cancelled
+
+
+def reasons(was: Visit | None, now: Visit | None, findings: list[Finding]) -> list[str]:
+    """The audit findings about this visit's pair (and, for an old visit, its days); else that it made room."""
+    v = was or now
+    found = [str(f) for f in findings if f.severity == "error"
+             and (not f.researchers or v.researcher_id in f.researchers) and (not f.schools or v.school_id in f.schools)
+             and (was is None or not f.dates or set(f.dates) & set(was.days))
+             and (f.researchers or f.schools)]
+    if found:
+        return found
+    return ["为腾出日期 (moved to make room for another change)"] if was is not None else ["新增到校 (a visit the new rules or pairs ask for)"]
