@@ -91,3 +91,27 @@ def test_the_compare_workbook_prints_on_a4_with_page_numbers(written, tmp_path):
     for sheet in openpyxl.load_workbook(target):
         assert str(sheet.page_setup.paperSize) == sheet.PAPERSIZE_A4 and sheet.page_setup.fitToWidth == 1
         assert sheet.oddFooter.center.text == PAGE_FOOTER
+
+
+def test_the_month_grid_shades_exactly_the_days_the_scheduler_did_not_use(tmp_path):
+    from assign.calendar.visit_solve import load_terms
+    from assign.export.visit_tables import short_name
+    from assign.load import demo_scenario, load_scenario
+
+    out = tmp_path / "calendar"
+    result = CliRunner().invoke(main, ["calendar", "--term", "2026秋", "-o", str(out), "-q"])
+    assert result.exit_code == 0, result.output
+    working = set(load_terms(load_scenario(demo_scenario()), "2026秋")[0].days)
+    book = openpyxl.load_workbook(out / "visits.xlsx")
+    months = [sheet for sheet in book if sheet.title.endswith("月") and "年" in sheet.title]
+    assert months
+    for sheet in months:
+        year, month = (int(x) for x in sheet.title.rstrip("月").split("年"))
+        for cell in sheet[2][1:]:
+            day = __import__("datetime").date(year, month, int(str(cell.value).split("\n")[0]))
+            assert (cell.fill.fgColor.rgb == "00DDDDDD") == (day not in working), day  # 国庆 grey, 调休 Saturday white
+        for row in sheet.iter_rows(min_row=3, min_col=2):
+            for cell in row:
+                if cell.value:
+                    assert cell.comment is not None and all(len(part) <= 4 for part in cell.value.split("\n"))
+    assert short_name("河口镇第一小学", "河口镇") == "第一小" and short_name("石门乡中心小学", "石门乡") == "中小"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from assign.calendar.visit_solve import load_terms
 from assign.calendar.visits import VisitPlan
 from assign.export.atomic import atomic_folder
 from assign.export.ics import write_ics
@@ -22,5 +23,6 @@ def write_term_files(problem: Problem, visits: VisitPlan, out_dir: Path, title: 
     """visits.xlsx, visits.csv, visits.md, visits.json and ics/ (office, per researcher, per school) in out_dir."""
     out_dir = Path(out_dir)
     with atomic_folder(out_dir, TERM_FILES) as stage:
-        written = write_visit_tables(problem, visits, stage, title) + write_ics(problem, visits, stage / "ics")
+        workdays = load_terms(problem, visits.term)[0].days  # the days the scheduler could use: the month grid shades the rest
+        written = write_visit_tables(problem, visits, stage, title, workdays) + write_ics(problem, visits, stage / "ics")
     return [out_dir / path.relative_to(stage) for path in written]

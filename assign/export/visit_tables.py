@@ -98,15 +98,39 @@ def _months(plan: VisitPlan) -> list[tuple[int, int]]:
     return months
 
 
-def write_visits_xlsx(problem: Problem, plan: VisitPlan, target: Path, title: str) -> None:
-    """Month sheets (printable A4 landscape, fit to one page wide) and one sheet per researcher."""
+ABBREVIATIONS = (  # longest first: what a month-grid cell of three characters can say of a school's kind
+    ("九年一贯制学校", "九年"), ("十二年一贯制学校", "十二年"), ("完全中学", "完中"), ("初级中学", "初中"), ("高级中学", "高中"),
+    ("中心小学", "中小"), ("中心校", "中心"), ("教学点", "点"), ("幼儿园", "幼"), ("小学", "小"), ("中学", "中"), ("学校", "校"),
+)
+SHORT_CHARS = 4
+
+
+def short_name(name: str, township: str = "") -> str:
+    """A school's name cut to fit a month-grid cell: without its township, its kind abbreviated
+    (河口镇第一小学 → 第一小), at most SHORT_CHARS characters; the full name goes in the cell's comment."""
+    text = name[len(township):] if township and name.startswith(township) and len(name) > len(township) else name
+    for long, short in ABBREVIATIONS:
+        if text.endswith(long):
+            text = text[: -len(long)] + short
+            break
+    return text if len(text) <= SHORT_CHARS else text[: SHORT_CHARS - 1] + text[-1]
+
+
+def write_visits_xlsx(problem: Problem, plan: VisitPlan, target: Path, title: str, workdays: tuple[dt.date, ...] = ()) -> None:
+    """Month sheets (printable A4 landscape, fit to one page wide) and one sheet per researcher.
+
+    A month sheet shades exactly the days the scheduler did not treat as working days (`workdays`:
+    the term's; weekends and holidays grey, 调休 Saturdays white), and a cell shows a short school
+    name with the full one in its comment."""
     from openpyxl import Workbook
+    from openpyxl.comments import Comment
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
 
     thin = Side(style="thin")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    weekend = PatternFill("solid", fgColor="DDDDDD")
+    closed = PatternFill("solid", fgColor="DDDDDD")
+    working = set(workdays) if workdays else None
     wb = Workbook()
     wb.remove(wb.active)
     titles = SheetTitles()
@@ -121,17 +145,25 @@ def write_visits_xlsx(problem: Problem, plan: VisitPlan, target: Path, title: st
         days = [first + dt.timedelta(days=i) for i in range(31) if (first + dt.timedelta(days=i)).month == month]
         append_row(ws, [f"{title}（{year}年{month}月）"])
         ws["A1"].font = Font(bold=True, size=14)
-        for cell in append_row(ws, ["教研员"] + [f"{d.day}\n{weekday_zh(d)[1]}" for d in days]):
+        def shaded(day: dt.date) -> bool:
+            return day not in working if working is not None else day.weekday() >= 5
+
+        for col, cell in enumerate(append_row(ws, ["教研员"] + [f"{d.day}\n{weekday_zh(d)[1]}" for d in days])):
             cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
             cell.font = Font(bold=True)
             cell.border = border
+            if col and shaded(days[col - 1]):
+                cell.fill = closed
         for r in researchers:
-            row = [r.name] + ["、".join(problem.school[v.school_id].name for v in on_site.get((r.id, d), [])) for d in days]
+            schools = [[problem.school[v.school_id] for v in on_site.get((r.id, d), [])] for d in days]
+            row = [r.name] + ["\n".join(short_name(s.name, s.township) for s in there) for there in schools]
             for col, cell in enumerate(append_row(ws, row)):
                 cell.border = border
                 cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
-                if col and days[col - 1].weekday() >= 5:
-                    cell.fill = weekend
+                if col and shaded(days[col - 1]):
+                    cell.fill = closed
+                if col and schools[col - 1]:
+                    cell.comment = Comment("、".join(s.name for s in schools[col - 1]), "assign")
         ws.column_dimensions["A"].width = 10
         for i in range(len(days)):
             ws.column_dimensions[get_column_letter(i + 2)].width = 6
@@ -164,11 +196,11 @@ def write_visits_xlsx(problem: Problem, plan: VisitPlan, target: Path, title: st
         wb.save(tmp)
 
 
-def write_visit_tables(problem: Problem, plan: VisitPlan, out_dir: Path, title: str) -> list[Path]:
+def write_visit_tables(problem: Problem, plan: VisitPlan, out_dir: Path, title: str, workdays: tuple[dt.date, ...] = ()) -> list[Path]:
     """visits.xlsx, visits.csv, visits.md and visits.json (the VisitPlan, for machines) in out_dir; after a
     re-plan from today also changes.csv (the future visits moved, cancelled or added, and why)."""
     paths = [out_dir / "visits.xlsx", out_dir / "visits.csv", out_dir / "visits.md", out_dir / "visits.json"]
-    write_visits_xlsx(problem, plan, paths[0], title)
+    write_visits_xlsx(problem, plan, paths[0], title, workdays)
     write_text(paths[1], visits_csv(problem, plan), encoding="utf-8-sig")
     write_text(paths[2], visits_markdown(problem, plan, title))
     write_text(paths[3], plan.model_dump_json(indent=2))
