@@ -62,6 +62,8 @@ SUBJECT_ALIASES = {
     "music": "音乐", "art": "美术", "pe": "体育", "it": "信息科技",
 }
 
+# What a visit to a contact school is for (`000_…` 基本要求(四), `002_…` 四): 视导 when nothing else is planned.
+ACTIVITIES = ("听课", "评课", "校本教研", "专题讲座", "研究课/示范课", "调研", "视导")
 KINDS = {"专职": "专职", "full-time": "专职", "fulltime": "专职", "兼职": "兼职", "part-time": "兼职", "parttime": "兼职"}
 OWNERSHIPS = {"公办": "公办", "public": "公办", "民办": "民办", "private": "民办"}
 TRUE_WORDS = {"是", "yes", "y", "true", "1", "√", "✓", "中心校"}

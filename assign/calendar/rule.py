@@ -11,9 +11,9 @@ descriptions, validated from `calendar.visit_rules` of the scenario), and
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, Field
 
 from assign.policy import MAX_COUNT, Finding, NoParams, params_model
 
@@ -21,6 +21,26 @@ if TYPE_CHECKING:
     from assign.calendar.schedule import Schedule
     from assign.calendar.visit_model import RuleContext
     from assign.problem import Problem
+
+
+# What a researcher's work at the contact schools is counted in (`000_…` 基本要求(四), 联系学校工作制度),
+# with the words the appraisal table (考核统计表) uses.
+MEASURES: dict[str, str] = {
+    "days_on_site": "到校天数", "visits": "到校次数", "lessons": "听课节数", "lectures": "专题讲座",
+    "research_activities": "校本教研活动", "demo_lessons": "研究课/示范课", "surveys": "调研报告", "backbone_teachers": "指导骨干教师",
+}
+
+
+class Target(BaseModel):
+    """A number of something a researcher owes per term or per school year, as one visit rule asks it."""
+
+    model_config = ConfigDict(frozen=True)
+    rule: str = Field(description="the visit rule that sets it")
+    measure: Literal["days_on_site", "visits", "lessons", "lectures", "research_activities", "demo_lessons", "surveys", "backbone_teachers"]
+    amount: int = Field(ge=0)
+    per: Literal["term", "year"]
+    researcher_id: str
+    school_id: str | None = Field(None, description="set when the target is owed at one contact school (per pair), not across them")
 
 
 class VisitRule:
@@ -47,10 +67,15 @@ class VisitRule:
     def audit(self, problem: "Problem", schedule: "Schedule", params: BaseModel) -> list[Finding]:
         return []
 
+    def targets(self, problem: "Problem", pairs: list[tuple[str, str]], params: BaseModel) -> list[Target]:
+        """What this rule asks each researcher of `pairs` to achieve, per term or per year, in numbers a
+        record of the visits made can be counted against (`assign progress`, `assign summary`)."""
+        return []
+
     def audit_year(self, problem: "Problem", schedules: list["Schedule"], params: BaseModel) -> list[Finding]:
         """Findings across every term of one school year, scheduled together (`assign calendar --term all`):
         a yearly rule checks the year's total here, beside each term's share in `audit`."""
         return []
 
 
-__all__ = ["Finding", "MAX_COUNT", "NoParams", "VisitRule", "params_model"]
+__all__ = ["Finding", "MAX_COUNT", "MEASURES", "NoParams", "Target", "VisitRule", "params_model"]

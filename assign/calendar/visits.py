@@ -27,6 +27,8 @@ class Visit(BaseModel):
     number: int = Field(ge=1, description="1 for the pair's first visit of the term, 2 for the second …")
     days: tuple[dt.date, ...] = Field(min_length=1, description="the working days on site, in order")
     sequence: int = Field(0, ge=0, description="how often a re-plan moved or cancelled this visit (iCalendar SEQUENCE)")
+    activities: tuple[str, ...] = Field((), description="what the visit is for, words of vocab.ACTIVITIES; empty = 视导")
+    lessons: int = Field(0, ge=0, description="lessons the researcher plans to observe (听课) on this visit")
 
     @property
     def first(self) -> dt.date:

@@ -1,0 +1,63 @@
+"""Messages in the user's language: Chinese by default, English with `--lang en`.
+
+Every sentence a user reads is written in the code in English and wrapped in `_()` (or
+`ngettext()` where a count changes the words), with named placeholders filled after translation:
+`_("{name} needs at least {n} contact schools").format(name=..., n=...)`. Babel extracts them into
+`assign/locale/assign.pot`; the Chinese catalog `assign/locale/zh_CN/LC_MESSAGES/assign.po` holds
+their translations. A policy or visit rule from another package ships its own catalog under its own
+gettext domain and registers it with `add_domain`.
+"""
+
+from __future__ import annotations
+
+import gettext
+from pathlib import Path
+
+LOCALE_DIR = Path(__file__).parent  # the catalogs live beside this code: <lang>/LC_MESSAGES/<domain>.mo
+DOMAIN = "assign"
+LANGUAGES = {"zh": "zh_CN", "en": "en"}
+DEFAULT_LANGUAGE = "zh"
+
+_state: dict = {"language": DEFAULT_LANGUAGE, "domains": {DOMAIN: LOCALE_DIR}, "translations": None}
+
+
+def add_domain(domain: str, locale_dir: str | Path) -> None:
+    """Let a plugin's own catalog (its gettext `domain`, compiled under `locale_dir`) translate its messages."""
+    _state["domains"][domain] = Path(locale_dir)
+    _state["translations"] = None
+
+
+def set_language(language: str) -> None:
+    """Switch every later message to `language` ("zh" or "en")."""
+    if language not in LANGUAGES:
+        raise ValueError(f"unknown language {language!r}: expected one of {', '.join(LANGUAGES)}")
+    _state["language"] = language
+    _state["translations"] = None
+
+
+def language() -> str:
+    return _state["language"]
+
+
+def translations() -> gettext.NullTranslations:
+    """The current language's catalogs chained: ours first, then each plugin's."""
+    if _state["translations"] is None:
+        chain: gettext.NullTranslations | None = None
+        for domain, folder in _state["domains"].items():
+            found = gettext.translation(domain, folder, languages=[LANGUAGES[_state["language"]]], fallback=True)
+            if chain is None:
+                chain = found
+            else:
+                chain.add_fallback(found)
+        _state["translations"] = chain or gettext.NullTranslations()
+    return _state["translations"]
+
+
+def _(message: str) -> str:  # noqa: N802 - the gettext convention Babel extracts
+    """`message` in the current language."""
+    return translations().gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    """The singular or plural form of a message for count `n`, in the current language."""
+    return translations().ngettext(singular, plural, n)
