@@ -11,6 +11,7 @@ gettext domain and registers it with `add_domain`.
 from __future__ import annotations
 
 import gettext
+import io
 from pathlib import Path
 
 LOCALE_DIR = Path(__file__).parent  # the catalogs live beside this code: <lang>/LC_MESSAGES/<domain>.mo
@@ -39,12 +40,32 @@ def language() -> str:
     return _state["language"]
 
 
+def catalog(domain: str, folder: Path, language: str) -> gettext.NullTranslations:
+    """One domain's catalog for `language`: the compiled `.mo` when it is newer than its `.po`, else the
+    `.po` compiled in memory with Babel (a fresh clone runs before any build step compiled it)."""
+    messages = folder / LANGUAGES[language] / "LC_MESSAGES"
+    po, mo = messages / f"{domain}.po", messages / f"{domain}.mo"
+    if mo.is_file() and (not po.is_file() or mo.stat().st_mtime >= po.stat().st_mtime):
+        with mo.open("rb") as fp:
+            return gettext.GNUTranslations(fp)
+    if po.is_file():
+        from babel.messages.mofile import write_mo
+        from babel.messages.pofile import read_po
+
+        with po.open("rb") as fp:
+            compiled = io.BytesIO()
+            write_mo(compiled, read_po(fp, locale=LANGUAGES[language]))
+        compiled.seek(0)
+        return gettext.GNUTranslations(compiled)
+    return gettext.NullTranslations()
+
+
 def translations() -> gettext.NullTranslations:
     """The current language's catalogs chained: ours first, then each plugin's."""
     if _state["translations"] is None:
         chain: gettext.NullTranslations | None = None
         for domain, folder in _state["domains"].items():
-            found = gettext.translation(domain, folder, languages=[LANGUAGES[_state["language"]]], fallback=True)
+            found = catalog(domain, folder, _state["language"])
             if chain is None:
                 chain = found
             else:
