@@ -95,7 +95,7 @@ def assert_every_kill_leaves_a_whole_set(folder: Path, owned, write_old, write_n
             break
         found = owned_part(snapshot(folder), owned)
         assert found in (old, new), f"killed at step {step}: a mix of the old and the new set"
-        recover_folder(folder, owned)  # what the next run does first
+        recover_folder(folder)  # what the next run does first
         assert (folder / "report.html").read_text(encoding="utf-8") == "another command's file", f"step {step}"
         assert owned_part(snapshot(folder), owned) in (old, new)
         assert not [p.name for p in folder.parent.iterdir() if p.name.startswith(".")], f"step {step}: leftovers"

@@ -11,7 +11,7 @@ import io
 from collections import defaultdict
 from pathlib import Path
 
-from assign.calendar.visits import Visit, VisitPlan
+from assign.calendar.visits import JointInspection, Visit, VisitPlan
 from assign.calendar.workdays import weekday_zh
 from assign.export.atomic import atomic_path, write_text
 from assign.export.cells import append_row, csv_row, md_text
@@ -22,14 +22,15 @@ from assign.problem import Problem
 HEADERS = ["学期", "日期", "星期", "教研员", "学科", "联系学校", "乡镇", "第几次", "天数", "工号", "学校代码", "UID", "联合视导"]
 
 
+def team_names(problem: Problem, inspection: JointInspection) -> str:
+    """张三、李四: a joint inspection's team by name (an id the tables no longer hold as itself)."""
+    return "、".join(problem.researcher[r].name if r in problem.researcher else r for r in inspection.researcher_ids)
+
+
 def joint_note(problem: Problem, plan: VisitPlan, visit: Visit) -> str:
     """联合视导（张三、李四） when the visit is (part of) a joint inspection day at its school, else empty."""
-    for day in visit.days:
-        inspection = plan.inspection_on(visit.school_id, day)
-        if inspection is not None:
-            team = "、".join(problem.researcher[r].name if r in problem.researcher else r for r in inspection.researcher_ids)
-            return f"联合视导（{team}）"
-    return ""
+    inspection = plan.inspection_of(visit)
+    return f"联合视导（{team_names(problem, inspection)}）" if inspection is not None else ""
 
 
 def visit_rows(problem: Problem, plan: VisitPlan) -> list[list[object]]:
