@@ -171,3 +171,64 @@ def test_cli_calendar_infeasible_exits_3_and_names_rule(tmp_path):
     result = CliRunner().invoke(main, ["calendar", str(scenario), "--term", "2026秋", "--plan", str(plan), "--no-write", "--workers", "1"])
     assert result.exit_code == 3
     assert "[visits_per_term]" in result.output
+
+
+def test_re_exporting_after_a_pair_left_the_plan_cancels_its_visits_and_leaves_no_stale_file(tmp_path):
+    from calendar_fixtures import tiny_plan
+
+    from assign.export.manifest import read_manifest
+    from assign.load import load_scenario
+
+    scenario = write_tiny(tmp_path, RULES)
+    problem = load_scenario(scenario)
+    plans = {}
+    for name, pairs in (("all", [("R1", "S1"), ("R1", "S2"), ("R2", "S1")]), ("r2-left", [("R1", "S1"), ("R1", "S2")])):
+        plans[name] = tmp_path / f"{name}.json"
+        plans[name].write_text(tiny_plan(problem, pairs).model_dump_json(), encoding="utf-8")
+    out = tmp_path / "cal"
+
+    def export(plan):
+        result = CliRunner().invoke(main, ["calendar", str(scenario), "--term", "2026秋", "--plan", str(plan), "-o", str(out), "-q"])
+        assert result.exit_code == 0, result.output
+        return {e["uid"]: e for e in read_ics(out / "ics" / "office.ics")}
+
+    before = export(plans["all"])
+    assert {e["sequence"] for e in before.values()} == {0} and {e["status"] for e in before.values()} == {"CONFIRMED"}
+    (out / "ics" / "schools" / "说明.txt").write_text("the office's note", encoding="utf-8")
+    after = export(plans["r2-left"])
+    assert set(after) == set(before)  # every earlier event is still there: updated, or cancelled
+    for uid, event in after.items():
+        if event["researcher"] == "R2":  # the pair that left: cancelled, a higher SEQUENCE
+            assert event["status"] == "CANCELLED" and event["sequence"] == 1
+        else:  # the rest: the same days keep their SEQUENCE, other days raise it
+            assert event["status"] == "CONFIRMED"
+            assert event["sequence"] == int((event["first"], event["last"]) != (before[uid]["first"], before[uid]["last"]))
+    r2 = next((out / "ics" / "researchers").glob("R2-*.ics"))
+    assert {e["status"] for e in read_ics(r2)} == {"CANCELLED"}  # the researcher's own phone drops them too
+    assert (out / "ics" / "schools" / "说明.txt").read_text(encoding="utf-8") == "the office's note"
+    listed = {f.path for f in read_manifest(out, "calendar").files}
+    on_disk = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()}
+    assert on_disk == listed | {"manifest.json", "ics/schools/说明.txt"}  # nothing stale, nothing unlisted but the note
+    again = export(plans["r2-left"])
+    assert again == after  # a third export of the same plan changes no event: the cancelled stay cancelled, nothing rises
+
+
+def test_against_the_previous_export_a_moved_visit_rises_once_and_a_returning_one_rises_above_its_cancellation():
+    from assign.calendar.revision import against_previous
+    from assign.calendar.visits import Visit, VisitPlan
+
+    def visit(pair, number, day, sequence=0):
+        return Visit(researcher_id=pair[0], school_id=pair[1], number=number, days=(dt.date(2026, 9, day),), sequence=sequence)
+
+    def plan(visits, cancelled=()):
+        return VisitPlan(scenario="s", term="2026秋", first=dt.date(2026, 9, 1), last=dt.date(2026, 9, 30), status="OPTIMAL",
+                         visits=visits, cancelled=list(cancelled))
+
+    a, b, c = ("R1", "S1"), ("R1", "S2"), ("R2", "S1")
+    previous = plan([visit(a, 1, 8, 2), visit(b, 1, 9), visit(c, 1, 10)], cancelled=[visit(c, 2, 24, 1)])
+    now = plan([visit(a, 1, 8), visit(b, 1, 16), visit(c, 2, 24)])  # a stays, b moves, c's first goes, c's second comes back
+    revised, revision = against_previous(now, previous)
+    assert {(v.researcher_id, v.school_id, v.number): v.sequence for v in revised.visits} == {(*a, 1): 2, (*b, 1): 1, (*c, 2): 2}
+    assert [(v.school_id, v.number, v.sequence) for v in revised.cancelled] == [("S1", 1, 1)]
+    assert (revision.unchanged, revision.moved, revision.added, revision.cancelled) == (1, 1, 1, 1)
+    assert against_previous(revised, previous)[0] == revised  # comparing again with the same export raises nothing twice
