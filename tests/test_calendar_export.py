@@ -232,3 +232,25 @@ def test_against_the_previous_export_a_moved_visit_rises_once_and_a_returning_on
     assert [(v.school_id, v.number, v.sequence) for v in revised.cancelled] == [("S1", 1, 1)]
     assert (revision.unchanged, revision.moved, revision.added, revision.cancelled) == (1, 1, 1, 1)
     assert against_previous(revised, previous)[0] == revised  # comparing again with the same export raises nothing twice
+
+
+def test_a_researcher_gone_from_the_tables_has_their_visits_cancelled_in_the_office_calendar_under_their_id(tmp_path):
+    from calendar_fixtures import tiny_plan
+
+    from assign.calendar.revision import against_previous
+    from assign.export.term_files import previous_export, write_term_files
+    from assign.load import load_scenario
+
+    problem, plan = load_tiny(tmp_path, RULES)
+    out = tmp_path / "cal"
+    write_term_files(problem, schedule_term(problem, plan, "2026秋", workers=1, seed=0)[0], out, "t")
+    had = {e["uid"] for e in read_ics(out / "ics" / "office.ics") if e["researcher"] == "R2"}
+    (tmp_path / "researchers.csv").write_text("id,name,subject,stages\nR1,张三,数学,小学\n", encoding="utf-8")  # 李四 left the office
+    left = load_scenario(tmp_path / "scenario.yaml")
+    visits, _ = against_previous(schedule_term(left, tiny_plan(left, [("R1", "S1"), ("R1", "S2")]), "2026秋", workers=1, seed=0)[0],
+                                 previous_export(out, "2026秋"))
+    write_term_files(left, visits, out, "t")
+    office = read_ics(out / "ics" / "office.ics")
+    assert had and {e["uid"] for e in office if e["researcher"] == "R2"} == had
+    assert {(e["status"], e["sequence"], e["summary"]) for e in office if e["researcher"] == "R2"} == {("CANCELLED", 1, "R2 → 河口镇第一小学")}
+    assert not list((out / "ics" / "researchers").glob("R2-李四.ics"))  # the stale file under the old name is gone

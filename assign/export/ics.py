@@ -68,13 +68,32 @@ def summary(problem: Problem, plan: VisitPlan, visit: Visit, view: str = "office
     (`王秀兰 → 河口镇中心小学（语文；联合视导：王秀兰、李明）`, `联合视导：河口镇中心小学（语文；视导组：王秀兰、李明）`)."""
     if view not in VIEWS:
         raise ValueError(f"unknown calendar view {view!r}")
-    r, s = problem.researcher[visit.researcher_id], problem.school[visit.school_id]
-    what = "、".join(r.subjects)
+    r, s = researcher_words(problem, visit.researcher_id), school_words(problem, visit.school_id)
     joint = plan.inspection_of(visit)
-    team = team_names(problem, joint) if joint else ""
+    team = (("视导组：" if view == "researcher" else "联合视导：") + team_names(problem, joint)) if joint else ""
+    notes = "；".join(x for x in (r.subjects, team) if x)
+    notes = f"（{notes}）" if notes else ""
     if view == "researcher":
-        return f"联合视导：{s.name}（{what}；视导组：{team}）" if joint else f"联系学校视导：{s.name}（{what}）"
-    return f"{r.name} → {s.name}（{what}；联合视导：{team}）" if joint else f"{r.name} → {s.name}（{what}）"
+        return f"{'联合视导' if joint else '联系学校视导'}：{s.name}{notes}"
+    return f"{r.name} → {s.name}{notes}"
+
+
+class Words:
+    """A researcher's or school's words in a calendar: from the tables, or only the id when the tables
+    no longer hold it (a researcher who left: their cancelled visits are still written, under their id)."""
+
+    def __init__(self, id: str, name: str, subjects: str = "", stages: str = "", township: str = "") -> None:
+        self.id, self.name, self.subjects, self.stages, self.township = id, name, subjects, stages, township
+
+
+def researcher_words(problem: Problem, rid: str) -> Words:
+    r = problem.researcher.get(rid)
+    return Words(rid, r.name, "、".join(r.subjects), "、".join(r.stages)) if r is not None else Words(rid, rid)
+
+
+def school_words(problem: Problem, sid: str) -> Words:
+    s = problem.school.get(sid)
+    return Words(sid, s.name, township=s.township) if s is not None else Words(sid, sid)
 
 
 def ics_text(value: str):
@@ -93,7 +112,7 @@ def _event(problem: Problem, plan: VisitPlan, visit: Visit, stamp: dt.datetime, 
            remind: dt.timedelta | None = None):
     from icalendar import Alarm, Event
 
-    r, s = problem.researcher[visit.researcher_id], problem.school[visit.school_id]
+    r, s = researcher_words(problem, visit.researcher_id), school_words(problem, visit.school_id)
     event = Event()
     event.add("uid", visit.uid(plan.term))
     event.add("dtstamp", stamp)
@@ -107,7 +126,7 @@ def _event(problem: Problem, plan: VisitPlan, visit: Visit, stamp: dt.datetime, 
     title = summary(problem, plan, visit, view)
     add_text(event, "summary", title)
     add_text(event, "location", "，".join(x for x in (s.name, s.township) if x))
-    add_text(event, "description", f"教研员：{r.name}（{r.id}，{'、'.join(r.stages)}{'、'.join(r.subjects)}）\n"
+    add_text(event, "description", f"教研员：{r.name}（{r.id}，{r.stages}{r.subjects}）\n"
                                    f"联系学校：{s.name}（{s.id}）\n{plan.term} 第{visit.number}次到校"
                                    + (f"\n联合视导 {joint.day}：{team_names(problem, joint)}"
                                       if joint else ""))
@@ -147,16 +166,16 @@ def ics_bytes(problem: Problem, plan: VisitPlan, visits: list[Visit], name: str,
 def write_ics(problem: Problem, plan: VisitPlan, out_dir: Path, remind: dt.timedelta | None = None) -> list[Path]:
     """office.ics, researchers/<id>-<name>.ics and schools/<id>-<name>.ics under out_dir (names made safe by `FileNames`)."""
     stamp = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
-    gone = [v for v in plan.cancelled if v.researcher_id in problem.researcher and v.school_id in problem.school]
+    gone = plan.cancelled  # a cancelled visit of a researcher or school the tables no longer hold is still written, under its id
     targets: list[tuple[Path, str, list[Visit], list[Visit], str]] = [
         (out_dir / "office.ics", f"{problem.scenario.office.name} {plan.term} 联系学校视导", plan.visits, gone, "office")]
     researcher_files, school_files = FileNames(), FileNames()
     for rid in sorted({v.researcher_id for v in plan.visits + gone}):
-        r = problem.researcher[rid]
+        r = researcher_words(problem, rid)
         targets.append((out_dir / "researchers" / researcher_files.of(rid, r.name, ".ics"), f"{r.name} {plan.term} 联系学校视导",
                         plan.of_researcher(rid), [v for v in gone if v.researcher_id == rid], "researcher"))
     for sid in sorted({v.school_id for v in plan.visits + gone}):
-        s = problem.school[sid]
+        s = school_words(problem, sid)
         targets.append((out_dir / "schools" / school_files.of(sid, s.name, ".ics"), f"{s.name} {plan.term} 教研员到校", plan.of_school(sid),
                         [v for v in gone if v.school_id == sid], "school"))
     paths = []
