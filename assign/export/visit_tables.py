@@ -160,8 +160,7 @@ def write_visits_xlsx(problem: Problem, plan: VisitPlan, target: Path, title: st
             bordered(row)
             for col, cell in enumerate(row):
                 cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
-                if col:
-                    cell.font = Font(size=GRID_SIZE)
+                cell.font = Font(size=GRID_SIZE)
                 if col and shaded(days[col - 1]):
                     cell.fill = closed
                 if col and schools[col - 1]:
@@ -171,7 +170,7 @@ def write_visits_xlsx(problem: Problem, plan: VisitPlan, target: Path, title: st
             ws.column_dimensions[get_column_letter(i + 1)].width = width
         fit_rows(ws, 2, widths)
         ws.row_dimensions[1].height = line_points(TITLE_SIZE) + 6
-        printable(ws, title_cols="A:A", freeze="B3")
+        printable(ws, title_cols="A:A", freeze="B3", pages_tall=1)  # a month on one sheet of paper, for the wall
     for r in researchers:
         rows = []
         for v in plan.of_researcher(r.id):

@@ -16,16 +16,16 @@ LINE_POINTS = 15.0  # one line of 11-point text, with its leading
 PAGE_FOOTER = "第 &P 页 共 &N 页"
 
 
-def printable(ws, *, title_rows: str = "2:2", title_cols: str | None = None, freeze: str | None = None) -> None:
-    """Landscape A4, fit to one page wide (as many pages long as needed), header rows repeated on
-    each page, page numbers in the footer."""
+def printable(ws, *, title_rows: str = "2:2", title_cols: str | None = None, freeze: str | None = None, pages_tall: int = 0) -> None:
+    """Landscape A4, fit to one page wide and `pages_tall` pages long (0: as many as needed), header
+    rows repeated on each page, page numbers in the footer."""
     ws.print_title_rows = title_rows
     if title_cols is not None:
         ws.print_title_cols = title_cols
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
+    ws.page_setup.fitToHeight = pages_tall
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.oddFooter.center.text = PAGE_FOOTER
     ws.evenFooter.center.text = PAGE_FOOTER
