@@ -154,10 +154,15 @@ def test_cli_calendar_writes_files_and_exits_zero(tmp_path):
     plan.write_text(tiny_plan(load_scenario(scenario)).model_dump_json(), encoding="utf-8")
     out = tmp_path / "cal"
     result = CliRunner().invoke(main, ["calendar", str(scenario), "--term", "2026秋", "--plan", str(plan), "-o", str(out),
-                                       "--workers", "1", "--seed", "0"])
+                                       "--workers", "1", "--seed", "0", "--remind", "2h"])
     assert result.exit_code == 0, result.output
     assert (out / "ics" / "office.ics").exists() and (out / "visits.xlsx").exists()
     assert "张三" in result.output
+    from icalendar import Calendar
+
+    for path in (out / "ics").rglob("*.ics"):  # --remind reaches every calendar: a DISPLAY alarm two hours before each visit
+        events = Calendar.from_ical(path.read_bytes()).walk("VEVENT")
+        assert events and all([a.decoded("TRIGGER") for a in e.walk("VALARM")] == [-dt.timedelta(hours=2)] for e in events)
 
 
 def test_cli_calendar_infeasible_exits_3_and_names_rule(tmp_path):
