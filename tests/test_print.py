@@ -119,7 +119,7 @@ def demo(tmp_path_factory):
 
 def test_the_month_grid_shades_exactly_the_days_the_scheduler_did_not_use(demo):
     from assign.calendar.visit_solve import load_terms
-    from assign.export.visit_tables import short_name
+    from assign.export.visit_tables import county_of, short_name
     from assign.load import demo_scenario, load_scenario
 
     working = set(load_terms(load_scenario(demo_scenario()), "2026秋")[0].days)
@@ -136,6 +136,7 @@ def test_the_month_grid_shades_exactly_the_days_the_scheduler_did_not_use(demo):
                 if cell.value:
                     assert cell.comment is not None and all(len(part) <= 4 for part in cell.value.split("\n"))
     assert short_name("河口镇第一小学", "河口镇") == "第一小" and short_name("石门乡中心小学", "石门乡") == "中小"
+    assert short_name("示范县育才实验学校", "城关街道", county_of("示范县教研室")) == "育才实校"
 
 
 def printed_sheets(path):

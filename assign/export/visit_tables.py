@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from collections import defaultdict
 from pathlib import Path
 
@@ -107,10 +108,20 @@ SHORT_CHARS = 4
 GRID_SIZE, GRID_WIDTH, TITLE_SIZE = 9, 6, 14  # a month grid's cells: points, column width; its title's points
 
 
-def short_name(name: str, township: str = "") -> str:
-    """A school's name cut to fit a month-grid cell: without its township, its kind abbreviated
-    (河口镇第一小学 → 第一小), at most SHORT_CHARS characters; the full name goes in the cell's comment."""
-    text = name[len(township):] if township and name.startswith(township) and len(name) > len(township) else name
+def county_of(office: str) -> str:
+    """The county (or district, city, banner) an office's name begins with: 示范县教研室 → 示范县; else empty."""
+    found = re.match(r"^(.+?[县区市旗])", office)
+    return found[1] if found and len(found[1]) < len(office) else ""
+
+
+def short_name(name: str, township: str = "", county: str = "") -> str:
+    """A school's name cut to fit a month-grid cell: without its county and its township, its kind
+    abbreviated (河口镇第一小学 → 第一小, 示范县育才实验学校 → 育才实校), at most SHORT_CHARS characters;
+    the full name goes in the cell's comment."""
+    text = name
+    for prefix in (county, township):
+        if prefix and text.startswith(prefix) and len(text) > len(prefix):
+            text = text[len(prefix):]
     for long, short in ABBREVIATIONS:
         if text.endswith(long):
             text = text[: -len(long)] + short
@@ -139,6 +150,7 @@ def write_visits_xlsx(problem: Problem, plan: VisitPlan, target: Path, title: st
         for d in v.days:
             on_site[v.researcher_id, d].append(v)
     researchers = [r for r in problem.researchers if plan.of_researcher(r.id)]
+    county = county_of(problem.scenario.office.name)
 
     def shaded(day: dt.date) -> bool:
         return day not in working if working is not None else day.weekday() >= 5
@@ -156,7 +168,7 @@ def write_visits_xlsx(problem: Problem, plan: VisitPlan, target: Path, title: st
                 cell.fill = closed
         for r in researchers:
             schools = [[problem.school[v.school_id] for v in on_site.get((r.id, d), [])] for d in days]
-            row = append_row(ws, [r.name] + ["\n".join(short_name(s.name, s.township) for s in there) for there in schools])
+            row = append_row(ws, [r.name] + ["\n".join(short_name(s.name, s.township, county) for s in there) for there in schools])
             bordered(row)
             for col, cell in enumerate(row):
                 cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
