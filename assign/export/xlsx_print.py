@@ -64,7 +64,7 @@ def fit_rows(ws, first_row: int, widths: list[float]) -> None:
     """Every row from `first_row` tall enough for its most wrapped cell, so no text prints over the
     next row; and every cell in the office's font (its size and weight kept)."""
     for row in ws.iter_rows(min_row=first_row):
-        ws.row_dimensions[row[0].row].height = row_points(row, widths)
+        ws.row_dimensions[row[0].row].height = math.ceil(row_points(row, widths) * 4) / 4  # quarter points, rounded up
         for cell in row:
             cell.font = Font(name=FONT_NAME, size=cell.font.size, bold=cell.font.bold)
 
