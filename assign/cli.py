@@ -18,6 +18,7 @@ from typing import Iterable
 import click
 
 from assign.errors import AssignError, NoPlanError
+from assign.locale import _
 from assign.scenario import SEED_MAX
 
 EXIT_INPUT, EXIT_NO_PLAN, EXIT_AUDIT = 1, 3, 4
@@ -32,6 +33,24 @@ class FiniteFloatRange(click.FloatRange):
         if not math.isfinite(number):
             self.fail(f"{value!r} is not a finite number", param, ctx)
         return number
+
+
+class Reminder(click.ParamType):
+    """`--remind 1d`, `2h`, `30m`: how long before each visit a calendar app reminds (a VALARM)."""
+
+    name = "duration"
+
+    def convert(self, value, param, ctx):
+        import datetime as dt
+
+        from assign.export.ics import parse_reminder
+
+        if isinstance(value, dt.timedelta):
+            return value
+        try:
+            return parse_reminder(str(value))
+        except ValueError as exc:
+            self.fail(str(exc), param, ctx)
 
 
 SECONDS = FiniteFloatRange(min=0.01)
@@ -474,9 +493,11 @@ def pareto(scenario: Path, between, points, current, out, processes, executor, a
               help="visits.json of this term's calendar so far: re-plan from --today, keeping what came before")
 @click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
               help="with --from: visits before this day (YYYY-MM-DD) stay as they were (default: today's date)")
+@click.option("--remind", type=Reminder(), default=None,
+              help="a reminder on each visit in the .ics files, this long before it: 1d, 2h, 30m")
 @click.option("-q", "--quiet", is_flag=True, help="print only the summary and findings")
 @guarded
-def calendar(scenario, term_name, plan_path, out, no_write, view, time_limit, workers, seed, previous_path, today, quiet) -> None:
+def calendar(scenario, term_name, plan_path, out, no_write, view, time_limit, workers, seed, previous_path, today, remind, quiet) -> None:
     """Schedule the visits of one term for the pairs of a plan, and export the calendars.
 
     Without SCENARIO, uses the embedded demo county. Writes office.ics, one .ics per researcher
@@ -484,12 +505,16 @@ def calendar(scenario, term_name, plan_path, out, no_write, view, time_limit, wo
     visits.md and visits.json. With --from visits.json --today DATE, re-plans the term from DATE:
     earlier visits stay, later ones change as little as the scenario now allows, and each moved,
     cancelled or added visit is listed with why (the .ics files mark them for calendar apps).
+    Written into a folder that holds an earlier export of the term, the .ics files update it: a
+    moved visit keeps its UID with a higher SEQUENCE, a visit no longer planned is cancelled, and
+    only the files the earlier export's manifest.json lists are replaced.
     """
     from assign.analysis.sources import plan_of
+    from assign.calendar.revision import against_previous
     from assign.calendar.visit_solve import audit_school_years, calendar_of, schedule_term
     from assign.calendar.visits import VisitPlan
     from assign.export.safe_names import folder_name
-    from assign.export.term_files import write_term_files
+    from assign.export.term_files import previous_export, write_term_files
     from assign.export.visit_terminal import change_lines, inspection_lines, month_grid, researcher_list
 
     path = scenario if scenario is not None else _demo_path()
@@ -538,7 +563,13 @@ def calendar(scenario, term_name, plan_path, out, no_write, view, time_limit, wo
         target = _out_folder(path, out / folder if out is not None and len(names) > 1 else out, folder, no_write=no_write)
         if target is not None:
             title = f"{problem.scenario.office.name}{visits.term}教研员联系学校视导安排"
-            paths = write_term_files(problem, visits, target, title)
+            earlier = previous_export(target, visits.term)
+            if earlier is not None:
+                visits, revision = against_previous(visits, earlier)
+                click.echo(_("Against the earlier export in {folder}: {moved} visits moved (higher SEQUENCE), {cancelled} cancelled "
+                             "(STATUS:CANCELLED), {added} added, {unchanged} unchanged").format(
+                    folder=target, moved=revision.moved, cancelled=revision.cancelled, added=revision.added, unchanged=revision.unchanged))
+            paths = write_term_files(problem, visits, target, title, remind=remind)
             click.echo(f"已写出 (written): {len(paths)} files in {target} (visits.xlsx, visits.csv, visits.md, visits.json, ics/office.ics, "
                        f"ics/researchers/*.ics, ics/schools/*.ics)")
         if len(names) > 1:

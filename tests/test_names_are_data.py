@@ -233,11 +233,14 @@ def test_every_ics_reads_back_the_summary_we_meant_and_no_other_property(outputs
         assert [c.name for c in cal.subcomponents] == ["VTIMEZONE", "VEVENT", "VEVENT"][:len(cal.subcomponents)]
         for event in cal.walk("VEVENT"):
             assert set(event) == ICS_EVENT
-            summaries.add((str(event["X-ASSIGN-RESEARCHER"]), str(event["SUMMARY"])))
+            summaries.add((path.parent.name, str(event["X-ASSIGN-RESEARCHER"]), str(event["SUMMARY"])))
             if str(event["X-ASSIGN-SCHOOL"]) == "S1":
                 assert str(event["LOCATION"]) == outputs.meant + "，" + outputs.meant
                 assert f"联系学校：{outputs.meant}（S1）" in str(event["DESCRIPTION"])
-    assert summaries == {("R1", f"联系学校视导：{outputs.meant}（数学）"), ("R2", "联系学校视导：城关小学（数学）")}
+    # the office's and each school's calendar say who goes where; a researcher's own says where
+    assert summaries == {(folder, "R1", f"{outputs.meant} → {outputs.meant}（数学）") for folder in ("ics", "schools")} | \
+                        {(folder, "R2", "李四 → 城关小学（数学）") for folder in ("ics", "schools")} | \
+                        {("researchers", "R1", f"联系学校视导：{outputs.meant}（数学）"), ("researchers", "R2", "联系学校视导：城关小学（数学）")}
     mine = next(p for p in files if p.parent.name == "researchers" and p.name.startswith("R1-"))
     assert str(Calendar.from_ical(mine.read_bytes())["X-WR-CALNAME"]) == f"{outputs.meant} 2026秋 联系学校视导"
 
@@ -261,7 +264,7 @@ def test_ics_escapes_whatever_text_reaches_it_so_no_name_starts_a_property(tmp_p
     events = cal.walk("VEVENT")
     assert len(events) == len(visits.visits) and all(set(e) == ICS_EVENT for e in events)
     at_s1 = [e for e in events if str(e["X-ASSIGN-SCHOOL"]) == "S1"]
-    assert {str(e["SUMMARY"]) for e in at_s1} == {f"联系学校视导：{meant}（数学）", f"联系学校视导：{meant}（语文）"}
+    assert {str(e["SUMMARY"]) for e in at_s1} == {f"{meant} → {meant}（数学）", f"李四 → {meant}（语文）"}
     assert {str(e["LOCATION"]) for e in at_s1} == {meant}
 
 

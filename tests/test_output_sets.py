@@ -8,6 +8,7 @@ every k the writer takes.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -42,12 +43,14 @@ def snapshot(folder: Path) -> dict[str, bytes]:
             book = openpyxl.load_workbook(path)
             return repr([[list(row) for row in sheet.iter_rows(values_only=True)] for sheet in book]).encode()
         data = path.read_bytes()
+        if path.name == "manifest.json":  # the files it lists (their bytes differ with the time of writing, as its own time does)
+            return json.dumps([f["path"] for f in json.loads(data)["files"]]).encode()
         return b"\n".join(line for line in data.splitlines() if not line.startswith(b"DTSTAMP")) if path.suffix == ".ics" else data
     return {p.relative_to(folder).as_posix(): content(p) for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-def owned_part(files: dict[str, bytes], owned) -> dict[str, bytes]:
-    return {k: v for k, v in files.items() if k.split("/")[0] in owned}
+def owned_part(files: dict[str, bytes], owned, others=()) -> dict[str, bytes]:
+    return {k: v for k, v in files.items() if k.split("/")[0] in owned and k not in others}
 
 
 class Killed(Exception):
@@ -81,23 +84,28 @@ def run_killed_at(step: int, write) -> bool:
     return os.waitstatus_to_exitcode(status) == 137
 
 
-def assert_every_kill_leaves_a_whole_set(folder: Path, owned, write_old, write_new):
+def assert_every_kill_leaves_a_whole_set(folder: Path, owned, write_old, write_new, others=("report.html",)):
+    """`others`: files of the office or of another command, put into the folder (at any depth) after the
+    first write; each must be there, as it was, after every killed run and its recovery."""
     write_old()
-    (folder / "report.html").write_text("another command's file", encoding="utf-8")
-    old = owned_part(snapshot(folder), owned)
+    for other in others:
+        (folder / other).parent.mkdir(parents=True, exist_ok=True)
+        (folder / other).write_text("another command's file", encoding="utf-8")
+    old = owned_part(snapshot(folder), owned, others)
     write_new()
-    new = owned_part(snapshot(folder), owned)
+    new = owned_part(snapshot(folder), owned, others)
     assert old != new and old.keys() and new.keys()
     step = 1
     while True:
         write_old()  # the folder as it was before the run that is killed
         if not run_killed_at(step, write_new):
             break
-        found = owned_part(snapshot(folder), owned)
+        found = owned_part(snapshot(folder), owned, others)
         assert found in (old, new), f"killed at step {step}: a mix of the old and the new set"
-        recover_folder(folder, owned)  # what the next run does first
-        assert (folder / "report.html").read_text(encoding="utf-8") == "another command's file", f"step {step}"
-        assert owned_part(snapshot(folder), owned) in (old, new)
+        recover_folder(folder)  # what the next run does first
+        for other in others:
+            assert (folder / other).read_text(encoding="utf-8") == "another command's file", f"step {step}: {other}"
+        assert owned_part(snapshot(folder), owned, others) in (old, new)
         assert not [p.name for p in folder.parent.iterdir() if p.name.startswith(".")], f"step {step}: leftovers"
         step += 1
     assert step > 5  # the writer really was killed at many points
@@ -127,8 +135,10 @@ def test_a_killed_calendar_write_leaves_the_old_calendars_or_the_new_ones_whole(
     one, _ = schedule_term(problem, tiny_plan(problem, [("R1", "S1")]), "2026秋", workers=1, seed=0)
     assert both.findings == [] and one.findings == []
     out = tmp_path / "out" / "calendar-2026秋"
+    # the office's own notes beside the calendars, one among the .ics files: the manifest says they are not the export's
     assert_every_kill_leaves_a_whole_set(out, TERM_FILES, lambda: write_term_files(problem, both, out, "t"),
-                                         lambda: write_term_files(problem, one, out, "t"))
+                                         lambda: write_term_files(problem, one, out, "t"),
+                                         others=("report.html", "ics/researchers/说明.txt", "ics/mine/a.txt"))
 
 
 def test_a_new_calendar_leaves_no_ics_of_a_researcher_who_left_the_plan(tmp_path):
@@ -162,3 +172,36 @@ def test_the_swap_works_without_an_atomic_exchange_too(tmp_path, monkeypatch):
                 (stage / "b.txt").write_text(text, encoding="utf-8")
     assert snapshot(out) == {"a.txt": b"new"}  # b.txt belonged to the old set only
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def test_a_calendar_export_lists_its_files_in_a_manifest_and_removes_only_those_next_time(tmp_path):
+    from assign.export.manifest import read_manifest
+
+    problem, plan = load_tiny(tmp_path, {"visits_per_term": {"min": 2}})
+    out = tmp_path / "calendar"
+    first = write_term_files(problem, schedule_term(problem, plan, "2026秋", workers=1, seed=0)[0], out, "t")
+    manifest = read_manifest(out, "calendar")
+    assert manifest.term == "2026秋" and {f.path for f in manifest.files} == {p.relative_to(out).as_posix() for p in first[:-1]}
+    for f in manifest.files:
+        data = (out / f.path).read_bytes()
+        assert f.bytes == len(data) and f.sha256 == __import__("hashlib").sha256(data).hexdigest()
+    (out / "ics" / "researchers" / "说明.txt").write_text("the office's", encoding="utf-8")
+    (out / "ics" / "researchers" / "R9-旧.ics").write_text("an .ics the office keeps", encoding="utf-8")
+    write_term_files(problem, schedule_term(problem, tiny_plan(problem, [("R1", "S1")]), "2026秋", workers=1, seed=0)[0], out, "t")
+    assert sorted(p.name for p in (out / "ics" / "researchers").iterdir()) == ["R1-张三.ics", "R9-旧.ics", "说明.txt"]
+    assert sorted(p.name for p in (out / "ics" / "schools").iterdir()) == ["S1-河口镇第一小学.ics"]
+
+
+@pytest.mark.parametrize("listed", [
+    "../escape.txt",   # a path out of the folder
+    "/etc/passwd",     # an absolute path
+    "ics//x.ics",      # an empty part
+])
+def test_a_manifest_that_names_a_path_outside_its_folder_is_not_believed(tmp_path, listed):
+    from assign.export.manifest import read_manifest
+
+    folder = tmp_path / "calendar"
+    folder.mkdir()
+    (folder / "manifest.json").write_text(json.dumps({"kind": "calendar", "written_at": "2026-09-01T00:00:00Z",
+                                                      "files": [{"path": listed, "bytes": 1, "sha256": "0"}]}), encoding="utf-8")
+    assert read_manifest(folder, "calendar") is None

@@ -4,6 +4,11 @@ the office, the period, the rules in force and the table as 附件."""
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+import shutil
+import subprocess
+
 import docx
 import openpyxl
 import pytest
@@ -93,25 +98,96 @@ def test_the_compare_workbook_prints_on_a4_with_page_numbers(written, tmp_path):
         assert sheet.oddFooter.center.text == PAGE_FOOTER
 
 
-def test_the_month_grid_shades_exactly_the_days_the_scheduler_did_not_use(tmp_path):
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    """The demo county's roster.xlsx, 通知.docx, visits.xlsx (2026秋) and a compare workbook (the plan
+    against itself with one pair dropped: two plan files, no second solve), written once for the module."""
+    out = tmp_path_factory.mktemp("demo")
+    runner = CliRunner()
+    result = runner.invoke(main, ["solve", "-o", str(out / "roster"), "-q"])
+    assert result.exit_code == 0, result.output
+    plan = Plan.read(out / "roster" / "plan.json")
+    (out / "other.json").write_text(plan.model_copy(update={"pairs": plan.pairs[1:]}).model_dump_json(), encoding="utf-8")
+    result = runner.invoke(main, ["calendar", "--term", "2026秋", "--plan", str(out / "roster" / "plan.json"), "--time-limit", "1",
+                                  "-o", str(out / "calendar"), "-q"])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(main, ["compare", str(out / "roster" / "plan.json"), str(out / "other.json"), "-o", str(out / "diff.xlsx")])
+    assert result.exit_code == 0, result.output
+    return {"roster": out / "roster" / "roster.xlsx", "notice": out / "roster" / "通知.docx", "visits": out / "calendar" / "visits.xlsx",
+            "compare": out / "diff.xlsx"}
+
+
+def test_the_month_grid_shades_exactly_the_days_the_scheduler_did_not_use(demo):
     from assign.calendar.visit_solve import load_terms
-    from assign.export.visit_tables import short_name
+    from assign.export.visit_tables import county_of, short_name
     from assign.load import demo_scenario, load_scenario
 
-    out = tmp_path / "calendar"
-    result = CliRunner().invoke(main, ["calendar", "--term", "2026秋", "-o", str(out), "-q"])
-    assert result.exit_code == 0, result.output
     working = set(load_terms(load_scenario(demo_scenario()), "2026秋")[0].days)
-    book = openpyxl.load_workbook(out / "visits.xlsx")
+    book = openpyxl.load_workbook(demo["visits"])
     months = [sheet for sheet in book if sheet.title.endswith("月") and "年" in sheet.title]
     assert months
     for sheet in months:
         year, month = (int(x) for x in sheet.title.rstrip("月").split("年"))
         for cell in sheet[2][1:]:
-            day = __import__("datetime").date(year, month, int(str(cell.value).split("\n")[0]))
+            day = dt.date(year, month, int(str(cell.value).split("\n")[0]))
             assert (cell.fill.fgColor.rgb == "00DDDDDD") == (day not in working), day  # 国庆 grey, 调休 Saturday white
         for row in sheet.iter_rows(min_row=3, min_col=2):
             for cell in row:
                 if cell.value:
                     assert cell.comment is not None and all(len(part) <= 4 for part in cell.value.split("\n"))
     assert short_name("河口镇第一小学", "河口镇") == "第一小" and short_name("石门乡中心小学", "石门乡") == "中小"
+    assert short_name("示范县育才实验学校", "城关街道", county_of("示范县教研室")) == "育才实校"
+
+
+def printed_sheets(path):
+    return [sheet for sheet in openpyxl.load_workbook(path) if sheet.sheet_state == "visible"]
+
+
+def test_every_printed_row_of_the_demos_workbooks_is_tall_enough_for_its_wrapped_lines(demo):
+    from openpyxl.utils import get_column_letter
+
+    from assign.export.xlsx_print import line_points, wrapped_lines
+
+    checked = wrapping = 0
+    for name in ("roster", "visits", "compare"):
+        for sheet in printed_sheets(demo[name]):
+            merged = {r.min_row for r in sheet.merged_cells.ranges}  # the title and the sign-off line span the table
+            widths = [sheet.column_dimensions[get_column_letter(i)].width for i in range(1, sheet.max_column + 1)]
+            for row in sheet.iter_rows(min_row=2):
+                if row[0].row in merged or all(c.value is None for c in row):
+                    continue
+                needed = max(wrapped_lines(c.value, widths[c.column - 1], c.font.size) * line_points(c.font.size) for c in row)
+                assert sheet.row_dimensions[row[0].row].height >= needed, (name, sheet.title, row[0].row)
+                checked += 1
+                wrapping += needed > line_points()
+    assert checked > 500 and wrapping > 10  # every sheet's rows, wrapped ones among them: the check is not empty
+
+
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+
+
+@pytest.fixture(scope="module")
+def pdfs(demo, tmp_path_factory):
+    """The four files printed to PDF by LibreOffice, headless, in one run with a profile of its own (so
+    parallel runs do not share one); about 10-15 s on a 2-core machine, once per module."""
+    if SOFFICE is None:
+        pytest.skip("LibreOffice (soffice) is not installed: ./dev.sh test installs Debian's libreoffice-calc and -writer as root")
+    out = tmp_path_factory.mktemp("pdf")
+    command = [SOFFICE, f"-env:UserInstallation={(out / 'profile').as_uri()}", "--headless", "--norestore", "--convert-to", "pdf",
+               "--outdir", str(out)] + [str(demo[k]) for k in ("roster", "visits", "compare", "notice")]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    return {k: out / (demo[k].stem + ".pdf") for k in demo}
+
+
+def test_libreoffice_prints_the_roster_visits_compare_and_notice_with_page_numbers(pdfs):
+    import pypdf
+
+    pages = {k: [page.extract_text() for page in pypdf.PdfReader(path).pages] for k, path in pdfs.items()}
+    assert all(pages.values()), {k: len(v) for k, v in pages.items()}
+    for name in ("roster", "visits", "compare"):  # every page numbered 第 N 页 共 M 页, in order
+        numbers = [re.findall(r"第\s*(\d+)\s*页\s*共\s*(\d+)\s*页", text) for text in pages[name]]
+        assert numbers == [[(str(i), str(len(pages[name])))] for i in range(1, len(pages[name]) + 1)], name
+    roster = "".join(pages["roster"])
+    assert "制表：" in roster and "（盖章）" in roster and "R001" not in roster  # the stamp line printed, the ids sheet not
+    assert "关于公布首批教研员定点联系学校安排的通知" in pages["notice"][0] and "附件" in "".join(pages["notice"])

@@ -96,6 +96,10 @@ class VisitPlan(BaseModel):
     def inspection_on(self, school_id: str, day: dt.date) -> JointInspection | None:
         return next((j for j in self.inspections if j.school_id == school_id and j.day == day), None)
 
+    def inspection_of(self, visit: Visit) -> JointInspection | None:
+        """The joint inspection a visit is (part of), if any of its days is one at its school."""
+        return next((j for j in (self.inspection_on(visit.school_id, day) for day in visit.days) if j is not None), None)
+
     @property
     def solved(self) -> bool:
         return self.status in ("OPTIMAL", "FEASIBLE")

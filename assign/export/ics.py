@@ -1,5 +1,10 @@
 """Visit calendars as iCalendar files (RFC 5545): one per researcher, one per school, one for the office.
 
+A summary says who goes where: in the office's calendar and a school's, `王秀兰 → 河口镇第一小学（语文）`
+(researcher → school (subjects)); in a researcher's own, the school first (`联系学校视导：河口镇第一小学（语文）`).
+A joint inspection day names its team in both. An optional reminder (`--remind 1d`) is a VALARM
+on each visit event.
+
 Every event is timed in Asia/Shanghai and the file carries that VTIMEZONE (icalendar 7 adds it
 with `add_missing_timezones()`). UIDs come from term, researcher, school and visit number, never
 from the dates, so a re-export after a visit moved updates the event in a phone's calendar
@@ -14,6 +19,7 @@ RFC 5545 does not allow in TEXT, are dropped; file names come from ids (`safe_na
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -21,17 +27,73 @@ from assign.calendar.visits import Visit, VisitPlan
 from assign.export.atomic import atomic_path
 from assign.export.cells import without_controls
 from assign.export.safe_names import FileNames
+from assign.export.visit_tables import team_names
+from assign.locale import _
 from assign.problem import Problem
 
 TZ = ZoneInfo("Asia/Shanghai")
 DAY_START, DAY_END = dt.time(8, 30), dt.time(16, 30)  # a school day on site
 PRODID = "-//assign//教研员联系学校视导日历//ZH"
+REMIND_UNITS = {"d": "days", "h": "hours", "m": "minutes"}
+REMIND_LONGEST = dt.timedelta(days=30)
 
 
-def summary(problem: Problem, visit: Visit, joint: bool = False) -> str:
-    """联系学校视导：河口镇第一小学（数学）; 联合视导：… on a joint inspection day."""
-    subjects = "、".join(problem.researcher[visit.researcher_id].subjects)
-    return f"{'联合视导' if joint else '联系学校视导'}：{problem.school[visit.school_id].name}（{subjects}）"
+def parse_reminder(text: str) -> dt.timedelta:
+    """`1d`, `2h`, `30m` (or an ISO 8601 duration such as `P1D`, `PT2H`, read by pydantic): how long before
+    a visit its reminder shows; anything else, or a time outside one minute … 30 days, is a ValueError saying so."""
+    from pydantic import TypeAdapter, ValidationError
+
+    value = text.strip().lower()
+    found = re.fullmatch(r"(\d{1,6})\s*([dhm])", value)
+    offset = None
+    if found:
+        offset = dt.timedelta(**{REMIND_UNITS[found[2]]: int(found[1])})
+    elif value.startswith("p"):
+        try:
+            offset = TypeAdapter(dt.timedelta).validate_python(value.upper())
+        except ValidationError:
+            pass
+    if offset is None or not dt.timedelta(minutes=1) <= offset <= REMIND_LONGEST:
+        raise ValueError(_("{value!r} is not a reminder time: write a number and d, h or m (1d, 2h, 30m), "
+                           "between one minute and {days} days").format(value=text, days=REMIND_LONGEST.days))
+    return offset
+
+
+VIEWS = ("office", "school", "researcher")  # whose calendar an event is written into
+
+
+def summary(problem: Problem, plan: VisitPlan, visit: Visit, view: str = "office") -> str:
+    """What a calendar app shows of a visit: `王秀兰 → 河口镇第一小学（语文）` in the office's and a school's
+    calendar, `联系学校视导：河口镇第一小学（语文）` in the researcher's own; a joint inspection day adds its team
+    (`王秀兰 → 河口镇中心小学（语文；联合视导：王秀兰、李明）`, `联合视导：河口镇中心小学（语文；视导组：王秀兰、李明）`)."""
+    if view not in VIEWS:
+        raise ValueError(f"unknown calendar view {view!r}")
+    r, s = researcher_words(problem, visit.researcher_id), school_words(problem, visit.school_id)
+    joint = plan.inspection_of(visit)
+    team = (("视导组：" if view == "researcher" else "联合视导：") + team_names(problem, joint)) if joint else ""
+    notes = "；".join(x for x in (r.subjects, team) if x)
+    notes = f"（{notes}）" if notes else ""
+    if view == "researcher":
+        return f"{'联合视导' if joint else '联系学校视导'}：{s.name}{notes}"
+    return f"{r.name} → {s.name}{notes}"
+
+
+class Words:
+    """A researcher's or school's words in a calendar: from the tables, or only the id when the tables
+    no longer hold it (a researcher who left: their cancelled visits are still written, under their id)."""
+
+    def __init__(self, id: str, name: str, subjects: str = "", stages: str = "", township: str = "") -> None:
+        self.id, self.name, self.subjects, self.stages, self.township = id, name, subjects, stages, township
+
+
+def researcher_words(problem: Problem, rid: str) -> Words:
+    r = problem.researcher.get(rid)
+    return Words(rid, r.name, "、".join(r.subjects), "、".join(r.stages)) if r is not None else Words(rid, rid)
+
+
+def school_words(problem: Problem, sid: str) -> Words:
+    s = problem.school.get(sid)
+    return Words(sid, s.name, township=s.township) if s is not None else Words(sid, sid)
 
 
 def ics_text(value: str):
@@ -46,10 +108,11 @@ def add_text(component, name: str, value: str) -> None:
     component.add(name, ics_text(value), parameters={"VALUE": "TEXT"} if name.lower().startswith("x-") else None)
 
 
-def _event(problem: Problem, plan: VisitPlan, visit: Visit, stamp: dt.datetime, cancelled: bool = False):
-    from icalendar import Event
+def _event(problem: Problem, plan: VisitPlan, visit: Visit, stamp: dt.datetime, cancelled: bool = False, view: str = "office",
+           remind: dt.timedelta | None = None):
+    from icalendar import Alarm, Event
 
-    r, s = problem.researcher[visit.researcher_id], problem.school[visit.school_id]
+    r, s = researcher_words(problem, visit.researcher_id), school_words(problem, visit.school_id)
     event = Event()
     event.add("uid", visit.uid(plan.term))
     event.add("dtstamp", stamp)
@@ -59,23 +122,30 @@ def _event(problem: Problem, plan: VisitPlan, visit: Visit, stamp: dt.datetime, 
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     event.add("dtstart", dt.datetime.combine(visit.first, DAY_START, tzinfo=TZ))
     event.add("dtend", dt.datetime.combine(visit.last, DAY_END, tzinfo=TZ))
-    joint = [plan.inspection_on(visit.school_id, day) for day in visit.days]
-    joint = next((j for j in joint if j is not None), None)
-    add_text(event, "summary", summary(problem, visit, joint is not None))
+    joint = plan.inspection_of(visit)
+    title = summary(problem, plan, visit, view)
+    add_text(event, "summary", title)
     add_text(event, "location", "，".join(x for x in (s.name, s.township) if x))
-    add_text(event, "description", f"教研员：{r.name}（{r.id}，{'、'.join(r.stages)}{'、'.join(r.subjects)}）\n"
+    add_text(event, "description", f"教研员：{r.name}（{r.id}，{r.stages}{r.subjects}）\n"
                                    f"联系学校：{s.name}（{s.id}）\n{plan.term} 第{visit.number}次到校"
-                                   + (f"\n联合视导 {joint.day}：{'、'.join(problem.researcher[r].name for r in joint.researcher_ids)}"
+                                   + (f"\n联合视导 {joint.day}：{team_names(problem, joint)}"
                                       if joint else ""))
     event.add("categories", ["联系学校视导"])
     add_text(event, "x-assign-researcher", r.id)
     add_text(event, "x-assign-school", s.id)
+    if remind is not None and not cancelled:
+        alarm = Alarm()  # RFC 5545 3.6.6: a DISPLAY alarm needs ACTION, TRIGGER and DESCRIPTION
+        alarm.add("action", "DISPLAY")
+        alarm.add("trigger", -remind)  # before DTSTART
+        add_text(alarm, "description", title)
+        event.add_component(alarm)
     return event
 
 
 def ics_bytes(problem: Problem, plan: VisitPlan, visits: list[Visit], name: str, stamp: dt.datetime | None = None,
-              cancelled: list[Visit] = ()) -> bytes:
-    """One VCALENDAR with one VEVENT per visit, and one STATUS:CANCELLED per visit a re-plan cancelled."""
+              cancelled: list[Visit] = (), view: str = "office", remind: dt.timedelta | None = None) -> bytes:
+    """One VCALENDAR with one VEVENT per visit, and one STATUS:CANCELLED per visit a re-plan cancelled;
+    `view` says whose calendar it is (the summary's order), `remind` adds a VALARM that long before each visit."""
     from icalendar import Calendar
 
     stamp = stamp or dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
@@ -86,32 +156,32 @@ def ics_bytes(problem: Problem, plan: VisitPlan, visits: list[Visit], name: str,
     add_text(cal, "x-wr-calname", name)
     cal.add("x-wr-timezone", "Asia/Shanghai")
     for visit in sorted(visits, key=lambda v: (v.first, v.researcher_id, v.school_id)):
-        cal.add_component(_event(problem, plan, visit, stamp))
+        cal.add_component(_event(problem, plan, visit, stamp, view=view, remind=remind))
     for visit in sorted(cancelled, key=lambda v: (v.first, v.researcher_id, v.school_id)):
-        cal.add_component(_event(problem, plan, visit, stamp, cancelled=True))
+        cal.add_component(_event(problem, plan, visit, stamp, cancelled=True, view=view))
     cal.add_missing_timezones()  # the VTIMEZONE that RFC 5545 wants for TZID=Asia/Shanghai
     return cal.to_ical()
 
 
-def write_ics(problem: Problem, plan: VisitPlan, out_dir: Path) -> list[Path]:
+def write_ics(problem: Problem, plan: VisitPlan, out_dir: Path, remind: dt.timedelta | None = None) -> list[Path]:
     """office.ics, researchers/<id>-<name>.ics and schools/<id>-<name>.ics under out_dir (names made safe by `FileNames`)."""
     stamp = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
-    gone = [v for v in plan.cancelled if v.researcher_id in problem.researcher and v.school_id in problem.school]
-    targets: list[tuple[Path, str, list[Visit], list[Visit]]] = [
-        (out_dir / "office.ics", f"{problem.scenario.office.name} {plan.term} 联系学校视导", plan.visits, gone)]
+    gone = plan.cancelled  # a cancelled visit of a researcher or school the tables no longer hold is still written, under its id
+    targets: list[tuple[Path, str, list[Visit], list[Visit], str]] = [
+        (out_dir / "office.ics", f"{problem.scenario.office.name} {plan.term} 联系学校视导", plan.visits, gone, "office")]
     researcher_files, school_files = FileNames(), FileNames()
     for rid in sorted({v.researcher_id for v in plan.visits + gone}):
-        r = problem.researcher[rid]
+        r = researcher_words(problem, rid)
         targets.append((out_dir / "researchers" / researcher_files.of(rid, r.name, ".ics"), f"{r.name} {plan.term} 联系学校视导",
-                        plan.of_researcher(rid), [v for v in gone if v.researcher_id == rid]))
+                        plan.of_researcher(rid), [v for v in gone if v.researcher_id == rid], "researcher"))
     for sid in sorted({v.school_id for v in plan.visits + gone}):
-        s = problem.school[sid]
+        s = school_words(problem, sid)
         targets.append((out_dir / "schools" / school_files.of(sid, s.name, ".ics"), f"{s.name} {plan.term} 教研员到校", plan.of_school(sid),
-                        [v for v in gone if v.school_id == sid]))
+                        [v for v in gone if v.school_id == sid], "school"))
     paths = []
-    for path, name, visits, cancelled in targets:
+    for path, name, visits, cancelled, view in targets:
         with atomic_path(path) as tmp:
-            tmp.write_bytes(ics_bytes(problem, plan, visits, name, stamp, cancelled))
+            tmp.write_bytes(ics_bytes(problem, plan, visits, name, stamp, cancelled, view, remind))
         paths.append(path)
     return paths
 

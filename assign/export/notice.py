@@ -12,6 +12,7 @@ from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
@@ -22,7 +23,7 @@ from assign.problem import Problem
 
 TITLE_FONT, BODY_FONT, TABLE_FONT = "方正小标宋简体", "仿宋_GB2312", "宋体"  # GB/T 9704 公文; Word falls back where missing
 ANNEX_COLUMNS = (0, 1, 2, 4, 5, 6, 9)  # of the roster's columns: 序号 教研员 学科 联系学校 城乡类型 乡镇 备注
-ANNEX_WIDTHS_MM = (10, 18, 22, 48, 16, 20, 36)
+ANNEX_WIDTHS_MM = (12, 16, 22, 42, 18, 18, 28)  # 156 mm: the text width between the margins below
 
 
 def _run(paragraph, text: str, font: str, points: float, bold: bool = False):
@@ -97,15 +98,25 @@ def notice_document(problem: Problem, plan: Plan, rows: list[list[object]], head
     table = doc.add_table(rows=1, cols=len(ANNEX_COLUMNS))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    for column, width in zip(table.columns, ANNEX_WIDTHS_MM):
+        column.width = Mm(width)  # the table's grid: what LibreOffice and WPS lay the columns out by
+    _row_flag(table.rows[0], "w:tblHeader")  # the header row again at the top of every page
     for cell, index, width in zip(table.rows[0].cells, ANNEX_COLUMNS, ANNEX_WIDTHS_MM):
         cell.width = Mm(width)
         _run(cell.paragraphs[0], headers[index], TABLE_FONT, 10.5, bold=True)
     for row in rows:
-        cells = table.add_row().cells
+        added = table.add_row()
+        _row_flag(added, "w:cantSplit")  # a row is never cut between two pages
+        cells = added.cells
         for cell, index, width in zip(cells, ANNEX_COLUMNS, ANNEX_WIDTHS_MM):
             cell.width = Mm(width)
             _run(cell.paragraphs[0], "" if row[index] is None else str(row[index]), TABLE_FONT, 10.5)
     return doc
+
+
+def _row_flag(row, tag: str) -> None:
+    row._tr.get_or_add_trPr().append(OxmlElement(tag))
 
 
 def write_notice(problem: Problem, plan: Plan, rows: list[list[object]], headers: list[str], target: Path) -> None:

@@ -8,28 +8,30 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from collections import defaultdict
 from pathlib import Path
 
-from assign.calendar.visits import Visit, VisitPlan
+from assign.calendar.visits import JointInspection, Visit, VisitPlan
 from assign.calendar.workdays import weekday_zh
 from assign.export.atomic import atomic_path, write_text
 from assign.export.cells import append_row, csv_row, md_text
 from assign.export.safe_names import SheetTitles
-from assign.export.xlsx_print import printable
+from assign.export.xlsx_print import bordered, fit_rows, line_points, printable, table_sheet
 from assign.problem import Problem
 
 HEADERS = ["学期", "日期", "星期", "教研员", "学科", "联系学校", "乡镇", "第几次", "天数", "工号", "学校代码", "UID", "联合视导"]
 
 
+def team_names(problem: Problem, inspection: JointInspection) -> str:
+    """张三、李四: a joint inspection's team by name (an id the tables no longer hold as itself)."""
+    return "、".join(problem.researcher[r].name if r in problem.researcher else r for r in inspection.researcher_ids)
+
+
 def joint_note(problem: Problem, plan: VisitPlan, visit: Visit) -> str:
     """联合视导（张三、李四） when the visit is (part of) a joint inspection day at its school, else empty."""
-    for day in visit.days:
-        inspection = plan.inspection_on(visit.school_id, day)
-        if inspection is not None:
-            team = "、".join(problem.researcher[r].name if r in problem.researcher else r for r in inspection.researcher_ids)
-            return f"联合视导（{team}）"
-    return ""
+    inspection = plan.inspection_of(visit)
+    return f"联合视导（{team_names(problem, inspection)}）" if inspection is not None else ""
 
 
 def visit_rows(problem: Problem, plan: VisitPlan) -> list[list[object]]:
@@ -103,12 +105,23 @@ ABBREVIATIONS = (  # longest first: what a month-grid cell of three characters c
     ("中心小学", "中小"), ("中心校", "中心"), ("教学点", "点"), ("幼儿园", "幼"), ("小学", "小"), ("中学", "中"), ("学校", "校"),
 )
 SHORT_CHARS = 4
+GRID_SIZE, GRID_WIDTH, TITLE_SIZE = 9, 6, 14  # a month grid's cells: points, column width; its title's points
 
 
-def short_name(name: str, township: str = "") -> str:
-    """A school's name cut to fit a month-grid cell: without its township, its kind abbreviated
-    (河口镇第一小学 → 第一小), at most SHORT_CHARS characters; the full name goes in the cell's comment."""
-    text = name[len(township):] if township and name.startswith(township) and len(name) > len(township) else name
+def county_of(office: str) -> str:
+    """The county (or district, city, banner) an office's name begins with: 示范县教研室 → 示范县; else empty."""
+    found = re.match(r"^(.+?[县区市旗])", office)
+    return found[1] if found and len(found[1]) < len(office) else ""
+
+
+def short_name(name: str, township: str = "", county: str = "") -> str:
+    """A school's name cut to fit a month-grid cell: without its county and its township, its kind
+    abbreviated (河口镇第一小学 → 第一小, 示范县育才实验学校 → 育才实校), at most SHORT_CHARS characters;
+    the full name goes in the cell's comment."""
+    text = name
+    for prefix in (county, township):
+        if prefix and text.startswith(prefix) and len(text) > len(prefix):
+            text = text[len(prefix):]
     for long, short in ABBREVIATIONS:
         if text.endswith(long):
             text = text[: -len(long)] + short
@@ -124,11 +137,9 @@ def write_visits_xlsx(problem: Problem, plan: VisitPlan, target: Path, title: st
     name with the full one in its comment."""
     from openpyxl import Workbook
     from openpyxl.comments import Comment
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
-    thin = Side(style="thin")
-    border = Border(left=thin, right=thin, top=thin, bottom=thin)
     closed = PatternFill("solid", fgColor="DDDDDD")
     working = set(workdays) if workdays else None
     wb = Workbook()
@@ -139,59 +150,54 @@ def write_visits_xlsx(problem: Problem, plan: VisitPlan, target: Path, title: st
         for d in v.days:
             on_site[v.researcher_id, d].append(v)
     researchers = [r for r in problem.researchers if plan.of_researcher(r.id)]
+    county = county_of(problem.scenario.office.name)
+
+    def shaded(day: dt.date) -> bool:
+        return day not in working if working is not None else day.weekday() >= 5
+
     for year, month in _months(plan):
         ws = wb.create_sheet(titles.of(f"{year}年{month}月"))
         first = dt.date(year, month, 1)
         days = [first + dt.timedelta(days=i) for i in range(31) if (first + dt.timedelta(days=i)).month == month]
         append_row(ws, [f"{title}（{year}年{month}月）"])
-        ws["A1"].font = Font(bold=True, size=14)
-        def shaded(day: dt.date) -> bool:
-            return day not in working if working is not None else day.weekday() >= 5
-
-        for col, cell in enumerate(append_row(ws, ["教研员"] + [f"{d.day}\n{weekday_zh(d)[1]}" for d in days])):
-            cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-            cell.font = Font(bold=True)
-            cell.border = border
-            if col and shaded(days[col - 1]):
+        ws["A1"].font = Font(bold=True, size=TITLE_SIZE)
+        header = append_row(ws, ["教研员"] + [f"{d.day}\n{weekday_zh(d)[1]}" for d in days])
+        bordered(header, header=True)
+        for col, cell in enumerate(header[1:]):
+            if shaded(days[col]):
                 cell.fill = closed
         for r in researchers:
             schools = [[problem.school[v.school_id] for v in on_site.get((r.id, d), [])] for d in days]
-            row = [r.name] + ["\n".join(short_name(s.name, s.township) for s in there) for there in schools]
-            for col, cell in enumerate(append_row(ws, row)):
-                cell.border = border
+            row = append_row(ws, [r.name] + ["\n".join(short_name(s.name, s.township, county) for s in there) for there in schools])
+            bordered(row)
+            for col, cell in enumerate(row):
                 cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+                cell.font = Font(size=GRID_SIZE)
                 if col and shaded(days[col - 1]):
                     cell.fill = closed
                 if col and schools[col - 1]:
                     cell.comment = Comment("、".join(s.name for s in schools[col - 1]), "assign")
-        ws.column_dimensions["A"].width = 10
-        for i in range(len(days)):
-            ws.column_dimensions[get_column_letter(i + 2)].width = 6
-        printable(ws, title_cols="A:A", freeze="B3")
+        widths = [10] + [GRID_WIDTH] * len(days)
+        for i, width in enumerate(widths):
+            ws.column_dimensions[get_column_letter(i + 1)].width = width
+        fit_rows(ws, 2, widths)
+        ws.row_dimensions[1].height = line_points(TITLE_SIZE) + 6
+        printable(ws, title_cols="A:A", freeze="B3", pages_tall=1)  # a month on one sheet of paper, for the wall
     for r in researchers:
-        ws = wb.create_sheet(titles.of(r.name, r.id))
-        append_row(ws, [f"{r.name}（{'、'.join(r.subjects)}）{plan.term} 到校安排"])
-        ws["A1"].font = Font(bold=True, size=13)
-        append_row(ws, ["日期", "星期", "联系学校", "乡镇", "第几次", "天数", "联合视导"])
+        rows = []
         for v in plan.of_researcher(r.id):
             s = problem.school[v.school_id]
-            append_row(ws, [str(v.first) if v.first == v.last else f"{v.first}~{v.last}", weekday_zh(v.first), s.name, s.township, v.number,
-                            len(v.days), joint_note(problem, plan, v)])
-        for width, col in zip([22, 6, 26, 12, 8, 6, 24], "ABCDEFG"):
-            ws.column_dimensions[col].width = width
-        printable(ws)
+            rows.append([str(v.first) if v.first == v.last else f"{v.first}~{v.last}", weekday_zh(v.first), s.name, s.township, v.number,
+                         len(v.days), joint_note(problem, plan, v)])
+        table_sheet(wb.create_sheet(titles.of(r.name, r.id)), f"{r.name}（{'、'.join(r.subjects)}）{plan.term} 到校安排",
+                    ["日期", "星期", "联系学校", "乡镇", "第几次", "天数", "联合视导"], rows, [22, 6, 26, 12, 8, 6, 24])
     if plan.inspections:
-        ws = wb.create_sheet(titles.of("联合视导"))
-        append_row(ws, [f"{title}：联合视导"])
-        ws["A1"].font = Font(bold=True, size=13)
-        append_row(ws, ["日期", "星期", "学校", "乡镇", "视导组", "学校代码", "工号"])
+        rows = []
         for j in plan.inspections:
             s = problem.school[j.school_id]
-            append_row(ws, [str(j.day), weekday_zh(j.day), s.name, s.township,
-                            "、".join(problem.researcher[rid].name for rid in j.researcher_ids), s.id, "、".join(j.researcher_ids)])
-        for width, col in zip([12, 6, 26, 12, 30, 10, 20], "ABCDEFG"):
-            ws.column_dimensions[col].width = width
-        printable(ws)
+            rows.append([str(j.day), weekday_zh(j.day), s.name, s.township, team_names(problem, j), s.id, "、".join(j.researcher_ids)])
+        table_sheet(wb.create_sheet(titles.of("联合视导")), f"{title}：联合视导", ["日期", "星期", "学校", "乡镇", "视导组", "学校代码", "工号"],
+                    rows, [12, 6, 26, 12, 30, 10, 20])
     with atomic_path(target) as tmp:
         wb.save(tmp)
 

@@ -8,21 +8,24 @@ import math
 from openpyxl.styles import Font
 from wcwidth import wcswidth
 
+from assign.export.cells import append_row
+
 FONT_NAME = "宋体"  # SimSun: what offices print tables in; Excel and WPS fall back where it is missing
+BODY_SIZE = 11.0  # points: the size column widths are counted in (Excel's default font)
 LINE_POINTS = 15.0  # one line of 11-point text, with its leading
 PAGE_FOOTER = "第 &P 页 共 &N 页"
 
 
-def printable(ws, *, title_rows: str = "2:2", title_cols: str | None = None, freeze: str | None = None) -> None:
-    """Landscape A4, fit to one page wide (as many pages long as needed), header rows repeated on
-    each page, page numbers in the footer."""
+def printable(ws, *, title_rows: str = "2:2", title_cols: str | None = None, freeze: str | None = None, pages_tall: int = 0) -> None:
+    """Landscape A4, fit to one page wide and `pages_tall` pages long (0: as many as needed), header
+    rows repeated on each page, page numbers in the footer."""
     ws.print_title_rows = title_rows
     if title_cols is not None:
         ws.print_title_cols = title_cols
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
+    ws.page_setup.fitToHeight = pages_tall
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.oddFooter.center.text = PAGE_FOOTER
     ws.evenFooter.center.text = PAGE_FOOTER
@@ -36,19 +39,64 @@ def text_width(text: str) -> int:
     return width if width >= 0 else 2 * len(text)
 
 
-def wrapped_lines(value: object, column_width: float) -> int:
-    """How many lines a wrapped cell of this column width shows (explicit line breaks counted)."""
+def line_points(size: float | None = None) -> float:
+    """The height of one line of text of this size (points), with its leading."""
+    return LINE_POINTS * (size or BODY_SIZE) / BODY_SIZE
+
+
+def wrapped_lines(value: object, column_width: float, size: float | None = None) -> int:
+    """How many lines a wrapped cell of this column width shows (explicit line breaks counted), for
+    text of `size` points (column widths count characters of the body size)."""
     if value is None or value == "":
         return 1
     usable = max(1.0, column_width - 1)  # Excel keeps about one unit of padding
-    return sum(max(1, math.ceil(text_width(part) / usable)) for part in str(value).split("\n"))
+    scale = (size or BODY_SIZE) / BODY_SIZE
+    return sum(max(1, math.ceil(text_width(part) * scale / usable)) for part in str(value).split("\n"))
+
+
+def row_points(row, widths: list[float]) -> float:
+    """How tall a row must be for its most wrapped cell, each cell at its own font size."""
+    return max((wrapped_lines(cell.value, widths[cell.column - 1], cell.font.size) * line_points(cell.font.size)
+                for cell in row if cell.column <= len(widths)), default=LINE_POINTS)
 
 
 def fit_rows(ws, first_row: int, widths: list[float]) -> None:
     """Every row from `first_row` tall enough for its most wrapped cell, so no text prints over the
     next row; and every cell in the office's font (its size and weight kept)."""
     for row in ws.iter_rows(min_row=first_row):
-        lines = max((wrapped_lines(cell.value, widths[cell.column - 1]) for cell in row if cell.column <= len(widths)), default=1)
-        ws.row_dimensions[row[0].row].height = lines * LINE_POINTS
+        ws.row_dimensions[row[0].row].height = math.ceil(row_points(row, widths) * 4) / 4  # quarter points, rounded up
         for cell in row:
             cell.font = Font(name=FONT_NAME, size=cell.font.size, bold=cell.font.bold)
+
+
+def bordered(cells, header: bool = False) -> None:
+    """Thin borders round each cell (a table the office prints); a header row bold and centred."""
+    from openpyxl.styles import Alignment, Border, Side
+
+    thin = Side(style="thin")
+    for cell in cells:
+        cell.border = Border(left=thin, right=thin, top=thin, bottom=thin)
+        if header:
+            cell.font = Font(name=FONT_NAME, size=cell.font.size, bold=True)
+            cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+
+
+def table_sheet(ws, title: str, headers: list[str], rows: list[list[object]], widths: list[float]) -> None:
+    """A printable table on its own sheet: a title line, a bordered header row repeated on every page,
+    bordered rows as tall as their wrapped text, the office's font, page numbers."""
+    from openpyxl.styles import Alignment
+    from openpyxl.utils import get_column_letter
+
+    append_row(ws, [title])
+    ws["A1"].font = Font(bold=True, size=13)
+    bordered(append_row(ws, headers), header=True)
+    for row in rows:
+        cells = append_row(ws, row)
+        bordered(cells)
+        for cell in cells:
+            cell.alignment = Alignment(vertical="center", wrap_text=True)
+    for index, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(index)].width = width
+    fit_rows(ws, 2, widths)
+    ws.row_dimensions[1].height = line_points(13) + 6
+    printable(ws, freeze="A3")
