@@ -46,14 +46,14 @@ class OneTripPerDay(VisitRule):
             for p, q in combinations(pairs, 2):
                 if may_share(ctx.problem, p[1], q[1], params):
                     continue
+                why = _("{researcher} can reach only one of {first} and {second} in a day").format(
+                    researcher=name, first=ctx.problem.school[p[1]].name, second=ctx.problem.school[q[1]].name)
                 for i in range(len(ctx.days)):
-                    ctx.require(ctx.on[p][i] + ctx.on[q][i] <= 1, about=(rid,),
-                                why=_("{researcher} can reach only one of {first} and {second} in a day").format(
-                                    researcher=name, first=ctx.problem.school[p[1]].name, second=ctx.problem.school[q[1]].name))
+                    ctx.require(ctx.on[p][i] + ctx.on[q][i] <= 1, about=(rid,), why=why)
             if len(pairs) > 2:
+                why = _("{researcher} visits at most two schools a day").format(researcher=name)
                 for i in range(len(ctx.days)):
-                    ctx.require(sum(ctx.on[p][i] for p in pairs) <= 2, about=(rid,),
-                                why=_("{researcher} visits at most two schools a day").format(researcher=name))
+                    ctx.require(sum(ctx.on[p][i] for p in pairs) <= 2, about=(rid,), why=why)
 
     def audit(self, problem, schedule, params: Params) -> list[Finding]:
         # Written apart from apply (double entry): it reads the day's schools off the visits and

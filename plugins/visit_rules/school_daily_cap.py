@@ -29,14 +29,13 @@ class SchoolDailyCap(VisitRule):
         for sid, pairs in ctx.pairs_of_school().items():
             if len(pairs) <= params.max:
                 continue
-            name = ctx.problem.school[sid].name
+            why = ngettext("{school} ({school_id}) receives at most {n} researcher a day",
+                           "{school} ({school_id}) receives at most {n} researchers a day", params.max).format(
+                school=ctx.problem.school[sid].name, school_id=sid, n=params.max)
             joint = ctx.joint_days(sid)
             for i in range(len(ctx.days)):
                 allowed = params.max if joint is None else params.max + (len(pairs) - params.max) * joint[i]
-                ctx.require(sum(ctx.on[p][i] for p in pairs) <= allowed, about=(sid,),
-                            why=ngettext("{school} ({school_id}) receives at most {n} researcher a day",
-                                         "{school} ({school_id}) receives at most {n} researchers a day", params.max).format(
-                                school=name, school_id=sid, n=params.max))
+                ctx.require(sum(ctx.on[p][i] for p in pairs) <= allowed, about=(sid,), why=why)
 
     def audit(self, problem, schedule, params: Params) -> list[Finding]:
         count = Counter((v.school_id, d) for v in schedule.visits for d in v.days)
