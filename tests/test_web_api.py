@@ -133,7 +133,7 @@ def test_api_lists_presets_and_a_form_for_every_installed_policy(served):
     forms = {f["name"]: f for f in client.get("/api/policies").json()}
     assert {"school_count", "max_travel", "coverage"} <= set(forms)
     minutes = next(x for x in forms["max_travel"]["fields"] if x["name"] == "minutes")
-    assert minutes["default"] == "90" and "one-way" in minutes["description"]
+    assert minutes["default"] == "90" and minutes["description"] == locale._("longest one-way trip allowed, in minutes")
     per = next(x for x in forms["urban_rural_mix"]["fields"] if x["name"] == "per_researcher")
     assert per["kind"] == "select" and per["options"] == ["both", "off"]
 
