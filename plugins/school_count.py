@@ -97,7 +97,7 @@ class SchoolCount(Policy):
         options = Counter(rid for rid, _ in pairs)
         findings = []
         for r in problem.researchers:
-            low, _ = limits(r, params)
+            low, _high = limits(r, params)  # not `_`: that name is gettext's in this module
             n = options.get(r.id, 0)
             if n < low:
                 findings.append(Finding(policy=self.name, researchers=(r.id,), rule="min",
