@@ -6,6 +6,7 @@ Pruning only: such a pair never gets a variable.
 
 from __future__ import annotations
 
+from assign.locale import _
 from assign.policy import Finding, Policy
 
 
@@ -25,5 +26,6 @@ class Avoid(Policy):
             if a.school_id in set(r.avoid_schools):
                 s = problem.school[a.school_id]
                 findings.append(Finding(policy=self.name, researchers=(r.id,), schools=(s.id,),
-                                        message=f"{r.label} must avoid {s.name} (回避学校) but is assigned to it"))
+                                        message=_("{researcher} must avoid {school} (回避学校) but is assigned to it").format(
+                                            researcher=r.label, school=s.name)))
         return findings

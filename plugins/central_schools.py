@@ -13,22 +13,24 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 
 from assign.candidates import candidate_pairs
+from assign.locale import N_, _
 from assign.policy import Finding, Policy, Relaxable, params_model
 
 
 class Params(BaseModel):
     model_config = params_model()
-    central: bool = Field(True, description="require a researcher at every township central school (中心校)")
-    ownerships: list[str] = Field(["民办"], description="also require one at every school of these ownership kinds (办学性质)")
+    central: bool = Field(True, description=N_("require a researcher at every township central school (中心校)"))
+    ownerships: list[str] = Field(["民办"], description=N_("also require one at every school of these ownership kinds (办学性质)"))
 
 
 def must_cover(school, params: Params) -> bool:
     return (params.central and school.central) or school.ownership in params.ownerships
 
 
-def _why(school, params: Params) -> str:
-    kinds = (["中心校"] if params.central and school.central else []) + ([school.ownership] if school.ownership in params.ownerships else [])
-    return f"{school.name}为{'、'.join(kinds)}，须有教研员联系 (is {'、'.join(kinds)} and needs at least one researcher)"
+def _kinds(school, params: Params) -> str:
+    """Why the rule holds for this school, in the table's own words: 中心校, and/or its 办学性质."""
+    central = ["中心校"] if params.central and school.central else []
+    return "、".join(central + ([school.ownership] if school.ownership in params.ownerships else []))
 
 
 class CentralSchools(Policy):
@@ -42,7 +44,8 @@ class CentralSchools(Policy):
         for s in ctx.problem.schools:
             options = ctx.researchers_of(s.id)
             if must_cover(s, params) and options:
-                ctx.require(sum(v for _, v in options) >= 1, about=(s.id,), why=_why(s, params), rule="cover")
+                ctx.require(sum(v for _, v in options) >= 1, about=(s.id,), rule="cover",
+                            why=_("{school} is {kinds} and needs at least one researcher").format(school=s.name, kinds=_kinds(s, params)))
 
     def audit(self, problem, plan, params: Params) -> list[Finding]:
         covered = {a.school_id for a in plan.pairs}
@@ -52,10 +55,12 @@ class CentralSchools(Policy):
         findings = []
         for s in missing:
             if s.id in reachable:
-                findings.append(Finding(policy=self.name, schools=(s.id,), message=f"{_why(s, params)}, but has none", rule="cover",
-                                        note="无人联系"))
+                findings.append(Finding(policy=self.name, schools=(s.id,), rule="cover", note=_("no researcher"),
+                                        message=_("{school} is {kinds} and needs at least one researcher, but has none").format(
+                                            school=s.name, kinds=_kinds(s, params))))
             else:
                 findings.append(Finding(policy=self.name, severity="warning", schools=(s.id,),
-                                        message=f"{_why(s, params)}, but no researcher may take it (every pair is ruled out by another policy)"))
+                                        message=_("{school} is {kinds} and needs at least one researcher, but no researcher may take it "
+                                                  "(every pair is ruled out by another policy)").format(school=s.name, kinds=_kinds(s, params))))
         return findings
 

@@ -14,13 +14,14 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from assign.locale import N_, _
 from assign.policy import Finding, Policy, Relaxable, params_model
 
 
 class Params(BaseModel):
     model_config = params_model()
-    years: int | None = Field(None, ge=1, le=6, description="length of a contact period in years (default: the scenario's contact_period.years)")
-    renew: Literal["allow", "forbid"] = Field("allow", description="whether a pair whose period has ended may be chosen again")
+    years: int | None = Field(None, ge=1, le=6, description=N_("length of a contact period in years (default: the scenario's contact_period.years)"))
+    renew: Literal["allow", "forbid"] = Field("allow", description=N_("whether a pair whose period has ended may be chosen again"))
 
 
 def _months(text: str) -> int:
@@ -54,8 +55,8 @@ class ContactPeriod(Policy):
                 continue
             options = dict(ctx.schools_of(r.id))
             for sid in r.current_schools:
-                why = (f"{r.label} 自{r.since}联系{ctx.problem.school[sid].name}，联系周期未满 "
-                       f"(has contacted {ctx.problem.school[sid].name} since {r.since}; the period has not ended)")
+                why = _("{researcher} has contacted {school} since {since}; the period has not ended").format(
+                    researcher=r.label, school=ctx.problem.school[sid].name, since=r.since)
                 var = options.get(sid)
                 if var is None:  # pruned by another policy: the requirement cannot hold, and must say so
                     var = ctx.new_bool(f"missing[{r.id},{sid}]")
@@ -68,12 +69,13 @@ class ContactPeriod(Policy):
         for r in problem.researchers:
             state = running(problem, r, params)
             for sid in r.current_schools:
-                s = problem.school[sid]
+                values = {"researcher": r.label, "school": problem.school[sid].name, "since": r.since}
                 if state and (r.id, sid) not in pairs:
                     findings.append(Finding(policy=self.name, researchers=(r.id,), schools=(sid,), rule="keep",
-                                            message=f"{r.label} → {s.name} (since {r.since}) is inside its contact period but was dropped",
-                                            note=f"未保留{s.name}（{r.since}起，联系周期未满）"))
+                                            message=_("{researcher} → {school} (since {since}) is inside its contact period but was dropped").format(
+                                                **values),
+                                            note=_("{school} not kept (since {since}, the period has not ended)").format(**values)))
                 if state is False and params.renew == "forbid" and (r.id, sid) in pairs:
                     findings.append(Finding(policy=self.name, researchers=(r.id,), schools=(sid,), rule="renew",
-                                            message=f"{r.label} → {s.name} (since {r.since}) has ended and may not be renewed"))
+                                            message=_("{researcher} → {school} (since {since}) has ended and may not be renewed").format(**values)))
         return findings

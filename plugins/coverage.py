@@ -13,19 +13,21 @@ from collections import defaultdict
 
 from pydantic import BaseModel, Field
 
+from assign.locale import N_, _, ngettext
 from assign.policy import MAX_COUNT, Finding, Policy, params_model
 
 
 class Params(BaseModel):
     model_config = params_model()
-    priority_first: bool = Field(True, description="an objective term for priority schools (weighted by priority − 1), ranked first")
+    priority_first: bool = Field(True, description=N_("an objective term for priority schools (weighted by priority − 1), ranked first"))
     max_researchers: int | None = Field(3, ge=1, le=MAX_COUNT,
-                                        description="most researchers per school; the table's max_researchers column overrides")
-    one_per_subject: bool = Field(True, description="at most one researcher of each subject per school")
-    diminishing: float = Field(0.5, gt=0, le=1, description="the k-th subject covered at one school is worth diminishing^(k−1) of the first")
-    priority_weight: float = Field(60, ge=0, description="weighted mode: points per priority level above 1 of a covered school")
-    school_weight: float = Field(30, ge=0, description="weighted mode: points per covered school")
-    subject_weight: float = Field(0.1, ge=0, description="weighted mode: points per unit of subject coverage (first subject of a school = 100 units)")
+                                        description=N_("most researchers per school; the table's max_researchers column overrides"))
+    one_per_subject: bool = Field(True, description=N_("at most one researcher of each subject per school"))
+    diminishing: float = Field(0.5, gt=0, le=1, description=N_("the k-th subject covered at one school is worth diminishing^(k−1) of the first"))
+    priority_weight: float = Field(60, ge=0, description=N_("weighted mode: points per priority level above 1 of a covered school"))
+    school_weight: float = Field(30, ge=0, description=N_("weighted mode: points per covered school"))
+    subject_weight: float = Field(0.1, ge=0,
+                                  description=N_("weighted mode: points per unit of subject coverage (first subject of a school = 100 units)"))
 
 
 def cap_of(school, params: Params) -> int | None:
@@ -62,7 +64,9 @@ class Coverage(Policy):
                 continue
             cap = cap_of(s, params)
             if cap is not None and len(options) > cap:
-                ctx.require(sum(v for _, v in options) <= cap, about=(s.id,), why=f"{s.name} takes at most {cap} researchers")
+                ctx.require(sum(v for _, v in options) <= cap, about=(s.id,),
+                            why=ngettext("{school} takes at most {n} researcher", "{school} takes at most {n} researchers", cap).format(
+                                school=s.name, n=cap))
             covered = ctx.new_bool(f"covered[{s.id}]")
             ctx.model.add(covered <= sum(v for _, v in options))
             schools_expr.append(covered)
@@ -76,7 +80,8 @@ class Coverage(Policy):
                 if params.one_per_subject:
                     # At most one teacher of the subject, so their sum already is the 0/1 "covered".
                     if len(teachers) > 1:
-                        ctx.require(sum(teachers) <= 1, about=(s.id,), why=f"{s.name} takes at most one researcher of {subject}")
+                        ctx.require(sum(teachers) <= 1, about=(s.id,),
+                                    why=_("{school} takes at most one researcher of {subject}").format(school=s.name, subject=subject))
                     subject_hits.append(sum(teachers))
                 else:
                     hit = ctx.new_bool(f"subject[{s.id},{subject}]")
@@ -91,9 +96,10 @@ class Coverage(Policy):
                 ctx.model.add(sum(steps) <= sum(subject_hits))
                 subjects_expr.append(sum(v * step for v, step in zip(values, steps)))
         if params.priority_first:
-            ctx.reward("priority_schools", sum(priority_expr), weight=params.priority_weight, rank=10, label="薄弱学校覆盖（按优先级加权）")
-        ctx.reward("schools", sum(schools_expr), weight=params.school_weight, rank=20, label="覆盖学校数", unit="所")
-        ctx.reward("subjects", sum(subjects_expr), weight=params.subject_weight, rank=30, label="学科覆盖（递减计分）")
+            ctx.reward("priority_schools", sum(priority_expr), weight=params.priority_weight, rank=10,
+                       label=_("Priority schools covered (weighted by priority)"))
+        ctx.reward("schools", sum(schools_expr), weight=params.school_weight, rank=20, label=_("Schools covered"), unit="所")
+        ctx.reward("subjects", sum(subjects_expr), weight=params.subject_weight, rank=30, label=_("Subjects covered (diminishing score)"))
 
     def audit(self, problem, plan, params: Params) -> list[Finding]:
         findings = []
@@ -103,7 +109,7 @@ class Coverage(Policy):
             cap = cap_of(s, params)
             if cap is not None and len(rids) > cap:
                 findings.append(Finding(policy=self.name, schools=(sid,), researchers=tuple(rids),
-                                        message=f"{s.name} has {len(rids)} researchers; at most {cap} allowed"))
+                                        message=_("{school} has {n} researchers; at most {cap} allowed").format(school=s.name, n=len(rids), cap=cap)))
             if params.one_per_subject:
                 tally: dict[str, list[str]] = defaultdict(list)
                 for rid in rids:
@@ -114,5 +120,6 @@ class Coverage(Policy):
                     if len(who) > 1:
                         names = "、".join(problem.researcher[r].name for r in who)
                         findings.append(Finding(policy=self.name, schools=(sid,), researchers=tuple(who),
-                                                message=f"{s.name} has {len(who)} researchers of {subject}: {names}"))
+                                                message=_("{school} has {n} researchers of {subject}: {names}").format(
+                                                    school=s.name, n=len(who), subject=subject, names=names)))
         return findings

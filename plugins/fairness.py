@@ -14,17 +14,18 @@ from collections import defaultdict
 
 from pydantic import BaseModel, Field
 
+from assign.locale import N_, _
 from assign.policy import Finding, Policy, params_model
 
 
 class Params(BaseModel):
     model_config = params_model()
-    worst_minutes: bool = Field(True, description="objective: minimise the worst one-way trip")
-    spread: bool = Field(False, description="objective: minimise max − min of per-researcher total travel")
-    max_worst: float | None = Field(None, gt=0, description="hard cap on the worst one-way trip (minutes)")
-    max_spread: float | None = Field(None, ge=0, description="hard cap on max − min per-researcher total travel (minutes)")
-    weight: float = Field(0.5, ge=0, description="weighted mode: points lost per minute of each term")
-    rank: int = Field(35, description="lexicographic mode: rank of worst_minutes (spread is rank + 1)")
+    worst_minutes: bool = Field(True, description=N_("objective: minimise the worst one-way trip"))
+    spread: bool = Field(False, description=N_("objective: minimise max − min of per-researcher total travel"))
+    max_worst: float | None = Field(None, gt=0, description=N_("hard cap on the worst one-way trip (minutes)"))
+    max_spread: float | None = Field(None, ge=0, description=N_("hard cap on max − min per-researcher total travel (minutes)"))
+    weight: float = Field(0.5, ge=0, description=N_("weighted mode: points lost per minute of each term"))
+    rank: int = Field(35, description=N_("lexicographic mode: rank of worst_minutes (spread is rank + 1)"))
 
 
 def _totals(problem, plan) -> dict[str, float]:
@@ -61,7 +62,7 @@ class Fairness(Policy):
             worst = ctx.model.new_int_var(0, top, "fairness.worst")
             for pair, var in ctx.x.items():
                 ctx.model.add(worst >= minutes[pair] * var)
-            ctx.penalize("worst_minutes", worst, weight=params.weight, rank=params.rank, label="最远单程", unit="分钟")
+            ctx.penalize("worst_minutes", worst, weight=params.weight, rank=params.rank, label=_("Worst one-way trip"), unit="分钟")
         if params.spread or params.max_spread is not None:
             bound = max(sum(minutes[r.id, sid] for sid, _ in ctx.schools_of(r.id)) for r in problem.researchers)
             hi = ctx.model.new_int_var(0, bound, "fairness.total_hi")
@@ -78,9 +79,10 @@ class Fairness(Policy):
             ctx.model.add(lo <= hi)
             if params.max_spread is not None:
                 ctx.require(hi - lo <= round(params.max_spread), about=("plan",),
-                            why=f"per-researcher total travel may differ by at most {params.max_spread:g} min")
+                            why=_("per-researcher total travel may differ by at most {cap} min").format(cap=f"{params.max_spread:g}"))
             if params.spread:
-                ctx.penalize("spread", hi - lo, weight=params.weight, rank=params.rank + 1, label="人均路程差（最多−最少）", unit="分钟")
+                ctx.penalize("spread", hi - lo, weight=params.weight, rank=params.rank + 1,
+                             label=_("Spread of per-researcher travel (most − least)"), unit="分钟")
 
     def audit(self, problem, plan, params: Params) -> list[Finding]:
         findings = []
@@ -89,13 +91,16 @@ class Fairness(Policy):
                 m = round(problem.travel.minutes[problem.travel.start_of[a.researcher_id]][a.school_id])
                 if m > params.max_worst:
                     findings.append(Finding(policy=self.name, researchers=(a.researcher_id,), schools=(a.school_id,),
-                                            message=f"{problem.researcher[a.researcher_id].label} → {problem.school[a.school_id].name} "
-                                                    f"is {m} min; cap {params.max_worst:g}"))
+                                            message=_("{researcher} → {school} is {minutes} min one way; the cap is {cap} min").format(
+                                                researcher=problem.researcher[a.researcher_id].label, school=problem.school[a.school_id].name,
+                                                minutes=m, cap=f"{params.max_worst:g}")))
         totals = _totals(problem, plan)
         if params.max_spread is not None and totals:
             hi, lo = max(totals, key=totals.get), min(totals, key=totals.get)
             if totals[hi] - totals[lo] > params.max_spread:
                 findings.append(Finding(policy=self.name, researchers=(hi, lo),
-                                        message=f"total travel of {problem.researcher[hi].name} ({totals[hi]:g} min) and "
-                                                f"{problem.researcher[lo].name} ({totals[lo]:g} min) differ by more than {params.max_spread:g} min"))
+                                        message=_("total travel of {most} ({most_minutes} min) and {least} ({least_minutes} min) "
+                                                  "differ by more than {cap} min").format(
+                                            most=problem.researcher[hi].name, most_minutes=f"{totals[hi]:g}", least=problem.researcher[lo].name,
+                                            least_minutes=f"{totals[lo]:g}", cap=f"{params.max_spread:g}")))
         return findings

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
+from assign.locale import N_, _
 from assign.policy import Finding, Policy, Relaxable, params_model
 
 
 class Params(BaseModel):
     model_config = params_model()
-    minutes: float = Field(90, gt=0, description="longest one-way trip allowed, in minutes")
+    minutes: float = Field(90, gt=0, description=N_("longest one-way trip allowed, in minutes"))
 
 
 class MaxTravel(Policy):
@@ -44,7 +45,9 @@ class MaxTravel(Policy):
             minutes = problem.travel.minutes[problem.travel.start_of[a.researcher_id]][a.school_id]
             if minutes > params.minutes:
                 r, s = problem.researcher[a.researcher_id], problem.school[a.school_id]
+                values = {"minutes": f"{minutes:.0f}", "cap": f"{params.minutes:g}"}
                 findings.append(Finding(policy=self.name, researchers=(r.id,), schools=(s.id,), rule="minutes",
-                                        message=f"{r.label} → {s.name} is {minutes:.0f} min one way; the cap is {params.minutes:g} min",
-                                        note=f"单程{minutes:.0f}分钟（上限{params.minutes:g}分钟）"))
+                                        message=_("{researcher} → {school} is {minutes} min one way; the cap is {cap} min").format(
+                                            researcher=r.label, school=s.name, **values),
+                                        note=_("{minutes} min one way (cap {cap} min)").format(**values)))
         return findings

@@ -10,19 +10,20 @@ from collections import Counter
 
 from pydantic import BaseModel, Field, model_validator
 
+from assign.locale import N_, _, ngettext
 from assign.policy import MAX_COUNT, Finding, Policy, Relaxable, params_model
 
 
 class Params(BaseModel):
     model_config = params_model()
-    min: int = Field(1, ge=0, le=MAX_COUNT, description="least contact schools per researcher")
-    max: int | None = Field(2, ge=1, le=MAX_COUNT, description="most contact schools per researcher (null: no upper limit)")
-    table_overrides: bool = Field(True, description="use each researcher's min_schools / max_schools columns when given")
+    min: int = Field(1, ge=0, le=MAX_COUNT, description=N_("least contact schools per researcher"))
+    max: int | None = Field(2, ge=1, le=MAX_COUNT, description=N_("most contact schools per researcher (null: no upper limit)"))
+    table_overrides: bool = Field(True, description=N_("use each researcher's min_schools / max_schools columns when given"))
 
     @model_validator(mode="after")
     def _ordered(self) -> "Params":
         if self.max is not None and self.min > self.max:
-            raise ValueError(f"min {self.min} is above max {self.max}")
+            raise ValueError(_("min {min} is above max {max}").format(min=self.min, max=self.max))
         return self
 
 
@@ -45,7 +46,8 @@ def limits(researcher, params: Params) -> tuple[int, int | None]:
 
 
 def _at_least(researcher, n: int) -> str:
-    return f"{researcher.label} 至少联系{n}所学校 (needs at least {n} contact school(s))"
+    return ngettext("{researcher} needs at least {n} contact school", "{researcher} needs at least {n} contact schools", n).format(
+        researcher=researcher.label, n=n)
 
 
 class SchoolCount(Policy):
@@ -69,7 +71,8 @@ class SchoolCount(Policy):
                     ctx.require(count >= k, about=(r.id,), why=_at_least(r, k), rule="min")
             if high is not None:
                 ctx.require(count <= high, about=(r.id,), rule="max",
-                            why=f"{r.label} 至多联系{high}所学校 (may have at most {high} contact school(s))")
+                            why=ngettext("{researcher} may have at most {n} contact school", "{researcher} may have at most {n} contact schools",
+                                         high).format(researcher=r.label, n=high))
 
     def audit(self, problem, plan, params: Params) -> list[Finding]:
         counts = Counter(a.researcher_id for a in plan.pairs)
@@ -78,9 +81,15 @@ class SchoolCount(Policy):
             low, high = limits(r, params)
             n = counts.get(r.id, 0)
             if n < low or (high is not None and n > high):
-                wanted = f"{low}-{high}" if high is not None else f"at least {low}"
-                findings.append(Finding(policy=self.name, message=f"{r.label} has {n} contact school(s); expected {wanted}", researchers=(r.id,),
-                                        rule="min" if n < low else "max", note=f"联系{n}所"))
+                if high is not None:
+                    message = ngettext("{researcher} has {n} contact school; expected {low}-{high}",
+                                       "{researcher} has {n} contact schools; expected {low}-{high}", n)
+                else:
+                    message = ngettext("{researcher} has {n} contact school; expected at least {low}",
+                                       "{researcher} has {n} contact schools; expected at least {low}", n)
+                findings.append(Finding(policy=self.name, message=message.format(researcher=r.label, n=n, low=low, high=high),
+                                        researchers=(r.id,), rule="min" if n < low else "max",
+                                        note=ngettext("{n} contact school", "{n} contact schools", n).format(n=n)))
         return findings
 
     def precheck(self, problem, params: Params, pairs) -> list[Finding]:
@@ -88,10 +97,14 @@ class SchoolCount(Policy):
         options = Counter(rid for rid, _ in pairs)
         findings = []
         for r in problem.researchers:
-            low, _ = limits(r, params)
-            if options.get(r.id, 0) < low:
+            low, _high = limits(r, params)  # not `_`: that name is gettext's in this module
+            n = options.get(r.id, 0)
+            if n < low:
                 findings.append(Finding(policy=self.name, researchers=(r.id,), rule="min",
-                                        message=f"{r.label} needs at least {low} contact school(s) but only {options.get(r.id, 0)} "
-                                                f"pass the pruning policies (stage, subject, travel, conflicts)",
-                                        note=f"可联系的{'、'.join(r.stages)}学校仅{options.get(r.id, 0)}所"))
+                                        message=ngettext("{researcher} needs at least {low} contact schools but only {n} passes the pruning "
+                                                         "policies (stage, subject, travel, conflicts)",
+                                                         "{researcher} needs at least {low} contact schools but only {n} pass the pruning "
+                                                         "policies (stage, subject, travel, conflicts)", n).format(researcher=r.label, low=low, n=n),
+                                        note=ngettext("only {n} {stages} school can be contacted", "only {n} {stages} schools can be contacted",
+                                                      n).format(n=n, stages="、".join(r.stages))))
         return findings

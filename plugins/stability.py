@@ -25,17 +25,18 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from assign.locale import N_, _
 from assign.policy import Finding, Policy, params_model
 
 
 class Params(BaseModel):
     model_config = params_model()
-    penalize: bool = Field(True, description="an objective term: the number of changed pairs, to minimise")
-    rank: int = Field(35, description="lexicographic mode: just after coverage (10-30), before travel (40)")
-    weight: float = Field(5.0, ge=0, description="weighted mode: objective points lost per changed pair")
-    max_changes: int | None = Field(None, ge=0, description="cap on changed pairs (dropped + added), forced ones included")
-    scope: Literal["all", "touched"] = Field("all", description="all: every pair may change; "
-                                                                "touched: only researchers the change touches (fast local re-plan)")
+    penalize: bool = Field(True, description=N_("an objective term: the number of changed pairs, to minimise"))
+    rank: int = Field(35, description=N_("lexicographic mode: just after coverage (10-30), before travel (40)"))
+    weight: float = Field(5.0, ge=0, description=N_("weighted mode: objective points lost per changed pair"))
+    max_changes: int | None = Field(None, ge=0, description=N_("cap on changed pairs (dropped + added), forced ones included"))
+    scope: Literal["all", "touched"] = Field("all", description=N_("all: every pair may change; "
+                                                                   "touched: only researchers the change touches (fast local re-plan)"))
 
 
 def changed_pairs(previous: set[tuple[str, str]], pairs: set[tuple[str, str]]) -> tuple[set, set]:
@@ -83,16 +84,19 @@ class Stability(Policy):
             for rid, sid in sorted(previous):
                 if rid not in free and (rid, sid) in ctx.x:
                     ctx.require(ctx.x[rid, sid] == 1, about=(rid, sid),
-                                why=f"local re-plan: {ctx.problem.researcher[rid].label} keeps {ctx.problem.school[sid].name}")
+                                why=_("local re-plan: {researcher} keeps {school}").format(
+                                    researcher=ctx.problem.researcher[rid].label, school=ctx.problem.school[sid].name))
         kept = [var for pair, var in ctx.x.items() if pair in previous]
         added = [var for pair, var in ctx.x.items() if pair not in previous]
         forced = len(previous) - len(kept)  # pairs of the plan in force that have no variable any more
         changes = len(kept) - sum(kept) + sum(added)
         if params.max_changes is not None:
             ctx.require(changes + forced <= params.max_changes, about=(),
-                        why=f"at most {params.max_changes} changed pairs against the plan in force ({forced} forced by the what-if)")
+                        why=_("at most {n} changed pairs against the plan in force ({forced} forced by the what-if)").format(
+                            n=params.max_changes, forced=forced))
         if params.penalize:
-            ctx.penalize("changed_pairs", changes, weight=params.weight, rank=params.rank, label="相对现行方案变动的联系对", unit="对")
+            ctx.penalize("changed_pairs", changes, weight=params.weight, rank=params.rank,
+                         label=_("Pairs changed against the plan in force"), unit="对")
 
     def audit(self, problem, plan, params: Params) -> list[Finding]:
         if not problem.previous_pairs:
@@ -102,12 +106,12 @@ class Stability(Policy):
         dropped, added = changed_pairs(previous, pairs)
         if params.max_changes is not None and len(dropped) + len(added) > params.max_changes:
             findings.append(Finding(policy=self.name, researchers=tuple(sorted({r for r, _ in dropped | added})),
-                                    message=f"{len(dropped)} pairs dropped and {len(added)} added against the plan in force; "
-                                            f"at most {params.max_changes} changes allowed"))
+                                    message=_("{dropped} pairs dropped and {added} added against the plan in force; "
+                                              "at most {n} changes allowed").format(dropped=len(dropped), added=len(added), n=params.max_changes)))
         if params.scope == "touched":
             free = touched(problem, _others_allow(problem, self.name))
             for rid in sorted({r for r, _ in dropped | added} - free):
                 findings.append(Finding(policy=self.name, researchers=(rid,),
-                                        message=f"local re-plan: {problem.researcher[rid].label} "
-                                                f"was not touched by the change but their schools changed"))
+                                        message=_("local re-plan: {researcher} was not touched by the change but their schools changed").format(
+                                            researcher=problem.researcher[rid].label)))
         return findings

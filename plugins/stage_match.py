@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
+from assign.locale import N_, _
 from assign.policy import Finding, Policy, params_model
 
 CROSS_STAGE_002 = ["音乐", "美术", "体育", "心理健康", "劳动", "信息科技", "综合实践"]
@@ -20,7 +21,8 @@ class Params(BaseModel):
     model_config = params_model()
     cross_stage_subjects: list[str] = Field(
         [],
-        description=f"researchers of any of these subjects may take schools of any stage (002 lists {' '.join(CROSS_STAGE_002)})")
+        description=N_("researchers of any of these subjects may take schools of any stage "
+                       "(002 lists 音乐 美术 体育 心理健康 劳动 信息科技 综合实践)"))
 
 
 def shares_stage(researcher, school) -> bool:
@@ -57,5 +59,6 @@ class StageMatch(Policy):
             crosses = any(subj in params.cross_stage_subjects for subj in r.subjects)
             if set(r.stages).isdisjoint(s.stages) and not crosses:
                 findings.append(Finding(policy=self.name, researchers=(r.id,), schools=(s.id,),
-                                        message=f"{r.label} covers {'、'.join(r.stages)} but {s.name} is {'、'.join(s.stages)}"))
+                                        message=_("{researcher} covers {stages} but {school} is {school_stages}").format(
+                                            researcher=r.label, stages="、".join(r.stages), school=s.name, school_stages="、".join(s.stages))))
         return findings

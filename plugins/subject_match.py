@@ -14,6 +14,7 @@ presets set; this policy needs no knowledge of it and the two never read each ot
 from __future__ import annotations
 
 from assign import vocab
+from assign.locale import _
 from assign.policy import Finding, Policy
 
 
@@ -39,5 +40,6 @@ class SubjectMatch(Policy):
             taught = {subj for stage in s.stages for subj in vocab.STAGE_SUBJECTS.get(stage, ())}
             if not (taught | set(s.subjects_needed)) & set(r.subjects):
                 findings.append(Finding(policy=self.name, researchers=(r.id,), schools=(s.id,),
-                                        message=f"{r.label}: {s.name} ({'、'.join(s.stages)}) neither teaches nor needs {'、'.join(r.subjects)}"))
+                                        message=_("{researcher}: {school} ({stages}) neither teaches nor needs {subjects}").format(
+                                            researcher=r.label, school=s.name, stages="、".join(s.stages), subjects="、".join(r.subjects))))
         return findings

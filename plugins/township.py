@@ -17,16 +17,17 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from assign.locale import N_, _, ngettext
 from assign.policy import MAX_COUNT, Finding, Policy, params_model
 
 
 class Params(BaseModel):
     model_config = params_model()
-    mode: Literal["cover", "limit"] = Field("cover", description="cover: every township gets k researchers; "
-                                                                 "limit: a researcher's schools lie in at most m townships")
-    k: int = Field(1, ge=1, le=MAX_COUNT, description="cover: least distinct researchers per township")
-    m: int = Field(1, ge=1, le=MAX_COUNT, description="limit: most townships per researcher")
-    townships: list[str] | None = Field(None, description="cover: only these townships (default: every township of the schools table)")
+    mode: Literal["cover", "limit"] = Field("cover", description=N_("cover: every township gets k researchers; "
+                                                                    "limit: a researcher's schools lie in at most m townships"))
+    k: int = Field(1, ge=1, le=MAX_COUNT, description=N_("cover: least distinct researchers per township"))
+    m: int = Field(1, ge=1, le=MAX_COUNT, description=N_("limit: most townships per researcher"))
+    townships: list[str] | None = Field(None, description=N_("cover: only these townships (default: every township of the schools table)"))
 
 
 def _townships(problem, params: Params) -> list[str]:
@@ -57,8 +58,9 @@ class Township(Policy):
                     ctx.model.add(y <= sum(vars_))
                     present.append(y)
                 ctx.require(sum(present) >= params.k, about=(t,),
-                            why=f"township {t} needs at least {params.k} researcher(s) with a contact school there "
-                                f"({len(by_researcher)} could take one)")
+                            why=ngettext("township {township} needs at least {k} researcher with a contact school there ({n} could take one)",
+                                         "township {township} needs at least {k} researchers with a contact school there ({n} could take one)",
+                                         params.k).format(township=t, k=params.k, n=len(by_researcher)))
             return
         for r in problem.researchers:
             per_town: dict[str, list] = defaultdict(list)
@@ -73,7 +75,9 @@ class Township(Policy):
                 for var in vars_:
                     ctx.model.add(y >= var)
                 used.append(y)
-            ctx.require(sum(used) <= params.m, about=(r.id,), why=f"{r.label}'s schools must lie within {params.m} township(s)")
+            ctx.require(sum(used) <= params.m, about=(r.id,),
+                        why=ngettext("{researcher}'s schools must lie within {m} township", "{researcher}'s schools must lie within {m} townships",
+                                     params.m).format(researcher=r.label, m=params.m))
 
     def audit(self, problem, plan, params: Params) -> list[Finding]:
         findings = []
@@ -86,12 +90,14 @@ class Township(Policy):
             for t in _townships(problem, params):
                 if len(who[t]) < params.k:
                     findings.append(Finding(policy=self.name, researchers=tuple(sorted(who[t])),
-                                            message=f"township {t} has {len(who[t])} researcher(s); at least {params.k} required"))
+                                            message=ngettext("township {township} has {n} researcher; at least {k} required",
+                                                             "township {township} has {n} researchers; at least {k} required",
+                                                             len(who[t])).format(township=t, n=len(who[t]), k=params.k)))
             return findings
         for rid, sids in plan.schools_of().items():
             towns = sorted({problem.school[sid].township for sid in sids if problem.school[sid].township})
             if len(towns) > params.m:
                 findings.append(Finding(policy=self.name, researchers=(rid,), schools=tuple(sids),
-                                        message=f"{problem.researcher[rid].label} has schools in {len(towns)} townships "
-                                                f"({'、'.join(towns)}); at most {params.m}"))
+                                        message=_("{researcher} has schools in {n} townships ({townships}); at most {m}").format(
+                                            researcher=problem.researcher[rid].label, n=len(towns), townships="、".join(towns), m=params.m)))
         return findings

@@ -24,29 +24,30 @@ from typing import Literal
 from pydantic import BaseModel, Field, field_validator
 
 from assign import vocab
+from assign.locale import N_, _, ngettext
 from assign.policy import Finding, Policy, Relaxable, params_model
 
 
 class Params(BaseModel):
     model_config = params_model()
-    per_researcher: Literal["both", "off"] = Field("both", description="both: two or more schools must include urban and rural")
-    urban_areas: list[str] = Field(["城区", "镇区"], description="areas that count as urban (城区, 镇区); the rest count as rural")
+    per_researcher: Literal["both", "off"] = Field("both", description=N_("both: two or more schools must include urban and rural"))
+    urban_areas: list[str] = Field(["城区", "镇区"], description=N_("areas that count as urban (城区, 镇区); the rest count as rural"))
     rural_share: float | Literal["proportional"] | None = Field(
-        None, description="plan-wide: rural schools receive at least this share (0-1) of all contacts, or 'proportional' to their number")
+        None, description=N_("plan-wide: rural schools receive at least this share (0-1) of all contacts, or 'proportional' to their number"))
 
     @field_validator("urban_areas")
     @classmethod
     def _known(cls, areas: list[str]) -> list[str]:
         parsed = [vocab.parse_area(a) for a in areas]
         if not parsed or len(set(parsed)) == len(vocab.AREAS):
-            raise ValueError("urban_areas must name some but not all of 城区, 镇区, 乡村")
+            raise ValueError(_("urban_areas must name some but not all of 城区, 镇区, 乡村"))
         return parsed
 
     @field_validator("rural_share")
     @classmethod
     def _share(cls, value):
         if isinstance(value, float) and not 0 <= value <= 1:
-            raise ValueError("rural_share must lie between 0 and 1")
+            raise ValueError(_("rural_share must lie between 0 and 1"))
         return value
 
 
@@ -98,6 +99,33 @@ def _room(problem, school, group: list) -> int:
     return room
 
 
+def _none_texts(kind: str) -> tuple[str, str]:
+    """(message, note) of the precheck when a researcher has no candidate of `kind` ("rural" or "urban"):
+    whole sentences each, so that a translation never has to fit a word into another sentence."""
+    if kind == "rural":
+        return (_("{researcher} needs two or more schools, urban and rural, but no rural school passes the pruning policies"),
+                _("no rural school can be contacted"))
+    return (_("{researcher} needs two or more schools, urban and rural, but no urban school passes the pruning policies"),
+            _("no urban school can be contacted"))
+
+
+def _few_texts(kind: str, count: int) -> tuple[str, str]:
+    """(message, note) of the precheck when a group of researchers shares `count` schools of `kind`."""
+    if kind == "rural":
+        return (ngettext("{n} researchers ({researchers}) need two or more schools, urban and rural, but their only rural candidate is "
+                         "{count} school ({schools}) that can take {room} of them",
+                         "{n} researchers ({researchers}) need two or more schools, urban and rural, but their only rural candidates are "
+                         "{count} schools ({schools}) that can take {room} of them", count),
+                ngettext("only {count} rural school can be contacted ({schools}, at most {room} researchers); {n} need one",
+                         "only {count} rural schools can be contacted ({schools}, at most {room} researchers); {n} need one", count))
+    return (ngettext("{n} researchers ({researchers}) need two or more schools, urban and rural, but their only urban candidate is "
+                     "{count} school ({schools}) that can take {room} of them",
+                     "{n} researchers ({researchers}) need two or more schools, urban and rural, but their only urban candidates are "
+                     "{count} schools ({schools}) that can take {room} of them", count),
+            ngettext("only {count} urban school can be contacted ({schools}, at most {room} researchers); {n} need one",
+                     "only {count} urban schools can be contacted ({schools}, at most {room} researchers); {n} need one", count))
+
+
 class UrbanRuralMix(Policy):
     name = "urban_rural_mix"
     title = "城乡兼顾"
@@ -113,7 +141,7 @@ class UrbanRuralMix(Policy):
             rural = sum(v for (_, sid), v in ctx.x.items() if not is_urban(ctx.problem.school[sid], params))
             total = sum(ctx.x.values())
             ctx.require(share.denominator * rural >= share.numerator * total, about=("plan",),
-                        why=f"乡村学校至少占全部联系的{float(share):.0%} (rural schools must receive at least {float(share):.0%} of all contacts)",
+                        why=_("rural schools must receive at least {share} of all contacts").format(share=f"{float(share):.0%}"),
                         rule="share")
         if params.per_researcher == "off":
             return
@@ -129,8 +157,8 @@ class UrbanRuralMix(Policy):
             # coefficient gives the tightest LP relaxation (with the candidate count, about 50, the
             # LP ignored the rule and CP-SAT's bound stalled; with h = 2 it is urban ≤ 1, rural ≤ 1).
             m = min(len(options), _most_schools(ctx.problem, r)) - 1
-            why = (f"{r.label} 联系两所以上学校时须城乡兼顾 "
-                   f"(with two or more schools needs both urban ({'/'.join(params.urban_areas)}) and rural schools)")
+            why = _("{researcher} with two or more schools needs both urban ({areas}) and rural schools").format(
+                researcher=r.label, areas="/".join(params.urban_areas))
             ctx.require(m * urban >= rural - 1, about=(r.id,), why=why, rule="mix")
             ctx.require(m * rural >= urban - 1, about=(r.id,), why=why, rule="mix")
 
@@ -143,9 +171,10 @@ class UrbanRuralMix(Policy):
                 wanted = params.rural_share
             rural = sum(problem.school[a.school_id].area not in params.urban_areas for a in plan.pairs)
             if rural < wanted * len(plan.pairs) - 1e-9:
-                findings.append(Finding(policy=self.name, message=f"rural schools get {rural} of {len(plan.pairs)} contacts "
-                                                                  f"({rural / len(plan.pairs):.0%}); at least {wanted:.0%} required",
-                                        rule="share", note=f"乡村学校联系占{rural / len(plan.pairs):.0%}（要求{wanted:.0%}）"))
+                values = {"rural": rural, "total": len(plan.pairs), "share": f"{rural / len(plan.pairs):.0%}", "wanted": f"{wanted:.0%}"}
+                findings.append(Finding(policy=self.name, message=_("rural schools get {rural} of {total} contacts ({share}); "
+                                                                    "at least {wanted} required").format(**values),
+                                        rule="share", note=_("rural schools get {share} of contacts (required {wanted})").format(**values)))
         if params.per_researcher == "off":
             return findings
         for rid, sids in plan.schools_of().items():
@@ -153,12 +182,13 @@ class UrbanRuralMix(Policy):
                 continue
             kinds = {"urban" if problem.school[sid].area in params.urban_areas else "rural" for sid in sids}
             if len(kinds) < 2:
-                r = problem.researcher[rid]
-                only = "urban" if kinds == {"urban"} else "rural"
-                names = "、".join(problem.school[sid].name for sid in sids)
+                values = {"researcher": problem.researcher[rid].label, "n": len(sids), "names": "、".join(problem.school[sid].name for sid in sids)}
+                if kinds == {"urban"}:
+                    message, note = _("{researcher} has {n} schools, all urban: {names}"), _("all {n} schools urban")
+                else:
+                    message, note = _("{researcher} has {n} schools, all rural: {names}"), _("all {n} schools rural")
                 findings.append(Finding(policy=self.name, researchers=(rid,), schools=tuple(sids), rule="mix",
-                                        message=f"{r.label} has {len(sids)} schools, all {only}: {names}",
-                                        note=f"{len(sids)}所均为{'城镇' if only == 'urban' else '乡村'}学校"))
+                                        message=message.format(**values), note=note.format(**values)))
         return findings
 
     def precheck(self, problem, params: Params, pairs) -> list[Finding]:
@@ -171,13 +201,13 @@ class UrbanRuralMix(Policy):
             options.setdefault(rid, []).append(sid)
         needing = [r for r in problem.researchers if _least_schools(problem, r) >= 2 and len(options.get(r.id, [])) >= 2]
         findings = []
-        for kind, word in (("rural", "乡村"), ("urban", "城镇")):
+        for kind in ("rural", "urban"):
+            none_message, none_note = _none_texts(kind)
             side = {r.id: frozenset(s for s in options[r.id] if is_urban(problem.school[s], params) == (kind == "urban")) for r in needing}
             for r in needing:
                 if not side[r.id]:
-                    findings.append(Finding(policy=self.name, researchers=(r.id,), rule="mix", note=f"可联系的{word}学校为0所",
-                                            message=f"{r.label} needs two or more schools, urban and rural, "
-                                                    f"but no {kind} school passes the pruning policies"))
+                    findings.append(Finding(policy=self.name, researchers=(r.id,), rule="mix", note=none_note,
+                                            message=none_message.format(researcher=r.label)))
             short = []
             for schools in Counter(s for s in side.values() if s):
                 group = [r for r in needing if side[r.id] and side[r.id] <= schools]
@@ -187,10 +217,10 @@ class UrbanRuralMix(Policy):
             for schools, group, room in short:
                 if any(other < schools for other, _, _ in short):
                     continue  # a smaller set of schools already shows the shortage
-                names = "、".join(problem.school[sid].name for sid in sorted(schools))
+                values = {"n": len(group), "researchers": "、".join(r.name for r in group), "count": len(schools), "room": room,
+                          "schools": "、".join(problem.school[sid].name for sid in sorted(schools))}
+                message, note = _few_texts(kind, len(schools))
                 findings.append(Finding(
                     policy=self.name, researchers=tuple(r.id for r in group), schools=tuple(sorted(schools)), rule="mix",
-                    message=f"{len(group)} researchers ({'、'.join(r.name for r in group)}) need two or more schools, urban and rural, "
-                            f"but their only {kind} candidates are {len(schools)} school(s) ({names}) that can take {room} of them",
-                    note=f"可联系的{word}学校仅{len(schools)}所（{names}，至多{room}人），{len(group)}人需要"))
+                    message=message.format(**values), note=note.format(**values)))
         return findings

@@ -11,13 +11,14 @@ from collections import Counter
 
 from pydantic import BaseModel, Field
 
+from assign.locale import N_, _, ngettext
 from assign.policy import MAX_COUNT, Finding, Policy, params_model
 
 
 class Params(BaseModel):
     model_config = params_model()
-    part_time_max: int = Field(1, ge=0, le=MAX_COUNT, description="most contact schools of a part-time (兼职) researcher")
-    part_time_kinds: list[str] = Field(["兼职"], description="researcher kinds (类别) the cap applies to")
+    part_time_max: int = Field(1, ge=0, le=MAX_COUNT, description=N_("most contact schools of a part-time (兼职) researcher"))
+    part_time_kinds: list[str] = Field(["兼职"], description=N_("researcher kinds (类别) the cap applies to"))
 
 
 class Workload(Policy):
@@ -32,7 +33,9 @@ class Workload(Policy):
             options = ctx.schools_of(r.id)
             if r.kind in params.part_time_kinds and len(options) > params.part_time_max:
                 ctx.require(sum(v for _, v in options) <= params.part_time_max, about=(r.id,),
-                            why=f"{r.label} is {r.kind} and may have at most {params.part_time_max} contact school(s)")
+                            why=ngettext("{researcher} is {kind} and may have at most {n} contact school",
+                                         "{researcher} is {kind} and may have at most {n} contact schools",
+                                         params.part_time_max).format(researcher=r.label, kind=r.kind, n=params.part_time_max))
 
     def audit(self, problem, plan, params: Params) -> list[Finding]:
         counts = Counter(a.researcher_id for a in plan.pairs)
@@ -40,5 +43,6 @@ class Workload(Policy):
         for r in problem.researchers:
             if r.kind in params.part_time_kinds and counts.get(r.id, 0) > params.part_time_max:
                 findings.append(Finding(policy=self.name, researchers=(r.id,),
-                                        message=f"{r.label} is {r.kind} with {counts[r.id]} schools; at most {params.part_time_max}"))
+                                        message=_("{researcher} is {kind} with {n} schools; at most {max}").format(
+                                            researcher=r.label, kind=r.kind, n=counts[r.id], max=params.part_time_max)))
         return findings

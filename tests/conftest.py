@@ -152,3 +152,12 @@ def chromium_browser():
     options.set_capability("goog:loggingPrefs", {"performance": "ALL"})
     driver = webdriver.Chrome(options=options, service=Service(executable_path=CHROMEDRIVER))
     return driver, profile
+
+
+@pytest.fixture
+def language():
+    """`set_language` for a test that switches the language of messages; the default comes back after it."""
+    from assign.locale import DEFAULT_LANGUAGE, set_language
+
+    yield set_language
+    set_language(DEFAULT_LANGUAGE)

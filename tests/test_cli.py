@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 from conftest import make_scenario, researcher, school
 
+from assign import locale
 from assign.cli import main
 from assign.export.roster import HEADERS
 from assign.plan import Plan
@@ -194,7 +195,8 @@ def test_plugins_coverage_shows_its_parameters():
     assert result.stdout.startswith("coverage — 覆盖")
     for param in ("priority_first", "max_researchers", "one_per_subject", "diminishing", "priority_weight", "school_weight", "subject_weight"):
         assert param in result.stdout
-    assert "most researchers per school" in result.stdout
+    # a parameter's description in the user's language (`locale._`: `_` is a throwaway name in this file)
+    assert locale._("most researchers per school; the table's max_researchers column overrides") in result.stdout
 
 
 def test_plugins_unknown_name_exits_1_listing_installed_ones():

@@ -8,13 +8,15 @@ from km_county import researcher, school, write_scenario
 from assign.analysis.explain import conflict_groups
 from assign.audit import supply_checks
 from assign.cli import main
+from assign.locale import ngettext
 
 
 def test_supply_check_names_researcher_with_too_few_candidates(county):
     p = county([researcher("R1", avoid_schools="S1")], [school("S1"), school("S2", area="乡村")],
                {"avoid": {}, "school_count": {"min": 2, "max": 2}})
     [f] = supply_checks(p)
-    assert f.researchers == ("R1",) and "only 1" in f.message and f.note == "可联系的小学学校仅1所"
+    assert f.researchers == ("R1",) and f.rule == "min"
+    assert f.note == ngettext("only {n} {stages} school can be contacted", "only {n} {stages} schools can be contacted", 1).format(n=1, stages="小学")
 
 
 def test_conflict_names_both_policies_about_the_same_school(county):
@@ -54,7 +56,8 @@ def test_solve_prints_the_conflict_and_exits_3(tmp_path):
                           {"avoid": {}, "school_count": {"min": 1, "max": 1}})
     result = CliRunner().invoke(main, ["solve", str(path), "--no-write", "--workers", "1"])
     assert result.exit_code == 3
-    assert "教研员R1" in result.output and "at least 1 contact school" in result.output
+    assert ngettext("{researcher} needs at least {n} contact school", "{researcher} needs at least {n} contact schools", 1).format(
+        researcher="教研员R1 (小学数学)", n=1) in result.output
     assert "on_infeasible: relax" in result.output  # the one exception would be granted there
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from km_county import researcher, school, solve_one
 
 from assign.audit import audit_plan
+from assign.locale import _
 from assign.plan import Assignment, Plan
 
 ONE = {"school_count": {"min": 1, "max": 1}}
@@ -69,7 +70,8 @@ def test_rural_share_proportional_audit_flags_an_all_urban_plan(county):
     p = county([researcher("R1"), researcher("R2")], [school("S1"), school("S2"), school("S3", area="乡村")],
                {"urban_rural_mix": {"rural_share": "proportional", "per_researcher": "off"}})
     [f] = findings_of(p, "urban_rural_mix", ("R1", "S1"), ("R2", "S2"))
-    assert "rural schools get 0 of 2" in f.message
+    assert f.message == _("rural schools get {rural} of {total} contacts ({share}); at least {wanted} required").format(
+        rural=0, total=2, share="0%", wanted="33%")  # one school in three is rural
 
 
 # township --------------------------------------------------------------------------------------
@@ -169,7 +171,8 @@ def test_ended_contact_period_with_renew_forbid_rotates(county):
     assert plan.status == "OPTIMAL" and plan.findings == []
     assert schools_of(plan, "R1") == ["S2"]
     [f] = findings_of(p, "contact_period", ("R1", "S1"))
-    assert "may not be renewed" in f.message
+    assert f.message == _("{researcher} → {school} (since {since}) has ended and may not be renewed").format(
+        researcher=p.researcher["R1"].label, school=p.school["S1"].name, since="2024-09")
 
 
 def test_running_contact_period_infeasible_when_school_is_out_of_reach(county):

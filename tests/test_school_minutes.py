@@ -16,6 +16,7 @@ import pytest
 import yaml
 from calendar_fixtures import TERM, tiny_plan
 
+from assign import locale
 from assign.calendar.visit_solve import audit_visits, schedule_term
 from assign.calendar.visits import Visit, VisitPlan
 from assign.load import load_scenario
@@ -175,4 +176,6 @@ def test_one_trip_per_day_audit_judges_a_shared_day_by_the_road_time(tmp_path):
         findings = [f for f in audit_visits(problem, plan, schedule) if f.policy == "one_trip_per_day"]
         assert bool(findings) == objects, [str(f) for f in findings]
         if objects:
-            assert "45 min apart, more than 20" in findings[0].message
+            names = "、".join(problem.school[sid].name for sid in findings[0].schools)
+            said = locale._("{researcher} is at {n} schools on {day}: {schools} ({minutes} min apart, more than {within})")
+            assert findings[0].message == said.format(researcher=problem.researcher["R1"].name, n=2, day=day, schools=names, minutes=45, within=20)

@@ -9,16 +9,20 @@ from importlib.metadata import EntryPoint, entry_points
 from pathlib import Path
 
 import pytest
+from babel.messages.pofile import read_po
 from click.testing import CliRunner
 from conftest import audit_errors, hand_plan, make_scenario, researcher, school, solve_det, uncovered_warnings
 
 from assign.cli import main
 from assign.errors import InputError, PolicyError
+from assign.export.plugins import policy_help
 from assign.load import load_scenario
+from assign.locale import _
 from assign.registry import POLICY_GROUP, build_registry
 from assign.solver.decompose import components
 
 PACKAGE_DIR = Path(__file__).resolve().parent / "third_party"
+CATALOG = PACKAGE_DIR / "assign_private_limit" / "locale" / "zh_CN" / "LC_MESSAGES" / "assign_private_limit.po"
 
 
 def install_metadata(site: Path, entry_point: str = "private_limit = assign_private_limit:PrivateLimit") -> None:
@@ -66,6 +70,23 @@ def test_third_party_policy_audit_flags_a_violating_plan(installed, tmp_path):
     use = next(u for u in strict.policies if u.name == "private_limit")
     findings = use.policy.audit(strict, plan, use.params)
     assert [f.policy for f in findings] == ["private_limit"] and findings[0].schools == ("P1",)
+
+
+def test_a_third_party_plugin_speaks_chinese_from_its_own_catalog_and_english_on_request(installed, tmp_path, language):
+    # The package registers its own gettext domain when imported; the core has no translation of its words.
+    with CATALOG.open("rb") as fp:
+        chinese = read_po(fp, locale="zh_CN")
+    problem = load_scenario(county(tmp_path, limit=0))
+    use = next(u for u in problem.policies if u.name == "private_limit")
+    plan = hand_plan(problem, [("R1", "P1"), ("R2", "S1")])
+    message, description = "{n} contacts with 民办 schools; at most {max}", "most contacts with 民办 schools in the whole plan"
+    [finding] = use.policy.audit(problem, plan, use.params)
+    assert finding.message == chinese[message].string.format(n=1, max=0) != message.format(n=1, max=0)
+    assert chinese[description].string in policy_help(build_registry(), "private_limit")  # `assign plugins private_limit`
+    language("en")
+    [finding] = use.policy.audit(problem, plan, use.params)
+    assert (finding.policy, finding.schools, finding.message) == ("private_limit", ("P1",), message.format(n=1, max=0))
+    assert description in policy_help(build_registry(), "private_limit")
 
 
 def two_stages(tmp_path, policies):
@@ -160,5 +181,6 @@ def test_the_readme_policy_example_registers_solves_and_audits(tmp_path, monkeyp
     path = make_scenario(tmp_path / "relaxed", [researcher("R1")], [school("U1", area="城区")],
                          {"stage_match": {}, "rural_each": {"at_least": 1}}, on_infeasible="relax")
     relaxed = solve_det(load_scenario(path, registry=registry))
-    assert [(e.key, e.granted) for e in relaxed.exceptions] == [("rural_each.rural", "无乡村学校")]
+    # Its note is its own words through `_()`: English until a catalog of its own translates them.
+    assert [(e.key, e.granted) for e in relaxed.exceptions] == [("rural_each.rural", _("no rural school"))]
     assert [f.severity for f in relaxed.findings if f.policy == "rural_each"] == ["granted"]

@@ -14,6 +14,7 @@ from calendar_fixtures import TERM, load_tiny
 
 from assign.calendar.visit_solve import audit_visits, schedule_term
 from assign.calendar.visits import Visit, VisitPlan
+from assign.locale import _
 
 TWO = {"visits_per_term": {"min": 2}}
 WHOLE_TERM = "2026-09-07~2026-10-16"
@@ -251,5 +252,6 @@ def test_the_school_year_audit_counts_days_on_site_across_both_terms(tmp_path):
         schedules.append(Schedule(term, tuple(plan_pairs(problem, plan)), _hand(problem, plan, visits).model_copy(update={"term": name}), year))
     findings = audit_school_years(problem, schedules)
     assert sorted(f.researchers for f in findings) == [("R1",), ("R2",)]               # 2 days a year each, 4 asked
-    assert all("2 day(s) on site in 2026秋、2027春" in f.message for f in findings)
+    assert sorted(f.message for f in findings) == [_("{researcher}: {n} days on site in {terms}, expected at least {target} a year").format(
+        researcher=problem.researcher[rid].name, n=2, terms="2026秋、2027春", target=4) for rid in ("R1", "R2")]
     assert audit_school_years(problem, schedules[:1]) == []                              # half a year is not judged as a year

@@ -19,6 +19,7 @@ from conftest import make_scenario, researcher, school
 from fastapi.testclient import TestClient
 from test_third_party_plugin import PACKAGE_DIR, install_metadata
 
+from assign import locale
 from assign.plan import Plan
 from assign.web import db, projects
 from assign.web.app import create_app
@@ -132,7 +133,7 @@ def test_api_lists_presets_and_a_form_for_every_installed_policy(served):
     forms = {f["name"]: f for f in client.get("/api/policies").json()}
     assert {"school_count", "max_travel", "coverage"} <= set(forms)
     minutes = next(x for x in forms["max_travel"]["fields"] if x["name"] == "minutes")
-    assert minutes["default"] == "90" and "one-way" in minutes["description"]
+    assert minutes["default"] == "90" and minutes["description"] == locale._("longest one-way trip allowed, in minutes")
     per = next(x for x in forms["urban_rural_mix"]["fields"] if x["name"] == "per_researcher")
     assert per["kind"] == "select" and per["options"] == ["both", "off"]
 
@@ -378,8 +379,9 @@ def test_a_third_party_policy_gets_a_form_from_its_params(tmp_path, monkeypatch)
     monkeypatch.syspath_prepend(str(PACKAGE_DIR))
     with TestClient(create_app(tmp_path / "data"), base_url=LOCAL) as client:
         forms = {f["name"]: f for f in client.get("/api/policies").json()}
+    # The description in the user's language, from the plugin's own catalog (`locale._`: `_` is a throwaway name in this file).
     assert forms["private_limit"]["fields"] == [{"name": "max", "kind": "text", "default": "0", "options": [],
-                                                 "description": "most contacts with 民办 schools in the whole plan"}]
+                                                 "description": locale._("most contacts with 民办 schools in the whole plan")}]
 
 
 def test_an_uploaded_scenario_sets_the_rules_instead_of_a_preset(served):

@@ -7,6 +7,7 @@ import inspect
 from pydantic_core import PydanticUndefined
 from tabulate import tabulate
 
+from assign.locale import _
 from assign.registry import Registry
 
 
@@ -14,7 +15,7 @@ def _params(policy) -> list[tuple[str, str, str]]:
     rows = []
     for field_name, info in policy.Params.model_fields.items():
         default = "required" if info.default is PydanticUndefined else repr(info.default)
-        rows.append((field_name, default, info.description or ""))
+        rows.append((field_name, default, _(info.description) if info.description else ""))  # a plugin marks it with N_
     return rows
 
 

@@ -82,3 +82,9 @@ def _(message: str) -> str:  # noqa: N802 - the gettext convention Babel extract
 def ngettext(singular: str, plural: str, n: int) -> str:
     """The singular or plural form of a message for count `n`, in the current language."""
     return translations().ngettext(singular, plural, n)
+
+
+def N_(message: str) -> str:  # noqa: N802 - the gettext convention Babel extracts
+    """`message` unchanged, marked for extraction: a text fixed when its module is imported (a plugin
+    parameter's description) is translated with `_()` where it is shown, in the language of that moment."""
+    return message

@@ -15,6 +15,7 @@ from pydantic import ValidationError
 from pydantic_core import PydanticUndefined
 
 from assign.errors import CellProblem, InputError, key_path
+from assign.locale import _
 from assign.registry import Registry
 
 
@@ -77,7 +78,7 @@ def policy_form(policy: Any, params: dict[str, Any] | None) -> PolicyForm:
             kind = "select"
         else:
             kind = "text"
-        description = info.description or ""
+        description = _(info.description) if info.description else ""  # a plugin marks it with N_; _("") is the catalog header
         if options and not only:
             description += f" ({' / '.join(options)})"
         fields.append(FormField(name, kind, shown(value), bool(value), options, description, required))

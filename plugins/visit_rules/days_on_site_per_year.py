@@ -13,12 +13,13 @@ import math
 from pydantic import BaseModel, Field
 
 from assign.calendar.rule import Finding, VisitRule, params_model
+from assign.locale import N_, _
 
 
 class Params(BaseModel):
     model_config = params_model()
-    days: int = Field(10, ge=1, le=250, description="least days on site at own contact schools per school year")
-    part_time_share: float = Field(0.5, ge=0, le=1, description="share of `days` asked of part-time (兼职) researchers")
+    days: int = Field(10, ge=1, le=250, description=N_("least days on site at own contact schools per school year"))
+    part_time_share: float = Field(0.5, ge=0, le=1, description=N_("share of `days` asked of part-time (兼职) researchers"))
 
 
 class DaysOnSitePerYear(VisitRule):
@@ -35,20 +36,22 @@ class DaysOnSitePerYear(VisitRule):
         for rid, _pairs in ctx.pairs_of_researcher().items():
             need = ctx.year_share(self._target(ctx.problem, rid, params))
             ctx.require(sum(ctx.busy(rid)) >= need, about=(rid,),
-                        why=f"{ctx.problem.researcher[rid].name} is on site at least {need} day(s) in {ctx.term.name} "
-                            f"(share of {self._target(ctx.problem, rid, params)} a year)")
+                        why=_("{researcher} is on site at least {need} days in {term} (share of {target} a year)").format(
+                            researcher=ctx.problem.researcher[rid].name, need=need, term=ctx.term.name,
+                            target=self._target(ctx.problem, rid, params)))
 
     def audit(self, problem, schedule, params: Params) -> list[Finding]:
         year = sum(len(t.days) for t in schedule.year_terms) or len(schedule.term.days)
         findings = []
-        for rid in sorted({rid for rid, _ in schedule.pairs}):
+        for rid in sorted({rid for rid, _sid in schedule.pairs}):
             target = self._target(problem, rid, params)
             need = math.ceil(target * len(schedule.term.days) / year - 1e-9)
             got = len({d for d, _ in schedule.days_of_researcher(rid)})
             if got < need:
                 findings.append(Finding(policy=self.name, researchers=(rid,),
-                                        message=f"{problem.researcher[rid].name}: {got} day(s) on site in {schedule.term.name}, "
-                                                f"expected at least {need} (share of {target} a year)"))
+                                        message=_("{researcher}: {n} days on site in {term}, "
+                                                  "expected at least {need} (share of {target} a year)").format(
+                                            researcher=problem.researcher[rid].name, n=got, term=schedule.term.name, need=need, target=target)))
         return findings
 
     def audit_year(self, problem, schedules, params: Params) -> list[Finding]:
@@ -56,12 +59,12 @@ class DaysOnSitePerYear(VisitRule):
         # this holds whenever every term's audit does; it also holds a calendar edited by hand to it).
         days: dict[str, set] = {}
         for schedule in schedules:
-            for rid, _ in schedule.pairs:
+            for rid, _sid in schedule.pairs:
                 days.setdefault(rid, set())
             for v in schedule.visits:
                 days.setdefault(v.researcher_id, set()).update(v.days)
         names = "、".join(s.term.name for s in schedules)
         return [Finding(policy=self.name, researchers=(rid,),
-                        message=f"{problem.researcher[rid].name}: {len(got)} day(s) on site in {names}, "
-                                f"expected at least {self._target(problem, rid, params)} a year")
+                        message=_("{researcher}: {n} days on site in {terms}, expected at least {target} a year").format(
+                            researcher=problem.researcher[rid].name, n=len(got), terms=names, target=self._target(problem, rid, params)))
                 for rid, got in sorted(days.items()) if rid in problem.researcher and len(got) < self._target(problem, rid, params)]

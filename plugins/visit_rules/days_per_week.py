@@ -10,13 +10,14 @@ from pydantic import BaseModel, Field
 
 from assign.calendar.rule import Finding, VisitRule, params_model
 from assign.calendar.schedule import teaching_week
+from assign.locale import N_, _
 
 
 class Params(BaseModel):
     model_config = params_model()
-    at_most: int | None = Field(None, ge=1, le=7, description="most days on site in any teaching week")
+    at_most: int | None = Field(None, ge=1, le=7, description=N_("most days on site in any teaching week"))
     average_at_least: float | None = Field(None, ge=0, le=5,
-                                           description="least days on site per week on average over the term (working days ÷ 5 weeks)")
+                                           description=N_("least days on site per week on average over the term (working days ÷ 5 weeks)"))
 
 
 def needed_days(workdays: int, average: float) -> int:
@@ -39,11 +40,13 @@ class DaysPerWeek(VisitRule):
                     weeks.setdefault(ctx.week_of(i), []).append(busy[i])
                 for _week, on in weeks.items():
                     if len(on) > params.at_most:
-                        ctx.require(sum(on) <= params.at_most, about=(rid,), why=f"{name} is on site at most {params.at_most} day(s) a week")
+                        ctx.require(sum(on) <= params.at_most, about=(rid,),
+                                    why=_("{researcher} is on site at most {n} days a week").format(researcher=name, n=params.at_most))
             if params.average_at_least:
                 need = needed_days(len(ctx.days), params.average_at_least)
                 ctx.require(sum(busy) >= need, about=(rid,),
-                            why=f"{name} is on site at least {need} day(s) in {ctx.term.name} ({params.average_at_least:g} a week on average)")
+                            why=_("{researcher} is on site at least {need} days in {term} ({average} a week on average)").format(
+                                researcher=name, need=need, term=ctx.term.name, average=f"{params.average_at_least:g}"))
 
     def audit(self, problem, schedule, params: Params) -> list[Finding]:
         findings = []
@@ -55,10 +58,12 @@ class DaysPerWeek(VisitRule):
                 for week, n in sorted(Counter(teaching_week(schedule.term.first, d) for d in days).items()):
                     if n > params.at_most:
                         findings.append(Finding(policy=self.name, researchers=(rid,),
-                                                message=f"{name}: {n} days on site in teaching week {week}, at most {params.at_most}"))
+                                                message=_("{researcher}: {n} days on site in teaching week {week}, at most {most}").format(
+                                                    researcher=name, n=n, week=week, most=params.at_most)))
             if params.average_at_least:
                 need = math.ceil(params.average_at_least * len(schedule.term.days) / 5 - 1e-9)
                 if len(days) < need:
                     findings.append(Finding(policy=self.name, researchers=(rid,),
-                                            message=f"{name}: {len(days)} days on site in {schedule.term.name}, expected at least {need}"))
+                                            message=_("{researcher}: {n} days on site in {term}, expected at least {need}").format(
+                                                researcher=name, n=len(days), term=schedule.term.name, need=need)))
         return findings

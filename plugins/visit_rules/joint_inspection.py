@@ -18,16 +18,17 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from assign.calendar.rule import MAX_COUNT, Finding, VisitRule, params_model
+from assign.locale import N_, _
 
 
 class Params(BaseModel):
     model_config = params_model()
-    schools: Literal["central", "all"] | list[str] = Field("central", description="central: every 中心校; all: every school with "
-                                                                                  "contact researchers; or a list of school ids")
-    team: Literal["contacts"] | list[str] = Field("contacts", description="contacts: the school's contact researchers; "
-                                                                          "or a list of subjects (those of them who teach one)")
-    min_team: int = Field(2, ge=1, le=MAX_COUNT, description="least team members for a joint day")
-    per_term: int = Field(1, ge=1, le=10, description="joint inspection days at each school per term")
+    schools: Literal["central", "all"] | list[str] = Field("central", description=N_("central: every 中心校; all: every school with "
+                                                                                     "contact researchers; or a list of school ids"))
+    team: Literal["contacts"] | list[str] = Field("contacts", description=N_("contacts: the school's contact researchers; "
+                                                                             "or a list of subjects (those of them who teach one)"))
+    min_team: int = Field(2, ge=1, le=MAX_COUNT, description=N_("least team members for a joint day"))
+    per_term: int = Field(1, ge=1, le=10, description=N_("joint inspection days at each school per term"))
 
 
 def inspected(problem, pairs, params: Params) -> dict[str, list[str]]:
@@ -57,11 +58,13 @@ class JointInspection(VisitRule):
             name = ctx.problem.school[sid].name
             joint = ctx.joint_days(sid, create=True)
             ctx.require(sum(joint) == params.per_term, about=(sid,),
-                        why=f"{name} ({sid}): {params.per_term} joint inspection day(s) in {ctx.term.name}")
+                        why=_("{school} ({school_id}): {n} joint inspection days in {term}").format(
+                            school=name, school_id=sid, n=params.per_term, term=ctx.term.name))
             for rid in team:
                 for i, day in enumerate(joint):
                     ctx.require(ctx.on[rid, sid][i] >= day, about=(sid, rid),
-                                why=f"{ctx.problem.researcher[rid].name} is on the team of {name}'s joint inspection")
+                                why=_("{researcher} is on the team of {school}'s joint inspection").format(
+                                    researcher=ctx.problem.researcher[rid].name, school=name))
 
     def audit(self, problem, schedule, params: Params) -> list[Finding]:
         # Apart from apply: the team is who holds the school in the plan, the days on site are read off the visits.
@@ -76,15 +79,17 @@ class JointInspection(VisitRule):
             days = [j for j in schedule.plan.inspections if j.school_id == sid]
             if sid not in teams:
                 findings.append(Finding(policy=self.name, schools=(sid,), dates=tuple(j.day for j in days),
-                                        message=f"{name}: a joint inspection is recorded, but the rule inspects no team there"))
+                                        message=_("{school}: a joint inspection is recorded, but the rule inspects no team there").format(
+                                            school=name)))
                 continue
             if len(days) != params.per_term:
                 findings.append(Finding(policy=self.name, schools=(sid,),
-                                        message=f"{name}: {len(days)} joint inspection day(s) in {schedule.term.name}, expected {params.per_term}"))
+                                        message=_("{school}: {n} joint inspection days in {term}, expected {per_term}").format(
+                                            school=name, n=len(days), term=schedule.term.name, per_term=params.per_term)))
             for j in days:
                 missing = sorted(set(teams[sid]) - on_site.get((sid, j.day), set()))
                 if missing:
                     findings.append(Finding(policy=self.name, schools=(sid,), researchers=tuple(missing), dates=(j.day,),
-                                            message=f"{name}: joint inspection on {j.day} without "
-                                                    f"{'、'.join(problem.researcher[r].name for r in missing)}"))
+                                            message=_("{school}: joint inspection on {day} without {researchers}").format(
+                                                school=name, day=j.day, researchers="、".join(problem.researcher[r].name for r in missing))))
         return findings

@@ -14,13 +14,14 @@ import math
 from pydantic import BaseModel, Field
 
 from assign.calendar.rule import Finding, VisitRule, params_model
+from assign.locale import N_, _
 
 
 class Params(BaseModel):
     model_config = params_model()
-    lessons: int = Field(100, ge=1, le=1000, description="least lessons observed at own contact schools per school year")
-    per_day: int = Field(3, ge=1, le=8, description="most lessons one day on site leaves room to observe")
-    part_time_share: float = Field(0.5, ge=0, le=1, description="share of `lessons` asked of part-time (兼职) researchers")
+    lessons: int = Field(100, ge=1, le=1000, description=N_("least lessons observed at own contact schools per school year"))
+    per_day: int = Field(3, ge=1, le=8, description=N_("most lessons one day on site leaves room to observe"))
+    part_time_share: float = Field(0.5, ge=0, le=1, description=N_("share of `lessons` asked of part-time (兼职) researchers"))
 
 
 class LessonsPerYear(VisitRule):
@@ -38,19 +39,21 @@ class LessonsPerYear(VisitRule):
         for rid in ctx.pairs_of_researcher():
             need = ctx.year_share(self._days(ctx.problem, rid, params))
             ctx.require(sum(ctx.busy(rid)) >= need, about=(rid,),
-                        why=f"{ctx.problem.researcher[rid].name} observes {params.lessons} lessons a year at "
-                            f"{params.per_day} a day: at least {need} day(s) on site in {ctx.term.name}")
+                        why=_("{researcher} observes {lessons} lessons a year at {per_day} a day: at least {need} days on site in {term}").format(
+                            researcher=ctx.problem.researcher[rid].name, lessons=params.lessons, per_day=params.per_day, need=need,
+                            term=ctx.term.name))
 
     def audit(self, problem, schedule, params: Params) -> list[Finding]:
         year = sum(len(t.days) for t in schedule.year_terms) or len(schedule.term.days)
         findings = []
-        for rid in sorted({rid for rid, _ in schedule.pairs}):
+        for rid in sorted({rid for rid, _sid in schedule.pairs}):
             scale = params.part_time_share if problem.researcher[rid].kind == "兼职" else 1.0
             wanted = math.ceil(params.lessons * scale * len(schedule.term.days) / year - 1e-9)  # this term's lessons
             days = len({d for d, _ in schedule.days_of_researcher(rid)})
             if days * params.per_day < wanted:
                 findings.append(Finding(policy=self.name, researchers=(rid,),
-                                        message=f"{problem.researcher[rid].name}: {days} day(s) on site in {schedule.term.name} leave room for "
-                                                f"{days * params.per_day} lessons at {params.per_day} a day; the term's share of "
-                                                f"{params.lessons} a year is {wanted}"))
+                                        message=_("{researcher}: {days} days on site in {term} leave room for {room} lessons at {per_day} a day; "
+                                                  "the term's share of {lessons} a year is {wanted}").format(
+                                            researcher=problem.researcher[rid].name, days=days, term=schedule.term.name,
+                                            room=days * params.per_day, per_day=params.per_day, lessons=params.lessons, wanted=wanted)))
         return findings

@@ -9,11 +9,12 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 
 from assign.calendar.rule import Finding, VisitRule, params_model
+from assign.locale import N_, _
 
 
 class Params(BaseModel):
     model_config = params_model()
-    days: int = Field(14, ge=1, le=180, description="least calendar days from the first day of one visit to the first day of the next")
+    days: int = Field(14, ge=1, le=180, description=N_("least calendar days from the first day of one visit to the first day of the next"))
 
 
 class MinGapDays(VisitRule):
@@ -26,7 +27,8 @@ class MinGapDays(VisitRule):
         days = ctx.days
         for pair in ctx.pairs:
             start = ctx.start[pair]
-            why = f"{ctx.problem.researcher[pair[0]].name}→{ctx.problem.school[pair[1]].name}: visits start at least {params.days} days apart"
+            why = _("{researcher}→{school}: visits start at least {days} days apart").format(
+                researcher=ctx.problem.researcher[pair[0]].name, school=ctx.problem.school[pair[1]].name, days=params.days)
             end = 0
             for i in range(len(days)):
                 # every window of g calendar days starting on a working day holds at most one start;
@@ -45,7 +47,9 @@ class MinGapDays(VisitRule):
             for a, b in zip(firsts, firsts[1:]):
                 if (b - a).days < params.days:
                     findings.append(Finding(policy=self.name,
-                                            message=f"{problem.researcher[rid].name}→{problem.school[sid].name}: visits on {a} and {b} "
-                                                    f"are {(b - a).days} days apart, expected at least {params.days}",
+                                            message=_("{researcher}→{school}: visits on {first} and {second} are {gap} days apart, "
+                                                      "expected at least {days}").format(
+                                                researcher=problem.researcher[rid].name, school=problem.school[sid].name, first=a, second=b,
+                                                gap=(b - a).days, days=params.days),
                                             researchers=(rid,), schools=(sid,), dates=(a, b)))
         return findings

@@ -8,6 +8,7 @@ from pydantic import BaseModel, Field, field_validator
 
 from assign.calendar.rule import Finding, VisitRule, params_model
 from assign.calendar.workdays import WEEKDAY_ZH, weekday_zh
+from assign.locale import N_, _
 
 _NAMES = {**{f"周{c}": i for i, c in enumerate(WEEKDAY_ZH)}, **{f"星期{c}": i for i, c in enumerate(WEEKDAY_ZH)},
           **{n: i for i, n in enumerate(["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"])}}
@@ -15,7 +16,7 @@ _NAMES = {**{f"周{c}": i for i, c in enumerate(WEEKDAY_ZH)}, **{f"星期{c}": i
 
 class Params(BaseModel):
     model_config = params_model()
-    weekday: int = Field(0, ge=0, le=6, description="the office day: 周一…周五 (or 0 = Monday … 4 = Friday)")
+    weekday: int = Field(0, ge=0, le=6, description=N_("the office day: 周一…周五 (or 0 = Monday … 4 = Friday)"))
 
     @field_validator("weekday", mode="before")
     @classmethod
@@ -23,7 +24,7 @@ class Params(BaseModel):
         if isinstance(value, str) and not value.strip().isdigit():
             key = value.strip().lower()
             if key not in _NAMES:
-                raise ValueError(f"unknown weekday {value!r}: expected 周一…周五 or 0-4")
+                raise ValueError(_("unknown weekday {value}: expected 周一…周五 or 0-4").format(value=repr(value)))
             return _NAMES[key]
         return value
 
@@ -38,12 +39,13 @@ class OfficeDay(VisitRule):
         indexes = [i for i, day in enumerate(ctx.days) if day.weekday() == params.weekday]
         label = "周" + WEEKDAY_ZH[params.weekday]
         for pair in ctx.pairs:
-            ctx.forbid(pair, indexes, about=("office",), why=f"every {label} is kept for the office meeting")
+            ctx.forbid(pair, indexes, about=("office",), why=_("every {weekday} is kept for the office meeting").format(weekday=label))
 
     def audit(self, problem, schedule, params: Params) -> list[Finding]:
         return [
-            Finding(policy=self.name, message=f"{problem.researcher[v.researcher_id].name} visits {problem.school[v.school_id].name} "
-                                              f"on {day} ({weekday_zh(day)}), the office day",
+            Finding(policy=self.name, message=_("{researcher} visits {school} on {day} ({weekday}), the office day").format(
+                        researcher=problem.researcher[v.researcher_id].name, school=problem.school[v.school_id].name, day=day,
+                        weekday=weekday_zh(day)),
                     researchers=(v.researcher_id,), schools=(v.school_id,), dates=(day,))
             for v in schedule.visits for day in v.days if day.weekday() == params.weekday
         ]

@@ -14,12 +14,14 @@ from itertools import combinations
 from pydantic import BaseModel, Field
 
 from assign.calendar.rule import Finding, VisitRule, params_model
+from assign.locale import N_, _
 
 
 class Params(BaseModel):
     model_config = params_model()
     within_minutes: float | None = Field(None, gt=0,
-                                         description="two schools on one day when one is at most this many minutes from the other (null: never)")
+                                         description=N_("two schools on one day when one is at most this many minutes from the other "
+                                                        "(null: never)"))
 
 
 def between(problem, a: str, b: str) -> float:
@@ -44,12 +46,14 @@ class OneTripPerDay(VisitRule):
             for p, q in combinations(pairs, 2):
                 if may_share(ctx.problem, p[1], q[1], params):
                     continue
+                why = _("{researcher} can reach only one of {first} and {second} in a day").format(
+                    researcher=name, first=ctx.problem.school[p[1]].name, second=ctx.problem.school[q[1]].name)
                 for i in range(len(ctx.days)):
-                    ctx.require(ctx.on[p][i] + ctx.on[q][i] <= 1, about=(rid,),
-                                why=f"{name} can reach only one of {ctx.problem.school[p[1]].name} and {ctx.problem.school[q[1]].name} in a day")
+                    ctx.require(ctx.on[p][i] + ctx.on[q][i] <= 1, about=(rid,), why=why)
             if len(pairs) > 2:
+                why = _("{researcher} visits at most two schools a day").format(researcher=name)
                 for i in range(len(ctx.days)):
-                    ctx.require(sum(ctx.on[p][i] for p in pairs) <= 2, about=(rid,), why=f"{name} visits at most two schools a day")
+                    ctx.require(sum(ctx.on[p][i] for p in pairs) <= 2, about=(rid,), why=why)
 
     def audit(self, problem, schedule, params: Params) -> list[Finding]:
         # Written apart from apply (double entry): it reads the day's schools off the visits and
@@ -67,9 +71,14 @@ class OneTripPerDay(VisitRule):
                 if problem.school_minutes(b, a) < quicker:
                     quicker = problem.school_minutes(b, a)
                 ok = quicker <= params.within_minutes
-                apart = f" ({quicker:g} min apart, more than {params.within_minutes:g})"
+                apart = f"{quicker:g}"
             if not ok:
-                findings.append(Finding(policy=self.name, researchers=(rid,), schools=tuple(sids), dates=(day,),
-                                        message=f"{problem.researcher[rid].name} is at {len(sids)} schools on {day}: "
-                                                f"{'、'.join(problem.school[s].name for s in sids)}{apart}"))
+                values = {"researcher": problem.researcher[rid].name, "n": len(sids), "day": day,
+                          "schools": "、".join(problem.school[s].name for s in sids)}
+                if apart:
+                    message = _("{researcher} is at {n} schools on {day}: {schools} ({minutes} min apart, more than {within})").format(
+                        minutes=apart, within=f"{params.within_minutes:g}", **values)
+                else:
+                    message = _("{researcher} is at {n} schools on {day}: {schools}").format(**values)
+                findings.append(Finding(policy=self.name, researchers=(rid,), schools=tuple(sids), dates=(day,), message=message))
         return findings

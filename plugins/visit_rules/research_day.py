@@ -13,14 +13,15 @@ from pydantic import BaseModel, Field
 
 from assign.calendar.rule import MAX_COUNT, Finding, VisitRule, params_model
 from assign.calendar.schedule import teaching_week
+from assign.locale import N_, _
 
 
 class Params(BaseModel):
     model_config = params_model()
-    weight: float = Field(1.0, ge=0, description="objective weight per visit day on a research day")
-    biweekly_weeks: Literal["even", "odd"] = Field("even", description="which teaching weeks a 双周 group meets in")
+    weight: float = Field(1.0, ge=0, description=N_("objective weight per visit day on a research day"))
+    biweekly_weeks: Literal["even", "odd"] = Field("even", description=N_("which teaching weeks a 双周 group meets in"))
     min_matches: int = Field(0, ge=0, le=MAX_COUNT,
-                             description="hard: least visit days on a research day per pair that has one (0: a preference only)")
+                             description=N_("hard: least visit days on a research day per pair that has one (0: a preference only)"))
 
 
 def meets(problem, rid: str, sid: str, day, first, params: Params) -> bool:
@@ -54,10 +55,10 @@ class ResearchDay(VisitRule):
             matches += mine
             if params.min_matches:
                 ctx.require(sum(mine) >= params.min_matches, about=(rid, sid),
-                            why=f"{ctx.problem.researcher[rid].name}→{ctx.problem.school[sid].name}: "
-                                f"at least {params.min_matches} visit(s) on the school's research day")
+                            why=_("{researcher}→{school}: at least {n} visit days on the school's research day").format(
+                                researcher=ctx.problem.researcher[rid].name, school=ctx.problem.school[sid].name, n=params.min_matches))
         if matches:
-            ctx.reward("matches", sum(matches), weight=params.weight, rank=10, label="教研活动日到校 visit days on research days", unit="天")
+            ctx.reward("matches", sum(matches), weight=params.weight, rank=10, label=_("Visit days on research days"), unit="天")
 
     def audit(self, problem, schedule, params: Params) -> list[Finding]:
         findings = []
@@ -76,6 +77,6 @@ class ResearchDay(VisitRule):
                 severity = "error" if hits < params.min_matches else "warning"
                 days = "、".join(("双周" if rd.biweekly else "") + "周" + "一二三四五六日"[rd.weekday] for rd in groups)
                 findings.append(Finding(policy=self.name, severity=severity, researchers=(rid,), schools=(sid,),
-                                        message=f"{problem.researcher[rid].name}→{problem.school[sid].name}: "
-                                                f"{hits} visit day(s) on the school's research day ({days})"))
+                                        message=_("{researcher}→{school}: {n} visit days on the school's research day ({days})").format(
+                                            researcher=problem.researcher[rid].name, school=problem.school[sid].name, n=hits, days=days)))
         return findings

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from assign.calendar.rule import Finding, VisitRule
 from assign.calendar.schedule import day_ranges
+from assign.locale import _
 
 
 def _away(researcher) -> set:
@@ -21,7 +22,9 @@ class ResearcherUnavailable(VisitRule):
             researcher = ctx.problem.researcher[rid]
             away = sorted(_away(researcher))
             indexes = [i for i in map(ctx.index_of, away) if i is not None]
-            ctx.forbid((rid, sid), indexes, about=(rid,), why=f"{researcher.name} ({rid}) is unavailable on {day_ranges(away)}")
+            ctx.forbid((rid, sid), indexes, about=(rid,),
+                       why=_("{researcher} ({researcher_id}) is unavailable on {days}").format(
+                           researcher=researcher.name, researcher_id=rid, days=day_ranges(away)))
 
     def audit(self, problem, schedule, params) -> list[Finding]:
         findings = []
@@ -29,7 +32,8 @@ class ResearcherUnavailable(VisitRule):
             bad = sorted(set(v.days) & _away(problem.researcher[v.researcher_id]))
             if bad:
                 findings.append(Finding(policy=self.name,
-                                        message=f"{problem.researcher[v.researcher_id].name} visits {problem.school[v.school_id].name} "
-                                                f"on unavailable date(s) {day_ranges(bad)}",
+                                        message=_("{researcher} visits {school} on unavailable dates {days}").format(
+                                            researcher=problem.researcher[v.researcher_id].name, school=problem.school[v.school_id].name,
+                                            days=day_ranges(bad)),
                                         researchers=(v.researcher_id,), schools=(v.school_id,), dates=tuple(bad)))
         return findings

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from assign.calendar.rule import Finding, VisitRule
 from assign.calendar.schedule import day_ranges
+from assign.locale import _
 
 
 def _blackout(school) -> set:
@@ -20,7 +21,8 @@ class SchoolBlackout(VisitRule):
             school = ctx.problem.school[sid]
             closed = sorted(_blackout(school))
             indexes = [i for i in map(ctx.index_of, closed) if i is not None]
-            ctx.forbid((rid, sid), indexes, about=(sid,), why=f"{school.name} ({sid}) takes no visits on {day_ranges(closed)}")
+            ctx.forbid((rid, sid), indexes, about=(sid,),
+                       why=_("{school} ({school_id}) takes no visits on {days}").format(school=school.name, school_id=sid, days=day_ranges(closed)))
 
     def audit(self, problem, schedule, params) -> list[Finding]:
         findings = []
@@ -28,7 +30,8 @@ class SchoolBlackout(VisitRule):
             bad = sorted(set(v.days) & _blackout(problem.school[v.school_id]))
             if bad:
                 findings.append(Finding(policy=self.name,
-                                        message=f"{problem.researcher[v.researcher_id].name} visits {problem.school[v.school_id].name} "
-                                                f"on its blackout date(s) {day_ranges(bad)}",
+                                        message=_("{researcher} visits {school} on its blackout dates {days}").format(
+                                            researcher=problem.researcher[v.researcher_id].name, school=problem.school[v.school_id].name,
+                                            days=day_ranges(bad)),
                                         researchers=(v.researcher_id,), schools=(v.school_id,), dates=tuple(bad)))
         return findings

@@ -9,13 +9,14 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 
 from assign.calendar.rule import Finding, VisitRule, params_model
+from assign.locale import N_, _
 
 
 class Params(BaseModel):
     model_config = params_model()
-    parts: int = Field(2, ge=1, le=20, description="equal spans of the term's working days, each should hold a visit of every pair")
-    weight: float = Field(1.0, ge=0, description="objective weight per (pair, span) covered")
-    hard: bool = Field(False, description="require a visit in every span instead of rewarding it")
+    parts: int = Field(2, ge=1, le=20, description=N_("equal spans of the term's working days, each should hold a visit of every pair"))
+    weight: float = Field(1.0, ge=0, description=N_("objective weight per (pair, span) covered"))
+    hard: bool = Field(False, description=N_("require a visit in every span instead of rewarding it"))
 
 
 def spans(n: int, parts: int) -> list[range]:
@@ -37,14 +38,15 @@ class Spread(VisitRule):
                 starts = [ctx.start[pair][i] for i in span]
                 if params.hard:
                     ctx.require(sum(starts) >= 1, about=pair,
-                                why=f"{ctx.problem.researcher[pair[0]].name}→{ctx.problem.school[pair[1]].name}: "
-                                    f"a visit in part {k + 1}/{params.parts} of the term")
+                                why=_("{researcher}→{school}: a visit in part {part}/{parts} of the term").format(
+                                    researcher=ctx.problem.researcher[pair[0]].name, school=ctx.problem.school[pair[1]].name,
+                                    part=k + 1, parts=params.parts))
                     continue
                 y = ctx.new_bool(f"covered[{pair[0]},{pair[1]},{k}]")
                 ctx.model.add(y <= sum(starts))
                 covered.append(y)
         if covered:
-            ctx.reward("parts_covered", sum(covered), weight=params.weight, rank=20, label="学期各段有到校 term parts with a visit")
+            ctx.reward("parts_covered", sum(covered), weight=params.weight, rank=20, label=_("Term parts with a visit"))
 
     def audit(self, problem, schedule, params: Params) -> list[Finding]:
         findings = []
@@ -59,6 +61,7 @@ class Spread(VisitRule):
             missing = [k + 1 for k in range(params.parts) if k not in parts]
             if missing:
                 findings.append(Finding(policy=self.name, severity="error" if params.hard else "warning", researchers=(rid,), schools=(sid,),
-                                        message=f"{problem.researcher[rid].name}→{problem.school[sid].name}: "
-                                                f"no visit in part(s) {missing} of {params.parts} of {schedule.term.name}"))
+                                        message=_("{researcher}→{school}: no visit in parts {missing} of {parts} of {term}").format(
+                                            researcher=problem.researcher[rid].name, school=problem.school[sid].name,
+                                            missing="、".join(map(str, missing)), parts=params.parts, term=schedule.term.name)))
         return findings

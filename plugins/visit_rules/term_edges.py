@@ -14,13 +14,14 @@ from pydantic import BaseModel, Field
 
 from assign.calendar.rule import Finding, VisitRule, params_model
 from assign.calendar.schedule import day_ranges
+from assign.locale import N_, _
 
 
 class Params(BaseModel):
     model_config = params_model()
-    first_days: int = Field(5, ge=0, le=60, description="working days at the start of the term without routine visits")
-    last_days: int = Field(5, ge=0, le=60, description="working days at the end of the term without routine visits")
-    exam_weeks: bool = Field(True, description="also keep the term's exam_weeks (calendar.terms) free of routine visits")
+    first_days: int = Field(5, ge=0, le=60, description=N_("working days at the start of the term without routine visits"))
+    last_days: int = Field(5, ge=0, le=60, description=N_("working days at the end of the term without routine visits"))
+    exam_weeks: bool = Field(True, description=N_("also keep the term's exam_weeks (calendar.terms) free of routine visits"))
 
 
 def closed_days(term, params: Params) -> list:
@@ -47,9 +48,12 @@ class TermEdges(VisitRule):
         if params.exam_weeks:
             indexes += [i for i in range(len(days)) if ctx.week_of(i) in ctx.term.exam_weeks]
         indexes = sorted(set(indexes))
-        why = (f"{ctx.term.name}: no routine visit in the first {params.first_days} and last {params.last_days} working days"
-               + (f" nor in exam weeks {list(ctx.term.exam_weeks)}" if params.exam_weeks and ctx.term.exam_weeks else "")
-               + f" ({day_ranges([days[i] for i in indexes])})")
+        values = {"term": ctx.term.name, "first": params.first_days, "last": params.last_days, "days": day_ranges([days[i] for i in indexes])}
+        if params.exam_weeks and ctx.term.exam_weeks:
+            why = _("{term}: no routine visit in the first {first} and last {last} working days nor in exam weeks {weeks} ({days})").format(
+                weeks="、".join(map(str, ctx.term.exam_weeks)), **values)
+        else:
+            why = _("{term}: no routine visit in the first {first} and last {last} working days ({days})").format(**values)
         for pair in ctx.pairs:
             ctx.forbid(pair, indexes, about=("term", ctx.term.name), why=why)
 
@@ -58,7 +62,8 @@ class TermEdges(VisitRule):
         closed = set(closed_days(schedule.term, params))
         return [
             Finding(policy=self.name, researchers=(v.researcher_id,), schools=(v.school_id,), dates=tuple(d for d in v.days if d in closed),
-                    message=f"{problem.researcher[v.researcher_id].name} visits {problem.school[v.school_id].name} on "
-                            f"{day_ranges([d for d in v.days if d in closed])}: the start, the end or an exam week of {schedule.term.name}")
+                    message=_("{researcher} visits {school} on {days}: the start, the end or an exam week of {term}").format(
+                        researcher=problem.researcher[v.researcher_id].name, school=problem.school[v.school_id].name,
+                        days=day_ranges([d for d in v.days if d in closed]), term=schedule.term.name))
             for v in schedule.visits if closed & set(v.days)
         ]

@@ -8,17 +8,18 @@ from __future__ import annotations
 from pydantic import BaseModel, Field, model_validator
 
 from assign.calendar.rule import MAX_COUNT, Finding, VisitRule, params_model
+from assign.locale import N_, _, ngettext
 
 
 class Params(BaseModel):
     model_config = params_model()
-    min: int = Field(2, ge=0, le=MAX_COUNT, description="least visits per researcher-school pair per term")
-    max: int | None = Field(None, ge=1, le=MAX_COUNT, description="most visits per pair per term (null: no limit)")
+    min: int = Field(2, ge=0, le=MAX_COUNT, description=N_("least visits per researcher-school pair per term"))
+    max: int | None = Field(None, ge=1, le=MAX_COUNT, description=N_("most visits per pair per term (null: no limit)"))
 
     @model_validator(mode="after")
     def _ordered(self) -> "Params":
         if self.max is not None and self.min > self.max:
-            raise ValueError(f"min {self.min} is above max {self.max}")
+            raise ValueError(_("min {min} is above max {max}").format(min=self.min, max=self.max))
         return self
 
 
@@ -31,19 +32,28 @@ class VisitsPerTerm(VisitRule):
     def apply(self, ctx, params: Params) -> None:
         for rid, sid in ctx.pairs:
             count = sum(ctx.start[rid, sid])
-            who = f"{ctx.problem.researcher[rid].name}→{ctx.problem.school[sid].name}"
+            values = {"researcher": ctx.problem.researcher[rid].name, "school": ctx.problem.school[sid].name, "term": ctx.term.name}
             if params.min:
-                ctx.require(count >= params.min, about=(rid, sid), why=f"{who} needs at least {params.min} visit(s) in {ctx.term.name}")
+                ctx.require(count >= params.min, about=(rid, sid),
+                            why=ngettext("{researcher}→{school} needs at least {n} visit in {term}",
+                                         "{researcher}→{school} needs at least {n} visits in {term}", params.min).format(n=params.min, **values))
             if params.max is not None:
-                ctx.require(count <= params.max, about=(rid, sid), why=f"{who} may have at most {params.max} visit(s) in {ctx.term.name}")
+                ctx.require(count <= params.max, about=(rid, sid),
+                            why=ngettext("{researcher}→{school} may have at most {n} visit in {term}",
+                                         "{researcher}→{school} may have at most {n} visits in {term}", params.max).format(n=params.max, **values))
 
     def audit(self, problem, schedule, params: Params) -> list[Finding]:
         findings = []
         for rid, sid in schedule.pairs:
             n = len({v.number for v in schedule.visits if v.researcher_id == rid and v.school_id == sid})
             if n < params.min or (params.max is not None and n > params.max):
-                wanted = f"{params.min}-{params.max}" if params.max is not None else f"at least {params.min}"
-                findings.append(Finding(policy=self.name, message=f"{problem.researcher[rid].name}→{problem.school[sid].name}: "
-                                                                  f"{n} visit(s) in {schedule.term.name}, expected {wanted}",
-                                        researchers=(rid,), schools=(sid,)))
+                values = {"researcher": problem.researcher[rid].name, "school": problem.school[sid].name, "n": n, "term": schedule.term.name,
+                          "min": params.min, "max": params.max}
+                if params.max is not None:
+                    message = ngettext("{researcher}→{school}: {n} visit in {term}, expected {min}-{max}",
+                                       "{researcher}→{school}: {n} visits in {term}, expected {min}-{max}", n)
+                else:
+                    message = ngettext("{researcher}→{school}: {n} visit in {term}, expected at least {min}",
+                                       "{researcher}→{school}: {n} visits in {term}, expected at least {min}", n)
+                findings.append(Finding(policy=self.name, message=message.format(**values), researchers=(rid,), schools=(sid,)))
         return findings
