@@ -18,9 +18,11 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from assign.calendar.visits import Visit, VisitPlan
+from assign.export.activities import ROUTINE, purpose
 from assign.export.atomic import atomic_path
 from assign.export.cells import without_controls
 from assign.export.safe_names import FileNames
+from assign.locale import _
 from assign.problem import Problem
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -29,9 +31,11 @@ PRODID = "-//assign//教研员联系学校视导日历//ZH"
 
 
 def summary(problem: Problem, visit: Visit, joint: bool = False) -> str:
-    """联系学校视导：河口镇第一小学（数学）; 联合视导：… on a joint inspection day."""
+    """联系学校视导：河口镇第一小学（数学）; 联合视导：… on a joint inspection day; what the visit is for
+    after it, compact (`（听课3节·校本教研）`), when it names more than a routine visit."""
     subjects = "、".join(problem.researcher[visit.researcher_id].subjects)
-    return f"{'联合视导' if joint else '联系学校视导'}：{problem.school[visit.school_id].name}（{subjects}）"
+    text = f"{'联合视导' if joint else '联系学校视导'}：{problem.school[visit.school_id].name}（{subjects}）"
+    return text + (f"（{purpose(visit)}）" if visit.activities else "")
 
 
 def ics_text(value: str):
@@ -66,7 +70,8 @@ def _event(problem: Problem, plan: VisitPlan, visit: Visit, stamp: dt.datetime, 
     add_text(event, "description", f"教研员：{r.name}（{r.id}，{'、'.join(r.stages)}{'、'.join(r.subjects)}）\n"
                                    f"联系学校：{s.name}（{s.id}）\n{plan.term} 第{visit.number}次到校"
                                    + (f"\n联合视导 {joint.day}：{'、'.join(problem.researcher[r].name for r in joint.researcher_ids)}"
-                                      if joint else ""))
+                                      if joint else "")
+                                   + "\n" + _("Activities: {activities}").format(activities=purpose(visit, "、") or ROUTINE))
     event.add("categories", ["联系学校视导"])
     add_text(event, "x-assign-researcher", r.id)
     add_text(event, "x-assign-school", s.id)
@@ -125,7 +130,7 @@ def read_ics(path: Path) -> list[dict]:
     for ev in cal.walk("VEVENT"):
         start, end = ev.decoded("dtstart"), ev.decoded("dtend")
         events.append({"uid": str(ev["uid"]), "researcher": str(ev["x-assign-researcher"]), "school": str(ev["x-assign-school"]),
-                       "first": start.date(), "last": end.date(), "summary": str(ev["summary"]),
+                       "first": start.date(), "last": end.date(), "summary": str(ev["summary"]), "description": str(ev.get("description", "")),
                        "sequence": int(ev.get("sequence", 0)), "status": str(ev.get("status", "")),
                        "tzid": start.tzinfo.key if hasattr(start.tzinfo, "key") else str(start.tzinfo)})
     return events

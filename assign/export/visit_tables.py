@@ -13,13 +13,14 @@ from pathlib import Path
 
 from assign.calendar.visits import Visit, VisitPlan
 from assign.calendar.workdays import weekday_zh
+from assign.export.activities import activity_words, legend, marks, purpose
 from assign.export.atomic import atomic_path, write_text
 from assign.export.cells import append_row, csv_row, md_text
 from assign.export.safe_names import SheetTitles
 from assign.export.xlsx_print import printable
 from assign.problem import Problem
 
-HEADERS = ["学期", "日期", "星期", "教研员", "学科", "联系学校", "乡镇", "第几次", "天数", "工号", "学校代码", "UID", "联合视导"]
+HEADERS = ["学期", "日期", "星期", "教研员", "学科", "联系学校", "乡镇", "第几次", "天数", "工号", "学校代码", "UID", "联合视导", "活动", "听课节数"]
 
 
 def joint_note(problem: Problem, plan: VisitPlan, visit: Visit) -> str:
@@ -39,7 +40,7 @@ def visit_rows(problem: Problem, plan: VisitPlan) -> list[list[object]]:
         r, s = problem.researcher[v.researcher_id], problem.school[v.school_id]
         when = str(v.first) if v.first == v.last else f"{v.first}~{v.last}"
         rows.append([plan.term, when, weekday_zh(v.first), r.name, "、".join(r.subjects), s.name, s.township, v.number, len(v.days),
-                     r.id, s.id, v.uid(plan.term), joint_note(problem, plan, v)])
+                     r.id, s.id, v.uid(plan.term), joint_note(problem, plan, v), activity_words(v), v.lessons])
     return rows
 
 
@@ -79,7 +80,7 @@ def visits_markdown(problem: Problem, plan: VisitPlan, title: str) -> str:
             when = str(v.first) if v.first == v.last else f"{v.first}~{v.last}"
             joint = joint_note(problem, plan, v)
             lines.append(f"- {when}（{weekday_zh(v.first)}）{md_text(problem.school[v.school_id].name)}，第{v.number}次"
-                         + (f"，{md_text(joint)}" if joint else ""))
+                         + (f"，{md_text(joint)}" if joint else "") + (f"，{md_text(purpose(v))}" if v.activities else ""))
         lines.append("")
     if plan.inspections:
         lines += ["## 联合视导", ""] + [f"- {j.day}（{weekday_zh(j.day)}）{md_text(problem.school[j.school_id].name)}："
@@ -155,15 +156,22 @@ def write_visits_xlsx(problem: Problem, plan: VisitPlan, target: Path, title: st
             if col and shaded(days[col - 1]):
                 cell.fill = closed
         for r in researchers:
-            schools = [[problem.school[v.school_id] for v in on_site.get((r.id, d), [])] for d in days]
-            row = [r.name] + ["\n".join(short_name(s.name, s.township) for s in there) for there in schools]
+            held = [on_site.get((r.id, d), []) for d in days]
+            schools = [[problem.school[v.school_id] for v in visits] for visits in held]
+            # a school's short name, and under it the marks of what the visit is for (the legend below the grid)
+            row = [r.name] + ["\n".join(short_name(s.name, s.township) + (f"\n{marks(v)}" if marks(v) else "") for v, s in zip(visits, there))
+                              for visits, there in zip(held, schools)]
             for col, cell in enumerate(append_row(ws, row)):
                 cell.border = border
                 cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
                 if col and shaded(days[col - 1]):
                     cell.fill = closed
                 if col and schools[col - 1]:
-                    cell.comment = Comment("、".join(s.name for s in schools[col - 1]), "assign")
+                    cell.comment = Comment("、".join(s.name + (f"（{purpose(v, '、')}）" if v.activities else "")
+                                                    for v, s in zip(held[col - 1], schools[col - 1])), "assign")
+        if any(v.activities for v in plan.visits):
+            append_row(ws, [])
+            append_row(ws, [legend()])
         ws.column_dimensions["A"].width = 10
         for i in range(len(days)):
             ws.column_dimensions[get_column_letter(i + 2)].width = 6
@@ -172,12 +180,12 @@ def write_visits_xlsx(problem: Problem, plan: VisitPlan, target: Path, title: st
         ws = wb.create_sheet(titles.of(r.name, r.id))
         append_row(ws, [f"{r.name}（{'、'.join(r.subjects)}）{plan.term} 到校安排"])
         ws["A1"].font = Font(bold=True, size=13)
-        append_row(ws, ["日期", "星期", "联系学校", "乡镇", "第几次", "天数", "联合视导"])
+        append_row(ws, ["日期", "星期", "联系学校", "乡镇", "第几次", "天数", "联合视导", "活动", "听课节数"])
         for v in plan.of_researcher(r.id):
             s = problem.school[v.school_id]
             append_row(ws, [str(v.first) if v.first == v.last else f"{v.first}~{v.last}", weekday_zh(v.first), s.name, s.township, v.number,
-                            len(v.days), joint_note(problem, plan, v)])
-        for width, col in zip([22, 6, 26, 12, 8, 6, 24], "ABCDEFG"):
+                            len(v.days), joint_note(problem, plan, v), activity_words(v), v.lessons])
+        for width, col in zip([22, 6, 26, 12, 8, 6, 24, 22, 8], "ABCDEFGHI"):
             ws.column_dimensions[col].width = width
         printable(ws)
     if plan.inspections:
