@@ -9,7 +9,7 @@ policies do through `assign.modeling`.
 
 What a visit is for is decided in the same model, by the rules that ask for it: a rule that wants
 a lecture (专题讲座) or a school research activity (校本教研) asks for `activity[word][p, i]` (the visit
-of pair p on day i holds it; never on a day off site), and a rule that counts lessons observed asks
+of pair p that starts on day i holds it: a visit names an activity once, whatever its length), and a rule that counts lessons observed asks
 for `lessons[p, i]` (lessons the researcher observes at the school on day i, 0 off site). The solve
 writes them onto each visit: its activities are those held on any of its days, its lessons their sum
 (and 听课 among its activities when that is above 0).
@@ -95,25 +95,16 @@ class VisitContext:
         return self._busy[researcher_id]
 
     def activity_days(self, pair: Pair, word: str) -> list[cp_model.IntVar]:
-        """held[i]: the pair's visit on day i holds activity `word` (only on a day on site); created once, on demand."""
+        """held[i]: the pair's visit starting on day i holds activity `word`; created once, on demand."""
         if word not in ACTIVITIES:
             raise ValueError(f"unknown activity {word!r}: expected one of {', '.join(ACTIVITIES)}")
         by_pair = self.activity.setdefault(word, {})
         if pair not in by_pair:
             rid, sid = pair
-            n = len(self.term.days)
-            on, start = self.on[pair], self.start[pair]
-            held = [self.model.new_bool_var(f"activity[{word},{rid},{sid},{i}]") for i in range(n)]
-            # A visit lists each activity once, so a visit of several days holds it on one of them at most:
-            # so_far[i] = the run of visit days up to day i has held it; a day that continues a run
-            # (on, not a start) carries it on, and may not hold it again.
-            so_far = [self.model.new_bool_var(f"activity_so_far[{word},{rid},{sid},{i}]") for i in range(n)]
-            for i in range(n):
-                self.model.add_implication(held[i], on[i])
-                self.model.add_implication(held[i], so_far[i])
-                if i:
-                    self.model.add_bool_or([so_far[i], so_far[i - 1].Not(), on[i].Not(), start[i]])
-                    self.model.add_bool_or([held[i].Not(), so_far[i - 1].Not(), start[i]])
+            # A visit lists each activity once: it holds it on its first day, so visits and held days count the same.
+            held = [self.model.new_bool_var(f"activity[{word},{rid},{sid},{i}]") for i in range(len(self.term.days))]
+            for h, first in zip(held, self.start[pair]):
+                self.model.add_implication(h, first)
             by_pair[pair] = held
         return by_pair[pair]
 
@@ -186,8 +177,8 @@ class RuleContext:
         return max(0, min(total, due_by_end) - min(total, due_before))
 
     def activity_days(self, pair: Pair, word: str) -> list[cp_model.IntVar]:
-        """Per working day: does the pair's visit that day hold activity `word` (a word of vocab.ACTIVITIES)?
-        Never on a day off site. Shared by every rule asking for the same word and pair."""
+        """Per working day: does the pair's visit starting that day hold activity `word` (a word of vocab.ACTIVITIES)?
+        Only on a visit's first day, so a visit holds it once. Shared by every rule asking for the same word and pair."""
         return self._ctx.activity_days(pair, word)
 
     def lessons(self, pair: Pair, most: int) -> list[cp_model.IntVar]:
