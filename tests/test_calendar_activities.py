@@ -222,3 +222,26 @@ def test_ics_csv_and_xlsx_say_what_each_visit_is_for(tmp_path):
     month = book["2026年9月"]
     assert legend() in [c.value for row in month.iter_rows() for c in row]
     assert "研究课/示范课" in paths[2].read_text(encoding="utf-8")
+
+
+def test_a_replan_from_today_keeps_what_each_visit_before_today_was_for(tmp_path):
+    problem, plan = load_tiny(tmp_path, RULES)
+    first, _schedule = schedule_term(problem, plan, "2026秋", workers=1, seed=0)
+    today = dt.date(2026, 9, 28)
+    # Edit the calendar so far by hand: each researcher's lecture moves to their earliest visit.
+    earliest = {rid: min((v for v in first.visits if v.researcher_id == rid), key=lambda v: v.first) for rid in ("R1", "R2")}
+    assert all(v.last < today for v in earliest.values())
+
+    def lecture_on_earliest(v: Visit) -> Visit:
+        words = [w for w in v.activities if w != "专题讲座"] + (["专题讲座"] if v is earliest[v.researcher_id] else [])
+        return v.model_copy(update={"activities": tuple(sorted(words, key=("听课", "评课", "校本教研", "专题讲座", "研究课/示范课").index))})
+
+    edited = first.model_copy(update={"visits": [lecture_on_earliest(v) for v in first.visits]})
+    after, _schedule = schedule_term(problem, plan, "2026秋", workers=1, seed=0, previous=edited, today=today)
+    assert after.status in ("OPTIMAL", "FEASIBLE") and after.findings == [], [str(f) for f in after.findings]
+
+    def past(visits):
+        return sorted((v.researcher_id, v.school_id, v.days, v.activities, v.lessons) for v in visits if v.last < today)
+
+    assert past(after.visits) == past(edited.visits)
+    assert all(len(holding(after.visits, rid, "专题讲座")) == 1 for rid in ("R1", "R2"))
