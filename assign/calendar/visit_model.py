@@ -8,11 +8,12 @@ gets a `RuleContext` bound to its name and adds named constraints and objective 
 policies do through `assign.modeling`.
 
 What a visit is for is decided in the same model, by the rules that ask for it: a rule that wants
-a lecture (专题讲座) or a school research activity (校本教研) asks for `activity[word][p, i]` (the visit
-of pair p that starts on day i holds it: a visit names an activity once, whatever its length), and a rule that counts lessons observed asks
-for `lessons[p, i]` (lessons the researcher observes at the school on day i, 0 off site). The solve
-writes them onto each visit: its activities are those held on any of its days, its lessons their sum
-(and 听课 among its activities when that is above 0).
+a lecture (专题讲座) or a school research activity (校本教研) asks for `activity[word][p, i]` (the
+visit of pair p that starts on day i holds it: a visit names an activity once, whatever its
+length), and a rule that counts lessons observed asks for `lessons[p, i]` (lessons the researcher
+observes at the school on day i, 0 off site). The solve writes them onto each visit: its activities
+are those its first day holds, its lessons the sum over its days (and 听课 among its activities when
+that is above 0).
 """
 
 from __future__ import annotations
@@ -55,7 +56,7 @@ class VisitContext:
     # a day lets that day through (school_daily_cap).
     joint: dict[str, list[cp_model.IntVar]] = field(default_factory=dict)
     # What the visits are for, made on demand by the rules that plan it: activity word → pair → per
-    # working day "held at the visit that day"; and pair → per working day lessons observed.
+    # working day "the visit starting that day holds it"; and pair → per working day lessons observed.
     activity: dict[str, dict[Pair, list[cp_model.IntVar]]] = field(default_factory=dict)
     lessons: dict[Pair, list[cp_model.IntVar]] = field(default_factory=dict)
 

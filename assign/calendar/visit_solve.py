@@ -332,8 +332,8 @@ def _inspections(ctx: VisitContext, solver: cp_model.CpSolver) -> list[JointInsp
 
 def _visits(ctx: VisitContext, solver: cp_model.CpSolver) -> list[Visit]:
     """Runs of consecutive on-site working days, per pair, numbered in date order, each with what it is
-    for: the activities the rules planned on any of its days (in vocab.ACTIVITIES order, 听课 when it
-    observes lessons) and the lessons of its days."""
+    for: the activities the rules planned at it (in vocab.ACTIVITIES order, 听课 when it observes
+    lessons) and the lessons of its days."""
     visits = []
     days = ctx.term.days
     for pair, on in ctx.on.items():

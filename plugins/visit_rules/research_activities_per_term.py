@@ -40,6 +40,7 @@ class ResearchActivitiesPerTerm(ActivityRule):
         rid, sid = pair
         if not params.on_research_day or not has_group(ctx.problem, rid, sid):
             return None
+        # meets() reads only `biweekly_weeks` of its params, named here as research_day names it
         return [meets(ctx.problem, rid, sid, day, ctx.term.first, params) for day in ctx.days]
 
     def visit_problem(self, problem, schedule, visit, params: Params) -> str | None:
