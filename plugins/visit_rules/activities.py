@@ -80,9 +80,12 @@ class ActivityRule(VisitRule):
                 for i in range(len(ctx.days)):
                     ctx.require(sum(held[p][i] for p in pairs) <= 1, about=(rid,),
                                 why=_("{name} holds at most one {activity} a day").format(name=name, activity=self.word))
-            ctx.require(sum(h for p in pairs for h in held[p]) == need, about=(rid,),
-                        why=_("{name} holds {n} {activity} in {term} ({count} a {per})").format(
-                            name=name, n=need, activity=self.word, term=ctx.term.name, count=params.count, per=_(self.per(params))))
+            if self.per(params) == "term":
+                why = _("{name} holds {n} {activity} in {term}").format(name=name, n=need, activity=self.word, term=ctx.term.name)
+            else:
+                why = _("{name} holds {n} {activity} in {term} (its part of {count} a school year)").format(
+                    name=name, n=need, activity=self.word, term=ctx.term.name, count=params.count)
+            ctx.require(sum(h for p in pairs for h in held[p]) == need, about=(rid,), why=why)
 
     def audit(self, problem, schedule, params) -> list[Finding]:
         findings = []
