@@ -31,7 +31,8 @@ AWAY_UNTIL = dt.date(2026, 10, 28)  # three weeks
 def base():
     problem = load_scenario(DEMO)
     plan = solve(problem, workers=1, seed=0)
-    visits, _ = schedule_term(problem, plan, "2026秋", workers=1, seed=0)
+    # 30 s to prove it (it stops at the proof, a few seconds on a quiet machine): the scenario's 10 s can run out on a loaded one
+    visits, _ = schedule_term(problem, plan, "2026秋", workers=1, seed=0, time_limit=30)
     assert visits.status == "OPTIMAL" and visits.findings == []
     return problem, plan, visits
 

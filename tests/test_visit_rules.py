@@ -33,7 +33,10 @@ FEASIBLE = [
     ("min_gap_days", {**TWO, "min_gap_days": {"days": 14}}, {}),
     ("days_on_site_per_year", {"days_on_site_per_year": {"days": 6}}, {}),
     ("days_per_week", {**TWO, "days_per_week": {"at_most": 1, "average_at_least": 0.5}}, {}),
-    ("lessons_per_year", {"lessons_per_year": {"lessons": 30, "per_day": 3}}, {}),
+    ("lessons_per_year", {"lessons_per_year": {"lessons": 30, "lessons_per_day": 3}}, {}),
+    ("lectures_per_year", {**TWO, "lectures_per_year": {}}, {}),
+    ("research_activities_per_term", {**TWO, "research_activities_per_term": {"count": 2}}, {}),
+    ("demo_lessons_per_term", {**TWO, "demo_lessons_per_term": {"count": 2, "per": "term"}}, {}),
     ("school_blackout", {**TWO, "school_blackout": {}}, {"s1_blackout": "2026-09-07~2026-09-30"}),
     ("researcher_unavailable", {**TWO, "researcher_unavailable": {}}, {"r1_unavailable": "2026-09-07~2026-09-25"}),
     ("office_day", {**TWO, "office_day": {"weekday": "周三"}}, {}),
@@ -51,7 +54,10 @@ INFEASIBLE = [
     ("min_gap_days", {**TWO, "min_gap_days": {"days": 40}}, {}),                                 # the term spans 40 days
     ("days_on_site_per_year", {"days_on_site_per_year": {"days": 100}}, {}),
     ("days_per_week", {**TWO, "days_per_week": {"at_most": 1, "average_at_least": 2}}, {}),
-    ("lessons_per_year", {"lessons_per_year": {"lessons": 100, "per_day": 3}}, {}),                # 34 days on site > 26
+    ("lessons_per_year", {"lessons_per_year": {"lessons": 100, "lessons_per_day": 3}}, {}),        # 34 days on site > 26
+    ("lectures_per_year", {"visits_per_term": {"min": 1, "max": 1}, "lectures_per_year": {"count": 2}}, {}),  # R2: one visit, one lecture a visit
+    ("research_activities_per_term", {**TWO, "research_activities_per_term": {"count": 3}}, {}),  # R2: S1's 语文 group meets 09-17, 10-15 only
+    ("demo_lessons_per_term", {"visits_per_term": {"min": 1, "max": 1}, "demo_lessons_per_term": {"count": 2, "per": "term"}}, {}),
     ("school_blackout", {**TWO, "school_blackout": {}}, {"s1_blackout": WHOLE_TERM}),
     ("researcher_unavailable", {**TWO, "researcher_unavailable": {}}, {"r1_unavailable": WHOLE_TERM}),
     ("office_day", {**TWO, "office_day": {"weekday": "周三"}, "research_day": {"min_matches": 1}}, {}),

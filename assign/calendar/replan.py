@@ -3,8 +3,9 @@ as the new facts allow (a researcher away from a date, a school's new blackout, 
 dropped by a re-planned assignment).
 
 The model gets two things from the previous calendar (`Before`): every pair's days before today are
-fixed to what they were, and each day of a future visit that stays where it was earns a reward worth
-twice a day on site. A kept day therefore beats any move that would earn a research day or a spread
+fixed to what they were (and what each visit begun before today was for: its activities, and the
+lessons of a visit over before today, where the new rules plan them), and each day of a future visit
+that stays where it was earns a reward worth twice a day on site. A kept day therefore beats any move that would earn a research day or a spread
 part (each worth less than a day on site, see `visit_solve.set_objective`), so a visit moves only when
 a hard rule forces it or to make room for one that must.
 
@@ -21,6 +22,7 @@ from dataclasses import dataclass
 
 from assign.calendar.visit_model import Pair, VisitContext
 from assign.calendar.visits import Visit, VisitChange, VisitPlan
+from assign.locale import _
 from assign.plan import Finding
 
 KEEP_WEIGHT = 2  # a day kept, in days on site
@@ -33,13 +35,20 @@ class Before:
     today: dt.date
     days: dict[Pair, frozenset[dt.date]]
     inspections: frozenset[tuple[str, dt.date]] = frozenset()  # (school, day) of the joint inspections planned before
+    visits: tuple[Visit, ...] = ()  # the previous visits, for what each was for
+
+    @property
+    def past_visits(self) -> list[Visit]:
+        """The previous visits begun before today, whose purpose stays as it was."""
+        return [v for v in self.visits if v.first < self.today]
 
     @classmethod
     def of(cls, previous: VisitPlan, today: dt.date) -> "Before":
         days: dict[Pair, set[dt.date]] = {}
         for v in previous.visits:
             days.setdefault((v.researcher_id, v.school_id), set()).update(v.days)
-        return cls(today, {pair: frozenset(d) for pair, d in days.items()}, frozenset((j.school_id, j.day) for j in previous.inspections))
+        return cls(today, {pair: frozenset(d) for pair, d in days.items()}, frozenset((j.school_id, j.day) for j in previous.inspections),
+                   tuple(previous.visits))
 
 
 def add_stability(ctx: VisitContext, before: Before) -> None:
@@ -62,7 +71,27 @@ def add_stability(ctx: VisitContext, before: Before) -> None:
         for i in past:
             core.require(joint[i] == int((sid, ctx.term.days[i]) in before.inspections), about=(sid,),
                          why=f"{ctx.problem.school[sid].name}: joint inspections before {before.today} stay as they were")
+    keep_purposes(ctx, before)
     core.reward("kept", sum(kept), weight=0, rank=0, label="保留原定到校日 days kept as planned", unit="天")
+
+
+def keep_purposes(ctx: VisitContext, before: Before) -> None:
+    """A visit begun before today keeps the activities it held, and one over before today its lessons,
+    wherever the new rules plan that activity or lessons at its pair (a record may already count them)."""
+    core = ctx.for_rule("calendar")
+    for v in before.past_visits:
+        pair = (v.researcher_id, v.school_id)
+        first = ctx.index.get(v.first)
+        if pair not in ctx.on or first is None:
+            continue
+        why = _("{name}→{school}: the visit of {day} keeps what it was for").format(
+            name=ctx.problem.researcher[pair[0]].name, school=ctx.problem.school[pair[1]].name, day=v.first)
+        for word, by_pair in ctx.activity.items():
+            if pair in by_pair:
+                core.require(by_pair[pair][first] == int(word in v.activities), about=pair, why=why)
+        if pair in ctx.lessons and v.last < before.today:
+            days = [ctx.index[d] for d in v.days if d in ctx.index]
+            core.require(sum(ctx.lessons[pair][i] for i in days) == v.lessons, about=pair, why=why)
 
 
 def changes(previous: VisitPlan, visits: list[Visit], today: dt.date, findings: list[Finding]) -> tuple[list[Visit], list[VisitChange], list[Visit]]:

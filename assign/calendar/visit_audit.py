@@ -4,7 +4,9 @@ The host checks what no rule may forget: each visit belongs to a pair of the pla
 working days of the term (no holiday, no weekend that is not an adjusted workday), runs over
 consecutive working days, the visits of a pair are numbered 1, 2, … in date order, and no
 researcher is at more schools on one day than the rules in use allow (one, unless a rule such as
-one_trip_per_day allows two close ones): whatever the rules say, no one is in two places.
+one_trip_per_day allows two close ones): whatever the rules say, no one is in two places. What a
+visit is for is said in words of `vocab.ACTIVITIES`, each once, and a visit that observes lessons
+says 听课.
 """
 
 from __future__ import annotations
@@ -12,8 +14,10 @@ from __future__ import annotations
 from collections import defaultdict
 
 from assign.calendar.schedule import Schedule
+from assign.locale import _
 from assign.plan import Finding
 from assign.problem import PolicyUse, Problem
+from assign.vocab import ACTIVITIES
 
 HOST = "calendar"
 
@@ -45,6 +49,16 @@ def host_findings(schedule: Schedule, most_schools: int = 1) -> list[Finding]:
                                                          f"days {', '.join(map(str, v.days))} are not consecutive working days",
                                     dates=v.days, **who))
         by_pair[v.researcher_id, v.school_id].append(v)
+        unknown = [word for word in v.activities if word not in ACTIVITIES]
+        if unknown or len(set(v.activities)) != len(v.activities):
+            findings.append(Finding(policy=HOST, dates=v.days, **who,
+                                    message=_("visit {researcher}→{school} on {day}: activities {activities} are not each one of {known}").format(
+                                        researcher=v.researcher_id, school=v.school_id, day=v.first, activities="、".join(v.activities),
+                                        known="、".join(ACTIVITIES))))
+        if v.lessons and "听课" not in v.activities:
+            findings.append(Finding(policy=HOST, dates=v.days, **who,
+                                    message=_("visit {researcher}→{school} on {day} observes {n} lessons but {word} is not among its activities")
+                                    .format(researcher=v.researcher_id, school=v.school_id, day=v.first, n=v.lessons, word="听课")))
     for (rid, sid), visits in by_pair.items():
         ordered = sorted(visits, key=lambda v: v.first)
         if [v.number for v in ordered] != list(range(1, len(ordered) + 1)):

@@ -6,6 +6,14 @@ core creates `on[p, i]` (the researcher is at the school on day i) and `start[p,
 begins on day i: on today, not on the previous working day). The core knows no rule: each rule
 gets a `RuleContext` bound to its name and adds named constraints and objective terms, as
 policies do through `assign.modeling`.
+
+What a visit is for is decided in the same model, by the rules that ask for it: a rule that wants
+a lecture (专题讲座) or a school research activity (校本教研) asks for `activity[word][p, i]` (the
+visit of pair p that starts on day i holds it: a visit names an activity once, whatever its
+length), and a rule that counts lessons observed asks for `lessons[p, i]` (lessons the researcher
+observes at the school on day i, 0 off site). The solve writes them onto each visit: its activities
+are those its first day holds, its lessons the sum over its days (and 听课 among its activities when
+that is above 0).
 """
 
 from __future__ import annotations
@@ -21,6 +29,7 @@ from assign.calendar.schedule import teaching_week
 from assign.calendar.workdays import TermDays
 from assign.modeling import Requirement, Term
 from assign.problem import Problem
+from assign.vocab import ACTIVITIES
 
 Pair = tuple[str, str]
 
@@ -34,6 +43,7 @@ class VisitContext:
     pairs: list[Pair]
     explain: bool = False  # give every requirement an enforcement literal (to explain infeasibility)
     year_workdays: int | None = None  # working days of every term of the school year, for yearly rules
+    year_before: int = 0  # working days of the school year's terms before this one (a yearly count's part so far)
     model: cp_model.CpModel = field(default_factory=cp_model.CpModel)
     on: dict[Pair, list[cp_model.IntVar]] = field(default_factory=dict)
     start: dict[Pair, list[cp_model.IntVar]] = field(default_factory=dict)
@@ -45,6 +55,10 @@ class VisitContext:
     # today". Made by the rule that plans them (joint_inspection); a rule that caps visits to a school
     # a day lets that day through (school_daily_cap).
     joint: dict[str, list[cp_model.IntVar]] = field(default_factory=dict)
+    # What the visits are for, made on demand by the rules that plan it: activity word → pair → per
+    # working day "the visit starting that day holds it"; and pair → per working day lessons observed.
+    activity: dict[str, dict[Pair, list[cp_model.IntVar]]] = field(default_factory=dict)
+    lessons: dict[Pair, list[cp_model.IntVar]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         n = len(self.term.days)
@@ -81,6 +95,31 @@ class VisitContext:
             self._busy[researcher_id] = busy
         return self._busy[researcher_id]
 
+    def activity_days(self, pair: Pair, word: str) -> list[cp_model.IntVar]:
+        """held[i]: the pair's visit starting on day i holds activity `word`; created once, on demand."""
+        if word not in ACTIVITIES:
+            raise ValueError(f"unknown activity {word!r}: expected one of {', '.join(ACTIVITIES)}")
+        by_pair = self.activity.setdefault(word, {})
+        if pair not in by_pair:
+            rid, sid = pair
+            # A visit lists each activity once: it holds it on its first day, so visits and held days count the same.
+            held = [self.model.new_bool_var(f"activity[{word},{rid},{sid},{i}]") for i in range(len(self.term.days))]
+            for h, first in zip(held, self.start[pair]):
+                self.model.add_implication(h, first)
+            by_pair[pair] = held
+        return by_pair[pair]
+
+    def lessons_of(self, pair: Pair, most: int) -> list[cp_model.IntVar]:
+        """lessons[i]: lessons observed at the pair's visit on day i, at most `most` and 0 off site;
+        created once, on demand (the first rule to ask sets the day's most)."""
+        if pair not in self.lessons:
+            rid, sid = pair
+            counts = [self.model.new_int_var(0, most, f"lessons[{rid},{sid},{i}]") for i in range(len(self.term.days))]
+            for n, on in zip(counts, self.on[pair]):
+                self.model.add(n <= most * on)
+            self.lessons[pair] = counts
+        return self.lessons[pair]
+
     def literals(self) -> list[cp_model.IntVar]:
         """Every enforcement literal (explain mode), for solving under assumptions."""
         return list(self._literals.values())
@@ -106,6 +145,7 @@ class RuleContext:
         self.on = ctx.on
         self.start = ctx.start
         self.year_workdays = ctx.year_workdays or len(ctx.term.days)
+        self.year_before = ctx.year_before
 
     def index_of(self, day: dt.date) -> int | None:
         """The day's number in the term, or None when it is not a working day of the term."""
@@ -126,6 +166,25 @@ class RuleContext:
         """This term's part of a yearly total, in proportion to its working days, rounded up: each
         term is scheduled on its own and the terms of the school year still add up."""
         return math.ceil(total * len(self.days) / max(1, self.year_workdays) - 1e-9)
+
+    def year_part(self, total: int) -> int:
+        """This term's part of a yearly count, so that the parts of the school year's terms add up to
+        `total` exactly: the count due by the term's end (in proportion to the working days so far,
+        rounded up) less the count due by the end of the terms before it. A yearly 1 falls in the
+        first term; 100 lessons over two terms of 94 and 91 days are 51 and 49."""
+        year = max(1, self.year_workdays)
+        due_by_end = math.ceil(total * (self.year_before + len(self.days)) / year - 1e-9)
+        due_before = math.ceil(total * self.year_before / year - 1e-9)
+        return max(0, min(total, due_by_end) - min(total, due_before))
+
+    def activity_days(self, pair: Pair, word: str) -> list[cp_model.IntVar]:
+        """Per working day: does the pair's visit starting that day hold activity `word` (a word of vocab.ACTIVITIES)?
+        Only on a visit's first day, so a visit holds it once. Shared by every rule asking for the same word and pair."""
+        return self._ctx.activity_days(pair, word)
+
+    def lessons(self, pair: Pair, most: int) -> list[cp_model.IntVar]:
+        """Per working day: lessons the researcher observes at the pair's school (0…most, 0 off site)."""
+        return self._ctx.lessons_of(pair, most)
 
     def week_of(self, i: int) -> int:
         """Teaching week (1-based) of day number i."""

@@ -46,6 +46,7 @@ from assign.solver.cpsat import (
     weighted_expr,
     worst_status,
 )
+from assign.vocab import ACTIVITIES
 
 
 def calendar_of(problem: Problem):
@@ -102,8 +103,8 @@ def plan_pairs(problem: Problem, plan: Plan) -> list[Pair]:
     return sorted((a.researcher_id, a.school_id) for a in plan.pairs if a.researcher_id in problem.researcher and a.school_id in problem.school)
 
 
-def _build(problem, term, pairs, rules, year_workdays=None, explain=False, before: Before | None = None) -> VisitContext:
-    ctx = VisitContext(problem, term, pairs, explain=explain, year_workdays=year_workdays)
+def _build(problem, term, pairs, rules, year_workdays=None, explain=False, before: Before | None = None, year_before: int = 0) -> VisitContext:
+    ctx = VisitContext(problem, term, pairs, explain=explain, year_workdays=year_workdays, year_before=year_before)
     core = ctx.for_rule("calendar")
     core.penalize("days_on_site", sum(v for on in ctx.on.values() for v in on), rank=0, label="到校天数 days on site", unit="天")
     if schools_a_day(rules) == 1:  # one full day at one school, unless a rule lets close schools share a day
@@ -229,6 +230,7 @@ def schedule_term(
 
     started = time.perf_counter()
     year_workdays = sum(len(t.days) for t in year_terms)
+    year_before = sum(len(t.days) for t in year_terms if t.first < term.first)
     groups = components(pairs) if all(getattr(use.policy, "local", False) for use in rules) else [pairs]
     # First a schedule for every group (CP-SAT stopped at its first solution: the feasible start),
     # then what is left of the time limit improves the groups in turn, each from its start.
@@ -236,7 +238,7 @@ def schedule_term(
     build_seconds = 0.0
     for group in groups:
         group_started = time.perf_counter()
-        ctx = _build(problem, term, group, rules, year_workdays, before=before)
+        ctx = _build(problem, term, group, rules, year_workdays, before=before, year_before=year_before)
         set_objective(ctx)
         build_seconds += time.perf_counter() - group_started
         left = max(time_limit, FIRST_SCHEDULE_LIMIT) - (time.perf_counter() - started)
@@ -244,7 +246,7 @@ def schedule_term(
         contexts.append(ctx)
         firsts.append(first)
         if status == "INFEASIBLE":
-            conflicts += explain_infeasible(problem, term, group, rules, seed, time_limit, year_workdays, before)
+            conflicts += explain_infeasible(problem, term, group, rules, seed, time_limit, year_workdays, before, year_before)
         if first is None:
             statuses.append(status)
     first_seconds = time.perf_counter() - started
@@ -329,26 +331,34 @@ def _inspections(ctx: VisitContext, solver: cp_model.CpSolver) -> list[JointInsp
 
 
 def _visits(ctx: VisitContext, solver: cp_model.CpSolver) -> list[Visit]:
-    """Runs of consecutive on-site working days, per pair, numbered in date order."""
+    """Runs of consecutive on-site working days, per pair, numbered in date order, each with what it is
+    for: the activities the rules planned at it (in vocab.ACTIVITIES order, 听课 when it observes
+    lessons) and the lessons of its days."""
     visits = []
     days = ctx.term.days
-    for (rid, sid), on in ctx.on.items():
-        run: list[dt.date] = []
+    for pair, on in ctx.on.items():
+        run: list[int] = []
         number = 0
         for i, var in enumerate(on + [None]):
             if var is not None and solver.boolean_value(var):
-                run.append(days[i])
+                run.append(i)
             elif run:
                 number += 1
-                visits.append(Visit(researcher_id=rid, school_id=sid, number=number, days=tuple(run)))
+                lessons = sum(solver.value(ctx.lessons[pair][k]) for k in run) if pair in ctx.lessons else 0
+                held = {word for word, by_pair in ctx.activity.items()
+                        if pair in by_pair and any(solver.boolean_value(by_pair[pair][k]) for k in run)}
+                if lessons:
+                    held.add("听课")
+                visits.append(Visit(researcher_id=pair[0], school_id=pair[1], number=number, days=tuple(days[k] for k in run),
+                                    activities=tuple(word for word in ACTIVITIES if word in held), lessons=lessons))
                 run = []
     return visits
 
 
 def explain_infeasible(problem, term, pairs, rules, seed: int, time_limit: float, year_workdays: int | None = None,
-                       before: Before | None = None) -> list[str]:
+                       before: Before | None = None, year_before: int = 0) -> list[str]:
     """Which rules, about whom, clash: a subset of enforcement literals CP-SAT needed to prove infeasibility."""
-    ctx = _build(problem, term, pairs, rules, year_workdays, explain=True, before=before)
+    ctx = _build(problem, term, pairs, rules, year_workdays, explain=True, before=before, year_before=year_before)
     literals = ctx.literals()
     if not literals:
         return ["no rule constraint is involved: the term has no working days or the model is empty"]

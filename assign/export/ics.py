@@ -24,6 +24,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from assign.calendar.visits import Visit, VisitPlan
+from assign.export.activities import ROUTINE, purpose
 from assign.export.atomic import atomic_path
 from assign.export.cells import without_controls
 from assign.export.safe_names import FileNames
@@ -65,14 +66,15 @@ VIEWS = ("office", "school", "researcher")  # whose calendar an event is written
 def summary(problem: Problem, plan: VisitPlan, visit: Visit, view: str = "office") -> str:
     """What a calendar app shows of a visit: `王秀兰 → 河口镇第一小学（语文）` in the office's and a school's
     calendar, `联系学校视导：河口镇第一小学（语文）` in the researcher's own; a joint inspection day adds its team
-    (`王秀兰 → 河口镇中心小学（语文；联合视导：王秀兰、李明）`, `联合视导：河口镇中心小学（语文；视导组：王秀兰、李明）`)."""
+    (`王秀兰 → 河口镇中心小学（语文；联合视导：王秀兰、李明）`, `联合视导：河口镇中心小学（语文；视导组：王秀兰、李明）`);
+    what the visit is for after it, compact (`（听课3节·校本教研）`), when it names more than a routine visit."""
     if view not in VIEWS:
         raise ValueError(f"unknown calendar view {view!r}")
     r, s = researcher_words(problem, visit.researcher_id), school_words(problem, visit.school_id)
     joint = plan.inspection_of(visit)
     team = (("视导组：" if view == "researcher" else "联合视导：") + team_names(problem, joint)) if joint else ""
     notes = "；".join(x for x in (r.subjects, team) if x)
-    notes = f"（{notes}）" if notes else ""
+    notes = (f"（{notes}）" if notes else "") + (f"（{purpose(visit)}）" if visit.activities else "")
     if view == "researcher":
         return f"{'联合视导' if joint else '联系学校视导'}：{s.name}{notes}"
     return f"{r.name} → {s.name}{notes}"
@@ -129,7 +131,8 @@ def _event(problem: Problem, plan: VisitPlan, visit: Visit, stamp: dt.datetime, 
     add_text(event, "description", f"教研员：{r.name}（{r.id}，{r.stages}{r.subjects}）\n"
                                    f"联系学校：{s.name}（{s.id}）\n{plan.term} 第{visit.number}次到校"
                                    + (f"\n联合视导 {joint.day}：{team_names(problem, joint)}"
-                                      if joint else ""))
+                                      if joint else "")
+                                   + "\n" + _("Activities: {activities}").format(activities=purpose(visit, "、") or ROUTINE))
     event.add("categories", ["联系学校视导"])
     add_text(event, "x-assign-researcher", r.id)
     add_text(event, "x-assign-school", s.id)
@@ -195,7 +198,7 @@ def read_ics(path: Path) -> list[dict]:
     for ev in cal.walk("VEVENT"):
         start, end = ev.decoded("dtstart"), ev.decoded("dtend")
         events.append({"uid": str(ev["uid"]), "researcher": str(ev["x-assign-researcher"]), "school": str(ev["x-assign-school"]),
-                       "first": start.date(), "last": end.date(), "summary": str(ev["summary"]),
+                       "first": start.date(), "last": end.date(), "summary": str(ev["summary"]), "description": str(ev.get("description", "")),
                        "sequence": int(ev.get("sequence", 0)), "status": str(ev.get("status", "")),
                        "tzid": start.tzinfo.key if hasattr(start.tzinfo, "key") else str(start.tzinfo)})
     return events

@@ -14,13 +14,14 @@ from pathlib import Path
 
 from assign.calendar.visits import JointInspection, Visit, VisitPlan
 from assign.calendar.workdays import weekday_zh
+from assign.export.activities import activity_words, legend, marks, purpose
 from assign.export.atomic import atomic_path, write_text
 from assign.export.cells import append_row, csv_row, md_text
 from assign.export.safe_names import SheetTitles
 from assign.export.xlsx_print import bordered, fit_rows, line_points, printable, table_sheet
 from assign.problem import Problem
 
-HEADERS = ["学期", "日期", "星期", "教研员", "学科", "联系学校", "乡镇", "第几次", "天数", "工号", "学校代码", "UID", "联合视导"]
+HEADERS = ["学期", "日期", "星期", "教研员", "学科", "联系学校", "乡镇", "第几次", "天数", "工号", "学校代码", "UID", "联合视导", "活动", "听课节数"]
 
 
 def team_names(problem: Problem, inspection: JointInspection) -> str:
@@ -41,7 +42,7 @@ def visit_rows(problem: Problem, plan: VisitPlan) -> list[list[object]]:
         r, s = problem.researcher[v.researcher_id], problem.school[v.school_id]
         when = str(v.first) if v.first == v.last else f"{v.first}~{v.last}"
         rows.append([plan.term, when, weekday_zh(v.first), r.name, "、".join(r.subjects), s.name, s.township, v.number, len(v.days),
-                     r.id, s.id, v.uid(plan.term), joint_note(problem, plan, v)])
+                     r.id, s.id, v.uid(plan.term), joint_note(problem, plan, v), activity_words(v), v.lessons])
     return rows
 
 
@@ -81,7 +82,7 @@ def visits_markdown(problem: Problem, plan: VisitPlan, title: str) -> str:
             when = str(v.first) if v.first == v.last else f"{v.first}~{v.last}"
             joint = joint_note(problem, plan, v)
             lines.append(f"- {when}（{weekday_zh(v.first)}）{md_text(problem.school[v.school_id].name)}，第{v.number}次"
-                         + (f"，{md_text(joint)}" if joint else ""))
+                         + (f"，{md_text(joint)}" if joint else "") + (f"，{md_text(purpose(v))}" if v.activities else ""))
         lines.append("")
     if plan.inspections:
         lines += ["## 联合视导", ""] + [f"- {j.day}（{weekday_zh(j.day)}）{md_text(problem.school[j.school_id].name)}："
@@ -167,8 +168,12 @@ def write_visits_xlsx(problem: Problem, plan: VisitPlan, target: Path, title: st
             if shaded(days[col]):
                 cell.fill = closed
         for r in researchers:
-            schools = [[problem.school[v.school_id] for v in on_site.get((r.id, d), [])] for d in days]
-            row = append_row(ws, [r.name] + ["\n".join(short_name(s.name, s.township, county) for s in there) for there in schools])
+            held = [on_site.get((r.id, d), []) for d in days]
+            schools = [[problem.school[v.school_id] for v in visits] for visits in held]
+            # a school's short name, and under it the marks of what the visit is for (the legend below the grid)
+            row = append_row(ws, [r.name] + ["\n".join(short_name(s.name, s.township, county) + (f"\n{marks(v)}" if marks(v) else "")
+                                                        for v, s in zip(visits, there))
+                                             for visits, there in zip(held, schools)])
             bordered(row)
             for col, cell in enumerate(row):
                 cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
@@ -176,11 +181,15 @@ def write_visits_xlsx(problem: Problem, plan: VisitPlan, target: Path, title: st
                 if col and shaded(days[col - 1]):
                     cell.fill = closed
                 if col and schools[col - 1]:
-                    cell.comment = Comment("、".join(s.name for s in schools[col - 1]), "assign")
+                    cell.comment = Comment("、".join(s.name + (f"（{purpose(v, '、')}）" if v.activities else "")
+                                                    for v, s in zip(held[col - 1], schools[col - 1])), "assign")
         widths = [10] + [GRID_WIDTH] * len(days)
         for i, width in enumerate(widths):
             ws.column_dimensions[get_column_letter(i + 1)].width = width
         fit_rows(ws, 2, widths)
+        if any(v.activities for v in plan.visits):
+            append_row(ws, [])
+            append_row(ws, [legend()])
         ws.row_dimensions[1].height = line_points(TITLE_SIZE) + 6
         printable(ws, title_cols="A:A", freeze="B3", pages_tall=1)  # a month on one sheet of paper, for the wall
     for r in researchers:
@@ -188,9 +197,9 @@ def write_visits_xlsx(problem: Problem, plan: VisitPlan, target: Path, title: st
         for v in plan.of_researcher(r.id):
             s = problem.school[v.school_id]
             rows.append([str(v.first) if v.first == v.last else f"{v.first}~{v.last}", weekday_zh(v.first), s.name, s.township, v.number,
-                         len(v.days), joint_note(problem, plan, v)])
+                         len(v.days), joint_note(problem, plan, v), activity_words(v), v.lessons])
         table_sheet(wb.create_sheet(titles.of(r.name, r.id)), f"{r.name}（{'、'.join(r.subjects)}）{plan.term} 到校安排",
-                    ["日期", "星期", "联系学校", "乡镇", "第几次", "天数", "联合视导"], rows, [22, 6, 26, 12, 8, 6, 24])
+                    ["日期", "星期", "联系学校", "乡镇", "第几次", "天数", "联合视导", "活动", "听课节数"], rows, [22, 6, 26, 12, 8, 6, 24, 22, 8])
     if plan.inspections:
         rows = []
         for j in plan.inspections:

@@ -10,16 +10,18 @@ from tabulate import tabulate
 from assign.calendar.schedule import day_ranges
 from assign.calendar.visits import VisitPlan
 from assign.calendar.workdays import WEEKDAY_ZH, weekday_zh
+from assign.export.activities import purpose
 from assign.problem import Problem
 
 
 def researcher_list(problem: Problem, plan: VisitPlan) -> str:
-    """One row per researcher: the dates and schools of their visits."""
+    """One row per researcher: the dates and schools of their visits, and what each is for when it names more than a routine visit."""
     rows = []
     for r in problem.researchers:
         visits = plan.of_researcher(r.id)
         if visits:
-            text = "；".join(f"{v.first.month}/{v.first.day}{weekday_zh(v.first)} {problem.school[v.school_id].name}" for v in visits)
+            text = "；".join(f"{v.first.month}/{v.first.day}{weekday_zh(v.first)} {problem.school[v.school_id].name}"
+                            + (f"（{purpose(v)}）" if v.activities else "") for v in visits)
             rows.append((r.name, "、".join(r.subjects), len(visits), text))
     return tabulate(rows, headers=["教研员", "学科", "次数", "到校安排"], tablefmt="simple", disable_numparse=True)
 
