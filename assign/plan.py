@@ -114,6 +114,7 @@ class SolvePass(BaseModel):
     bound: float | None
     gap: float | None
     seconds: float
+    budget: float | None = Field(None, description="seconds the pass was given; a pass not proven within them stopped there")
 
 
 class Plan(BaseModel):
