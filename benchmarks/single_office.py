@@ -11,7 +11,7 @@ priorities and subjects). This script stands in until `assign generate` has sing
 Protocol: each size and seed is written to a temporary folder, then `assign solve SCENARIO
 --no-write -q --time-limit T` runs in a fresh process RUNS times; printed are the median wall time
 and, from the run at the median, each pass (status, value, bound, seconds) and the KPIs.
-Run: .venv/bin/python benchmarks/single_office.py [--sizes 120x500,250x1000] [--time-limit 60]
+Run: .venv/bin/python benchmarks/single_office.py [--sizes demo,120x500,250x1000] [--time-limit 60]
 [--runs 3] [--workers 1] [--keep DIR] [--assign CMD]
 """
 
@@ -39,6 +39,7 @@ SIZES = {"120x500": Size(1, 120, 500), "250x1000": Size(1, 250, 1000), "400x1500
 DEMO_POLICIES = yaml.safe_load((Path(__file__).resolve().parents[1] / "scenarios" / "demo-county" / "scenario.yaml")
                                .read_text(encoding="utf-8"))["policies"]
 KM_PER_DEG = 111.0
+DEMO = Path(__file__).resolve().parents[1] / "scenarios" / "demo-county" / "scenario.yaml"  # `--sizes demo`: the demo county as shipped
 
 
 def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
@@ -114,7 +115,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         root = args.keep or Path(tmp)
         for name in args.sizes.split(","):
-            scenario = single_office(SIZES[name], args.seed, root / name, args.time_limit, args.workers)
+            scenario = DEMO if name == "demo" else single_office(SIZES[name], args.seed, root / name, args.time_limit, args.workers)
             results = [run(args.assign.split(), scenario, args.time_limit, Path(tmp) / f"out-{name}-{k}") for k in range(args.runs)]
             walls = [w for w, _ in results]
             median = statistics.median(walls)

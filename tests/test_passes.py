@@ -18,7 +18,7 @@ from assign.load import load_scenario
 from assign.locale import _
 from assign.plan import Plan
 from assign.solver.cpsat import overall_gap
-from assign.solver.passes import MIN_PASS_SECONDS, PASS_FLOOR, pass_budget
+from assign.solver.passes import MIN_PASS_SECONDS, PASS_FLOOR, PASS_SHARE, pass_budget
 
 # CP-SAT's deterministic time (one worker) stops a pass at the same point on every machine and
 # load: this much proves the first pass of the small county and stops the later ones early.
@@ -28,13 +28,13 @@ STOPS_EARLY = {"max_deterministic_time": 0.02}
 @pytest.mark.parametrize(("remaining", "left", "limit", "expected"), [
     (60.0, 1, 60.0, 60.0),     # the last pass takes whatever is left
     (60.0, 4, 60.0, 30.0),     # twice an even share of what is left
-    (20.0, 3, 60.0, 8.0),      # …but each of the two later passes keeps its floor (10% of the limit)
+    (20.0, 3, 60.0, 5.0),      # …but each of the two later passes keeps its floor (half of 60 s / 4 passes)
     (5.0, 4, 60.0, MIN_PASS_SECONDS),  # out of time: every pass still runs, briefly
     (0.0, 1, 60.0, MIN_PASS_SECONDS),  # the last pass too
 ])
 def test_a_pass_gets_a_share_of_what_is_left_and_leaves_the_later_passes_their_floor(remaining, left, limit, expected):
-    assert PASS_FLOOR == 0.1  # the rows above are computed with it
-    assert pass_budget(remaining, left, limit) == pytest.approx(expected)
+    assert PASS_FLOOR == 0.5 and PASS_SHARE == 2.0  # the rows above are computed with them
+    assert pass_budget(remaining, left, 4, limit) == pytest.approx(expected)
 
 
 @pytest.fixture(scope="module")

@@ -117,11 +117,6 @@ def make_solver(options: SolveOptions, time_limit: float, defaults: dict[str, An
     return solver
 
 
-def pass_parameters(workers: int, sense: str, last: bool) -> dict[str, Any]:
-    """The measured defaults for one lexicographic pass (or the weighted solve): see PASS_PARAMETERS."""
-    return default_parameters(workers)
-
-
 def gap(objective: float | None, bound: float | None) -> float | None:
     """Relative gap |objective − bound| / max(1, |objective|); None without both."""
     if objective is None or bound is None:

@@ -35,7 +35,6 @@ from assign.solver.cpsat import (
     make_solver,
     nearest_pairs,
     options_for,
-    pass_parameters,
     weighted_expr,
 )
 from assign.solver.decompose import components, solve_components
@@ -44,7 +43,7 @@ from assign.solver.result import plan_from_solver
 EXCEPTIONS = "relax.exceptions"  # the name of the first pass of a relaxed solve
 # How the passes share the time limit (measured: benchmarks/single_office.py, docs/benchmarks.md).
 PASS_SHARE = 2.0  # a pass may take up to twice an even share of the time left…
-PASS_FLOOR = 0.1  # …but leaves each later pass at least this share of the limit
+PASS_FLOOR = 0.5  # …but leaves each later pass at least half an even share of the limit
 MIN_PASS_SECONDS = 0.01
 
 
@@ -105,14 +104,14 @@ def solve(
     incumbent = _start_solution(problem, ctx, hint, baseline, options, budget=0.2 * options.time_limit)
     for index, (name, expr, sense) in enumerate(stages):
         remaining = options.time_limit - (time.perf_counter() - solve_started)
-        budget = pass_budget(remaining, len(stages) - index, options.time_limit)
+        budget = pass_budget(remaining, len(stages) - index, len(stages), options.time_limit)
         if sense == "max":
             model.maximize(expr)
         else:
             model.minimize(expr)
         if incumbent is not None:
             hint_all(model, list(incumbent.response_proto.solution))
-        solver = make_solver(options, budget, pass_parameters(options.workers, sense, index == len(stages) - 1))
+        solver = make_solver(options, budget)
         label = f"[{index + 1}/{len(stages)}] {name}"
         callback = ProgressCallback(progress, label) if progress else None
         if progress:
@@ -156,13 +155,14 @@ def solve(
     return plan_from_solver(problem, ctx, mode, passes, incumbent, build_seconds, solve_seconds, options, audit=audit)
 
 
-def pass_budget(remaining: float, passes_left: int, time_limit: float) -> float:
+def pass_budget(remaining: float, passes_left: int, passes_total: int, time_limit: float) -> float:
     """Seconds for the next pass: at most PASS_SHARE times an even share of what is left, and never
-    so much that a later pass gets less than its floor (PASS_FLOOR of the limit); the last pass
-    takes whatever is left. A pass that is proven sooner hands its unused time on."""
+    so much that a later pass gets less than its floor (PASS_FLOOR times an even share of the limit
+    over the passes `passes_total`); the last pass takes whatever is left. A pass that is proven
+    sooner hands its unused time on."""
     if passes_left <= 1:
         return max(MIN_PASS_SECONDS, remaining)
-    floor = max(MIN_PASS_SECONDS, PASS_FLOOR * time_limit)
+    floor = max(MIN_PASS_SECONDS, PASS_FLOOR * time_limit / passes_total)
     share = PASS_SHARE * remaining / passes_left
     return max(MIN_PASS_SECONDS, min(share, remaining - floor * (passes_left - 1)))
 
