@@ -8,11 +8,13 @@ policies and objective (lexicographic), one connected problem. Sizes: 120 × 500
 400 × 1,500 researchers × schools (`assign.bench.generate` samples the demo's mix of stages, areas,
 priorities and subjects). This script stands in until `assign generate` has single-office sizes.
 
-Protocol: each size and seed is written to a temporary folder, then `assign solve SCENARIO
---no-write -q --time-limit T` runs in a fresh process RUNS times; printed are the median wall time
-and, from the run at the median, each pass (status, value, bound, seconds) and the KPIs.
+Protocol: each size and seed is written to a temporary folder, then `assign solve SCENARIO -q -o
+OUT --time-limit T` runs in a fresh process RUNS times; printed are the median wall time (start-up,
+loading, solve, audit, writing) and, from the run at the median, each pass (status, value, bound,
+seconds) and the KPIs. `--replan`: then one researcher is added (a twin of the first, new id) and
+the county is solved again cold and warm (`--from` the first plan): seconds and pairs changed.
 Run: .venv/bin/python benchmarks/single_office.py [--sizes demo,120x500,250x1000] [--time-limit 60]
-[--runs 3] [--workers 1] [--keep DIR] [--assign CMD]
+[--runs 3] [--workers 1] [--keep DIR] [--assign CMD] [--replan]
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import csv
 import json
 import math
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -89,16 +92,44 @@ def single_office(size: Size, seed: int, folder: Path, time_limit: float, worker
     return path
 
 
-def run(command: list[str], scenario: Path, time_limit: float, out: Path) -> tuple[float, dict]:
+def run(command: list[str], scenario: Path, time_limit: float, out: Path, extra: list[str] = ()) -> tuple[float, dict]:
     """One `assign solve`: its wall seconds and its plan.json."""
     started = time.perf_counter()
-    done = subprocess.run([*command, "solve", str(scenario), "-q", "-o", str(out), "--time-limit", str(time_limit)],
+    done = subprocess.run([*command, "solve", str(scenario), "-q", "-o", str(out), "--time-limit", str(time_limit), *extra],
                           capture_output=True, text=True)
     seconds = time.perf_counter() - started
     plan_file = out / "plan.json"
     if not plan_file.exists():
         return seconds, {"status": f"exit {done.returncode}", "passes": [], "kpis": {}}
     return seconds, json.loads(plan_file.read_text(encoding="utf-8"))
+
+
+def add_one_researcher(folder: Path) -> Path:
+    """A copy of the county in `folder` with one more researcher (the first one's twin, a new id):
+    the one-row change of a re-plan. Returns the copy's scenario.yaml."""
+    changed = folder.with_name(folder.name + "-plus-one")
+    shutil.copytree(folder, changed, dirs_exist_ok=True)
+    with (changed / "researchers.csv").open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.reader(handle))
+    rows.append(["R99999", "新教研员", *rows[1][2:]])
+    with (changed / "researchers.csv").open("w", encoding="utf-8-sig", newline="") as handle:
+        csv.writer(handle).writerows(rows)
+    return changed / "scenario.yaml"
+
+
+def replan(command: list[str], scenario: Path, time_limit: float, tmp: Path) -> None:
+    """Cold solve, then the one-row change solved cold and warm (`--from` the first plan): seconds
+    and pairs changed against the first plan."""
+    _, before = run(command, scenario, time_limit, tmp / "replan-before")
+    changed = add_one_researcher(scenario.parent)
+    rows = []
+    for label, extra in (("cold", []), ("warm --from", ["--from", str(tmp / "replan-before" / "plan.json")])):
+        seconds, plan = run([*command], changed, time_limit, tmp / f"replan-{label.split()[0]}", extra)
+        old = {(a["researcher_id"], a["school_id"]) for a in before["pairs"]}
+        new = {(a["researcher_id"], a["school_id"]) for a in plan.get("pairs", [])}
+        rows.append((label, f"{seconds:.1f}", plan["status"], len(old ^ new), len(old & new), plan["kpis"].get("schools_covered"),
+                     plan["kpis"].get("travel_total")))
+    print(tabulate(rows, headers=["one researcher added", "wall s", "status", "pairs changed", "pairs kept", "schools covered", "travel min"]))
 
 
 def main() -> None:
@@ -109,6 +140,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--keep", type=Path, default=None, help="write the instances here and keep them")
+    parser.add_argument("--replan", action="store_true", help="also: one researcher added, re-planned cold and warm (--from)")
     parser.add_argument("--assign", default=str(ASSIGN), help="the assign command to time (e.g. another checkout's, as 'python run.py')")
     args = parser.parse_args()
     print(f"load average before: {os.getloadavg()[0]:.2f}, {os.cpu_count()} cores")
@@ -125,6 +157,8 @@ def main() -> None:
                   f"schools covered {plan['kpis'].get('schools_covered')}; load {os.getloadavg()[0]:.2f}")
             print(tabulate([(p["objective_name"], p["status"], p["objective"], p["bound"], p["seconds"]) for p in plan["passes"]],
                            headers=["pass", "status", "value", "bound", "s"]))
+            if args.replan:
+                replan(args.assign.split(), scenario, args.time_limit, Path(tmp) / name)
 
 
 if __name__ == "__main__":

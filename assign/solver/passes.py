@@ -123,12 +123,14 @@ def solve(
         used = solver
         if incumbent is not None:
             # The incumbent is feasible for this pass (it meets every earlier pass's value): keep it
-            # unless the solver returns something strictly better (a budget shorter than presolve
-            # returns UNKNOWN even with a hint; a solution only as good may be worse on the later
-            # terms, which the incumbent, say the greedy plan, may have served well). CP-SAT reports
-            # the objective as a float (11.000000000000002 for 11): compare with a tolerance.
+            # when the solver returns nothing better (a budget shorter than presolve returns UNKNOWN
+            # even with a hint), and when a pass that stopped early returns only as good a solution
+            # (that may be worse on the later terms, which the incumbent, say the greedy plan, may
+            # have served well; a proven pass's own solution is taken, as it always was). CP-SAT
+            # reports the objective as a float (11.000000000000002 for 11): compare with a tolerance.
             kept = incumbent.value(expr)
-            if not found or (objective < kept + 1e-6 if sense == "max" else objective > kept - 1e-6):
+            gain = None if not found else objective - kept if sense == "max" else kept - objective
+            if gain is None or gain < (-1e-6 if status == "OPTIMAL" else 1e-6):
                 used, found, objective = incumbent, True, kept
                 status = "OPTIMAL" if status == "OPTIMAL" else "FEASIBLE"
         if bound is not None and objective is not None and (bound < objective - 1e-6 if sense == "max" else bound > objective + 1e-6):
