@@ -8,7 +8,7 @@ reports, the weighted sum of named terms, and complete hints. One copy of each, 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Callable, Iterable, Protocol
 
 from ortools.sat.python import cp_model
@@ -211,7 +211,9 @@ def nearest_pairs(ctx: ModelContext, pairs: set[Pair], options: SolveOptions, ti
         model.add_hint(model.get_bool_var_from_proto_index(var.index), pair in pairs)
     model.minimize(sum((1 - model.get_bool_var_from_proto_index(var.index)) if pair in pairs else model.get_bool_var_from_proto_index(var.index)
                        for pair, var in ctx.x.items()))
-    solver = make_solver(options, time_limit)
+    # The measured defaults without the scenario's own parameters: those tune the passes' search
+    # (a deterministic-time cap would leave a re-plan with no start at all); `time_limit` bounds this.
+    solver = make_solver(replace(options, parameters={}), time_limit)
     if solver.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
     return {pair for pair, var in ctx.x.items() if solver.value(model.get_bool_var_from_proto_index(var.index))}

@@ -124,13 +124,13 @@ def solve(
         if incumbent is not None:
             # The incumbent is feasible for this pass (it meets every earlier pass's value): keep it
             # when the solver returns nothing better (a budget shorter than presolve returns UNKNOWN
-            # even with a hint), and when a pass that stopped early returns only as good a solution
-            # (that may be worse on the later terms, which the incumbent, say the greedy plan, may
-            # have served well; a proven pass's own solution is taken, as it always was). CP-SAT
-            # reports the objective as a float (11.000000000000002 for 11): compare with a tolerance.
+            # even with a hint), and on a tie when it is better on the terms still to come and the
+            # pass stopped early or starts from a plan in force: the greedy plan's travel, a
+            # re-plan's few changes, survive a later pass that stops early. (A proven pass of a
+            # fresh solve takes its own solution on a tie, as it always did: the same roster.)
             kept = incumbent.value(expr)
-            gain = None if not found else objective - kept if sense == "max" else kept - objective
-            if gain is None or gain < (-1e-6 if status == "OPTIMAL" else 1e-6):
+            tie_breaks = status != "OPTIMAL" or hint is not None
+            if not found or better_later(incumbent, solver, stages[index:] if tie_breaks else stages[index:index + 1]):
                 used, found, objective = incumbent, True, kept
                 status = "OPTIMAL" if status == "OPTIMAL" else "FEASIBLE"
         if bound is not None and objective is not None and (bound < objective - 1e-6 if sense == "max" else bound > objective + 1e-6):
@@ -155,6 +155,16 @@ def solve(
         passes = [p.model_copy(update={"objective": float(incumbent.value(expr)), "gap": gap(float(incumbent.value(expr)), p.bound)})
                   if p.objective is not None else p for p, (_, expr, _) in zip(passes, stages)]
     return plan_from_solver(problem, ctx, mode, passes, incumbent, build_seconds, solve_seconds, options, audit=audit)
+
+
+def better_later(a: cp_model.CpSolver, b: cp_model.CpSolver, stages: list[tuple[str, Any, str]]) -> bool:
+    """Whether solution `a` is lexicographically better than `b` over `stages` (name, expression,
+    sense), the first decisive; equal values (CP-SAT's floats, with a tolerance) go on to the next."""
+    for _, expr, sense in stages:
+        diff = a.value(expr) - b.value(expr)
+        if abs(diff) > 1e-6:
+            return diff > 0 if sense == "max" else diff < 0
+    return False
 
 
 def pass_budget(remaining: float, passes_left: int, passes_total: int, time_limit: float) -> float:
