@@ -139,7 +139,7 @@ def merge_plans(problem: Problem, plans: list[Plan], mode: str, split_seconds: f
         bound = _sum([m.bound if m is not None else None for m in mine])
         passes.append(SolvePass(objective_name=first.objective_name, status=status, objective=objective, bound=bound,
                                 gap=gap(objective, bound), seconds=round(max(m.seconds for m in mine if m is not None), 3),
-                                budget=max((m.budget for m in mine if m is not None and m.budget is not None), default=None)))
+                                budget=max((m for m in mine if m is not None), key=lambda m: m.seconds).budget))  # the longest part's
     status = passes_status(passes)
     if any(not p.solved for p in plans):
         status = next(p.status for p in plans if not p.solved)
