@@ -149,8 +149,12 @@ def _run_solve(scenario: Path, out: Path | None, time_limit, workers, seed, obje
     from assign.analysis.replan import change_summary, load_with_plan_in_force, solve_from
     from assign.export.roster import write_roster
     from assign.export.terminal import exceptions_text, findings_text, kpi_table, passes_table, roster_table, terms_table
+    from assign.kpi import suggested_time_limit
+    from assign.locale import _
 
+    started = time.perf_counter()
     problem, gone = load_with_plan_in_force(scenario, from_plan)
+    load_seconds = time.perf_counter() - started
     if gone:
         _warn([f"{len(gone)} pair(s) of {from_plan} name researchers or schools this scenario lacks: "
                + "、".join(f"{r}→{s}" for r, s in gone)])
@@ -184,9 +188,21 @@ def _run_solve(scenario: Path, out: Path | None, time_limit, workers, seed, obje
     if from_plan is not None:
         click.echo("")
         click.echo(change_summary(problem, plan, str(from_plan)))
+    suggested = suggested_time_limit(plan)
+    if suggested is not None:
+        click.echo("")
+        click.echo(_("Not every pass was proven optimal within the time limit; --time-limit {seconds} would likely prove them "
+                     "(an estimate from the passes' budgets).").format(seconds=f"{suggested:g}"))
+    write_seconds = 0.0
     if out is not None:
+        written = time.perf_counter()
         paths = write_roster(problem, plan, out, lang=lang, kpi_table=kpi_table(plan, fmt="github", timings=False))
+        write_seconds = time.perf_counter() - written
         click.echo(f"\n已写出 (written): {', '.join(str(p) for p in paths)}")
+    if not quiet:
+        click.echo(_("Time: loading {load} s, model {build} s, solve {solve} s (time limit {limit} s), writing {write} s.").format(
+            load=f"{load_seconds:.1f}", build=f"{plan.build_seconds:.1f}", solve=f"{plan.solve_seconds:.1f}",
+            limit=f"{plan.solver_settings.get('time_limit', 0):g}", write=f"{write_seconds:.1f}"), err=True)
     _exit_on_audit_errors(plan.findings)
 
 

@@ -5,10 +5,12 @@ how many each rule got (`exceptions.school_count.min`, the key a scenario's `rel
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from typing import Iterable
 
-from assign.plan import Assignment, RuleException
+from assign.locale import _
+from assign.plan import Assignment, Plan, RuleException
 from assign.problem import Problem
 
 EXCEPTIONS_PREFIX = "exceptions."
@@ -90,3 +92,39 @@ def compute_kpis(problem: Problem, pairs: list[Assignment], exceptions: Iterable
         "travel_mean": round(sum(minutes) / len(minutes), 1) if minutes else 0.0,
         **granted,
     }
+
+
+def pass_label(plan: Plan, name: str) -> str:
+    """The words for a pass: its term's label (覆盖学校数), else its name."""
+    return next((t.label for t in plan.terms if t.name == name), name)
+
+
+def quality_lines(plan: Plan) -> list[tuple[str, str]]:
+    """(term, how good) for each pass, in words: proven optimal, or the best found in the seconds the
+    pass had and how far from the best possible it may be at most (the pass's bound), or that no
+    bound is known. The figures are the plan's own: a pass's value is the returned plan's."""
+    lines = []
+    for p in plan.passes:
+        label = pass_label(plan, p.objective_name)
+        if p.status == "OPTIMAL":
+            words = _("proven optimal")
+        elif p.objective is None:
+            words = _("not solved")
+        elif p.gap is None:
+            words = _("best found in {seconds} s; no bound on the best possible is known").format(seconds=f"{p.seconds:.0f}")
+        else:
+            words = _("best found in {seconds} s, at most {gap} from the best possible").format(seconds=f"{p.seconds:.0f}", gap=f"{p.gap:.1%}")
+        lines.append((label, words))
+    return lines
+
+
+def suggested_time_limit(plan: Plan) -> float | None:
+    """A time limit likely to prove every pass: when some pass stopped at its budget, the limit plus
+    three times the budgets of those passes (each got a fraction of the limit; proving takes
+    longer than finding), rounded up to ten seconds. None when every pass was proven."""
+    limit = plan.solver_settings.get("time_limit")
+    stopped = [p for p in plan.passes if p.status != "OPTIMAL" and p.objective is not None]
+    if not stopped or not isinstance(limit, (int, float)):
+        return None
+    extra = sum(p.budget if p.budget is not None else p.seconds for p in stopped)
+    return float(math.ceil((limit + 3 * extra) / 10) * 10)

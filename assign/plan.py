@@ -114,11 +114,12 @@ class SolvePass(BaseModel):
     bound: float | None
     gap: float | None
     seconds: float
+    budget: float | None = Field(None, description="seconds the pass was given; a pass not proven within them stopped there")
 
 
 class Plan(BaseModel):
     """A solved (or read) plan. The same scenario and seed give the same plan: every field but the
-    timings (`TIMING_FIELDS`, and each pass's `seconds`) is reproducible, and `without_timings()`
+    timings (`TIMING_FIELDS`, and each pass's `seconds` and `budget`) is reproducible, and `without_timings()`
     is what to compare."""
 
     scenario: str
@@ -149,7 +150,7 @@ class Plan(BaseModel):
     def without_timings(self) -> "Plan":
         """The plan with every time measurement zeroed: what two runs of the same solve agree on."""
         return self.model_copy(update={**{name: 0.0 for name in TIMING_FIELDS},
-                                       "passes": [p.model_copy(update={"seconds": 0.0}) for p in self.passes]})
+                                       "passes": [p.model_copy(update={"seconds": 0.0, "budget": None}) for p in self.passes]})
 
     def schools_of(self) -> dict[str, list[str]]:
         """School ids of each researcher, in plan order."""

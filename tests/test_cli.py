@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from itertools import takewhile
 
 import openpyxl
 import pytest
@@ -68,7 +69,8 @@ def test_solve_writes_the_roster_workbook_with_title_and_chinese_headers(solved)
     sheet = openpyxl.load_workbook(out / "roster.xlsx").worksheets[0]
     assert sheet["A1"].value == "小县教研室首批教研员定点联系学校安排表（2026年9月—2028年8月）"
     assert [c.value for c in sheet[2]] == ["序号", "教研员", "学科", "学段", "联系学校", "城乡类型", "乡镇", "单程时间(分钟)", "联系周期", "备注"]
-    rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=3, max_row=sheet.max_row - 2)]  # without the 制表/审核 line
+    # The table ends at the first blank row: the notes on how good the plan is and the 制表/审核 line follow it.
+    rows = list(takewhile(any, ([c.value for c in row] for row in sheet.iter_rows(min_row=3))))
     assert [(r[1], r[4], r[5]) for r in rows] == [("张三", "城关小学", "城区"), ("李四", "东街中学", "城区"), ("李四", "河口村小", "乡村")]
     assert rows[0][9] == "薄弱学校"
 

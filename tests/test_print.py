@@ -8,6 +8,7 @@ import datetime as dt
 import re
 import shutil
 import subprocess
+from itertools import takewhile
 
 import docx
 import openpyxl
@@ -43,7 +44,7 @@ def test_every_roster_row_is_tall_enough_for_its_wrapped_text(written):
     _, out = written
     sheet = openpyxl.load_workbook(out / "roster.xlsx")["安排表"]
     rows = 0
-    for row in sheet.iter_rows(min_row=2, max_row=sheet.max_row - 2):
+    for row in takewhile(lambda cells: any(c.value is not None for c in cells), sheet.iter_rows(min_row=2)):  # up to the blank row
         lines = max(wrapped_lines(c.value, WIDTHS[c.column - 1]) for c in row)
         assert sheet.row_dimensions[row[0].row].height >= lines * LINE_POINTS, row[0].row
         rows += lines > 1

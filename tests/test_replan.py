@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import yaml
 from click.testing import CliRunner
-from conftest import hand_plan, make_scenario, policy, researcher, school, solve_det
+from conftest import audit_errors, hand_plan, make_scenario, policy, researcher, school, solve_det
 
 from assign import locale
 from assign.analysis.replan import read_pairs, solve_from, with_previous
 from assign.cli import main
 from assign.load import load_scenario
+from assign.modeling import build_model
+from assign.solver.cpsat import fixed_solve, nearest_pairs, options_for
 
 POLICIES = {"stage_match": {}, "school_count": {"min": 1, "max": 2}, "urban_rural_mix": {}, "coverage": {}, "travel": {}, "stability": {}}
 
@@ -121,3 +123,31 @@ def test_a_cap_on_changes_holds_in_the_solve(tmp_path):
 def test_local_without_from_is_a_usage_error(tmp_path):
     result = CliRunner().invoke(main, ["solve", str(county(tmp_path)), "--local", "--no-write"])
     assert result.exit_code == 2 and "--from" in result.output
+
+
+def test_a_plan_in_force_a_change_broke_is_repaired_to_the_nearest_allowed_plan(tmp_path):
+    # The newcomer needs a school (school_count.min 1), so the old pairs alone are no plan: the
+    # start is the old pairs plus the fewest changes the rules need, never a start from scratch.
+    base_plan = solve_det(load_scenario(county(tmp_path)))
+    problem, _ = with_previous(load_scenario(add_researcher(tmp_path)), sorted(base_plan.pair_set()))
+    ctx = build_model(problem)
+    options = options_for(problem, workers=1, seed=0)
+    assert fixed_solve(ctx, base_plan.pair_set(), None) is None
+    nearest = nearest_pairs(ctx, base_plan.pair_set(), options, time_limit=10)
+    assert nearest > base_plan.pair_set() and len(nearest - base_plan.pair_set()) == 1
+    assert {r for r, _ in nearest - base_plan.pair_set()} == {"R3"}
+
+
+def test_the_stability_pass_runs_and_keeps_the_plan_in_force_when_the_passes_before_it_stop_early(tmp_path):
+    # No search at all (deterministic time 0): every pass stops at once, and the re-plan is still the
+    # repaired plan in force (the fewest changes), not the greedy plan of a cold start.
+    base_plan = solve_det(load_scenario(county(tmp_path)))
+    problem, _ = with_previous(load_scenario(add_researcher(tmp_path)), sorted(base_plan.pair_set()))
+    stopped = {"max_deterministic_time": 0.0}
+    warm = solve_from(problem, workers=1, seed=0, parameters=stopped)
+    cold = solve_det(problem.model_copy(update={"previous_pairs": ()}), parameters=stopped)
+    assert warm.solved and audit_errors(warm) == [] and audit_errors(cold) == []
+    assert [p.objective_name for p in warm.passes][-2:] == ["stability.changed_pairs", "travel.total_minutes"]
+    changed = warm.pair_set() ^ base_plan.pair_set()
+    assert warm.pair_set() >= base_plan.pair_set() and {r for r, _ in changed} == {"R3"}
+    assert len(changed) <= len(cold.pair_set() ^ base_plan.pair_set())

@@ -20,6 +20,7 @@ from assign.export.atomic import atomic_folder, atomic_path, write_text
 from assign.export.cells import append_row, csv_row, md_text
 from assign.export.notice import write_notice
 from assign.export.xlsx_print import FONT_NAME, fit_rows, printable, table_sheet
+from assign.kpi import quality_lines
 from assign.plan import Plan
 from assign.problem import Problem
 
@@ -199,6 +200,9 @@ def write_roster_xlsx(problem: Problem, plan: Plan, target: Path, lang: str = "z
     fit_rows(ws, 2, widths)
     ws.row_dimensions[1].height = 30
     append_row(ws, [])
+    for term, words in quality_lines(plan):  # how good the table is, in words, before it is signed
+        append_row(ws, [f"说明：{term}：{words}" if lang == "zh" else f"Note: {term}: {words}"])  # a note row: read back as none
+        ws.merge_cells(start_row=ws.max_row, start_column=1, end_row=ws.max_row, end_column=len(headers))
     append_row(ws, [SIGN_OFF[lang]])
     ws.merge_cells(start_row=ws.max_row, start_column=1, end_row=ws.max_row, end_column=len(headers))
     ws.cell(ws.max_row, 1).font = Font(name=FONT_NAME, size=12)

@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING
 from tabulate import tabulate
 
 from assign.export.roster import HEADERS, roster_rows
-from assign.kpi import kpi_keys, kpi_label
+from assign.kpi import kpi_keys, kpi_label, quality_lines
+from assign.locale import _
 from assign.plan import Plan
 from assign.problem import Problem
 
@@ -34,6 +35,7 @@ def kpi_rows(plan: Plan, timings: bool = True) -> list[tuple[str, str]]:
         ("求解状态", f"{plan.status} {STATUS_ZH.get(plan.status, '')}"),
         ("目标方式", "字典序 lexicographic" if plan.mode == "lexicographic" else "加权 weighted"),
         ("相对间隙 gap", gap),
+        *((_("{term}: result").format(term=term), words) for term, words in quality_lines(plan)),
         *([("建模/求解时间（秒）", f"{plan.build_seconds:.2f} / {plan.solve_seconds:.2f}")] if timings else []),
         ("候选对数", str(plan.candidate_pairs)),
         ("路程计算", plan.travel_method),
@@ -51,9 +53,11 @@ def terms_table(plan: Plan, fmt: str = "simple") -> str:
 
 
 def passes_table(plan: Plan, fmt: str = "simple") -> str:
+    """Each pass: its status, the returned plan's value of its term, the solver's bound, the gap, the
+    seconds it ran and the seconds it was given."""
     rows = [(p.objective_name, p.status, "—" if p.objective is None else f"{p.objective:g}", "—" if p.bound is None else f"{p.bound:g}",
-             "—" if p.gap is None else f"{p.gap:.2%}", f"{p.seconds:.2f}") for p in plan.passes]
-    return tabulate(rows, headers=["求解轮次", "状态", "目标值", "界", "gap", "秒"], tablefmt=fmt, disable_numparse=True)
+             "—" if p.gap is None else f"{p.gap:.2%}", f"{p.seconds:.2f}", "—" if p.budget is None else f"{p.budget:.1f}") for p in plan.passes]
+    return tabulate(rows, headers=["求解轮次", "状态", "目标值", "界", "gap", "秒", _("budget s")], tablefmt=fmt, disable_numparse=True)
 
 
 def findings_text(plan: Plan) -> str:

@@ -8,7 +8,7 @@ reports, the weighted sum of named terms, and complete hints. One copy of each, 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Callable, Iterable, Protocol
 
 from ortools.sat.python import cp_model
@@ -124,8 +124,26 @@ def gap(objective: float | None, bound: float | None) -> float | None:
     return abs(objective - bound) / max(1.0, abs(objective))
 
 
+def gap_text(value: float | None) -> str:
+    """A gap as printed: "1.23%", or "—" when there is no bound to measure it against."""
+    return "—" if value is None else f"{value:.2%}"
+
+
 class HasStatus(Protocol):
     status: str
+
+
+class HasGap(Protocol):
+    status: str
+    gap: float | None
+
+
+def overall_gap(passes: list[HasGap]) -> float | None:
+    """The gap of a solve: the worst pass's; None when a pass that was not proven has no bound (or
+    no pass ran), so a plan never reads "0.00%" for a term nobody bounded."""
+    if not passes or any(p.gap is None and p.status != "OPTIMAL" for p in passes):
+        return None
+    return max((p.gap for p in passes if p.gap is not None), default=0.0)
 
 
 def passes_status(passes: list[HasStatus]) -> str:
@@ -157,7 +175,7 @@ class ProgressCallback(cp_model.CpSolverSolutionCallback):
 
     def on_solution_callback(self) -> None:
         obj, bound = self.objective_value, self.best_objective_bound
-        self._report(f"{self._label}: {self.wall_time:6.2f}s objective {obj:g}, bound {bound:g}, gap {gap(obj, bound):.2%}")
+        self._report(f"{self._label}: {self.wall_time:6.2f}s objective {obj:g}, bound {bound:g}, gap {gap_text(gap(obj, bound))}")
 
 
 class WeightedTerm(Protocol):
@@ -177,6 +195,28 @@ def hint_all(model: cp_model.CpModel, solution: list[int]) -> None:
     model.clear_hints()
     for index, value in enumerate(solution):
         model.add_hint(model.get_int_var_from_proto_index(index), value)
+
+
+def nearest_pairs(ctx: ModelContext, pairs: set[Pair], options: SolveOptions, time_limit: float) -> set[Pair] | None:
+    """The pairs of a plan the model allows that differ from `pairs` in as few pairs as could be found
+    within `time_limit` (a copy of the model, its own objective replaced); None if none was found.
+
+    A plan in force that a change broke (a new researcher needs a school, a school was removed)
+    is repaired this way before a re-plan starts from it: hinting the broken plan as it is would
+    leave CP-SAT without a feasible start, and the passes would start from scratch.
+    """
+    model = ctx.model.clone()
+    model.clear_hints()
+    for pair, var in ctx.x.items():
+        model.add_hint(model.get_bool_var_from_proto_index(var.index), pair in pairs)
+    model.minimize(sum((1 - model.get_bool_var_from_proto_index(var.index)) if pair in pairs else model.get_bool_var_from_proto_index(var.index)
+                       for pair, var in ctx.x.items()))
+    # The measured defaults without the scenario's own parameters: those tune the passes' search
+    # (a deterministic-time cap would leave a re-plan with no start at all); `time_limit` bounds this.
+    solver = make_solver(replace(options, parameters={}), time_limit)
+    if solver.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    return {pair for pair, var in ctx.x.items() if solver.value(model.get_bool_var_from_proto_index(var.index))}
 
 
 def fixed_solve(ctx: ModelContext, pairs: set[Pair], objective: cp_model.LinearExprT | None,

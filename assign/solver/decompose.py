@@ -29,7 +29,7 @@ from assign.candidates import candidate_pairs
 from assign.kpi import compute_kpis
 from assign.plan import Plan, SolvePass, TermValue
 from assign.problem import Problem
-from assign.solver.cpsat import Progress, SolveOptions, gap, passes_status, worst_status
+from assign.solver.cpsat import Progress, SolveOptions, gap, gap_text, overall_gap, passes_status, worst_status
 
 SolvePart = Callable[..., Plan]  # assign.solver.passes.solve: (problem, *, mode, baseline, decompose, audit, **options) -> Plan
 
@@ -116,12 +116,12 @@ def solve_components(problem: Problem, parts, solve: SolvePart, *, mode: str, pr
             for done, plan in enumerate(pool.map(_solve_part, jobs), 1):
                 plans.append(plan)
                 if progress:
-                    progress(f"part {done}/{len(jobs)}: {plan.status}, gap {plan.gap or 0:.2%}")
+                    progress(f"part {done}/{len(jobs)}: {plan.status}, gap {gap_text(plan.gap)}")
     else:
         for done, job in enumerate(jobs, 1):
             plans.append(_solve_part(job))
             if progress:
-                progress(f"part {done}/{len(jobs)}: {plans[-1].status}, gap {plans[-1].gap or 0:.2%}")
+                progress(f"part {done}/{len(jobs)}: {plans[-1].status}, gap {gap_text(plans[-1].gap)}")
     return merge_plans(problem, plans, mode, split_seconds, time.perf_counter() - solve_started, options)
 
 
@@ -138,7 +138,8 @@ def merge_plans(problem: Problem, plans: list[Plan], mode: str, split_seconds: f
         objective = _sum([m.objective if m is not None else None for m in mine])
         bound = _sum([m.bound if m is not None else None for m in mine])
         passes.append(SolvePass(objective_name=first.objective_name, status=status, objective=objective, bound=bound,
-                                gap=gap(objective, bound), seconds=round(max(m.seconds for m in mine if m is not None), 3)))
+                                gap=gap(objective, bound), seconds=round(max(m.seconds for m in mine if m is not None), 3),
+                                budget=max((m for m in mine if m is not None), key=lambda m: m.seconds).budget))  # the longest part's
     status = passes_status(passes)
     if any(not p.solved for p in plans):
         status = next(p.status for p in plans if not p.solved)
@@ -149,10 +150,9 @@ def merge_plans(problem: Problem, plans: list[Plan], mode: str, split_seconds: f
         for t in p.terms:
             terms[t.name] = t.model_copy(update={"value": terms[t.name].value + t.value}) if t.name in terms else t
     last = next((p for p in reversed(passes) if p.objective is not None), None)
-    gaps = [p.gap for p in passes if p.gap is not None]
     plan = Plan(
         **problem.plan_header(), mode=mode, status=status,
-        objective=last.objective if last else None, bound=last.bound if last else None, gap=max(gaps) if gaps else None,
+        objective=last.objective if last else None, bound=last.bound if last else None, gap=overall_gap(passes),
         build_seconds=round(split_seconds, 3), solve_seconds=round(seconds, 3),
         candidate_pairs=sum(p.candidate_pairs for p in plans), passes=passes, pairs=pairs, terms=list(terms.values()),
         kpis=compute_kpis(problem, pairs, exceptions), exceptions=exceptions,

@@ -23,6 +23,7 @@ from assign.plan import Plan, SolvePass
 from assign.problem import Problem
 from assign.solver.baseline import baseline_pairs
 from assign.solver.cpsat import (
+    FOUND,
     STATUS,
     WEIGHT_SCALE,
     Progress,
@@ -32,6 +33,7 @@ from assign.solver.cpsat import (
     gap,
     hint_all,
     make_solver,
+    nearest_pairs,
     options_for,
     weighted_expr,
 )
@@ -39,6 +41,10 @@ from assign.solver.decompose import components, solve_components
 from assign.solver.result import plan_from_solver
 
 EXCEPTIONS = "relax.exceptions"  # the name of the first pass of a relaxed solve
+# How the passes share the time limit (measured: benchmarks/single_office.py, docs/benchmarks.md).
+PASS_SHARE = 2.0  # a pass may take up to twice an even share of the time left…
+PASS_FLOOR = 0.5  # …but leaves each later pass at least half an even share of the limit
+MIN_PASS_SECONDS = 0.01
 
 
 def ordered_terms(terms: list[Term], order: list[str] | None, source: str = "scenario") -> list[Term]:
@@ -90,54 +96,58 @@ def solve(
     else:
         stages += [(t.name, t.expr, t.sense) for t in ordered_terms(ctx.terms, problem.scenario.objective.order, problem.source)]
     build_seconds = time.perf_counter() - started
-
     passes: list[SolvePass] = []
-    solution: list[int] | None = None
     solve_started = time.perf_counter()
-    start = _start_solution(problem, ctx, hint, baseline, options)
-    final_solver = None
+    # The incumbent: a solver holding a complete solution of the model as the passes so far have
+    # constrained it (the start, then each pass's best). Every pass is hinted with it and keeps it
+    # when the solver returns nothing better within the pass's budget.
+    incumbent = _start_solution(problem, ctx, hint, baseline, options, budget=0.2 * options.time_limit)
+    start_seconds = time.perf_counter() - solve_started
+    searched = 0.0  # seconds inside CP-SAT's passes; the rest of the time is the start and the Python between passes
     for index, (name, expr, sense) in enumerate(stages):
-        remaining = options.time_limit - (time.perf_counter() - solve_started)
-        if remaining <= 0 and solution is not None:
-            # Out of time: the terms not optimised are recorded, so the plan cannot claim OPTIMAL.
-            passes += [SolvePass(objective_name=n, status="UNKNOWN", objective=None, bound=None, gap=None, seconds=0.0)
-                       for n, _, _ in stages[index:]]
-            break
+        elapsed = time.perf_counter() - solve_started
+        # What the passes cost outside CP-SAT (objective, hints, values: seconds on a large model
+        # under load) is kept aside for the passes still to come, so the solve ends near its limit.
+        overhead = (elapsed - start_seconds - searched) / index * (len(stages) - index) if index else 0.0
+        budget = pass_budget(options.time_limit - elapsed - overhead, len(stages) - index, len(stages), options.time_limit)
         if sense == "max":
             model.maximize(expr)
         else:
             model.minimize(expr)
-        if solution is not None:
-            hint_all(model, solution)
-        elif start is not None:
-            hint_all(model, list(start.response_proto.solution))
-        solver = make_solver(options, remaining)
+        if incumbent is not None:
+            hint_all(model, list(incumbent.response_proto.solution))
+        solver = make_solver(options, budget)
         label = f"[{index + 1}/{len(stages)}] {name}"
         callback = ProgressCallback(progress, label) if progress else None
         if progress:
-            progress(f"{label}: solving")
+            progress(f"{label}: solving (at most {budget:.1f} s)")
         status = STATUS[solver.solve(model, callback)]
-        found = status in ("OPTIMAL", "FEASIBLE")
+        searched += solver.wall_time
+        found = status in FOUND
         objective = solver.objective_value if found else None
-        bound = solver.best_objective_bound if found else None
+        bound = solver.best_objective_bound if status != "INFEASIBLE" else None
         used = solver
-        if index == 0 and start is not None:
-            # The complete hint is a feasible solution: keep it whenever the solver returns nothing
-            # better (a time limit shorter than presolve returns UNKNOWN even with a hint).
-            start_value = start.value(expr)
-            # CP-SAT reports the objective as a float (11.000000000000002 for 11): compare with a tolerance.
-            if not found or (objective < start_value - 1e-6 if sense == "max" else objective > start_value + 1e-6):
-                # The solver's bound, if it got one, still holds for the kept solution.
-                used, found, status, objective = start, True, "FEASIBLE", start_value
+        if incumbent is not None:
+            # The incumbent is feasible for this pass (it meets every earlier pass's value): keep it
+            # when the solver returns nothing better (a budget shorter than presolve returns UNKNOWN
+            # even with a hint), and on a tie when it is better on the terms still to come and the
+            # pass stopped early or starts from a plan in force: the greedy plan's travel, a
+            # re-plan's few changes, survive a later pass that stops early. (A proven pass of a
+            # fresh solve takes its own solution on a tie, as it always did: the same roster.)
+            kept = incumbent.value(expr)
+            tie_breaks = status != "OPTIMAL" or hint is not None
+            if not found or better_later(incumbent, solver, stages[index:] if tie_breaks else stages[index:index + 1]):
+                used, found, objective = incumbent, True, kept
+                status = "OPTIMAL" if status == "OPTIMAL" else "FEASIBLE"
+        if bound is not None and objective is not None and (bound < objective - 1e-6 if sense == "max" else bound > objective + 1e-6):
+            bound = None  # a solver that stopped before its first bound reports none worth printing
         passes.append(SolvePass(objective_name=name, status=status, objective=objective, bound=bound,
-                                gap=gap(objective, bound), seconds=round(solver.wall_time, 3)))
+                                gap=gap(objective, bound), seconds=round(solver.wall_time, 3), budget=round(budget, 3)))
         if not found:
-            if solution is None:
-                break  # nothing to fall back on: the plan is INFEASIBLE or UNKNOWN
-            continue  # a later pass that found nothing keeps the previous pass's solution
-        solution = list(used.response_proto.solution)
-        final_solver = used
+            break  # the first pass found nothing and there is nothing to fall back on: INFEASIBLE or UNKNOWN
+        incumbent = used
         if index + 1 < len(stages):
+            # Later passes keep this term at the value reached (not at the bound): lexicographic fixing.
             value = round(used.value(expr))
             model.add(expr >= value if sense == "max" else expr <= value)
             if name == EXCEPTIONS:
@@ -145,19 +155,55 @@ def solve(
                 # fast on the demo county as with the literals left free (docs/benchmarks.md).
                 ctx.fix_exceptions(used.boolean_value)
     solve_seconds = time.perf_counter() - solve_started
-    return plan_from_solver(problem, ctx, mode, passes, final_solver, build_seconds, solve_seconds, options, audit=audit)
+    if incumbent is not None:
+        # Each pass reports the value the returned plan has, which a later pass may have raised
+        # above what that pass itself reached; its bound still holds (the plan meets every earlier cap).
+        passes = [p.model_copy(update={"objective": float(incumbent.value(expr)), "gap": gap(float(incumbent.value(expr)), p.bound)})
+                  if p.objective is not None else p for p, (_, expr, _) in zip(passes, stages)]
+    return plan_from_solver(problem, ctx, mode, passes, incumbent, build_seconds, solve_seconds, options, audit=audit)
 
 
-def _start_solution(problem: Problem, ctx: ModelContext, hint: Plan | None, baseline: bool, options: SolveOptions) -> cp_model.CpSolver | None:
+def better_later(a: cp_model.CpSolver, b: cp_model.CpSolver, stages: list[tuple[str, Any, str]]) -> bool:
+    """Whether solution `a` is lexicographically better than `b` over `stages` (name, expression,
+    sense), the first decisive; equal values (CP-SAT's floats, with a tolerance) go on to the next."""
+    for _, expr, sense in stages:
+        diff = a.value(expr) - b.value(expr)
+        if abs(diff) > 1e-6:
+            return diff > 0 if sense == "max" else diff < 0
+    return False
+
+
+def pass_budget(remaining: float, passes_left: int, passes_total: int, time_limit: float) -> float:
+    """Seconds for the next pass: at most PASS_SHARE times an even share of what is left, and never
+    so much that a later pass gets less than its floor (PASS_FLOOR times an even share of the limit
+    over the passes `passes_total`); the last pass takes whatever is left. A pass that is proven
+    sooner hands its unused time on."""
+    if passes_left <= 1:
+        return max(MIN_PASS_SECONDS, remaining)
+    floor = max(MIN_PASS_SECONDS, PASS_FLOOR * time_limit / passes_total)
+    share = PASS_SHARE * remaining / passes_left
+    return max(MIN_PASS_SECONDS, min(share, remaining - floor * (passes_left - 1)))
+
+
+def _start_solution(problem: Problem, ctx: ModelContext, hint: Plan | None, baseline: bool, options: SolveOptions,
+                    budget: float) -> cp_model.CpSolver | None:
     """A complete feasible solution to start from: the given plan's pairs, else the greedy plan's.
 
+    A given plan the rules no longer allow whole (a re-plan after a change: a new researcher needs a
+    school) is first repaired to the nearest plan the rules allow (`nearest_pairs`, within `budget`
+    seconds), so the passes start from the plan in force, not from scratch.
     Its auxiliary variables are the best for those pairs: the weighted terms as high, and (relaxed)
     the exceptions as few, as the pairs allow; the two share no variable, so one sum serves both.
     """
+    objective = weighted_expr(ctx.terms) - WEIGHT_SCALE * ctx.exceptions_expr()
     if hint is not None:
         pairs = hint.pair_set()
-    elif baseline and (ctx.terms or problem.relaxing):
-        pairs = set(baseline_pairs(problem, ctx.pairs, seed=options.seed))
-    else:
+        start = fixed_solve(ctx, pairs, objective)
+        if start is None:
+            nearest = nearest_pairs(ctx, pairs, options, budget)
+            start = fixed_solve(ctx, nearest, objective) if nearest is not None else None
+        if start is not None or not baseline:
+            return start
+    if not (baseline and (ctx.terms or problem.relaxing)):
         return None
-    return fixed_solve(ctx, pairs, weighted_expr(ctx.terms) - WEIGHT_SCALE * ctx.exceptions_expr())
+    return fixed_solve(ctx, set(baseline_pairs(problem, ctx.pairs, seed=options.seed)), objective)

@@ -10,7 +10,7 @@ from assign.kpi import compute_kpis
 from assign.modeling import ModelContext
 from assign.plan import Plan, SolvePass, TermValue
 from assign.problem import Problem
-from assign.solver.cpsat import SolveOptions, passes_status, settings_of
+from assign.solver.cpsat import SolveOptions, overall_gap, passes_status, settings_of
 
 
 def plan_from_solver(problem: Problem, ctx: ModelContext, mode: str, passes: list[SolvePass], solver: cp_model.CpSolver | None,
@@ -25,7 +25,6 @@ def plan_from_solver(problem: Problem, ctx: ModelContext, mode: str, passes: lis
         pairs = problem.assignments(pair for pair, var in ctx.x.items() if solver.boolean_value(var))
         terms = [TermValue(name=t.name, label=t.label, sense=t.sense, value=solver.value(t.expr), weight=t.weight, rank=t.rank, unit=t.unit)
                  for t in ctx.terms]
-    gaps = [p.gap for p in passes if p.gap is not None]
     last = next((p for p in reversed(passes) if p.objective is not None), None)
     plan = Plan(
         **problem.plan_header(),
@@ -33,7 +32,7 @@ def plan_from_solver(problem: Problem, ctx: ModelContext, mode: str, passes: lis
         status=passes_status(passes),
         objective=last.objective if last else None,
         bound=last.bound if last else None,
-        gap=max(gaps) if gaps else None,
+        gap=overall_gap(passes),
         build_seconds=round(build_seconds, 3),
         solve_seconds=round(solve_seconds, 3),
         candidate_pairs=len(ctx.pairs),

@@ -1,0 +1,121 @@
+"""The lexicographic passes: how they share the time limit, what a pass that stops early hands on,
+and that every printed figure is the plan's own value and the solver's bound."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+from conftest import audit_errors, solve_det
+from openpyxl import load_workbook
+
+from assign.bench.generate import Size, generate
+from assign.cli import main
+from assign.kpi import pass_label, quality_lines, suggested_time_limit
+from assign.load import load_scenario
+from assign.locale import _
+from assign.plan import Plan
+from assign.solver.cpsat import overall_gap
+from assign.solver.passes import MIN_PASS_SECONDS, PASS_FLOOR, PASS_SHARE, pass_budget
+
+# CP-SAT's deterministic time (one worker) stops a pass at the same point on every machine and
+# load: this much proves the first pass of the small county and stops the later ones early.
+STOPS_EARLY = {"max_deterministic_time": 0.02}
+
+
+@pytest.mark.parametrize(("remaining", "left", "limit", "expected"), [
+    (60.0, 1, 60.0, 60.0),     # the last pass takes whatever is left
+    (60.0, 4, 60.0, 30.0),     # twice an even share of what is left
+    (20.0, 3, 60.0, 5.0),      # …but each of the two later passes keeps its floor (half of 60 s / 4 passes)
+    (5.0, 4, 60.0, MIN_PASS_SECONDS),  # out of time: every pass still runs, briefly
+    (0.0, 1, 60.0, MIN_PASS_SECONDS),  # the last pass too
+])
+def test_a_pass_gets_a_share_of_what_is_left_and_leaves_the_later_passes_their_floor(remaining, left, limit, expected):
+    assert PASS_FLOOR == 0.5 and PASS_SHARE == 2.0  # the rows above are computed with them
+    assert pass_budget(remaining, left, 4, limit) == pytest.approx(expected)
+
+
+@pytest.fixture(scope="module")
+def small_county(tmp_path_factory) -> Path:
+    """A generated 30 × 90 county (the demo's mix), lexicographic, its passes stopped early by deterministic time."""
+    folder = tmp_path_factory.mktemp("small-county")
+    path = generate(Size(1, 30, 90), 1, folder)
+    scenario = yaml.safe_load(path.read_text(encoding="utf-8"))
+    scenario.update(objective="lexicographic", solver={"time_limit": 30, "workers": 1, "seed": 0, "parameters": STOPS_EARLY})
+    path.write_text(yaml.safe_dump(scenario, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def stopped(small_county) -> Plan:
+    return solve_det(load_scenario(small_county))
+
+
+def term_value(plan: Plan, name: str) -> float:
+    return next(t.value for t in plan.terms if t.name == name)
+
+
+def test_a_pass_that_stops_early_hands_on_its_best_plan_and_every_later_pass_still_runs(stopped):
+    assert stopped.solved and audit_errors(stopped) == []
+    statuses = [p.status for p in stopped.passes]
+    assert "FEASIBLE" in statuses and len(stopped.passes) == len(stopped.terms)  # every term got its pass
+    assert stopped.status == "FEASIBLE"  # not OPTIMAL: some pass was not proven
+    for p in stopped.passes:
+        # The figure of each pass is the returned plan's value of its term, and the bound is on its right side.
+        assert p.objective == term_value(stopped, p.objective_name)
+        if p.bound is not None:
+            sense = next(t.sense for t in stopped.terms if t.name == p.objective_name)
+            assert (p.bound >= p.objective) if sense == "max" else (p.bound <= p.objective)
+            assert p.gap == pytest.approx(abs(p.objective - p.bound) / max(1.0, abs(p.objective)))
+        assert p.budget is not None and p.budget > 0
+    assert stopped.gap == overall_gap(stopped.passes) and stopped.gap is not None and stopped.gap > 0
+
+
+def test_the_kpi_words_say_which_terms_are_proven_and_how_far_the_others_may_be(stopped):
+    lines = dict(quality_lines(stopped))
+    for p in stopped.passes:
+        words = lines[pass_label(stopped, p.objective_name)]
+        if p.status == "OPTIMAL":
+            assert words == _("proven optimal")
+        else:
+            assert words == _("best found in {seconds} s, at most {gap} from the best possible").format(
+                seconds=f"{p.seconds:.0f}", gap=f"{p.gap:.1%}")
+    assert suggested_time_limit(stopped) > 30
+
+
+def test_no_bound_means_no_gap_is_printed_rather_than_zero(small_county):
+    # No search at all: every pass keeps the greedy start and CP-SAT bounded none of the coverage terms.
+    plan = solve_det(load_scenario(small_county), parameters={"max_deterministic_time": 0.0})
+    assert plan.solved and audit_errors(plan) == []
+    assert plan.status == "FEASIBLE" and plan.gap is None
+    unbounded = [p for p in plan.passes if p.bound is None]
+    assert unbounded
+    words = dict(quality_lines(plan))
+    for p in unbounded:
+        assert words[pass_label(plan, p.objective_name)] == _("best found in {seconds} s; no bound on the best possible is known").format(
+            seconds=f"{p.seconds:.0f}")
+
+
+def test_solve_prints_the_plans_own_figures_and_writes_the_words_under_the_roster(small_county, tmp_path):
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["solve", str(small_county), "-o", str(out)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    plan = Plan.read(out / "plan.json")
+    assert plan.status == "FEASIBLE" and audit_errors(plan) == []
+    rows = {line.split()[0]: line.split() for line in result.output.splitlines() if line.split() and line.split()[0] in {
+        p.objective_name for p in plan.passes}}
+    for p in plan.passes:
+        _name, status, value, bound, gap = rows[p.objective_name][:5]  # the pass table's row (printed after the terms table)
+        assert status == p.status
+        assert float(value) == p.objective == term_value(plan, p.objective_name)
+        assert bound == ("—" if p.bound is None else f"{p.bound:g}")
+        assert gap == ("—" if p.gap is None else f"{p.gap:.2%}")
+    for _term, words in quality_lines(plan):
+        assert words in result.output
+    assert f"{suggested_time_limit(plan):g}" in result.output
+    sheet = load_workbook(out / "roster.xlsx").worksheets[0]
+    footer = [row[0] for row in sheet.iter_rows(values_only=True) if isinstance(row[0], str)]
+    for term, words in quality_lines(plan):
+        assert f"说明：{term}：{words}" in footer
