@@ -205,7 +205,7 @@ def write_roster_xlsx(problem: Problem, plan: Plan, target: Path, lang: str = "z
     ws.row_dimensions[ws.max_row].height = 24
     printable(ws, freeze="A3")
     by_school = wb.create_sheet("按学校" if lang == "zh" else "by school")
-    _listing(by_school, f"{plan.title}（按学校）" if lang == "zh" else f"{plan.title} (by school)", BY_SCHOOL_HEADERS[lang],
+    listing(by_school, f"{plan.title}（按学校）" if lang == "zh" else f"{plan.title} (by school)", BY_SCHOOL_HEADERS[lang],
              by_school_rows(problem, plan, lang), BY_SCHOOL_WIDTHS)
     ids = wb.create_sheet("编号" if lang == "zh" else "ids")
     append_row(ids, HEADERS[lang][:1] + ID_HEADERS[lang])
@@ -214,10 +214,10 @@ def write_roster_xlsx(problem: Problem, plan: Plan, target: Path, lang: str = "z
     ids.sheet_state = "hidden"  # kept for `assign check` and `--from`, never printed
     if plan.exceptions:
         title = "例外" if lang == "zh" else "exceptions"
-        _listing(wb.create_sheet(title), f"{plan.title}：准许的例外" if lang == "zh" else f"{plan.title}: exceptions granted",
+        listing(wb.create_sheet(title), f"{plan.title}：准许的例外" if lang == "zh" else f"{plan.title}: exceptions granted",
                  EXCEPTION_HEADERS[lang], exception_rows(problem, plan), [6, 22, 12, 18, 36, 22, 40, 8])
     title = "未联系学校" if lang == "zh" else "schools without a researcher"
-    _listing(wb.create_sheet(title[:31]), f"{plan.title}：未联系学校" if lang == "zh" else f"{plan.title}: schools without a researcher",
+    listing(wb.create_sheet(title[:31]), f"{plan.title}：未联系学校" if lang == "zh" else f"{plan.title}: schools without a researcher",
              UNCOVERED_HEADERS[lang], uncovered_rows(problem, plan), [6, 10, 26, 12, 9, 10, 8, 50])
     with atomic_path(target) as tmp:
         wb.save(tmp)
@@ -243,7 +243,7 @@ def uncovered_rows(problem: Problem, plan: Plan) -> list[list[object]]:
     return rows
 
 
-def _listing(ws, title: str, headers: list[str], rows: list[list[object]], widths: list[int]) -> None:
+def listing(ws, title: str, headers: list[str], rows: list[list[object]], widths: list[int]) -> None:
     """A printable sheet: a title line, a bold header row, the rows wrapped."""
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter

@@ -19,6 +19,11 @@ from assign.problem import Problem
 TERM_FILES = ("visits.xlsx", "visits.csv", "visits.md", "visits.json", "changes.csv", "ics")
 
 
+def calendar_title(problem: Problem, term: str) -> str:
+    """The title every table of a term's calendar carries: 示范县教研室2026秋教研员联系学校视导安排."""
+    return f"{problem.scenario.office.name}{term}教研员联系学校视导安排"
+
+
 def write_term_files(problem: Problem, visits: VisitPlan, out_dir: Path, title: str) -> list[Path]:
     """visits.xlsx, visits.csv, visits.md, visits.json and ics/ (office, per researcher, per school) in out_dir."""
     out_dir = Path(out_dir)

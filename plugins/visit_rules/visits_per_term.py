@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field, model_validator
 
-from assign.calendar.rule import MAX_COUNT, Finding, VisitRule, params_model
+from assign.calendar.rule import MAX_COUNT, Finding, Target, VisitRule, params_model
 
 
 class Params(BaseModel):
@@ -36,6 +36,10 @@ class VisitsPerTerm(VisitRule):
                 ctx.require(count >= params.min, about=(rid, sid), why=f"{who} needs at least {params.min} visit(s) in {ctx.term.name}")
             if params.max is not None:
                 ctx.require(count <= params.max, about=(rid, sid), why=f"{who} may have at most {params.max} visit(s) in {ctx.term.name}")
+
+    def targets(self, problem, pairs, params: Params) -> list[Target]:
+        return [Target(rule=self.name, measure="visits", amount=params.min, per="term", researcher_id=rid, school_id=sid)
+                for rid, sid in sorted(set(pairs)) if params.min]
 
     def audit(self, problem, schedule, params: Params) -> list[Finding]:
         findings = []
