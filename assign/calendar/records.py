@@ -38,7 +38,8 @@ class VisitRecord(BaseModel):
     planned: tuple[dt.date, ...] = Field((), description="the planned days (empty for a visit added by hand)")
     done: bool
     day: dt.date | None = Field(None, description="the day the visit was made (the planned first day when 是 and no 实际日期)")
-    days: int = Field(1, ge=1, description="days on site: the planned visit's length")
+    days: tuple[dt.date, ...] = Field((), description="the days on site (a moved visit keeps its planned length in working days); "
+                                                      "empty when not made")
     lessons: int = Field(0, ge=0)
     activities: tuple[str, ...] = Field((), description="words of vocab.ACTIVITIES")
     backbone_teachers: tuple[str, ...] = Field((), description="names of the backbone teachers met")
@@ -57,9 +58,7 @@ class VisitRecord(BaseModel):
 
     def on_site(self) -> list[dt.date]:
         """The days on site this record reports (none for a visit not made)."""
-        if not self.done or self.day is None:
-            return []
-        return [self.day + dt.timedelta(days=i) for i in range(self.days)]
+        return list(self.days) if self.done else []
 
 
 class RecordConflict(BaseModel):

@@ -79,7 +79,8 @@ def read_file(path: Path, problem: Problem, visits: VisitPlan, term: TermDays, i
             continue
         read_any = True
         table = read_table(where, RECORD_COLUMNS, RECORD_REQUIRED)
-        out.warnings += table.notes
+        if not ids:  # our own template's title rows are no news
+            out.warnings += table.notes
         missing = [RECORD_COLUMNS[f][1] for f, alt in (("researcher", "researcher_id"), ("school", "school_id"))
                    if f not in table.headers and alt not in table.headers]
         if missing:
@@ -191,8 +192,22 @@ def read_row(table: Table, row, problem: Problem, visits: VisitPlan, term: TermD
     out.records.append(VisitRecord(
         key=key, researcher_id=rid, school_id=sid, number=planned_visit.number if planned_visit is not None else None,
         planned=planned_visit.days if planned_visit is not None else (), done=done, day=day,
-        days=len(planned_visit.days) if planned_visit is not None else 1, lessons=lessons, activities=activities,
+        days=on_site(day, planned_visit.days if planned_visit is not None else (), is_workday) if done else (),
+        lessons=lessons, activities=activities,
         backbone_teachers=teachers, notes=str(values.get("notes") or ""), source=str(table.path), sheet=table.sheet, row=row.number))
+
+
+def on_site(day: dt.date, planned: tuple[dt.date, ...], is_workday) -> tuple[dt.date, ...]:
+    """The days on site of a visit made on `day`: the planned ones when it kept its date, else as many working
+    days from `day` as were planned (one for a visit added by hand)."""
+    if planned and day == planned[0]:
+        return planned
+    days, current = [day], day
+    while len(days) < max(1, len(planned)):
+        current += dt.timedelta(days=1)
+        if is_workday(current):
+            days.append(current)
+    return tuple(days)
 
 
 def names_of(entities) -> dict[str, list[str]]:
