@@ -569,9 +569,11 @@ def _term_options(func):
     return func
 
 
-def _open_term(scenario: Path | None, term_name: str, calendar_dir: Path | None, plan_path, workers, seed):
-    """The term's calendar and record (`assign.analysis.term_record`); a calendar scheduled now is written into its folder first."""
-    from assign.analysis.term_record import open_term
+def _open_term(scenario: Path | None, term_name: str, calendar_dir: Path | None, plan_path, workers, seed, import_kept: bool = False):
+    """The term's calendar and record (`assign.analysis.term_record`); a calendar scheduled now is written into its folder first.
+    With `import_kept`, the record files the scenario names for the term (`calendar.records`) are imported first when new or changed."""
+    from assign.analysis.term_record import import_records, kept_files, open_term
+    from assign.export.atomic import write_text
     from assign.export.safe_names import folder_name
     from assign.export.term_files import calendar_title, write_term_files
     from assign.locale import _
@@ -585,6 +587,14 @@ def _open_term(scenario: Path | None, term_name: str, calendar_dir: Path | None,
     if record.scheduled:
         paths = write_term_files(record.problem, record.visits, folder, calendar_title(record.problem, term_name))
         click.echo(f"已写出 (written): {len(paths)} files in {folder} (visits.json …)", err=True)
+    files = kept_files(record) if import_kept else []
+    if files:
+        result, read = import_records(record, files)
+        _warn(read.warnings)
+        write_text(record.records_path, result.book.model_dump_json(indent=2))
+        record.book = record.books[record.term.name] = result.book
+        click.echo(_("imported the scenario's record file(s) of {term} (calendar.records): {files}; {n} record(s) kept").format(
+            term=term_name, files="、".join(str(f) for f in files), n=len(result.book.records)), err=True)
     return record
 
 
@@ -677,7 +687,7 @@ def progress(scenario, term_name, calendar_dir, plan_path, workers, seed, as_of,
     from assign.export.progress_tables import progress_csv, progress_json, progress_markdown, progress_text
     from assign.locale import _
 
-    rec = _open_term(scenario, term_name, calendar_dir, plan_path, workers, seed)
+    rec = _open_term(scenario, term_name, calendar_dir, plan_path, workers, seed, import_kept=True)
     if not rec.book.records:
         _warn([_("no record of {term} imported yet ({path}): `assign record import` reads the filled forms").format(
             term=term_name, path=rec.records_path)])
@@ -700,7 +710,7 @@ def summary(scenario, term_name, calendar_dir, plan_path, workers, seed, out) ->
     from assign.export.term_summary import summary_tables, write_summary
     from assign.locale import _
 
-    rec = _open_term(scenario, term_name, calendar_dir, plan_path, workers, seed)
+    rec = _open_term(scenario, term_name, calendar_dir, plan_path, workers, seed, import_kept=True)
     if not rec.book.records:
         _warn([_("no record of {term} imported yet ({path}): `assign record import` reads the filled forms").format(
             term=term_name, path=rec.records_path)])

@@ -103,3 +103,16 @@ def import_records(record: TermRecord, files: list[Path], replace: bool = False,
         sources.append(RecordSource(file=str(path), sha256=sha256, modified=modified, imported=now,
                                     rows=sum(1 for r in read.records if r.source == str(path))))
     return merge(record.book, read.records, sources, replace=replace), read
+
+
+def kept_files(record: TermRecord) -> list[Path]:
+    """The scenario's own record files of the term (`calendar.records`) not imported as they are now: changed or new."""
+    cal = record.problem.scenario.calendar
+    base = Path(record.problem.source).parent
+    out = []
+    for name in cal.record_files(record.term.name) if cal is not None else []:
+        path = base / name
+        known = record.book.source(str(path))
+        if known is None or known.sha256 != file_identity(path)[0]:
+            out.append(path)
+    return out

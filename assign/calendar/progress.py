@@ -154,7 +154,9 @@ def share(days: tuple[dt.date, ...], as_of: dt.date) -> float:
 
 
 def pro_rated(amount: int, fraction: float) -> int:
-    return min(amount, math.ceil(amount * fraction - 1e-9))
+    """What is due of `amount` when `fraction` of its working days are gone: whole units, rounded down (a researcher
+    with 2 of 10 days after 21% of the year is on track; one unit short of the straight line is not yet behind)."""
+    return min(amount, math.floor(amount * fraction + 1e-9))
 
 
 def progress(problem: Problem, pairs: list[Pair], rules: tuple[PolicyUse, ...], term: TermDays, year_terms: tuple[TermDays, ...],
