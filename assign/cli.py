@@ -743,13 +743,21 @@ def report(source, out, scenario_path, term_name, base_path, lang, workers, seed
     from `assign solve` together with --scenario. Without SOURCE, the demo county. The file needs
     no network: styles, script and data are inside it.
     """
+    import dataclasses
+
     from assign.analysis.report_inputs import gather
     from assign.analysis.sources import is_plan_file
+    from assign.analysis.term_record import recorded_progress
     from assign.export.report import write_report
+    from assign.export.safe_names import folder_name
 
     path = source if source is not None else _demo_path()
     inputs = gather(path, scenario=scenario_path, term=term_name, base=base_path, workers=workers, seed=seed, progress=progress_reporter(quiet))
     _warn(inputs.problem.warnings)
+    if inputs.visits is not None:  # the term's record, when one was imported beside its calendar: the progress view
+        scenario_file = Path(inputs.problem.source)
+        inputs = dataclasses.replace(inputs, progress=recorded_progress(
+            scenario_file, inputs.visits.term, _out_folder(scenario_file, None, folder_name(f"calendar-{inputs.visits.term}"))))
     target = _out_folder(Path(inputs.problem.source) if is_plan_file(path) else path, out, "report.html")
     written = write_report(inputs, target, lang)
     if not quiet:

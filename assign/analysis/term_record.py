@@ -116,3 +116,14 @@ def kept_files(record: TermRecord) -> list[Path]:
         if known is None or known.sha256 != file_identity(path)[0]:
             out.append(path)
     return out
+
+
+def recorded_progress(scenario: Path, term_name: str, folder: Path, as_of: dt.date | None = None):
+    """The term's progress when its folder holds a calendar and an imported record (else None): the report's progress view."""
+    from assign.calendar.progress import progress
+
+    if not (folder / VISITS_FILE).exists() or not (folder / RECORDS_FILE).exists():
+        return None
+    record = open_term(scenario, term_name, folder)
+    day = as_of or min(max(dt.date.today(), record.term.first - dt.timedelta(days=1)), record.term.last)
+    return progress(record.problem, record.pairs, record.rules, record.term, record.year_terms, record.visits, record.books, day)
