@@ -284,3 +284,43 @@ def test_rules_targets_count_per_term_per_year_and_part_time(tmp_path):
     assert ("days_on_site_per_year", "days_on_site", "R1", "", 10, "year") in got
     assert ("days_per_week", "days_on_site", "R1", "", 6, "year") in got               # 1 a week over 26 working days → ⌈5.2⌉
     assert ("backbone_teachers", "backbone_teachers", "R1", "S2", 2, "year") in got and len(got) == 3 + 2 + 2 + 3
+
+
+def test_the_report_shows_the_progress_of_an_imported_record(tmp_path, county):
+    from assign.analysis.report_inputs import ReportInputs
+    from assign.analysis.term_record import recorded_progress
+    from assign.export.report import render_report
+    from assign.load import load_scenario
+    from assign.plan import Plan
+
+    scenario, cal, visits = county
+    assert recorded_progress(scenario, TERM, cal) is None             # a calendar, but no record imported yet: no view
+    f1, f2, _hand, _kinds = filled_forms(tmp_path, cal, visits)
+    assert run("record", "import", f1, f2, scenario, "--term", TERM, "--calendar", cal).exit_code == 0
+    progress = recorded_progress(scenario, TERM, cal, dt.date(2026, 10, 16))
+    assert progress is not None and progress.records == 5
+    html = render_report(ReportInputs(load_scenario(scenario), Plan.read(tmp_path / "plan.json"), visits, progress=progress))
+    view = html[html.index('<section id="progress">'):]
+    assert "张三" in view and "李四" in view and _("behind by {n}").format(n=1) in view
+
+
+BAD_RECORDS_KEY = [
+    # (calendar.records, what the message names)
+    ({"2027春": ["张三.xlsx"]}, "2027春"),          # a term calendar.terms lacks
+    ({"2026秋": ["不在这里.xlsx"]}, "不在这里.xlsx"),  # a file that is not there
+]
+
+
+@pytest.mark.parametrize(("records", "named"), BAD_RECORDS_KEY)
+def test_a_bad_calendar_records_key_is_an_error_naming_it(tmp_path, records, named):
+    import yaml
+
+    from assign.errors import InputError
+    from assign.load import load_scenario
+
+    path = write_tiny(tmp_path, RULES)
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["calendar"]["records"] = records
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(InputError, match=named):
+        load_scenario(path)
