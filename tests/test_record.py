@@ -324,3 +324,25 @@ def test_a_bad_calendar_records_key_is_an_error_naming_it(tmp_path, records, nam
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     with pytest.raises(InputError, match=named):
         load_scenario(path)
+
+
+def test_names_in_the_form_are_text_cells_and_read_back_as_written(tmp_path):
+    path = write_tiny(tmp_path, RULES)
+    csv_text = (tmp_path / "researchers.csv").read_text(encoding="utf-8").replace("张三", '"=HYPERLINK(""http://x"",""点我"")"')
+    (tmp_path / "researchers.csv").write_text(csv_text, encoding="utf-8")
+    from calendar_fixtures import tiny_plan
+
+    from assign.load import load_scenario
+
+    plan = tiny_plan(load_scenario(path))
+    (tmp_path / "plan.json").write_text(plan.model_dump_json(), encoding="utf-8")
+    cal = tmp_path / "cal"
+    assert run("record", "template", path, "--term", TERM, "--calendar", cal, "--plan", tmp_path / "plan.json").exit_code == 0
+    ws = openpyxl.load_workbook(form(cal, "R1"))["联系工作记录"]
+    cell = ws.cell(4, 2)
+    assert cell.value == '=HYPERLINK("http://x","点我")' and cell.data_type == "s"
+    row = sorted(rows_of(form(cal, "R1")))[0]
+    filled = fill(form(cal, "R1"), tmp_path / "r1.xlsx", {(row, "是否完成"): "是"})
+    assert run("record", "import", filled, path, "--term", TERM, "--calendar", cal).exit_code == 0
+    (record,) = json.loads((cal / "records.json").read_text(encoding="utf-8"))["records"]
+    assert record["researcher_id"] == "R1"
