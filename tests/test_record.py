@@ -346,3 +346,35 @@ def test_names_in_the_form_are_text_cells_and_read_back_as_written(tmp_path):
     assert run("record", "import", filled, path, "--term", TERM, "--calendar", cal).exit_code == 0
     (record,) = json.loads((cal / "records.json").read_text(encoding="utf-8"))["records"]
     assert record["researcher_id"] == "R1"
+
+
+def test_a_yearly_target_counts_the_records_of_every_term_of_the_school_year(tmp_path):
+    from assign.calendar.progress import progress
+    from assign.calendar.records import RecordBook, VisitRecord
+    from assign.calendar.visit_solve import load_terms, parse_rules
+    from assign.calendar.visits import Visit
+
+    spring = {"name": "2027春", "start": "2027-03-01", "end": "2027-03-26"}
+    problem, plan = load_tiny(tmp_path, {"days_on_site_per_year": {"days": 6}, "visits_per_term": {"min": 1}}, terms=[
+        {"name": TERM, "start": "2026-09-07", "end": "2026-10-02"}, spring], holidays="none")
+    term, year = load_terms(problem, "2027春")
+    day = dt.date.fromisoformat
+
+    def made(key, rid, sid, when, term_name):
+        return VisitRecord(key=key, researcher_id=rid, school_id=sid, done=True, day=day(when), days=(day(when),), source=term_name)
+
+    spring_visit = Visit(researcher_id="R1", school_id="S1", number=1, days=(day("2027-03-02"),))
+    visits = VisitPlan(scenario=problem.name, term="2027春", first=term.first, last=term.last, status="OPTIMAL", visits=[spring_visit])
+    books = {
+        TERM: RecordBook(scenario=problem.name, term=TERM,
+                         records=[made("a", "R1", "S1", "2026-09-08", "f"), made("b", "R1", "S2", "2026-09-15", "f")]),
+        "2027春": RecordBook(scenario=problem.name, term="2027春", records=[made(spring_visit.uid("2027春"), "R1", "S1", "2027-03-02", "g")]),
+    }
+    pairs = [(a.researcher_id, a.school_id) for a in plan.pairs]
+    result = progress(problem, pairs, parse_rules(problem), term, year, visits, books, day("2027-03-12"))
+    r1 = next(line for line in result.researchers if line.researcher_id == "R1").measures
+    assert (r1["days_on_site"].per, r1["days_on_site"].actual, r1["days_on_site"].target) == ("year", 3, 6)   # 2 in autumn + 1 in spring
+    assert (r1["visits"].per, r1["visits"].actual, r1["visits"].target) == ("term", 1, 2)                     # the term's only: 1 per pair
+    # 30 of the year's 40 working days gone: 6 × 0.75 = 4.5 → 4 due; 3 done
+    assert (r1["days_on_site"].due, r1["days_on_site"].status, r1["days_on_site"].behind) == (4, "behind", 1)
+    assert result.terms_counted == (TERM, "2027春")
