@@ -645,8 +645,8 @@ def record_import(files, term_name, calendar_dir, plan_path, workers, seed, repl
     from assign.locale import _
 
     scenarios = [f for f in files if f.suffix.lower() in (".yaml", ".yml")]
-    if len(scenarios) > 1:
-        raise click.UsageError("one scenario file at most among FILES")
+    if len(scenarios) > 1 or len(scenarios) == len(files):
+        raise click.UsageError(_("FILES: the filled record files, and at most one scenario file"))
     rec = _open_term(scenarios[0] if scenarios else None, term_name, calendar_dir, plan_path, workers, seed)
     result, read = import_records(rec, [f for f in files if f not in scenarios], replace=replace)
     _warn(read.warnings)

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from assign.calendar.visits import Visit
 from assign.errors import InputError
+from assign.locale import _
 
 RECORDS_FILE = "records.json"
 
@@ -99,7 +100,8 @@ class RecordBook(BaseModel):
         try:
             return cls.model_validate_json(Path(path).read_bytes())
         except (OSError, ValidationError) as exc:
-            raise InputError.at(path, None, None, None, f"a records.json written by `assign record import` ({str(exc).splitlines()[0]})") from None
+            raise InputError.at(path, None, None, None, _("a records.json written by `assign record import` ({detail})").format(
+                detail=str(exc).splitlines()[0])) from None
 
 
 def file_identity(path: Path) -> tuple[str, dt.datetime]:
