@@ -133,6 +133,10 @@ def test_a_filled_template_imports_and_progress_and_summary_count_as_a_hand_coun
     assert (zhang["到校天数"], zhang["听课节数"], zhang["指导骨干教师（人）"]) == (hand["R1"]["days_on_site"], 5, 3)
     assert zhang["未填报"] == 1 and by_name["李四"]["专题讲座"] == 1
     assert by_name[_("office total")]["听课节数"] == 6
+    schools = wb["按学校"]
+    school_rows = [row for row in schools.iter_rows(min_row=3, values_only=True) if row[1]]
+    assert school_rows[-1][1] == _("office total") and school_rows[-1][header.index("完成到校")] == 4
+    assert sum(row[header.index("完成到校")] for row in school_rows[:-1]) == 4
     assert "考核统计表" in wb.sheetnames and (cal / "学期总结.md").read_text(encoding="utf-8").count("张三") >= 2
 
 

@@ -63,6 +63,8 @@ def summary_tables(problem: Problem, visits: VisitPlan, book: RecordBook, progre
         rows.append([len(rows) + 1, r.name, "、".join(r.subjects), schools, *count_cells(by_researcher[r.id], tallies.get(r.id, Tally()))])
     office = count_cells(office_counts, office_tally)
     office[6] = sum(len(t.days) for t in tallies.values())  # researcher-days on site
+    # a name is a teacher of one researcher's schools: two researchers' 王老师 are two teachers, so the office adds them up
+    office[-2:] = [sum(len(c.teachers) for c in by_researcher.values()), ""]
     rows.append(["", _("office total"), "", "", *office])
     researchers = SummaryTable("按教研员", ["序号", "教研员", "学科", "联系学校", *COUNT_HEADERS], rows, [6, 10, 10, 24] + [8] * 12 + [24])
     rows = []
@@ -71,6 +73,7 @@ def summary_tables(problem: Problem, visits: VisitPlan, book: RecordBook, progre
             continue
         who = "、".join(dict.fromkeys(problem.researcher[v.researcher_id].name for v in visits.of_school(s.id)))
         rows.append([len(rows) + 1, s.name, s.township, who, *count_cells(by_school[s.id], school_tallies.get(s.id, Tally()))])
+    rows.append(["", _("office total"), "", "", *office])
     schools = SummaryTable("按学校", ["序号", "联系学校", "乡镇", "联系教研员", *COUNT_HEADERS], rows, [6, 24, 10, 16] + [8] * 12 + [24])
     return [researchers, schools, appraisal_table(problem, progress)]
 
