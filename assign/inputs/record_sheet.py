@@ -184,15 +184,18 @@ def read_row(table: Table, row, problem: Problem, visits: VisitPlan, term: TermD
             out.warnings.append(_("{where}, row {row}: no visit of {researcher} to {school} was planned on {day}; kept as a visit added by hand")
                                 .format(where=table.where, row=row.number, researcher=problem.researcher[rid].name,
                                         school=problem.school[sid].name, day=planned))
-    if done and day is None:
-        day = planned_visit.first if planned_visit is not None else planned
+    # The days the row planned: the calendar's, unless a re-plan moved the visit since the form was printed (then the row's date).
+    planned_days = planned_visit.days if planned_visit is not None else ()
+    if planned is not None and planned not in planned_days:
+        planned_days = on_site(planned, planned_visit.days, is_workday) if planned_visit is not None else (planned,)
+    if done and day is None:  # made as the row planned it (a re-plan may have moved the visit since the form was printed)
+        day = planned if planned is not None else planned_visit.first if planned_visit is not None else None
     if (rid, sid) not in {(v.researcher_id, v.school_id) for v in visits.visits}:
         out.warnings.append(_("{where}, row {row}: {school} is not a contact school of {researcher} in this term's calendar").format(
             where=table.where, row=row.number, school=problem.school[sid].name, researcher=problem.researcher[rid].name))
     out.records.append(VisitRecord(
         key=key, researcher_id=rid, school_id=sid, number=planned_visit.number if planned_visit is not None else None,
-        planned=planned_visit.days if planned_visit is not None else (), done=done, day=day,
-        days=on_site(day, planned_visit.days if planned_visit is not None else (), is_workday) if done else (),
+        planned=planned_days, done=done, day=day, days=on_site(day, planned_days, is_workday) if done else (),
         lessons=lessons, activities=activities,
         backbone_teachers=teachers, notes=str(values.get("notes") or ""), source=str(table.path), sheet=table.sheet, row=row.number))
 
