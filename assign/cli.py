@@ -530,7 +530,7 @@ def calendar(scenario, term_name, plan_path, out, no_write, view, time_limit, wo
     from assign.calendar.visit_solve import audit_school_years, calendar_of, schedule_term
     from assign.calendar.visits import VisitPlan
     from assign.export.safe_names import folder_name
-    from assign.export.term_files import previous_export, write_term_files
+    from assign.export.term_files import calendar_title, previous_export, write_term_files
     from assign.export.visit_terminal import change_lines, inspection_lines, month_grid, researcher_list
 
     path = scenario if scenario is not None else _demo_path()
@@ -578,7 +578,7 @@ def calendar(scenario, term_name, plan_path, out, no_write, view, time_limit, wo
         folder = folder_name(f"calendar-{name}")  # a term's name is the scenario's text
         target = _out_folder(path, out / folder if out is not None and len(names) > 1 else out, folder, no_write=no_write)
         if target is not None:
-            title = f"{problem.scenario.office.name}{visits.term}教研员联系学校视导安排"
+            title = calendar_title(problem, visits.term)
             earlier = previous_export(target, visits.term)
             if earlier is not None:
                 visits, revision = against_previous(visits, earlier)
@@ -602,6 +602,174 @@ def calendar(scenario, term_name, plan_path, out, no_write, view, time_limit, wo
     _exit_on_audit_errors(findings)
 
 
+def _term_options(func):
+    """The options every record command shares: which term, where its calendar is, and how to schedule it when it is not there."""
+    for option in reversed([
+        click.option("--term", "term_name", required=True, help="term name from the scenario's calendar.terms, e.g. 2026秋"),
+        click.option("--calendar", "calendar_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+                     help="the term's calendar folder (visits.json; records.json is kept there): default out/<scenario folder>/calendar-<term>"),
+        click.option("--plan", "plan_path", type=click.Path(dir_okay=False, exists=True, path_type=Path), default=None,
+                     help="plan.json of the assignment (default: the calendar's pairs, or a solve when there is no calendar yet)"),
+        click.option("--workers", type=click.IntRange(1, 64), default=None, help="CP-SAT worker threads when a calendar must be scheduled"),
+        click.option("--seed", type=SEED, default=None, help="CP-SAT random seed when a calendar must be scheduled"),
+    ]):
+        func = option(func)
+    return func
+
+
+def _open_term(scenario: Path | None, term_name: str, calendar_dir: Path | None, plan_path, workers, seed, import_kept: bool = False):
+    """The term's calendar and record (`assign.analysis.term_record`); a calendar scheduled now is written into its folder first.
+    With `import_kept`, the record files the scenario names for the term (`calendar.records`) are imported first when new or changed."""
+    from assign.analysis.term_record import import_records, kept_files, open_term
+    from assign.export.atomic import write_text
+    from assign.export.safe_names import folder_name
+    from assign.export.term_files import calendar_title, write_term_files
+    from assign.locale import _
+
+    path = scenario if scenario is not None else _demo_path()
+    folder = calendar_dir if calendar_dir is not None else _out_folder(path, None, folder_name(f"calendar-{term_name}"))
+    if not (folder / "visits.json").exists():
+        click.echo(_("no calendar in {folder}: scheduling the term first (as `assign calendar` does) …").format(folder=folder), err=True)
+    record = open_term(path, term_name, folder, plan_path, workers, seed, progress_reporter(False))
+    _warn(record.problem.warnings)
+    if record.scheduled:
+        paths = write_term_files(record.problem, record.visits, folder, calendar_title(record.problem, term_name))
+        click.echo(f"已写出 (written): {len(paths)} files in {folder} (visits.json …)", err=True)
+    files = kept_files(record) if import_kept else []
+    if files:
+        result, read = import_records(record, files)
+        _warn(read.warnings)
+        write_text(record.records_path, result.book.model_dump_json(indent=2))
+        record.book = record.books[record.term.name] = result.book
+        click.echo(_("imported the scenario's record file(s) of {term} (calendar.records): {files}; {n} record(s) kept").format(
+            term=term_name, files="、".join(str(f) for f in files), n=len(result.book.records)), err=True)
+    return record
+
+
+@main.group()
+def record() -> None:
+    """The visit record (联系工作记录表): forms pre-filled with the term's planned visits, and filled ones read back.
+
+    \b
+    assign record template [SCENARIO] --term 2026秋      one .xlsx per researcher and one for the office
+    assign record import FILES… [SCENARIO] --term 2026秋  keep what they say in records.json beside the calendar
+    """
+
+
+@record.command("template")
+@click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path), required=False)
+@_term_options
+@click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="folder for the forms (default: <calendar folder>/联系工作记录表)")
+@click.option("--force", is_flag=True, help="replace forms already there")
+@guarded
+def record_template(scenario, term_name, calendar_dir, plan_path, workers, seed, out, force) -> None:
+    """Write the term's visit record forms: one per researcher and one for the office, each pre-filled with the
+    planned visits (date, school, what for) and columns to fill in (是否完成, 实际日期, 听课节数, 开展活动, 指导骨干教师, 备注)."""
+    from assign.export.record_template import write_record_templates
+    from assign.locale import _
+
+    rec = _open_term(scenario, term_name, calendar_dir, plan_path, workers, seed)
+    target = out if out is not None else rec.folder / "联系工作记录表"
+    title = f"{rec.problem.scenario.office.name}{term_name}联系工作记录表"
+    paths = write_record_templates(rec.problem, rec.visits, target, title, force=force)
+    click.echo(_("{n} record form(s) for {visits} planned visit(s)").format(n=len(paths), visits=len(rec.visits.visits)))
+    click.echo(f"已写出 (written): {target}")
+
+
+@record.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@_term_options
+@click.option("--replace", is_flag=True, help="where a file reports a visit another file reported otherwise, take this import's values")
+@guarded
+def record_import(files, term_name, calendar_dir, plan_path, workers, seed, replace) -> None:
+    """Read filled visit records (FILES…, .xlsx/.xls/.ods/.csv; a scenario file among them names the scenario) and keep
+    what they say in records.json beside the term's calendar. Every bad cell of every file is listed and nothing is
+    kept; a record already imported is never lost; a newer copy of a file updates its rows; the same visit reported
+    otherwise by two files is a conflict, listed, the earlier kept until they agree (or --replace)."""
+    from assign.analysis.term_record import import_records
+    from assign.export.atomic import write_text
+    from assign.export.record_lines import conflict_lines
+    from assign.locale import _
+
+    scenarios = [f for f in files if f.suffix.lower() in (".yaml", ".yml")]
+    if len(scenarios) > 1 or len(scenarios) == len(files):
+        raise click.UsageError(_("FILES: the filled record files, and at most one scenario file"))
+    rec = _open_term(scenarios[0] if scenarios else None, term_name, calendar_dir, plan_path, workers, seed)
+    result, read = import_records(rec, [f for f in files if f not in scenarios], replace=replace)
+    _warn(read.warnings)
+    for name in result.stale:
+        _warn([_("{file} is older than the copy imported before: its rows were not taken").format(file=name)])
+    write_text(rec.records_path, result.book.model_dump_json(indent=2))
+    click.echo(_("{added} record(s) added, {updated} updated, {unchanged} unchanged; {blank} row(s) not filled in yet; "
+                 "{conflicts} new conflict(s), {resolved} resolved; {total} record(s) kept").format(
+        added=len(result.added), updated=len(result.updated), unchanged=result.unchanged, blank=read.blank_rows,
+        conflicts=len(result.conflicts), resolved=len(result.resolved), total=len(result.book.records)))
+    if result.book.conflicts:
+        click.echo(_("conflicts waiting (the earlier record is kept and counted):"))
+        click.echo(conflict_lines(rec.problem, result.book.conflicts))
+    click.echo(f"已写出 (written): {rec.records_path}")
+
+
+def _as_of(rec, as_of):
+    """The day progress counts to: --as-of, else today kept within the term."""
+    import datetime as dt
+
+    if as_of is not None:
+        return as_of.date()
+    return min(max(dt.date.today(), rec.term.first - dt.timedelta(days=1)), rec.term.last)
+
+
+@main.command()
+@click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path), required=False)
+@_term_options
+@click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="count up to this day (YYYY-MM-DD; default today, within the term)")
+@click.option("--format", "fmt", type=click.Choice(["table", "md", "csv", "json"]), default="table", show_default=True)
+@guarded
+def progress(scenario, term_name, calendar_dir, plan_path, workers, seed, as_of, fmt) -> None:
+    """Where the term's visits stand: per researcher, per contact school and for the office, what the record says
+    was done (days on site, visits made/planned, lessons, lectures, research activities, demonstration lessons,
+    surveys, backbone teachers) against the visit rules' targets pro-rated to the day: met, on track or behind by N."""
+    from assign.calendar.progress import progress as term_progress
+    from assign.export.progress_tables import progress_csv, progress_json, progress_markdown, progress_text
+    from assign.locale import _
+
+    rec = _open_term(scenario, term_name, calendar_dir, plan_path, workers, seed, import_kept=True)
+    if not rec.book.records:
+        _warn([_("no record of {term} imported yet ({path}): `assign record import` reads the filled forms").format(
+            term=term_name, path=rec.records_path)])
+    result = term_progress(rec.problem, rec.pairs, rec.rules, rec.term, rec.year_terms, rec.visits, rec.books, _as_of(rec, as_of))
+    writer = {"table": progress_text, "md": progress_markdown, "csv": progress_csv, "json": progress_json}[fmt]
+    click.echo(writer(rec.problem, result))
+
+
+@main.command()
+@click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path), required=False)
+@_term_options
+@click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="folder for 学期总结.xlsx and 学期总结.md (default: the term's calendar folder)")
+@guarded
+def summary(scenario, term_name, calendar_dir, plan_path, workers, seed, out) -> None:
+    """The term summary (学期总结) from the record: per researcher and per contact school, the office's totals, and the
+    appraisal table (考核统计表) of every measure the visit rules set a target for, as .xlsx (printable) and .md."""
+    from assign.calendar.progress import progress as term_progress
+    from assign.export.progress_tables import heading
+    from assign.export.term_summary import summary_tables, write_summary
+    from assign.locale import _
+
+    rec = _open_term(scenario, term_name, calendar_dir, plan_path, workers, seed, import_kept=True)
+    if not rec.book.records:
+        _warn([_("no record of {term} imported yet ({path}): `assign record import` reads the filled forms").format(
+            term=term_name, path=rec.records_path)])
+    result = term_progress(rec.problem, rec.pairs, rec.rules, rec.term, rec.year_terms, rec.visits, rec.books, rec.term.last)
+    title = f"{rec.problem.scenario.office.name}{term_name}联系学校工作学期总结"
+    tables = summary_tables(rec.problem, rec.visits, rec.book, result)
+    paths = write_summary(title, tables, heading(result), out if out is not None else rec.folder)
+    click.echo(heading(result))
+    click.echo(f"已写出 (written): {'、'.join(str(p) for p in paths)}")
+
+
 @main.command()
 @click.argument("source", type=click.Path(dir_okay=False, exists=True, path_type=Path), required=False)
 @click.option("-o", "--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
@@ -623,13 +791,21 @@ def report(source, out, scenario_path, term_name, base_path, lang, workers, seed
     from `assign solve` together with --scenario. Without SOURCE, the demo county. The file needs
     no network: styles, script and data are inside it.
     """
+    import dataclasses
+
     from assign.analysis.report_inputs import gather
     from assign.analysis.sources import is_plan_file
+    from assign.analysis.term_record import recorded_progress
     from assign.export.report import write_report
+    from assign.export.safe_names import folder_name
 
     path = source if source is not None else _demo_path()
     inputs = gather(path, scenario=scenario_path, term=term_name, base=base_path, workers=workers, seed=seed, progress=progress_reporter(quiet))
     _warn(inputs.problem.warnings)
+    if inputs.visits is not None:  # the term's record, when one was imported beside its calendar: the progress view
+        scenario_file = Path(inputs.problem.source)
+        inputs = dataclasses.replace(inputs, progress=recorded_progress(
+            scenario_file, inputs.visits.term, _out_folder(scenario_file, None, folder_name(f"calendar-{inputs.visits.term}"))))
     target = _out_folder(Path(inputs.problem.source) if is_plan_file(path) else path, out, "report.html")
     written = write_report(inputs, target, lang)
     if not quiet:

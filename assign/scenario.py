@@ -168,6 +168,8 @@ class CalendarSection(_Section):
                                                                    "they override the package")
     visit_rules: dict[str, dict[str, Any] | None] = Field(default_factory=dict, description="installed visit rules and their parameters")
     time_limit: float = Field(10.0, gt=0, description="seconds improving one term's schedule after its first one (every group gets one, up to 60 s)")
+    records: dict[str, list[str]] = Field(default_factory=dict, description="the visit record files the office keeps, by term name, relative "
+                                          "to the scenario: `assign progress` and `summary` import them first, as `assign record import` does")
 
     @field_validator("terms")
     @classmethod
@@ -177,6 +179,13 @@ class CalendarSection(_Section):
         if dupes:
             raise ValueError(f"term names must be unique; repeated: {', '.join(dupes)}")
         return terms
+
+    @model_validator(mode="after")
+    def _record_terms(self) -> "CalendarSection":
+        unknown = [name for name in self.records if name not in {t.name for t in self.terms}]
+        if unknown:
+            raise ValueError(f"calendar.records names term(s) calendar.terms lacks: {', '.join(unknown)}")
+        return self
 
     @field_validator("holidays")
     @classmethod
@@ -190,17 +199,22 @@ class CalendarSection(_Section):
         return self.holidays != "none"
 
     def holiday_files(self) -> list[str]:
-        return [name for _, name in self.named_files()]
+        return [name for key, name in self.named_files() if not key.startswith("calendar.records")]
+
+    def record_files(self, term: str) -> list[str]:
+        """The record files the scenario names for a term (`calendar.records`)."""
+        return list(self.records.get(term, []))
 
     def named_files(self) -> list[tuple[str, str]]:
-        """(scenario key, file name) of every holiday file, in the order they override each other."""
+        """(scenario key, file name) of every holiday file, in the order they override each other, then of every record file."""
         if self.holiday_file is None:
             files = []
         elif isinstance(self.holiday_file, str):
             files = [("calendar.holiday_file", self.holiday_file)]
         else:
             files = [(f"calendar.holiday_file[{i}]", name) for i, name in enumerate(self.holiday_file, start=1)]
-        return files + ([("calendar.holidays", self.holidays)] if self.holidays not in ("china", "none") else [])
+        files += [("calendar.holidays", self.holidays)] if self.holidays not in ("china", "none") else []
+        return files + [(f"calendar.records.{term}[{i}]", name) for term, names in self.records.items() for i, name in enumerate(names, start=1)]
 
     def term(self, name: str) -> Term:
         for term in self.terms:

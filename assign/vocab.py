@@ -64,6 +64,25 @@ SUBJECT_ALIASES = {
 
 # What a visit to a contact school is for (`000_…` 基本要求(四), `002_…` 四): 视导 when nothing else is planned.
 ACTIVITIES = ("听课", "评课", "校本教研", "专题讲座", "研究课/示范课", "调研", "视导")
+# What a researcher writes in a record's 开展活动 for each of them (a list cell: `/` splits 研究课/示范课 in two).
+ACTIVITY_WORDS = {
+    **{a: a for a in ACTIVITIES}, "研究课": "研究课/示范课", "示范课": "研究课/示范课", "公开课": "研究课/示范课", "观摩课": "研究课/示范课",
+    "讲座": "专题讲座", "专题报告": "专题讲座", "案例剖析": "专题讲座", "教研活动": "校本教研", "校本研修": "校本教研", "集体备课": "校本教研",
+    "议课": "评课", "听评课": "评课", "调查": "调研", "调研文章": "调研", "调研报告": "调研", "教学视导": "视导", "联合视导": "视导",
+    "lessons": "听课", "observation": "听课", "feedback": "评课", "research": "校本教研", "lecture": "专题讲座", "demo": "研究课/示范课",
+    "survey": "调研", "inspection": "视导",
+}
+
+
+def parse_activities(cell: object) -> tuple[str, ...]:
+    """A record's 开展活动 cell as words of ACTIVITIES, in their order; an unknown word → ValueError naming it."""
+    found = set()
+    for word in split_list(cell):
+        activity = ACTIVITY_WORDS.get(word) or ACTIVITY_WORDS.get(word.lower())
+        if activity is None:
+            raise ValueError(word)
+        found.add(activity)
+    return tuple(a for a in ACTIVITIES if a in found)
 KINDS = {"专职": "专职", "full-time": "专职", "fulltime": "专职", "兼职": "兼职", "part-time": "兼职", "parttime": "兼职"}
 OWNERSHIPS = {"公办": "公办", "public": "公办", "民办": "民办", "private": "民办"}
 TRUE_WORDS = {"是", "yes", "y", "true", "1", "√", "✓", "中心校"}

@@ -15,6 +15,7 @@ from typing import Callable
 
 from assign.analysis.replan import solve_from, with_previous
 from assign.analysis.sources import is_plan_file, plan_of
+from assign.calendar.progress import Progress
 from assign.calendar.visit_solve import schedule_term
 from assign.calendar.visits import VisitPlan
 from assign.errors import AssignError, NoPlanError
@@ -35,6 +36,7 @@ class ReportInputs:
     base_problem: Problem | None = None  # the base's own scenario (a what-if may add researchers or schools)
     node_coords: dict[str, tuple[float, float]] | None = None  # road nodes, to place schools and bases given by node
     workdays: tuple[dt.date, ...] = ()  # the term's working days, so the month view can grey holidays and weekends
+    progress: Progress | None = None  # the term's record against its targets, when one was imported (`assign record import`)
 
 
 def node_coords_of(problem: Problem) -> dict[str, tuple[float, float]]:

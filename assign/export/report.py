@@ -18,8 +18,13 @@ from importlib.resources import files
 from pathlib import Path
 
 from assign.analysis.report_inputs import ReportInputs
+from assign.calendar.progress import Progress
 from assign.calendar.visits import VisitPlan
 from assign.export.atomic import write_text
+from assign.export.progress_tables import headers as progress_headers
+from assign.export.progress_tables import heading as progress_heading
+from assign.export.progress_tables import legend as progress_legend
+from assign.export.progress_tables import wide_rows
 from assign.export.report_data import (
     MAP_HEIGHT,
     MAP_WIDTH,
@@ -31,6 +36,7 @@ from assign.export.report_data import (
 )
 from assign.export.roster import EXCEPTION_HEADERS, HEADERS, UNCOVERED_HEADERS, exception_rows, roster_rows, uncovered_rows
 from assign.kpi import EXCEPTIONS_PREFIX, kpi_keys, kpi_label
+from assign.locale import _
 from assign.plan import Plan
 from assign.problem import Problem
 
@@ -418,6 +424,12 @@ def json_script(data: dict) -> str:
     return f'<script type="application/json" id="report-data">{text}</script>'
 
 
+def _progress_block(problem: Problem, progress: Progress) -> str:
+    """The visit record against the targets, as `assign progress` prints it (kept small: the same wide table)."""
+    return (f'<p class="muted">{escape(progress_heading(progress))}</p><p class="muted">{escape(progress_legend())}</p>'
+            + _table(progress_headers(), wide_rows(problem, progress), "roster"))
+
+
 # ---------------------------------------------------------------------------------------- page
 def render_report(inputs: ReportInputs, lang: str = "zh") -> str:
     """The whole page as one string."""
@@ -438,7 +450,9 @@ def render_report(inputs: ReportInputs, lang: str = "zh") -> str:
         ("calendar", t["calendar"], _month_view(problem, inputs.visits, inputs.workdays, lang) if inputs.visits is not None
                                     else f'<p class="muted">{escape(t["no_calendar"])}</p>'),
     ]
-    nav = "".join(f'<a href="#{key}">{escape(title)}</a>' for key, title, _ in sections)
+    if inputs.progress is not None:
+        sections.append(("progress", _("Visit record: progress"), _progress_block(problem, inputs.progress)))
+    nav = "".join(f'<a href="#{key}">{escape(title)}</a>' for key, title, _html in sections)
     body = "".join(f'<section id="{key}"><h2>{escape(title)}</h2>{html}</section>' for key, title, html in sections)
     html_lang = "zh-CN" if lang == "zh" else "en"
     return (f'<!doctype html><html lang="{html_lang}"><head><meta charset="utf-8">'

@@ -26,6 +26,11 @@ TERM_FILES = ("visits.xlsx", "visits.csv", "visits.md", "visits.json", "changes.
 KIND = "calendar"
 
 
+def calendar_title(problem: Problem, term: str) -> str:
+    """The title every table of a term's calendar carries: 示范县教研室2026秋教研员联系学校视导安排."""
+    return f"{problem.scenario.office.name}{term}教研员联系学校视导安排"
+
+
 def write_term_files(problem: Problem, visits: VisitPlan, out_dir: Path, title: str, remind: dt.timedelta | None = None) -> list[Path]:
     """visits.xlsx, visits.csv, visits.md, visits.json, ics/ (office, per researcher, per school; with a
     VALARM `remind` before each visit) and manifest.json in out_dir."""

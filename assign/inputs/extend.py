@@ -142,6 +142,9 @@ def _anchor_paths(data: dict[str, Any], path: Path) -> None:
             calendar["holiday_file"] = [anchored(v) for v in holiday_file] if isinstance(holiday_file, list) else anchored(holiday_file)
         if isinstance(calendar.get("holidays"), str) and calendar["holidays"].lower().endswith((".yaml", ".yml")):
             calendar["holidays"] = anchored(calendar["holidays"])
+        if isinstance(calendar.get("records"), dict):
+            calendar["records"] = {term: [anchored(v) for v in names] if isinstance(names, list) else names
+                                   for term, names in calendar["records"].items()}
 
 
 def _parse_edits(raw: Any, path: Path) -> list[SourcedEdit]:

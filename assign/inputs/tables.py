@@ -231,6 +231,30 @@ def sheet_of(path: Path) -> tuple[Path, str | None]:
     return path, None
 
 
+def sheet_titles(path: Path) -> list[str]:
+    """The titles of a workbook's sheets in order (hidden ones too); [] for a CSV, which has none."""
+    path = sheet_of(path)[0]
+    suffix = path.suffix.lower()
+    if suffix not in WORKBOOKS:
+        return []
+    check_file(path, limit=MAX_TABLE_BYTES)
+    check_unpacked(path, zipped=suffix in (".xlsx", ".xlsm", ".ods", ".xlsb"))
+    try:
+        if suffix in (".xlsx", ".xlsm"):
+            import openpyxl
+
+            book = openpyxl.load_workbook(path, read_only=True)
+            try:
+                return list(book.sheetnames)
+            finally:
+                book.close()
+        from python_calamine import CalamineWorkbook
+
+        return list(CalamineWorkbook.from_path(str(path)).sheet_names)
+    except Exception as exc:  # the readers raise many kinds on a broken file
+        raise InputError.at(path, None, None, None, f"cannot open as a workbook ({exc})") from None
+
+
 def read_other_workbook(path: Path, max_rows: int = MAX_ROWS, pick: Pick | None = None) -> tuple[list[list[object]], str]:
     """A sheet of an .xls, .xlsb, .ods or WPS .et workbook (python-calamine) as cell values, and its title;
     a merged range gives its top-left value to every cell it covers, as in `read_xlsx`."""

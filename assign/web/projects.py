@@ -98,6 +98,8 @@ def check_scenario_upload(data: bytes, shown: str) -> dict[str, Any]:
     if isinstance(calendar, dict) and "holiday_file" in calendar:
         problems.append(CellProblem(shown, None, "calendar.holiday_file", calendar["holiday_file"],
                                     "not taken on the web page: the package's holidays are used"))
+    if isinstance(calendar, dict) and "records" in calendar:
+        problems.append(CellProblem(shown, None, "calendar.records", calendar["records"], "not taken on the web page: no file is read on the server"))
     if problems:
         raise InputError(problems)
     loaded.pop("data", None)

@@ -12,7 +12,7 @@ import math
 
 from pydantic import BaseModel, Field
 
-from assign.calendar.rule import Finding, VisitRule, params_model
+from assign.calendar.rule import Finding, Target, VisitRule, params_model
 from assign.locale import N_, _
 
 
@@ -39,6 +39,10 @@ class DaysOnSitePerYear(VisitRule):
                         why=_("{researcher} is on site at least {need} days in {term} (share of {target} a year)").format(
                             researcher=ctx.problem.researcher[rid].name, need=need, term=ctx.term.name,
                             target=self._target(ctx.problem, rid, params)))
+
+    def targets(self, problem, pairs, params: Params) -> list[Target]:
+        return [Target(rule=self.name, measure="days_on_site", amount=self._target(problem, rid, params), per="year", researcher_id=rid)
+                for rid in sorted({rid for rid, _ in pairs})]
 
     def audit(self, problem, schedule, params: Params) -> list[Finding]:
         year = sum(len(t.days) for t in schedule.year_terms) or len(schedule.term.days)

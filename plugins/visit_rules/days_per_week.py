@@ -1,5 +1,10 @@
 """days_per_week: days on site per researcher and teaching week — at most k, and/or on average
-at least a (`000_…` 教研室教研员联系学校制度 2: on average at least 2 days a week)."""
+at least a (`000_…` 教研室教研员联系学校制度 2: on average at least 2 days a week).
+
+As a target to count a record against, the average is days on site per school year: `average_at_least`
+× the working days of the scenario's first school year ÷ 5 (progress pro-rates a yearly target by the
+working days gone, so at any date it asks the average over the weeks so far).
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,7 @@ from collections import Counter
 
 from pydantic import BaseModel, Field
 
-from assign.calendar.rule import Finding, VisitRule, params_model
+from assign.calendar.rule import Finding, Target, VisitRule, params_model
 from assign.calendar.schedule import teaching_week
 from assign.locale import N_, _
 
@@ -47,6 +52,16 @@ class DaysPerWeek(VisitRule):
                 ctx.require(sum(busy) >= need, about=(rid,),
                             why=_("{researcher} is on site at least {need} days in {term} ({average} a week on average)").format(
                                 researcher=name, need=need, term=ctx.term.name, average=f"{params.average_at_least:g}"))
+
+    def targets(self, problem, pairs, params: Params) -> list[Target]:
+        if not params.average_at_least or problem.scenario.calendar is None or not problem.scenario.calendar.terms:
+            return []
+        from assign.calendar.visit_solve import load_terms
+
+        _, year = load_terms(problem, problem.scenario.calendar.terms[0].name)
+        need = needed_days(sum(len(t.days) for t in year), params.average_at_least)
+        return [Target(rule=self.name, measure="days_on_site", amount=need, per="year", researcher_id=rid)
+                for rid in sorted({rid for rid, _ in pairs})]
 
     def audit(self, problem, schedule, params: Params) -> list[Finding]:
         findings = []

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field, model_validator
 
-from assign.calendar.rule import MAX_COUNT, Finding, VisitRule, params_model
+from assign.calendar.rule import MAX_COUNT, Finding, Target, VisitRule, params_model
 from assign.locale import N_, _, ngettext
 
 
@@ -41,6 +41,10 @@ class VisitsPerTerm(VisitRule):
                 ctx.require(count <= params.max, about=(rid, sid),
                             why=ngettext("{researcher}→{school} may have at most {n} visit in {term}",
                                          "{researcher}→{school} may have at most {n} visits in {term}", params.max).format(n=params.max, **values))
+
+    def targets(self, problem, pairs, params: Params) -> list[Target]:
+        return [Target(rule=self.name, measure="visits", amount=params.min, per="term", researcher_id=rid, school_id=sid)
+                for rid, sid in sorted(set(pairs)) if params.min]
 
     def audit(self, problem, schedule, params: Params) -> list[Finding]:
         findings = []
