@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from assign.locale import _, ngettext
+
 if TYPE_CHECKING:
     from pydantic import ValidationError
 
@@ -28,12 +30,12 @@ class CellProblem:
     def __str__(self) -> str:
         where = [self.file]
         if self.row is not None:
-            where.append(f"第{self.row}行 (row {self.row})")
+            where.append(_("row {row}").format(row=self.row))
         if self.column is not None:
-            where.append(f"列 {self.column}")
+            where.append(_("column {column}").format(column=self.column))
         value = str(self.value) if isinstance(self.value, dt.date) else self.value  # 2027-02-30, not datetime.date(…)
         shown = "" if value is None else f"{value!r}: "
-        return f"{', '.join(where)}: {shown}{self.expected}"
+        return f"{_(', ').join(where)}: {shown}{self.expected}"
 
 
 class InputError(AssignError):
@@ -50,15 +52,15 @@ class InputError(AssignError):
         count: dict[str, int] = {}
         for p in self.problems:
             count[p.file] = count.get(p.file, 0) + 1
-        lines = [f"{len(self.problems)} problems in the input:"]
+        lines = [ngettext("{n} problem in the input:", "{n} problems in the input:", len(self.problems)).format(n=len(self.problems))]
         heading = None
         for p in self.problems[:50]:
             if len(count) > 1 and p.file != heading:
                 heading = p.file
-                lines.append(f"{p.file}：{count[p.file]}处问题 ({count[p.file]} problem{'s' if count[p.file] > 1 else ''})")
+                lines.append(ngettext("{file}: {n} problem", "{file}: {n} problems", count[p.file]).format(file=p.file, n=count[p.file]))
             lines.append(f"  - {p}")
         if len(self.problems) > 50:
-            lines.append(f"  ... and {len(self.problems) - 50} more")
+            lines.append("  " + _("… and {n} more").format(n=len(self.problems) - 50))
         return "\n".join(lines)
 
     @classmethod

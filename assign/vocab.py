@@ -11,6 +11,8 @@ import difflib
 import re
 from typing import Iterable
 
+from assign.locale import _
+
 STAGES = ("学前", "小学", "初中", "高中", "特教")
 
 # A stage word may stand for several stages (九年一贯制 = 小学 + 初中).
@@ -135,4 +137,4 @@ def subjects_of_stages(stages: tuple[str, ...]) -> tuple[str, ...]:
 def did_you_mean(word: str, choices: Iterable[str], n: int = 3) -> str:
     """`: 是不是 A、B？ (did you mean …)` with the closest of `choices` to a name or id nobody has, or "" when none is close."""
     close = difflib.get_close_matches(str(word), list(dict.fromkeys(choices)), n=n, cutoff=0.5)
-    return f"；是不是 {'、'.join(close)}？ (did you mean {', '.join(close)}?)" if close else ""
+    return _("; did you mean {names}?").format(names="、".join(close)) if close else ""
