@@ -18,6 +18,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 
 from assign.errors import InputError, validation_problems
 from assign.inputs.yaml_file import load_yaml
+from assign.locale import N_
 from assign.models import FIRST_YEAR, LAST_YEAR, DateRange
 
 WEEKDAY_ZH = "一二三四五六日"
@@ -64,7 +65,7 @@ class HolidayFile(BaseModel):
 
 def read_holiday_file(path: Path) -> HolidayFile:
     """Read a holiday file (YAML: source, years, holidays, workdays); errors name the file, the key and the item."""
-    data = load_yaml(path, "holiday file")
+    data = load_yaml(path, N_("holiday file"))
     if data is None:
         data = {}
     if not isinstance(data, dict):
