@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from assign.candidates import candidate_pairs
+from assign.locale import _
 from assign.plan import Assignment, Finding, Plan, RuleException, Uncovered
 from assign.problem import Problem
 
@@ -34,24 +35,27 @@ def audit_plan(problem: Problem, plan: Plan) -> list[Finding]:
     findings: list[Finding] = []
     for a in plan.pairs:
         if a.researcher_id not in problem.researcher or a.school_id not in problem.school:
-            findings.append(Finding(policy="plan", message=f"pair ({a.researcher_id}, {a.school_id}) names an unknown researcher or school",
+            findings.append(Finding(policy="plan", message=_("pair ({researcher_id}, {school_id}) names an unknown researcher or school")
+                                                           .format(researcher_id=a.researcher_id, school_id=a.school_id),
                                     researchers=(a.researcher_id,), schools=(a.school_id,)))
     if findings:
         return findings
     seen: set[tuple[str, str]] = set()
     for a in plan.pairs:
         if (a.researcher_id, a.school_id) in seen:
-            findings.append(Finding(policy="plan", message=f"pair ({a.researcher_id}, {a.school_id}) appears twice",
+            findings.append(Finding(policy="plan", message=_("pair ({researcher_id}, {school_id}) appears twice")
+                                                           .format(researcher_id=a.researcher_id, school_id=a.school_id),
                                     researchers=(a.researcher_id,), schools=(a.school_id,)))
         seen.add((a.researcher_id, a.school_id))
-    findings += [Finding(policy="pinned", message=f"{problem.researcher[r].label} → {problem.school[sid].name}: fixed by hand, missing from the plan",
+    findings += [Finding(policy="pinned", message=_("{label} → {name}: fixed by hand, missing from the plan")
+                                                  .format(label=problem.researcher[r].label, name=problem.school[sid].name),
                          researchers=(r,), schools=(sid,), note="手工固定的联系未安排")
                  for r, sid in problem.pinned_pairs if (r, sid) not in seen and r in problem.researcher and sid in problem.school]
     for use in problem.policies:
         try:
             findings += use.policy.audit(problem, plan, use.params)
         except Exception as exc:  # a broken audit must show, not hide the plan's state
-            findings.append(Finding(policy=use.name, message=f"audit raised {type(exc).__name__}: {exc}"))
+            findings.append(Finding(policy=use.name, message=_("audit raised {name}: {exc}").format(name=type(exc).__name__, exc=exc)))
     if plan.exceptions:
         findings = [f.model_copy(update={"severity": "granted"}) if any(covers(e, f) for e in plan.exceptions) else f for f in findings]
     return findings

@@ -25,6 +25,7 @@ from assign.analysis.sources import is_plan_file
 from assign.errors import NoPlanError
 from assign.kpi import kpi_keys, kpi_label
 from assign.load import load_scenario
+from assign.locale import _
 from assign.plan import Plan
 from assign.problem import Problem
 
@@ -168,7 +169,7 @@ def compare(a: Side, b: Side) -> Comparison:
 
     before, after = a.plan.schools_of(), b.plan.schools_of()
     changes = []
-    for rid in sorted({r for r, _ in added} | {r for r, _ in dropped}):
+    for rid in sorted({r for r, _s in added} | {r for r, _s in dropped}):
         reasons = [why_dropped(p) for p in dropped if p[0] == rid] + [why_added(p) for p in added if p[0] == rid]
         changes.append(Change(rid, name_r(rid), [name_s(s) for s in before.get(rid, [])], [name_s(s) for s in after.get(rid, [])], reasons))
     return Comparison(a, b, kept, added, dropped, changes, kpis, terms, policy_changes, _exceptions(a, b, name_r, name_s))
@@ -207,10 +208,11 @@ def side_from_path(path: Path, previous: Plan | None = None, local: bool = False
         return Side(str(path), Plan.read(path))
     problem = load_scenario(path)
     if previous is not None:
-        problem, _ = with_previous(problem, sorted(previous.pair_set()))
+        problem, _gone = with_previous(problem, sorted(previous.pair_set()))
     plan = solve_from(problem, local=local, **options)
     if not plan.solved:
-        raise NoPlanError(f"{path}: no plan to compare (status {plan.status}); run `assign solve {path}` to see why")
+        raise NoPlanError(_("{path}: no plan to compare (status {status}); run `assign solve {path}` to see why")
+                          .format(path=path, status=plan.status))
     return Side(str(path), plan, problem)
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from assign.analysis.check import read_roster
 from assign.errors import InputError
 from assign.load import load_scenario
+from assign.locale import _
 from assign.plan import Plan
 from assign.problem import Problem
 from assign.solver.passes import solve
@@ -24,7 +25,7 @@ def read_pairs(path: str | Path) -> list[Pair]:
     """The pairs of a saved plan (`plan.json`) or of a roster (`.csv`/`.xlsx` with 工号 + 学校代码)."""
     path = Path(path)
     if not path.exists():
-        raise InputError.at(path, None, None, None, "plan file not found")
+        raise InputError.at(path, None, None, None, _("plan file not found"))
     if path.suffix.lower() == ".json":
         return [(a.researcher_id, a.school_id) for a in Plan.read(path).pairs]
     # Ids are checked against the problem later, leniently (see the module docstring).

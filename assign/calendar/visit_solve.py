@@ -30,6 +30,7 @@ from assign.calendar.visit_model import Pair, VisitContext
 from assign.calendar.visits import JointInspection, Visit, VisitPlan
 from assign.calendar.workdays import TermDays, Workdays, read_holiday_file, term_days
 from assign.errors import AssignError, InputError
+from assign.locale import _
 from assign.plan import Plan, TermValue
 from assign.problem import PolicyUse, Problem
 from assign.registry import Registry, build_visit_registry
@@ -50,7 +51,7 @@ from assign.solver.cpsat import (
 
 def calendar_of(problem: Problem):
     if problem.scenario.calendar is None:
-        raise AssignError(f"{problem.source}: the scenario has no `calendar:` section (terms, visit_rules)")
+        raise AssignError(_("{source}: the scenario has no `calendar:` section (terms, visit_rules)").format(source=problem.source))
     return problem.scenario.calendar
 
 
@@ -111,7 +112,8 @@ def _build(problem, term, pairs, rules, year_workdays=None, explain=False, befor
             if len(own) > 1:
                 name = problem.researcher[rid].name
                 for i in range(len(term.days)):
-                    core.require(sum(ctx.on[p][i] for p in own) <= 1, about=(rid,), why=f"{name} ({rid}) is at one school a day")
+                    core.require(sum(ctx.on[p][i] for p in own) <= 1, about=(rid,),
+                                 why=_("{name} ({rid}) is at one school a day").format(name=name, rid=rid))
     for use in sorted(rules, key=lambda use: getattr(use.policy, "order", 50)):
         use.policy.apply(ctx.for_rule(use.name), use.params)
     if before is not None:
@@ -224,7 +226,7 @@ def schedule_term(
     before = None
     if previous is not None:
         if previous.term != term.name:
-            raise InputError.at(previous_source, None, "term", previous.term, f"a calendar of term {term.name} to re-plan")
+            raise InputError.at(previous_source, None, "term", previous.term, _("a calendar of term {name} to re-plan").format(name=term.name))
         before = Before.of(previous, today or dt.date.today())
 
     started = time.perf_counter()

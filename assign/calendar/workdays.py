@@ -18,7 +18,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 
 from assign.errors import InputError, validation_problems
 from assign.inputs.yaml_file import load_yaml
-from assign.locale import N_
+from assign.locale import N_, _
 from assign.models import FIRST_YEAR, LAST_YEAR, DateRange
 
 WEEKDAY_ZH = "一二三四五六日"
@@ -69,7 +69,7 @@ def read_holiday_file(path: Path) -> HolidayFile:
     if data is None:
         data = {}
     if not isinstance(data, dict):
-        raise InputError.at(path, None, None, type(data).__name__, "expected a mapping of source, years, holidays, workdays")
+        raise InputError.at(path, None, None, type(data).__name__, _("expected a mapping of source, years, holidays, workdays"))
     try:
         return HolidayFile.model_validate(data)
     except ValidationError as exc:

@@ -14,6 +14,7 @@ from assign.errors import InputError
 from assign.export.atomic import atomic_path, write_text
 from assign.export.cells import append_row, md_text
 from assign.export.xlsx_print import fit_rows, printable, text_width
+from assign.locale import _
 
 KPI_HEADERS = ["指标", "A", "B", "差 B−A"]
 TERM_HEADERS = ["目标项 term", "含义", "A", "B", "差 B−A"]
@@ -79,7 +80,7 @@ def write_comparison(c: Comparison, target: Path) -> Path:
         write_text(target, comparison_markdown(c))
         return target
     if suffix != ".xlsx":
-        raise InputError.at(target, None, None, suffix, "compare writes .md or .xlsx")
+        raise InputError.at(target, None, None, suffix, _("compare writes .md or .xlsx"))
     import openpyxl
     from openpyxl.styles import Alignment, Font
 

@@ -18,6 +18,7 @@ from typing import Any
 from ortools.sat.python import cp_model
 
 from assign.errors import InputError
+from assign.locale import _
 from assign.modeling import ModelContext, Term, build_model
 from assign.plan import Plan, SolvePass
 from assign.problem import Problem
@@ -48,7 +49,8 @@ def ordered_terms(terms: list[Term], order: list[str] | None, source: str = "sce
     by_name = {t.name: t for t in terms}
     unknown = [n for n in order if n not in by_name]
     if unknown:
-        raise InputError.at(source, None, "objective.order", unknown, f"unknown objective term(s): the scenario's policies define {sorted(by_name)}")
+        raise InputError.at(source, None, "objective.order", unknown, _("unknown objective term(s): the scenario's policies define {sorted}")
+                                                                      .format(sorted=sorted(by_name)))
     named = [by_name[n] for n in order]
     return named + sorted((t for t in terms if t.name not in order), key=lambda t: t.rank)
 
@@ -115,7 +117,7 @@ def solve(
         label = f"[{index + 1}/{len(stages)}] {name}"
         callback = ProgressCallback(progress, label) if progress else None
         if progress:
-            progress(f"{label}: solving")
+            progress(_("{label}: solving").format(label=label))
         status = STATUS[solver.solve(model, callback)]
         found = status in ("OPTIMAL", "FEASIBLE")
         objective = solver.objective_value if found else None

@@ -15,6 +15,8 @@ from typing import Any, Iterable, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, PrivateAttr
 
+from assign.locale import _
+
 OFFICE = "office"
 EARTH_RADIUS_KM = 6371.0088
 
@@ -39,8 +41,8 @@ class TravelMatrix(BaseModel):
         Rounded to 0.1 like the matrix, so a researcher based at `a` has `of(r, b) == between(a, b)`.
         """
         if self._between is None:
-            raise ValueError("this travel matrix knows no school positions: build it with build_problem "
-                             "(a matrix read back from JSON has start → school minutes only)")
+            raise ValueError(_("this travel matrix knows no school positions: build it with build_problem (a matrix read back from JSON has start "
+                               "→ school minutes only)"))
         return self._between(a, b)
 
     def attach(self, between: "SchoolMinutes") -> "TravelMatrix":

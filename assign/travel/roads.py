@@ -21,6 +21,7 @@ import numpy as np
 
 from assign.errors import CellProblem, InputError
 from assign.inputs.tables import NODE_COLUMNS, NODE_REQUIRED, ROAD_COLUMNS, ROAD_REQUIRED, Table, read_table
+from assign.locale import _
 from assign.models import Researcher, School, cell_text
 from assign.scenario import ScenarioFile
 from assign.travel.matrix import OFFICE, TravelMatrix, great_circle_km
@@ -125,10 +126,10 @@ def read_network(roads: Path, nodes: Path | None = None, road_kmh: float | None 
         table = edit(table)
     file = str(roads)
     if "minutes" not in table.headers and "km" not in table.headers:
-        raise InputError.at(file, 1, None, list(table.headers.values()), "a road table needs a minutes (分钟) column or a km (公里) column")
+        raise InputError.at(file, 1, None, list(table.headers.values()), _("a road table needs a minutes (分钟) column or a km (公里) column"))
     if "km" in table.headers and "minutes" not in table.headers and "kmh" not in table.headers and road_kmh is None:
         raise InputError.at(file, 1, table.header("km"), None,
-                            "roads are given in km but there is no speed: add a kmh (时速) column or set travel.road_kmh in the scenario")
+                            _("roads are given in km but there is no speed: add a kmh (时速) column or set travel.road_kmh in the scenario"))
     out = _Collect()
     graph = nx.DiGraph()
     row_of: dict[tuple[str, str], int] = {}
@@ -153,8 +154,9 @@ def read_network(roads: Path, nodes: Path | None = None, road_kmh: float | None 
                 kept = graph[u][v]["minutes"]
                 if kept != minutes and not warned:
                     warned = True
-                    out.warnings.append(f"{file} row {row.number}: road {u}→{v} is also on row {row_of[(u, v)]} with {kept:g} min "
-                                        f"instead of {minutes:g} min; keeping the shorter {min(kept, minutes):g} min")
+                    out.warnings.append(_("{file} row {number}: road {u}→{v} is also on row {value} with {kept} min instead of {minutes} min; "
+                                          "keeping the shorter {min} min")
+.format(file=file, number=row.number, u=u, v=v, value=row_of[(u, v)], kept=f"{kept:g}", minutes=f"{minutes:g}", min=f"{min(kept, minutes):g}"))
                 if minutes >= kept:
                     continue
             graph.add_edge(u, v, minutes=minutes)
@@ -162,7 +164,7 @@ def read_network(roads: Path, nodes: Path | None = None, road_kmh: float | None 
     if out.problems:
         raise InputError(out.problems)
     if graph.number_of_nodes() == 0:
-        raise InputError.at(file, None, None, None, "the road table has no roads")
+        raise InputError.at(file, None, None, None, _("the road table has no roads"))
     coords = read_nodes(nodes) if nodes is not None else {}
     return RoadNetwork(graph=graph, coords=coords, roads_file=file, warnings=tuple(out.warnings))
 
