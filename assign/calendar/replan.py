@@ -65,7 +65,7 @@ def add_stability(ctx: VisitContext, before: Before) -> None:
             core.require(joint[i] == int((sid, ctx.term.days[i]) in before.inspections), about=(sid,),
                          why=_("{name}: joint inspections before {today} stay as they were")
                              .format(name=ctx.problem.school[sid].name, today=before.today))
-    core.reward("kept", sum(kept), weight=0, rank=0, label="保留原定到校日 days kept as planned", unit="天")
+    core.reward("kept", sum(kept), weight=0, rank=0, label=_("days kept as planned"), unit=_("days"))
 
 
 def changes(previous: VisitPlan, visits: list[Visit], today: dt.date, findings: list[Finding]) -> tuple[list[Visit], list[VisitChange], list[Visit]]:
@@ -105,4 +105,4 @@ def reasons(was: Visit | None, now: Visit | None, findings: list[Finding]) -> li
              and (f.researchers or f.schools)]
     if found:
         return found
-    return ["为腾出日期 (moved to make room for another change)"] if was is not None else ["新增到校 (a visit the new rules or pairs ask for)"]
+    return [_("moved to make room for another change")] if was is not None else [_("a visit the new rules or pairs ask for")]

@@ -106,7 +106,7 @@ def plan_pairs(problem: Problem, plan: Plan) -> list[Pair]:
 def _build(problem, term, pairs, rules, year_workdays=None, explain=False, before: Before | None = None) -> VisitContext:
     ctx = VisitContext(problem, term, pairs, explain=explain, year_workdays=year_workdays)
     core = ctx.for_rule("calendar")
-    core.penalize("days_on_site", sum(v for on in ctx.on.values() for v in on), rank=0, label="到校天数 days on site", unit="天")
+    core.penalize("days_on_site", sum(v for on in ctx.on.values() for v in on), rank=0, label=_("days on site"), unit=_("days"))
     if schools_a_day(rules) == 1:  # one full day at one school, unless a rule lets close schools share a day
         for rid, own in core.pairs_of_researcher().items():
             if len(own) > 1:
@@ -353,12 +353,12 @@ def explain_infeasible(problem, term, pairs, rules, seed: int, time_limit: float
     ctx = _build(problem, term, pairs, rules, year_workdays, explain=True, before=before)
     literals = ctx.literals()
     if not literals:
-        return ["no rule constraint is involved: the term has no working days or the model is empty"]
+        return [_("no rule constraint is involved: the term has no working days or the model is empty")]
     ctx.model.clear_objective()
     ctx.model.add_assumptions(literals)
     solver = _solver(1, seed, time_limit)  # assumption cores need a single worker
     if solver.solve(ctx.model) != cp_model.INFEASIBLE:
-        return ["the conflict could not be isolated within the time limit"]
+        return [_("the conflict could not be isolated within the time limit")]
     core = set(solver.sufficient_assumptions_for_infeasibility())
     lines = []
     for req in ctx.requirements:

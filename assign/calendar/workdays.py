@@ -131,9 +131,9 @@ class TermDays:
             return None
         days = self.guessed_holidays_possible
         years = "、".join(str(y) for y in self.guessed_years)
-        return (f"term {self.name}: chinese-calendar has no holidays for {years} and no holiday file covers it; "
-                f"{len(days)} day(s) {days[0]}~{days[-1]} are guessed as plain weekdays (Mon-Fri work, no holidays, no 调休). "
-                f"Add calendar.holiday_file with that year's State Council notice.")
+        return _("term {name}: chinese-calendar has no holidays for {years} and no holiday file covers it; {n} day(s) {first}~{last} are "
+                 "guessed as plain weekdays (Mon-Fri work, no holidays, no 调休). Add calendar.holiday_file with that year's State Council "
+                 "notice.").format(name=self.name, years=years, n=len(days), first=days[0], last=days[-1])
 
 
 def term_days(name: str, first: dt.date, last: dt.date, workdays: Workdays, exam_weeks=()) -> TermDays:

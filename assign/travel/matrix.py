@@ -15,11 +15,14 @@ from typing import Any, Iterable, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, PrivateAttr
 
-from assign.locale import _
+from assign.locale import N_, _
 
 OFFICE = "office"
 EARTH_RADIUS_KM = 6371.0088
 
+
+
+METHOD_LABELS = {"great-circle": N_("great-circle estimate (straight line × detour ÷ speed)"), "roads": N_("road network shortest paths")}
 
 class TravelMatrix(BaseModel):
     """Minutes by start then school, which start each researcher uses, and how it was computed."""
@@ -61,7 +64,8 @@ class TravelMatrix(BaseModel):
 
     @property
     def label(self) -> str:
-        return {"great-circle": "直线距离估算 (great-circle × detour ÷ speed)", "roads": "路网最短路 (road network)"}[self.method]
+        """How the minutes were found, in the reader's words (路网最短路)."""
+        return _(METHOD_LABELS[self.method])
 
 
 class SchoolMinutes(Protocol):
