@@ -20,6 +20,7 @@ import pytest
 import yaml
 
 from assign.load import load_scenario
+from assign.locale import DEFAULT_LANGUAGE, ENVIRONMENT, set_language
 from assign.plan import Plan
 from assign.problem import Problem
 from assign.solver.passes import solve
@@ -33,6 +34,26 @@ CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic
                   "--disable-component-update", "--disable-sync", "--window-size=1400,1000"]
 
 OFFICE_LON, OFFICE_LAT = 112.5, 34.5
+
+
+@pytest.fixture(autouse=True)
+def default_language(monkeypatch):
+    """Every test starts in the default language (Chinese), whatever the machine's locale says, and
+    leaves it so: a test that switches to English (`--lang en`, `set_language`) cannot leak it."""
+    for name in ENVIRONMENT:
+        monkeypatch.delenv(name, raising=False)
+    set_language(DEFAULT_LANGUAGE)
+    yield
+    set_language(DEFAULT_LANGUAGE)
+
+
+@pytest.fixture
+def english():
+    """Messages in English for this test (the sentences a test compares with are built through `_()`
+    where it can; this is for the tests that read English words of the output)."""
+    set_language("en")
+    yield
+    set_language(DEFAULT_LANGUAGE)
 
 RESEARCHER_HEADERS = ["id", "name", "subjects", "stages", "kind", "base", "min_schools", "max_schools",
                       "current_schools", "since", "avoid_schools", "unavailable"]

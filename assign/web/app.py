@@ -31,6 +31,7 @@ from assign.candidates import candidate_pairs
 from assign.errors import AssignError, CellProblem, InputError
 from assign.kpi import kpi_label
 from assign.load import load_scenario
+from assign.locale import language_from_environment
 from assign.plan import Plan
 from assign.registry import build_registry
 from assign.web import db
@@ -106,8 +107,16 @@ def create_app(data: Path, token: str | None = None, host: str = "127.0.0.1", sl
         return threads.con
 
     def lang_of(request: Request) -> str:
-        lang = request.query_params.get("lang") or request.cookies.get("lang") or "zh"
-        return lang if lang in LANGS else "zh"
+        """`?lang=`, else the cookie it set, else the browser's first language it names (Accept-Language), else the
+        command line's default (ASSIGN_LANG, the locale: Chinese unless it says English)."""
+        for lang in (request.query_params.get("lang"), request.cookies.get("lang")):
+            if lang in LANGS:
+                return lang
+        for tag in request.headers.get("accept-language", "").split(","):
+            code = tag.split(";")[0].strip().lower()[:2]
+            if code in LANGS:
+                return code
+        return language_from_environment()
 
     def page(request: Request, name: str, status: int = 200, **context: Any) -> Response:
         lang = lang_of(request)
