@@ -12,7 +12,7 @@ from typing import Any, Callable, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from assign.errors import AssignError, CellProblem, InputError, validation_problems
+from assign.errors import AssignError, CellProblem, InputError, error_message, validation_problems
 from assign.inputs.extend import SourcedEdit, edit_table, merge, removed_ids, resolve_scenario
 from assign.inputs.files import file_problem
 from assign.inputs.places import place_by_township, read_townships
@@ -84,7 +84,7 @@ def rows_to_models(table: Table, model: type[M], what: str) -> list[M]:
                 field = str(err["loc"][0]) if err["loc"] else None
                 column = labels.get(field, field) if field is not None else None
                 value = row.values.get(field) if field else None
-                message = err["msg"].removeprefix("Value error, ")
+                message = error_message(err)
                 if field in row.edited:  # the what-if's update wrote this value: blame the edit
                     file, key = row.edited[field]
                     problems.append(CellProblem(file, None, key, value, message))

@@ -48,9 +48,10 @@ def default_language(monkeypatch):
 
 
 @pytest.fixture
-def english():
-    """Messages in English for this test (the sentences a test compares with are built through `_()`
-    where it can; this is for the tests that read English words of the output)."""
+def english(monkeypatch):
+    """Messages in English for this test, commands run through the CLI included (ASSIGN_LANG): for the
+    tests that read English words of a message; the language goes back to Chinese after it."""
+    monkeypatch.setenv("ASSIGN_LANG", "en")
     set_language("en")
     yield
     set_language(DEFAULT_LANGUAGE)
