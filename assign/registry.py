@@ -16,7 +16,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from assign.errors import PolicyError, key_path
+from assign.errors import PolicyError, error_message, key_path
 from assign.locale import N_, _
 from assign.problem import PolicyUse
 
@@ -73,7 +73,7 @@ class Registry:
                 params = policy.Params.model_validate(raw or {})
             except ValidationError as exc:
                 details = "; ".join(
-                    f"{key_path(err['loc']) or '(all)'} = {err.get('input')!r}: {err['msg']}" for err in exc.errors()
+                    f"{key_path(err['loc']) or '(all)'} = {err.get('input')!r}: {error_message(err)}" for err in exc.errors()
                 )
                 problems.append(_("{where}: bad parameters for {what} {name} ({value}): {details}")
                                     .format(where=where, what=_(self.what), name=repr(name), value=self.origins[name], details=details))

@@ -6,6 +6,7 @@ from click.testing import CliRunner
 from km_county import researcher, school, write_scenario
 
 from assign.cli import main
+from assign.locale import _
 
 POLICIES = {"stage_match": {}, "avoid": {}, "school_count": {"min": 1, "max": 2}, "urban_rural_mix": {},
             "workload": {}, "coverage": {"max_researchers": 2}, "travel": {}}
@@ -40,9 +41,9 @@ def test_check_finds_every_planted_violation_and_exits_4(tmp_path):
     assert "[workload]" in out and "教研员R3" in out
     assert "[urban_rural_mix]" in out and "all urban" in out
     assert "[stage_match]" in out and "教研员R4" in out
-    assert "最优 optimum (OPTIMAL)" in out
+    assert _("optimum ({status})").format(status="OPTIMAL") in out
     # the roster holds pairs no policy allows, so it cannot be scored on the model's terms
-    assert "cannot be scored" in out
+    assert _("objective terms: the roster has pairs no policy allows, so it cannot be scored on the model's terms") in out
 
 
 def test_check_of_a_clean_roster_passes_and_compares_terms(tmp_path):
@@ -58,4 +59,4 @@ def test_check_names_the_row_of_an_unknown_school(tmp_path):
     roster = _roster(tmp_path, [("R1", "S1"), ("R1", "S99")])
     result = CliRunner().invoke(main, ["check", str(scenario), str(roster), "--no-optimum"])
     assert result.exit_code == 1
-    assert "row 3" in result.output and "S99" in result.output
+    assert _("row {row}").format(row=3) in result.output and "S99" in result.output

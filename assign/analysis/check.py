@@ -15,7 +15,7 @@ from pathlib import Path
 
 from assign.audit import audited
 from assign.errors import CellProblem, InputError
-from assign.inputs.tables import Table, read_table
+from assign.inputs.tables import MissingColumns, Table, read_table
 from assign.kpi import compute_kpis
 from assign.locale import N_, _
 from assign.modeling import build_model
@@ -39,10 +39,8 @@ def read_roster_table(path: Path, by_names: bool = True) -> Table:
     first, then = (BY_NAME, BY_ID) if by_names else (BY_ID, BY_NAME)
     try:
         return read_table(path, ROSTER_COLUMNS, first, any_sheet=True)
-    except InputError as missing:
-        if not any("missing required column" in p.expected for p in missing.problems):
-            raise
-    return read_table(path, ROSTER_COLUMNS, then, any_sheet=True)
+    except MissingColumns:
+        return read_table(path, ROSTER_COLUMNS, then, any_sheet=True)
 
 
 def read_roster(problem: Problem | None, path: str | Path) -> list[tuple[str, str]]:

@@ -104,6 +104,10 @@ MAX_XLSX_CELLS = 1_000_000
 MAX_XLSX_UNPACKED = 200_000_000  # bytes the workbook's zip unpacks to: a sheet's dimension may be wrong
 
 
+class MissingColumns(InputError):
+    """A table without one of its required columns (a roster reader then tries the other set of columns)."""
+
+
 @dataclass(frozen=True)
 class UnsavedFormula:
     """An .xlsx cell holding a formula but no value computed by Excel or WPS (a workbook written by a
@@ -471,7 +475,7 @@ def read_table(path: Path, columns: dict[str, tuple[str, ...]], required: tuple[
         wanted = "; ".join("/".join(columns[name]) for name in missing)
         written = [str(c) for c in header_row if not _blank(c)]
         shown_headers = written[:30] + ([_("… {n} more").format(n=len(written) - 30)] if len(written) > 30 else [])
-        raise InputError.at(table.where, start + 1, None, shown_headers, _("missing required column(s): {wanted}").format(wanted=wanted))
+        raise MissingColumns.at(table.where, start + 1, None, shown_headers, _("missing required column(s): {wanted}").format(wanted=wanted))
     shown = {**extras, **{i: table.headers[name] for i, name in positions.items()}}
     problems: list[CellProblem] = []
     skipped_notes = []

@@ -28,7 +28,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from assign.analysis.check import plan_from_pairs, term_values
 from assign.candidates import candidate_pairs
-from assign.errors import AssignError, CellProblem, InputError
+from assign.errors import AssignError, CellProblem, InputError, error_message
 from assign.kpi import kpi_label
 from assign.load import load_scenario
 from assign.locale import language_from_environment
@@ -141,7 +141,7 @@ def create_app(data: Path, token: str | None = None, host: str = "127.0.0.1", sl
     async def request_error(request: Request, exc: RequestValidationError):
         """A path or body the API cannot read (a run that is no number): each error named like a cell."""
         problems = [{"file": "request", "row": None, "column": ".".join(str(part) for part in err["loc"]),
-                     "value": None if err.get("input") is None else str(err.get("input")), "expected": err["msg"]} for err in exc.errors()]
+                     "value": None if err.get("input") is None else str(err.get("input")), "expected": error_message(err)} for err in exc.errors()]
         return JSONResponse({"error": "bad request", "problems": problems}, status_code=422)
 
     @app.exception_handler(StarletteHTTPException)
