@@ -28,7 +28,7 @@ from assign.inputs.tables import (
     read_table,
     sheet_of,
 )
-from assign.locale import _
+from assign.locale import N_, _
 from assign.models import Researcher, School
 from assign.problem import Problem, build_problem
 from assign.registry import Registry, build_registry
@@ -68,10 +68,10 @@ def check_named_files(scenario: ScenarioFile, base: Path, path: Path) -> None:
 def rows_to_models(table: Table, model: type[M], what: str) -> list[M]:
     """Validate each row with `model`; every bad cell of the table becomes one CellProblem.
 
-    A table with a header and no rows is an error, not an empty plan; `what` names a row (e.g. "researcher").
+    A table with a header and no rows is an error, not an empty plan; `what` names a row (N_("researcher")).
     """
     if not table.rows:
-        raise InputError.at(table.path, None, None, None, _("no rows under the header: expected one row per {what}").format(what=what))
+        raise InputError.at(table.path, None, None, None, _("no rows under the header: expected one row per {what}").format(what=_(what)))
     items: list[M] = []
     problems: list[CellProblem] = []
     labels = table.labels()
@@ -124,7 +124,7 @@ def load_researchers(path: Path, edits: list[SourcedEdit] = (), notes: list[str]
     read = read_table(path, RESEARCHER_COLUMNS, RESEARCHER_REQUIRED, MAX_RESEARCHERS, any_sheet=True, id_from="name", titles=RESEARCHER_SHEETS)
     if notes is not None:
         notes += read.notes
-    return rows_to_models(edit_table(read, "researchers", RESEARCHER_COLUMNS, list(edits)), Researcher, "researcher (教研员)")
+    return rows_to_models(edit_table(read, "researchers", RESEARCHER_COLUMNS, list(edits)), Researcher, N_("researcher"))
 
 
 def load_schools(path: Path, edits: list[SourcedEdit] = (), notes: list[str] | None = None) -> list[School]:
@@ -132,7 +132,7 @@ def load_schools(path: Path, edits: list[SourcedEdit] = (), notes: list[str] | N
     read = read_table(path, SCHOOL_COLUMNS, SCHOOL_REQUIRED, MAX_SCHOOLS, any_sheet=True, id_from="name", titles=SCHOOL_SHEETS)
     if notes is not None:
         notes += read.notes
-    return rows_to_models(edit_table(read, "schools", SCHOOL_COLUMNS, list(edits)), School, "school (学校)")
+    return rows_to_models(edit_table(read, "schools", SCHOOL_COLUMNS, list(edits)), School, N_("school"))
 
 
 def gathered(problems: list[CellProblem], read: Callable[[], T]) -> T | None:

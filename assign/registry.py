@@ -88,7 +88,7 @@ class Registry:
         if len(problems) == 1:
             raise PolicyError(problems[0])
         if problems:
-            raise PolicyError("\n".join([f"{len(problems)} problems in {section}:", *(f"  - {p}" for p in problems)]))
+            raise PolicyError("\n".join([_("{n} problems in {section}:").format(n=len(problems), section=section), *(f"  - {p}" for p in problems)]))
         return tuple(uses)
 
 
