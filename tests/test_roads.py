@@ -14,6 +14,9 @@ from assign.locale import _
 from assign.solver.passes import solve
 from assign.travel.matrix import OFFICE, great_circle_km
 
+# The messages these tests read are the English ones (tests/test_languages.py covers the Chinese).
+pytestmark = pytest.mark.usefixtures("english")
+
 RESEARCHERS = "id,name,subject,stages,base\nR1,甲,语文,小学,\nR2,乙,语文,小学,B\n"
 # S1 on node A, S2 on node B, S3 by coordinates only (0.01° north of node C).
 SCHOOLS = ("id,name,stages,area,node,lon,lat\n"
