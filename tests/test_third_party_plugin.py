@@ -15,6 +15,7 @@ from conftest import audit_errors, hand_plan, make_scenario, researcher, school,
 from assign.cli import main
 from assign.errors import InputError, PolicyError
 from assign.load import load_scenario
+from assign.locale import _
 from assign.registry import POLICY_GROUP, build_registry
 from assign.solver.decompose import components
 
@@ -106,7 +107,7 @@ def test_a_third_party_rule_that_declares_nothing_never_bends_when_the_scenario_
                         on_infeasible="relax", relax={"severity": {"private_limit": 1}})
     with pytest.raises(InputError) as info:
         load_scenario(bad)
-    assert "it declares no rule that may bend" in str(info.value)
+    assert _("it declares no rule that may bend") in str(info.value)
 
 
 def test_third_party_policy_with_bad_parameters_is_one_error_naming_it(installed, tmp_path):
