@@ -172,5 +172,8 @@ def chromium_browser():
     options.add_argument(f"--user-data-dir={profile}")
     # The performance log carries every request the page makes (Network.requestWillBeSent).
     options.set_capability("goog:loggingPrefs", {"performance": "ALL"})
+    # The browser of a clerk in a Chinese office: the web page follows its Accept-Language.
+    options.add_argument("--lang=zh-CN")
+    options.add_experimental_option("prefs", {"intl.accept_languages": "zh-CN,zh"})
     driver = webdriver.Chrome(options=options, service=Service(executable_path=CHROMEDRIVER))
     return driver, profile

@@ -24,6 +24,7 @@ from assign.inputs.extend import resolve_scenario
 from assign.inputs.tables import MAX_TABLE_BYTES
 from assign.inputs.yaml_file import MAX_YAML_BYTES, load_yaml_text
 from assign.load import DEMO_SCENARIO, load_scenario
+from assign.locale import _
 from assign.problem import Problem
 
 TABLE_ROLES = ("researchers", "schools", "roads", "nodes")
@@ -142,10 +143,11 @@ def shown_problems(problems: list[CellProblem], folder: Path, files: dict[str, A
     names.update({str(folder / "tables" / f["stored"]): f["name"] for f in files.values()})
     names[str(folder / SCENARIO_FILE)] = "scenario"
     rows = []
+    sheet = _("{file}, sheet {sheet}").format(file="", sheet="")  # what follows a workbook's path when a message names its sheet
     for p in problems:
         row = asdict(p)
-        # A workbook's problem names its sheet after the path ("…/schools.xlsx, 工作表 学校"): keep that part.
-        stored = next((s for s in names if p.file == s or p.file.startswith(s + ",")), None)
+        # A workbook's problem names its sheet after the path ("…/schools.xlsx，工作表 学校"): keep that part.
+        stored = next((s for s in names if p.file == s or p.file.startswith(s + sheet)), None)
         if stored is not None:
             row["file"] = names[stored] + p.file[len(stored):]
         else:
