@@ -193,7 +193,7 @@ def test_api_upload_names_never_become_paths(served, filename, field):
     (("scenario.yaml", b"extends: /etc/passwd\n"), "not taken on the web page: upload the tables themselves"),  # a server path
     (("scenario.yaml", b"calendar: {holiday_file: ../../x.yaml}\n"), "not taken on the web page: the package's holidays are used"),
 ])
-def test_api_refuses_uploads_that_would_name_server_files(served, upload, expected):
+def test_api_refuses_uploads_that_would_name_server_files(served, english, upload, expected):
     client = served[0]
     files = demo_files()
     role = "researchers" if upload[0].startswith("researchers") else "scenario"

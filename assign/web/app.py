@@ -31,7 +31,7 @@ from assign.candidates import candidate_pairs
 from assign.errors import AssignError, CellProblem, InputError, error_message
 from assign.kpi import kpi_label
 from assign.load import load_scenario
-from assign.locale import language_from_environment
+from assign.locale import _, language_from_environment
 from assign.plan import Plan
 from assign.registry import build_registry
 from assign.web import db
@@ -181,7 +181,7 @@ def create_app(data: Path, token: str | None = None, host: str = "127.0.0.1", sl
                 problems.append(CellProblem(shown, None, None, None,
                                             f"a file of more than {UPLOAD_LIMITS[role]:,} bytes: at most that for a {role} file"))
             elif role != "scenario" and table_file(role, shown) is None:
-                problems.append(CellProblem(shown, None, None, None, f"the {role} table as .csv or .xlsx"))
+                problems.append(CellProblem(shown, None, None, None, _("the {role} table as .csv or .xlsx").format(role=role)))
             else:
                 received[role] = (shown, content)
         if "scenario" in received:
