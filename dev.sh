@@ -4,6 +4,7 @@
 #   ./dev.sh test [pytest options]   lint (ruff), then run the test suite (installs Debian's chromium for the report test
 #                                    and LibreOffice for the print test when it can)
 #   ./dev.sh assign ARGS...   run any assign command inside the project's environment
+#   ./dev.sh i18n             extract the messages of every catalog (*/locale/<domain>.pot), update its Chinese .po, compile
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -13,6 +14,37 @@ if [ ! -x "$VENV/bin/python" ]; then
   echo "» creating $VENV with $($PYTHON --version)" >&2
   "$PYTHON" -m venv "$VENV"
 fi
+# The message catalogs: one folder <package>/locale per gettext domain, holding <domain>.pot (the
+# messages extracted from <package>/) and <lang>/LC_MESSAGES/<domain>.po (their translations):
+# assign/locale/assign.pot for the core, plugins/locale/assign_plugins.pot for the built-in policies.
+# The .mo files are build output (.gitignore); a .po newer than its .mo is compiled again.
+TRANSLATED=zh_CN  # every message must have a Chinese translation (tests/test_catalogs.py)
+compile_catalogs() {
+  local pot locale domain po
+  for pot in */locale/*.pot; do
+    [ -f "$pot" ] || continue
+    locale=$(dirname "$pot"); domain=$(basename "$pot" .pot)
+    for po in "$locale"/*/LC_MESSAGES/"$domain".po; do
+      [ -f "$po" ] || continue
+      if [ ! -f "${po%.po}.mo" ] || [ "$po" -nt "${po%.po}.mo" ]; then
+        "$VENV/bin/pybabel" compile -i "$po" -o "${po%.po}.mo" -l "$(basename "$(dirname "$(dirname "$po")")")" >/dev/null 2>&1 \
+          || echo "» could not compile $po (messages fall back on the .po read at run time)" >&2
+      fi
+    done
+  done
+}
+update_catalogs() {
+  local pot locale domain
+  for pot in */locale/*.pot; do
+    [ -f "$pot" ] || continue
+    locale=$(dirname "$pot"); domain=$(basename "$pot" .pot)
+    echo "» $domain: extracting the messages of $(dirname "$locale")/ into $pot, updating $locale/$TRANSLATED" >&2
+    "$VENV/bin/pybabel" -q extract -F pyproject.toml --no-location --sort-output --no-wrap --project assign \
+      -o "$pot" "$(dirname "$locale")" --ignore-dirs=".* ._ __pycache__"
+    "$VENV/bin/pybabel" -q update -i "$pot" -d "$locale" -D "$domain" -l "$TRANSLATED" --init-missing --no-wrap
+  done
+}
+
 # Reinstall only when the package definition changed since the last install.
 if [ ! -f "$VENV/.installed" ] || [ pyproject.toml -nt "$VENV/.installed" ]; then
   echo "» installing assign and its dependencies into $VENV" >&2
@@ -20,6 +52,7 @@ if [ ! -f "$VENV/.installed" ] || [ pyproject.toml -nt "$VENV/.installed" ]; the
   "$VENV/bin/python" -m pip install --quiet -e ".[test]" >&2
   touch "$VENV/.installed"
 fi
+compile_catalogs
 
 # The report's browser test (tests/test_report.py) drives Debian's chromium through its chromedriver;
 # a CJK font makes its screenshot readable. Installed only when missing, only as root with apt-get;
@@ -64,5 +97,6 @@ case "$command" in
     "$VENV/bin/ruff" check .
     exec "$VENV/bin/python" -m pytest "$@" ;;
   assign) exec "$VENV/bin/assign" "$@" ;;
-  *) echo "usage: ./dev.sh demo|test|assign [args...]" >&2; exit 2 ;;
+  i18n) update_catalogs; compile_catalogs ;;
+  *) echo "usage: ./dev.sh demo|test|assign|i18n [args...]" >&2; exit 2 ;;
 esac

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from assign.candidates import candidate_pairs
+from assign.locale import _
 from assign.plan import Assignment, Finding, Plan, RuleException, Uncovered
 from assign.problem import Problem
 
@@ -34,24 +35,27 @@ def audit_plan(problem: Problem, plan: Plan) -> list[Finding]:
     findings: list[Finding] = []
     for a in plan.pairs:
         if a.researcher_id not in problem.researcher or a.school_id not in problem.school:
-            findings.append(Finding(policy="plan", message=f"pair ({a.researcher_id}, {a.school_id}) names an unknown researcher or school",
+            findings.append(Finding(policy="plan", message=_("pair ({researcher_id}, {school_id}) names an unknown researcher or school")
+                                                           .format(researcher_id=a.researcher_id, school_id=a.school_id),
                                     researchers=(a.researcher_id,), schools=(a.school_id,)))
     if findings:
         return findings
     seen: set[tuple[str, str]] = set()
     for a in plan.pairs:
         if (a.researcher_id, a.school_id) in seen:
-            findings.append(Finding(policy="plan", message=f"pair ({a.researcher_id}, {a.school_id}) appears twice",
+            findings.append(Finding(policy="plan", message=_("pair ({researcher_id}, {school_id}) appears twice")
+                                                           .format(researcher_id=a.researcher_id, school_id=a.school_id),
                                     researchers=(a.researcher_id,), schools=(a.school_id,)))
         seen.add((a.researcher_id, a.school_id))
-    findings += [Finding(policy="pinned", message=f"{problem.researcher[r].label} → {problem.school[sid].name}: fixed by hand, missing from the plan",
+    findings += [Finding(policy="pinned", message=_("{label} → {name}: fixed by hand, missing from the plan")
+                                                  .format(label=problem.researcher[r].label, name=problem.school[sid].name),
                          researchers=(r,), schools=(sid,), note="手工固定的联系未安排")
                  for r, sid in problem.pinned_pairs if (r, sid) not in seen and r in problem.researcher and sid in problem.school]
     for use in problem.policies:
         try:
             findings += use.policy.audit(problem, plan, use.params)
         except Exception as exc:  # a broken audit must show, not hide the plan's state
-            findings.append(Finding(policy=use.name, message=f"audit raised {type(exc).__name__}: {exc}"))
+            findings.append(Finding(policy=use.name, message=_("audit raised {name}: {exc}").format(name=type(exc).__name__, exc=exc)))
     if plan.exceptions:
         findings = [f.model_copy(update={"severity": "granted"}) if any(covers(e, f) for e in plan.exceptions) else f for f in findings]
     return findings
@@ -81,7 +85,8 @@ def audited(problem: Problem, plan: Plan) -> Plan:
     exceptions = describe_exceptions(problem, plan.exceptions, findings)
     uncovered = uncovered_schools(problem, plan)
     warnings = [Finding(policy=UNCOVERED, severity="warning", schools=(u.school_id,), note=u.reason,
-                        message=f"薄弱学校 {problem.school[u.school_id].name}（{u.school_id}，优先级{u.priority}）无人联系：{u.reason}")
+                        message=_("priority school {name} ({id}, priority {priority}) has no researcher: {reason}").format(
+                            name=problem.school[u.school_id].name, id=u.school_id, priority=u.priority, reason=u.reason))
                 for u in uncovered if u.priority > 1]
     return plan.model_copy(update={"findings": findings + warnings, "exceptions": exceptions, "uncovered": uncovered})
 
@@ -102,7 +107,7 @@ def describe_exceptions(problem: Problem, exceptions: list[RuleException], findi
 
 
 def uncovered_schools(problem: Problem, plan: Plan) -> list[Uncovered]:
-    """Each school without a researcher, weakest first, and why, in Chinese.
+    """Each school without a researcher, weakest first, and why, in the reader's words.
 
     Reasons, most specific first: no researcher may take it at all (a travel cap beyond every
     researcher, with the nearest trip; no researcher of its stage; else the pruning policies and
@@ -130,7 +135,7 @@ def uncovered_schools(problem: Problem, plan: Plan) -> list[Uncovered]:
             note(s, _ruled_out(problem, s))
             continue
         if len(rids) > budget:
-            note(s, f"{len(rids)}名教研员可联系，均已另有安排（未逐一核查）")
+            note(s, _("{n} researchers may take it, all placed elsewhere (not checked one by one)").format(n=len(rids)))
             continue
         budget -= len(rids)
         if before is None:
@@ -146,11 +151,12 @@ def uncovered_schools(problem: Problem, plan: Plan) -> list[Uncovered]:
             if not new:
                 free.append(problem.researcher[rid].name)
         if free:
-            note(s, f"目标取舍：{'、'.join(free[:5])}{'等' if len(free) > 5 else ''}可联系而未安排")
+            names = "、".join(free[:5]) + (_(" and others") if len(free) > 5 else "")
+            note(s, _("objective trade-off: {names} could take it and were not given it").format(names=names))
         else:
-            titles = {use.name: use.policy.title or use.name for use in problem.policies}
-            parts = "、".join(f"{titles.get(p, p)}{n}人" for p, n in sorted(objections.items(), key=lambda item: -item[1]))
-            note(s, f"可联系的{len(rids)}名教研员均已满额（再联系会违反：{parts}）")
+            parts = "、".join(_("{policy}: {n}")
+                             .format(policy=policy_title(problem, p), n=n) for p, n in sorted(objections.items(), key=lambda item: -item[1]))
+            note(s, _("all {n} researchers who may take it are full (taking it would break: {rules})").format(n=len(rids), rules=parts))
     return out
 
 
@@ -168,13 +174,19 @@ def _ruled_out(problem: Problem, school) -> str:
             caps[use.name] = cap
     everyone = {r.id for r in problem.researchers}
     if not everyone:
-        return "没有教研员"
+        return _("no researchers")
     for name, cap in caps.items():
         if ruled.get(name) == everyone:
             nearest = min(problem.minutes(r.id, school.id) for r in problem.researchers)
-            return f"超出所有教研员的单程时间上限（{cap:g}分钟；最近的{nearest:.0f}分钟）"
+            return _("beyond every researcher's travel cap ({cap} minutes one way; the nearest is {nearest})").format(
+                cap=f"{cap:g}", nearest=f"{nearest:.0f}")
     if not any(set(r.stages) & set(school.stages) for r in problem.researchers):
-        return f"没有{'、'.join(school.stages)}学段的教研员"
-    titles = {use.name: use.policy.title or use.name for use in problem.policies}
-    parts = "，".join(f"{titles[name]}排除{len(ids)}人" for name, ids in ruled.items() if ids)
-    return f"没有教研员可联系（{parts}）"
+        return _("no researcher of its stage ({stages})").format(stages="、".join(school.stages))
+    parts = _(", ").join(_("{policy} rules out {n}").format(policy=policy_title(problem, name), n=len(ids)) for name, ids in ruled.items() if ids)
+    return _("no researcher may take it ({rules})").format(rules=parts)
+
+
+def policy_title(problem: Problem, name: str) -> str:
+    """A policy of the scenario by its title in the reader's language (联系学校数), else its name."""
+    use = next((u for u in problem.policies if u.name == name), None)
+    return _(use.policy.title) if use is not None and use.policy.title else name

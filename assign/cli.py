@@ -18,7 +18,7 @@ from typing import Iterable
 import click
 
 from assign.errors import AssignError, NoPlanError
-from assign.locale import _
+from assign.locale import LANGUAGES, _, language, language_from_environment, ngettext, set_language
 from assign.scenario import SEED_MAX
 
 EXIT_INPUT, EXIT_NO_PLAN, EXIT_AUDIT = 1, 3, 4
@@ -31,7 +31,7 @@ class FiniteFloatRange(click.FloatRange):
     def convert(self, value, param, ctx):
         number = super().convert(value, param, ctx)
         if not math.isfinite(number):
-            self.fail(f"{value!r} is not a finite number", param, ctx)
+            self.fail(_("{value} is not a finite number").format(value=repr(value)), param, ctx)
         return number
 
 
@@ -87,23 +87,23 @@ def guarded(command):
         try:
             return command(*args, **kwargs)
         except NoPlanError as exc:
-            click.echo(f"错误 (error): {exc}", err=True)
+            click.echo(_("error: {message}").format(message=exc), err=True)
             sys.exit(EXIT_NO_PLAN)
         except AssignError as exc:
-            click.echo(f"错误 (error): {exc}", err=True)
+            click.echo(_("error: {message}").format(message=exc), err=True)
             sys.exit(EXIT_INPUT)
 
     return run
 
 
 def _gap_note(status: str, gap: float | None) -> str:
-    """" (距最优 ≤ 1.2% gap)" for a schedule not proven optimal: how far it may be from the best."""
-    return f" (距最优 ≤ {gap:.1%} gap)" if status == "FEASIBLE" and gap is not None else ""
+    """" (gap ≤ 1.2%)" for a schedule not proven optimal: how far it may be from the best."""
+    return " " + _("(at most {gap} from the optimum)").format(gap=f"{gap:.1%}") if status == "FEASIBLE" and gap is not None else ""
 
 
 def _warn(warnings: Iterable[str], err: bool = True) -> None:
     for warning in warnings:
-        click.echo(f"注意 (warning): {warning}", err=err)
+        click.echo(_("warning: {message}").format(message=warning), err=err)
 
 
 def _exit_on_audit_errors(findings) -> None:
@@ -127,7 +127,9 @@ def _out_folder(scenario: Path, out: Path | None, *under: str, no_write: bool = 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(package_name="assign")
-def main() -> None:
+@click.option("--lang", type=click.Choice(sorted(LANGUAGES)), default=None,
+              help="language of every message (default: ASSIGN_LANG, else the locale: en_* → en, anything else → zh)")
+def main(lang: str | None) -> None:
     """教研员定点联系学校安排 — assign teaching researchers to contact schools.
 
     Hand in a scenario file (scenario.yaml) naming the researchers and schools tables and the
@@ -142,31 +144,35 @@ def main() -> None:
                  assign plugins                         (the policies you can use in a scenario)
                  assign batch ROOT                      (every county folder under ROOT, on this machine or Ray)
     """
+    set_language(lang or language_from_environment())
 
 
 def _run_solve(scenario: Path, out: Path | None, time_limit, workers, seed, objective, lang, quiet, show_roster,
                from_plan: Path | None = None, local: bool = False) -> None:
     from assign.analysis.replan import change_summary, load_with_plan_in_force, solve_from
     from assign.export.roster import write_roster
-    from assign.export.terminal import exceptions_text, findings_text, kpi_table, passes_table, roster_table, terms_table
+    from assign.export.terminal import exceptions_text, findings_text, kpi_table, passes_table, policy_names, roster_table, terms_table
     from assign.kpi import suggested_time_limit
-    from assign.locale import _
 
+    if lang is not None:
+        set_language(lang)
     started = time.perf_counter()
     problem, gone = load_with_plan_in_force(scenario, from_plan)
     load_seconds = time.perf_counter() - started
     if gone:
-        _warn([f"{len(gone)} pair(s) of {from_plan} name researchers or schools this scenario lacks: "
-               + "、".join(f"{r}→{s}" for r, s in gone)])
+        _warn([ngettext("{n} pair of {plan} names researchers or schools this scenario lacks: {pairs}",
+                        "{n} pairs of {plan} name researchers or schools this scenario lacks: {pairs}", len(gone))
+               .format(n=len(gone), plan=from_plan, pairs="、".join(f"{r}→{s}" for r, s in gone))])
     _warn(problem.warnings)
     if not quiet:
-        click.echo(f"{problem.name}: {len(problem.researchers)} 名教研员, {len(problem.schools)} 所学校; "
-                   f"policies: {', '.join(u.name for u in problem.policies)}", err=True)
+        click.echo(_("{scenario}: {researchers} researchers, {schools} schools; policies: {policies}").format(
+            scenario=problem.name, researchers=len(problem.researchers), schools=len(problem.schools),
+            policies=policy_names(problem.policies)), err=True)
     plan = solve_from(problem, local=local, mode=objective, progress=progress_reporter(quiet), time_limit=time_limit, workers=workers, seed=seed)
     if not plan.solved:
         click.echo(passes_table(plan), err=True)
-        click.echo(f"没有得到方案 (no plan): status {plan.status}. "
-                   + ("The policies cannot all be met together." if plan.status == "INFEASIBLE" else "Try a longer --time-limit."), err=True)
+        click.echo(_("no plan: status {status}.").format(status=plan.status) + " "
+                   + (_("The policies cannot all be met together.") if plan.status == "INFEASIBLE" else _("Try a longer --time-limit.")), err=True)
         if plan.status == "INFEASIBLE" and problem.scenario.on_infeasible != "fail":
             _explain(problem)
         sys.exit(EXIT_NO_PLAN)
@@ -196,9 +202,9 @@ def _run_solve(scenario: Path, out: Path | None, time_limit, workers, seed, obje
     write_seconds = 0.0
     if out is not None:
         written = time.perf_counter()
-        paths = write_roster(problem, plan, out, lang=lang, kpi_table=kpi_table(plan, fmt="github", timings=False))
+        paths = write_roster(problem, plan, out, lang=language(), kpi_table=kpi_table(plan, fmt="github", timings=False))
         write_seconds = time.perf_counter() - written
-        click.echo(f"\n已写出 (written): {', '.join(str(p) for p in paths)}")
+        click.echo("\n" + _("written: {paths}").format(paths=", ".join(str(p) for p in paths)))
     if not quiet:
         click.echo(_("Time: loading {load} s, model {build} s, solve {solve} s (time limit {limit} s), writing {write} s.").format(
             load=f"{load_seconds:.1f}", build=f"{plan.build_seconds:.1f}", solve=f"{plan.solve_seconds:.1f}",
@@ -218,11 +224,11 @@ def _explain(problem) -> None:
     if groups:
         click.echo(conflicts_text(groups, shortages), err=True)
     elif shortages:
-        click.echo("供需不足 (demand the candidates cannot meet):", err=True)
+        click.echo(_("demand the candidates cannot meet:"), err=True)
         for f in shortages:
             click.echo(f"  - {f}", err=True)
     else:
-        click.echo("CP-SAT could not name the conflicting requirements within the time limit.", err=True)
+        click.echo(_("CP-SAT could not name the conflicting requirements within the time limit."), err=True)
 
 
 def _executor_options(func):
@@ -245,7 +251,8 @@ def _solve_options(func):
         click.option("--seed", type=SEED, default=None, help="CP-SAT random seed (default: the scenario's, else 0)"),
         click.option("--objective", type=click.Choice(["lexicographic", "weighted"]), default=None,
                      help="lexicographic: optimise the objective terms in priority order; weighted: one weighted sum"),
-        click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="language of the written roster's headers"),
+        click.option("--lang", type=click.Choice(sorted(LANGUAGES)), default=None,
+                     help="language of the messages and of the written roster's headers (default: assign --lang)"),
         click.option("-q", "--quiet", is_flag=True, help="print only the KPI block and findings"),
         click.option("--no-roster", is_flag=True, help="do not print the roster in the terminal"),
     ]
@@ -269,7 +276,7 @@ def solve(scenario, out, no_write, time_limit, workers, seed, objective, lang, q
     plan in force and says which pairs were kept, added and dropped.
     """
     if local and from_plan is None:
-        raise click.UsageError("--local needs --from PLAN")
+        raise click.UsageError(_("--local needs --from PLAN"))
     path = scenario if scenario is not None else _demo_path()
     _run_solve(path, _out_folder(path, out, no_write=no_write), time_limit, workers, seed, objective, lang, quiet, not no_roster,
                from_plan=from_plan, local=local)
@@ -290,15 +297,18 @@ def demo(out, no_write, time_limit, workers, seed, objective, lang, quiet, no_ro
 def validate(scenario: Path) -> None:
     """Load SCENARIO, its tables, holiday files and visit rules, and report every problem, without solving."""
     from assign.calendar.visit_solve import check_calendar
+    from assign.export.terminal import policy_names
     from assign.load import load_scenario
 
     problem = load_scenario(scenario)
     calendar_warnings = check_calendar(problem)
     _warn([*problem.warnings, *calendar_warnings], err=False)
     calendar = problem.scenario.calendar
-    click.echo(f"OK: {len(problem.researchers)} researchers, {len(problem.schools)} schools, "
-               f"policies {', '.join(u.name for u in problem.policies)}; travel: {problem.travel.label}"
-               + (f"; calendar: {len(calendar.terms)} term(s), visit rules {', '.join(calendar.visit_rules) or 'none'}" if calendar else ""))
+    click.echo(_("OK: {researchers} researchers, {schools} schools, policies {policies}; travel: {travel}").format(
+        researchers=len(problem.researchers), schools=len(problem.schools), policies=policy_names(problem.policies), travel=problem.travel.label)
+               + (_("; calendar: {terms} term(s), visit rules {rules}").format(terms=len(calendar.terms),
+                                                                              rules=", ".join(calendar.visit_rules) or _("none"))
+                  if calendar else ""))
 
 
 @main.command()
@@ -311,7 +321,7 @@ def template(out: Path, force: bool) -> None:
     from assign.export.template import write_templates
 
     for path in write_templates(out, force):
-        click.echo(f"wrote {path}")
+        click.echo(_("written: {paths}").format(paths=path))
 
 
 @main.command()
@@ -335,14 +345,14 @@ def check(scenario: Path, roster: Path, time_limit, workers, no_optimum) -> None
     problem = load_scenario(scenario)
     pairs = read_roster(problem, roster)
     plan = plan_from_pairs(problem, pairs)
-    click.echo(f"{roster}: {len(pairs)} 联系对 (pairs) checked against {problem.name}\n")
+    click.echo(_("{roster}: {n} pairs checked against {scenario}").format(roster=roster, n=len(pairs), scenario=problem.name) + "\n")
     if plan.exceptions:
         click.echo(exceptions_text(plan) + "\n")
     click.echo(findings_text(plan))
     click.echo("")
     best = None if no_optimum else solve(problem, time_limit=time_limit, workers=workers, progress=progress_reporter(False))
     if best is not None and not best.solved:
-        click.echo(f"最优方案 (optimum): none, status {best.status}")
+        click.echo(_("optimum: none, status {status}").format(status=best.status))
     click.echo(kpi_comparison_table(plan, best if best is not None and best.solved else None))
     if best is not None and best.solved:
         click.echo("")
@@ -375,7 +385,7 @@ def compare(a: Path, b: Path, outs, independent, local, time_limit, workers, see
                            progress=progress_reporter(False))
     click.echo(comparison_text(result))
     for target in outs:
-        click.echo(f"\n已写出 (written): {write_comparison(result, target)}")
+        click.echo("\n" + _("written: {paths}").format(paths=write_comparison(result, target)))
 
 
 @main.command()
@@ -405,7 +415,7 @@ def sweep(scenario: Path, sets, out, processes, executor, address, time_limit, s
     click.echo(sweep_table(results))
     if out is not None:
         written = write_sweep_summary(results, out)
-        click.echo(f"\n已写出 (written): {', '.join(str(p) for p in written)} and one folder per variant in {out}")
+        click.echo("\n" + _("written: {paths} and one folder per variant in {folder}").format(paths=", ".join(str(p) for p in written), folder=out))
     if any(r.error is not None for r in results):
         sys.exit(EXIT_INPUT)
 
@@ -442,7 +452,7 @@ def batch(root: Path, whatifs, term, shared, out, executor, address, processes, 
                        options={"time_limit": time_limit, "seed": seed}, progress=lambda m: click.echo(f"  … {m}", err=True))
     click.echo(batch_text(result))
     written = write_batch_summary(result, target)
-    click.echo(f"\n已写出 (written): {', '.join(str(p) for p in written)} and one folder per county in {target}")
+    click.echo("\n" + _("written: {paths} and one folder per county in {folder}").format(paths=", ".join(str(p) for p in written), folder=target))
     if any(r.error is not None for r in result.results):
         sys.exit(EXIT_INPUT)
     if any(not r.ok for r in result.results):
@@ -480,13 +490,14 @@ def pareto(scenario: Path, between, points, current, out, processes, executor, a
                          current=Plan.read(current) if current is not None else None,
                          executor=None if processes == 1 else make_executor(executor, address=address, processes=processes),
                          workers=workers, seed=seed)
-    click.echo(f"{problem.name}: {len(front.points)} non-dominated plans between {', '.join(front.first)} and {front.second}\n")
+    click.echo(_("{scenario}: {n} non-dominated plans between {first} and {second}").format(
+        scenario=problem.name, n=len(front.points), first=", ".join(front.first), second=front.second) + "\n")
     click.echo(front_table(front))
     folder = _out_folder(scenario, out, "pareto")
     # The plot's title is the file name: matplotlib's default fonts have no Chinese glyphs.
     written = write_front(front, folder,
                           title=f"{scenario.resolve().parent.name}/{scenario.name}: trade-off ({len(front.points)} non-dominated plans)")
-    click.echo(f"\n已写出 (written): {', '.join(str(p) for p in written)}")
+    click.echo("\n" + _("written: {paths}").format(paths=", ".join(str(p) for p in written)))
 
 
 @main.command()
@@ -531,18 +542,19 @@ def calendar(scenario, term_name, plan_path, out, no_write, view, time_limit, wo
     from assign.calendar.visits import VisitPlan
     from assign.export.safe_names import folder_name
     from assign.export.term_files import calendar_title, previous_export, write_term_files
+    from assign.export.terminal import severity_word
     from assign.export.visit_terminal import change_lines, inspection_lines, month_grid, researcher_list
 
     path = scenario if scenario is not None else _demo_path()
     if plan_path is None and not quiet:
-        click.echo("solving the assignment first (give --plan plan.json to reuse a saved one) …", err=True)
+        click.echo(_("solving the assignment first (give --plan plan.json to reuse a saved one) …"), err=True)
     problem, plan = plan_of(plan_path or path, path if plan_path else None, workers, seed, progress_reporter(quiet))
     _warn(problem.warnings)
     if today is not None and previous_path is None:
-        raise AssignError(f"--today {today.date()}: goes with --from visits.json (the calendar to re-plan)")
+        raise AssignError(_("--today {date}: goes with --from visits.json (the calendar to re-plan)").format(date=today.date()))
     names = [t.name for t in calendar_of(problem).terms] if term_name == "all" else [term_name]
     if previous_path is not None and len(names) > 1:
-        raise AssignError("--from re-plans one term's calendar: give --term with that term's name, not all")
+        raise AssignError(_("--from re-plans one term's calendar: give --term with that term's name, not all"))
     previous = VisitPlan.read(previous_path) if previous_path is not None else None
     schedules, findings, unsolved = [], [], []
     for name in names:
@@ -552,7 +564,7 @@ def calendar(scenario, term_name, plan_path, out, no_write, view, time_limit, wo
         seconds = time.perf_counter() - started
         _warn(visits.warnings)
         if not visits.solved:
-            click.echo(f"没有得到日程 (no calendar): {name}: status {visits.status}", err=True)
+            click.echo(_("no calendar: {term}: status {status}").format(term=name, status=visits.status), err=True)
             for line in visits.conflicts:
                 click.echo(f"  - {line}", err=True)
             unsolved.append(name)
@@ -562,19 +574,21 @@ def calendar(scenario, term_name, plan_path, out, no_write, view, time_limit, wo
         if not quiet:
             click.echo(researcher_list(problem, visits) if view == "list" else month_grid(visits))
             click.echo("")
-        click.echo(f"{visits.term}: {visits.first}~{visits.last}, {visits.workdays} 个工作日 (working days), {len(visits.visits)} 次到校 (visits); "
-                   f"status {visits.status}{_gap_note(visits.status, visits.gap)}; {visits.components} model(s); "
-                   f"first schedule in {visits.first_seconds or 0:.2f} s, scheduled in {seconds:.2f} s")
+        click.echo(_("{term}: {first}~{last}, {workdays} working days, {visits} visits; status {status}{gap}; {models} model(s); "
+                     "first schedule in {first_seconds} s, scheduled in {seconds} s").format(
+            term=visits.term, first=visits.first, last=visits.last, workdays=visits.workdays, visits=len(visits.visits), status=visits.status,
+            gap=_gap_note(visits.status, visits.gap), models=visits.components, first_seconds=f"{visits.first_seconds or 0:.2f}",
+            seconds=f"{seconds:.2f}"))
         if visits.inspections:
             click.echo(inspection_lines(problem, visits))
         if visits.today is not None:
             click.echo(change_lines(problem, visits))
         if visits.findings:
-            click.echo(f"审核发现 {len(visits.findings)} 项 (audit findings):")
+            click.echo(_("audit findings: {n}").format(n=len(visits.findings)))
             for f in visits.findings:
-                click.echo(f"  - [{f.severity}] {f}")
+                click.echo(f"  - [{severity_word(f.severity)}] {f}")
         else:
-            click.echo("审核：各访校规则独立复核，未发现问题 (audit: no findings)")
+            click.echo(_("audit: every visit rule checked the calendar on its own; no findings"))
         folder = folder_name(f"calendar-{name}")  # a term's name is the scenario's text
         target = _out_folder(path, out / folder if out is not None and len(names) > 1 else out, folder, no_write=no_write)
         if target is not None:
@@ -586,17 +600,17 @@ def calendar(scenario, term_name, plan_path, out, no_write, view, time_limit, wo
                              "(STATUS:CANCELLED), {added} added, {unchanged} unchanged").format(
                     folder=target, moved=revision.moved, cancelled=revision.cancelled, added=revision.added, unchanged=revision.unchanged))
             paths = write_term_files(problem, visits, target, title, remind=remind)
-            click.echo(f"已写出 (written): {len(paths)} files in {target} (visits.xlsx, visits.csv, visits.md, visits.json, ics/office.ics, "
-                       f"ics/researchers/*.ics, ics/schools/*.ics)")
+            click.echo(_("written: {n} files in {folder}").format(n=len(paths), folder=target)
+                       + " (visits.xlsx, visits.csv, visits.md, visits.json, ics/office.ics, ics/researchers/*.ics, ics/schools/*.ics)")
         if len(names) > 1:
             click.echo("")
     if len(names) > 1:
         year = audit_school_years(problem, schedules)
         findings += year
-        click.echo(f"学年审核 (school-year audit, {len(schedules)} term(s)): "
-                   + ("未发现问题 (no findings)" if not year else f"{len(year)} 项 (findings)"))
+        click.echo(_("school-year audit ({terms} terms): ").format(terms=len(schedules))
+                   + (_("no findings") if not year else _("{n} findings").format(n=len(year))))
         for f in year:
-            click.echo(f"  - [{f.severity}] {f}")
+            click.echo(f"  - [{severity_word(f.severity)}] {f}")
     if unsolved:
         sys.exit(EXIT_NO_PLAN)
     _exit_on_audit_errors(findings)
@@ -779,7 +793,7 @@ def summary(scenario, term_name, calendar_dir, plan_path, workers, seed, out) ->
 @click.option("--term", "term_name", default=None, help="term of the month view (default: the scenario's first calendar term)")
 @click.option("--base", "base_path", type=click.Path(dir_okay=False, exists=True, path_type=Path), default=None,
               help="a base plan.json or scenario: the report shows the pairs added and removed against it")
-@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="language of the report")
+@click.option("--lang", type=click.Choice(sorted(LANGUAGES)), default=None, help="language of the messages and the report (default: assign --lang)")
 @click.option("--workers", type=click.IntRange(1, 64), default=None, help="CP-SAT worker threads (default: the scenario's)")
 @click.option("--seed", type=SEED, default=None, help="CP-SAT random seed (default: the scenario's)")
 @click.option("-q", "--quiet", is_flag=True, help="print only the written path")
@@ -799,6 +813,8 @@ def report(source, out, scenario_path, term_name, base_path, lang, workers, seed
     from assign.export.report import write_report
     from assign.export.safe_names import folder_name
 
+    if lang is not None:
+        set_language(lang)
     path = source if source is not None else _demo_path()
     inputs = gather(path, scenario=scenario_path, term=term_name, base=base_path, workers=workers, seed=seed, progress=progress_reporter(quiet))
     _warn(inputs.problem.warnings)
@@ -807,12 +823,15 @@ def report(source, out, scenario_path, term_name, base_path, lang, workers, seed
         inputs = dataclasses.replace(inputs, progress=recorded_progress(
             scenario_file, inputs.visits.term, _out_folder(scenario_file, None, folder_name(f"calendar-{inputs.visits.term}"))))
     target = _out_folder(Path(inputs.problem.source) if is_plan_file(path) else path, out, "report.html")
-    written = write_report(inputs, target, lang)
+    written = write_report(inputs, target, language())
     if not quiet:
         findings = len(inputs.plan.findings) + (len(inputs.visits.findings) if inputs.visits is not None else 0)
-        click.echo(f"{inputs.plan.title}: {len(inputs.plan.pairs)} 联系对 (pairs), 审核发现 {findings} 项 (findings)"
-                   + (f", {inputs.visits.term} {len(inputs.visits.visits)} 次到校 (visits)" if inputs.visits is not None else ""), err=True)
-    click.echo(f"已写出 (written): {written} ({written.stat().st_size / 1024:.0f} KB)")
+        visits = (_(", {term} {visits} visits").format(term=inputs.visits.term, visits=len(inputs.visits.visits))
+                  if inputs.visits is not None else "")
+        summary = _("{title}: {pairs} pairs, {findings} audit findings").format(title=inputs.plan.title, pairs=len(inputs.plan.pairs),
+                                                                                 findings=findings)
+        click.echo(summary + visits, err=True)
+    click.echo(_("written: {paths}").format(paths=written) + f" ({written.stat().st_size / 1024:.0f} KB)")
     _exit_on_audit_errors(inputs.plan.findings)
 
 
@@ -835,7 +854,7 @@ def travel(scenario: Path | None, to_csv: Path | None) -> None:
     click.echo(travel_text(problem))
     if to_csv is not None:
         write_travel_csv(problem, to_csv)
-        click.echo(f"\n已写出 (written): {to_csv}")
+        click.echo("\n" + _("written: {paths}").format(paths=to_csv))
 
 
 @main.command()
@@ -875,7 +894,7 @@ def plugins(name: str | None) -> None:
         click.echo(policy_help(rules if name in rules.policies and name not in registry.policies else registry, name))
     else:
         click.echo(policy_table(registry))
-        click.echo("\nvisit rules (calendar.visit_rules):")
+        click.echo("\n" + _("visit rules (calendar.visit_rules):"))
         click.echo(policy_table(rules))
 
 
@@ -894,9 +913,9 @@ def generate(size: str, seed: int, out: Path, per_county: bool) -> None:
 
     if per_county:
         folders = generate_counties(size, seed, out)
-        click.echo(f"已写出 (written): {len(folders)} county folders in {out}")
+        click.echo(_("written: {n} county folders in {folder}").format(n=len(folders), folder=out))
     else:
-        click.echo(f"已写出 (written): {write_region(size, seed, out)}")
+        click.echo(_("written: {paths}").format(paths=write_region(size, seed, out)))
 
 
 @main.command()
@@ -941,7 +960,7 @@ def bench(sizes: str, seeds: str, time_limit: float, methods: str, workers: int,
     method_list = [m.strip() for m in methods.split(",") if m.strip()]
     bad = [s for s in size_list if s not in SIZES] + [m for m in method_list if m not in METHODS]
     if bad:
-        raise click.UsageError(f"unknown size or method: {', '.join(bad)}")
+        raise click.UsageError(_("unknown size or method: {names}").format(names=", ".join(bad)))
     seed_list = [int(s) for s in seeds.split(",") if s.strip()]
     results = run(size_list, seed_list, time_limit, method_list, workers=workers, data=data,
                   report=lambda m: click.echo(f"  … {m}", err=True))

@@ -9,42 +9,44 @@ import math
 from collections import Counter
 from typing import Iterable
 
-from assign.locale import _
+from assign.locale import N_, _, translations
 from assign.plan import Assignment, Plan, RuleException
 from assign.problem import Problem
 
 EXCEPTIONS_PREFIX = "exceptions."
 
-# KPI key → Chinese label, in display order.
+# KPI key → label (translated where shown: 教研员人数 in Chinese), in display order.
 LABELS = {
-    "researchers": "教研员人数",
-    "researchers_0": "未安排学校的教研员",
-    "researchers_1": "联系1所学校的教研员",
-    "researchers_2": "联系2所学校的教研员",
-    "researchers_3plus": "联系3所及以上的教研员",
-    "schools": "学校总数",
-    "schools_covered": "有联系教研员的学校",
-    "priority_schools": "薄弱（优先）学校",
-    "priority_covered": "有联系教研员的薄弱学校",
-    "contacts": "联系对数",
-    "contacts_城区": "其中城区学校",
-    "contacts_镇区": "其中镇区学校",
-    "contacts_乡村": "其中乡村学校",
-    "subject_pairs": "需指导的（学校，学科）对",
-    "subject_pairs_covered": "已覆盖的（学校，学科）对",
-    "travel_total": "单程时间合计（分钟）",
-    "travel_worst": "最远单程（分钟）",
-    "travel_mean": "平均单程（分钟）",
-    "exceptions": "准许的例外（项）",
-    "exception_severity": "例外严重度合计",
+    "researchers": N_("researchers"),
+    "researchers_0": N_("researchers without a school"),
+    "researchers_1": N_("researchers with 1 school"),
+    "researchers_2": N_("researchers with 2 schools"),
+    "researchers_3plus": N_("researchers with 3 or more schools"),
+    "schools": N_("schools"),
+    "schools_covered": N_("schools with a researcher"),
+    "priority_schools": N_("priority (weak) schools"),
+    "priority_covered": N_("priority schools with a researcher"),
+    "contacts": N_("pairs"),
+    "contacts_城区": N_("of which urban schools"),
+    "contacts_镇区": N_("of which town schools"),
+    "contacts_乡村": N_("of which rural schools"),
+    "subject_pairs": N_("(school, subject) pairs needed"),
+    "subject_pairs_covered": N_("(school, subject) pairs covered"),
+    "travel_total": N_("one-way minutes, total"),
+    "travel_worst": N_("longest one-way trip (minutes)"),
+    "travel_mean": N_("mean one-way trip (minutes)"),
+    "exceptions": N_("exceptions granted"),
+    "exception_severity": N_("exceptions' total severity"),
 }
 
 
-def kpi_label(key: str) -> str:
-    """The Chinese label of a KPI key; an exception count per rule reads 例外：school_count.min."""
+def kpi_label(key: str, language: str | None = None) -> str:
+    """The label of a KPI key in `language` (default: the current one); an exception count per rule
+    reads 例外：school_count.min."""
+    gettext = translations(language).gettext if language else _
     if key.startswith(EXCEPTIONS_PREFIX):
-        return f"例外：{key.removeprefix(EXCEPTIONS_PREFIX)}"
-    return LABELS.get(key, key)
+        return gettext("exceptions: {rule}").format(rule=key.removeprefix(EXCEPTIONS_PREFIX))
+    return gettext(LABELS[key]) if key in LABELS else key
 
 
 def kpi_keys(*kpis: dict) -> list[str]:

@@ -12,7 +12,7 @@ from typing import Any, Callable, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from assign.errors import AssignError, CellProblem, InputError, validation_problems
+from assign.errors import AssignError, CellProblem, InputError, error_message, validation_problems
 from assign.inputs.extend import SourcedEdit, edit_table, merge, removed_ids, resolve_scenario
 from assign.inputs.files import file_problem
 from assign.inputs.places import place_by_township, read_townships
@@ -28,6 +28,7 @@ from assign.inputs.tables import (
     read_table,
     sheet_of,
 )
+from assign.locale import N_, _
 from assign.models import Researcher, School
 from assign.problem import Problem, build_problem
 from assign.registry import Registry, build_registry
@@ -43,7 +44,8 @@ DEMO_SCENARIO = Path(__file__).resolve().parent.parent / "scenarios" / "demo-cou
 def demo_scenario() -> Path:
     """The demo county's scenario file; an AssignError that says how to get it when it is missing."""
     if not DEMO_SCENARIO.exists():
-        raise AssignError(f"the demo county is not here ({DEMO_SCENARIO}): install assign from its source folder with `pip install -e .`")
+        raise AssignError(_("the demo county is not here ({demo_scenario}): install assign from its source folder with `pip install -e .`")
+                              .format(demo_scenario=DEMO_SCENARIO))
     return DEMO_SCENARIO
 
 
@@ -66,10 +68,10 @@ def check_named_files(scenario: ScenarioFile, base: Path, path: Path) -> None:
 def rows_to_models(table: Table, model: type[M], what: str) -> list[M]:
     """Validate each row with `model`; every bad cell of the table becomes one CellProblem.
 
-    A table with a header and no rows is an error, not an empty plan; `what` names a row (e.g. "researcher").
+    A table with a header and no rows is an error, not an empty plan; `what` names a row (N_("researcher")).
     """
     if not table.rows:
-        raise InputError.at(table.path, None, None, None, f"no rows under the header: expected one row per {what}")
+        raise InputError.at(table.path, None, None, None, _("no rows under the header: expected one row per {what}").format(what=_(what)))
     items: list[M] = []
     problems: list[CellProblem] = []
     labels = table.labels()
@@ -82,7 +84,7 @@ def rows_to_models(table: Table, model: type[M], what: str) -> list[M]:
                 field = str(err["loc"][0]) if err["loc"] else None
                 column = labels.get(field, field) if field is not None else None
                 value = row.values.get(field) if field else None
-                message = err["msg"].removeprefix("Value error, ")
+                message = error_message(err)
                 if field in row.edited:  # the what-if's update wrote this value: blame the edit
                     file, key = row.edited[field]
                     problems.append(CellProblem(file, None, key, value, message))
@@ -108,7 +110,7 @@ def once_each(problems: list[CellProblem]) -> list[CellProblem]:
             out += same
             continue
         more = "、".join(str(p.row) for p in same[1:])
-        out.append(CellProblem(file, same[0].row, column, same[0].value, f"{expected} (同样在第{more}行 also rows {more})"))
+        out.append(CellProblem(file, same[0].row, column, same[0].value, _("{expected} (also rows {more})").format(expected=expected, more=more)))
     return out
 
 
@@ -122,7 +124,7 @@ def load_researchers(path: Path, edits: list[SourcedEdit] = (), notes: list[str]
     read = read_table(path, RESEARCHER_COLUMNS, RESEARCHER_REQUIRED, MAX_RESEARCHERS, any_sheet=True, id_from="name", titles=RESEARCHER_SHEETS)
     if notes is not None:
         notes += read.notes
-    return rows_to_models(edit_table(read, "researchers", RESEARCHER_COLUMNS, list(edits)), Researcher, "researcher (教研员)")
+    return rows_to_models(edit_table(read, "researchers", RESEARCHER_COLUMNS, list(edits)), Researcher, N_("researcher"))
 
 
 def load_schools(path: Path, edits: list[SourcedEdit] = (), notes: list[str] | None = None) -> list[School]:
@@ -130,7 +132,7 @@ def load_schools(path: Path, edits: list[SourcedEdit] = (), notes: list[str] | N
     read = read_table(path, SCHOOL_COLUMNS, SCHOOL_REQUIRED, MAX_SCHOOLS, any_sheet=True, id_from="name", titles=SCHOOL_SHEETS)
     if notes is not None:
         notes += read.notes
-    return rows_to_models(edit_table(read, "schools", SCHOOL_COLUMNS, list(edits)), School, "school (学校)")
+    return rows_to_models(edit_table(read, "schools", SCHOOL_COLUMNS, list(edits)), School, N_("school"))
 
 
 def gathered(problems: list[CellProblem], read: Callable[[], T]) -> T | None:
@@ -148,7 +150,8 @@ def _forget_removed_schools(researchers: list[Researcher], removed: set[str]) ->
     for r in researchers:
         gone = [sid for sid in (*r.current_schools, *r.avoid_schools) if sid in removed]
         if gone:
-            warnings.append(f"researcher {r.id} {r.name}: school(s) {'、'.join(gone)} removed by the what-if, dropped from 现联系学校/回避学校")
+            warnings.append(_("researcher {id} {name}: school(s) {names} removed by the what-if, dropped from 现联系学校/回避学校")
+                            .format(id=r.id, name=r.name, names="、".join(gone)))
             r = r.model_copy(update={"current_schools": tuple(s for s in r.current_schools if s not in removed),
                                      "avoid_schools": tuple(s for s in r.avoid_schools if s not in removed)})
         out.append(r)
@@ -172,7 +175,7 @@ def load_scenario(path: str | Path, registry: Registry | None = None, overrides:
     schools = gathered(problems, lambda: load_schools(base / scenario.data.schools, resolved.edits_for("schools"), notes))
     network = None
     if scenario.data.roads is None and resolved.edits_for("roads"):
-        problems.append(CellProblem(resolved.edits_for("roads")[0].file, None, "edits.roads", None, "the scenario has no road table to edit"))
+        problems.append(CellProblem(resolved.edits_for("roads")[0].file, None, "edits.roads", None, _("the scenario has no road table to edit")))
     if scenario.data.roads is not None:
         nodes = base / scenario.data.nodes if scenario.data.nodes is not None else None
         road_edits = resolved.edits_for("roads")

@@ -21,6 +21,7 @@ from ortools.sat.python import cp_model
 
 from assign.candidates import bent_pruning, candidate_pairs
 from assign.errors import AssignError
+from assign.locale import _
 from assign.plan import RuleException
 from assign.problem import Problem
 
@@ -195,7 +196,7 @@ class PolicyContext:
     def _term(self, term: str, expr, sense, weight, rank, label, unit) -> None:
         name = f"{self.policy}.{term}"
         if any(t.name == name for t in self._ctx.terms):
-            raise ValueError(f"objective term {name!r} added twice")
+            raise ValueError(_("objective term {name} added twice").format(name=repr(name)))
         self._ctx.terms.append(Term(name, self.policy, expr, sense, weight, rank, label or name, unit))
 
 
@@ -220,7 +221,7 @@ def build_model(problem: Problem, pairs: list[Pair] | None = None, *, explain: b
         use.policy.apply(ctx.for_policy(use.name), use.params)
     refused = [f"{r}→{s}" for r, s in problem.pinned_pairs if (r, s) not in ctx.x]
     if refused:
-        raise AssignError(f"pinned pairs the rules do not allow (no candidate pair): {'、'.join(refused)}")
+        raise AssignError(_("pinned pairs the rules do not allow (no candidate pair): {names}").format(names='、'.join(refused)))
     for pair in problem.pinned_pairs:
         ctx.model.add(ctx.x[pair] == 1)  # fixed by hand: not a policy's rule, so never an exception to grant
     return ctx

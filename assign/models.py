@@ -14,6 +14,7 @@ from typing import Any, get_origin
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from assign import vocab
+from assign.locale import _
 
 _WEEKDAYS = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
 _RANGE_SPLIT = re.compile(r"\s*(?:~|～|至|--)\s*")
@@ -26,7 +27,8 @@ MAX_COUNT = 1000
 def check_year(year: int, text: str) -> None:
     """A ValueError naming `text` unless `year` is one a county plans in (FIRST_YEAR … LAST_YEAR)."""
     if not FIRST_YEAR <= year <= LAST_YEAR:
-        raise ValueError(f"date {text!r} is outside the years {FIRST_YEAR}-{LAST_YEAR}")
+        raise ValueError(_("date {text} is outside the years {first_year}-{last_year}")
+                             .format(text=repr(text), first_year=FIRST_YEAR, last_year=LAST_YEAR))
 
 
 # A day as Excel and WPS show it: 2024-09-01, 2024/9/1, 2024.9.1, 2024年9月1日 (a time after it ignored).
@@ -40,11 +42,11 @@ def _parse_date(text: str) -> dt.date:
     text = text.strip()
     match = _DAY.fullmatch(text)
     if not match:
-        raise ValueError(f"bad date {text!r}: expected YYYY-MM-DD (or 2024/9/1, 2024年9月1日)")
+        raise ValueError(_("bad date {text}: expected YYYY-MM-DD (or 2024/9/1, 2024年9月1日)").format(text=repr(text)))
     try:
         day = dt.date(*(int(part) for part in match.groups()))
     except ValueError:
-        raise ValueError(f"bad date {text!r}: no such day in the calendar") from None
+        raise ValueError(_("bad date {text}: no such day in the calendar").format(text=repr(text))) from None
     check_year(day.year, text)
     return day
 
@@ -75,7 +77,7 @@ class DateRange(BaseModel):
         if month:  # 2026年10月: the whole month
             year, number = int(month.group(1)), int(month.group(2))
             if not 1 <= number <= 12:
-                raise ValueError(f"bad month {text!r}: expected 1-12")
+                raise ValueError(_("bad month {text}: expected 1-12").format(text=repr(text)))
             check_year(year, text)
             first = dt.date(year, number, 1)
             return cls(first=first, last=dt.date(year + number // 12, number % 12 + 1, 1) - dt.timedelta(days=1))
@@ -86,9 +88,9 @@ class DateRange(BaseModel):
         if len(parts) == 2:
             first, last = _parse_date(parts[0]), _parse_date(parts[1])
             if last < first:
-                raise ValueError(f"date range {text!r} ends before it starts")
+                raise ValueError(_("date range {text} ends before it starts").format(text=repr(text)))
             return cls(first=first, last=last)
-        raise ValueError(f"bad date range {text!r}: expected YYYY-MM-DD or YYYY-MM-DD~YYYY-MM-DD")
+        raise ValueError(_("bad date range {text}: expected YYYY-MM-DD or YYYY-MM-DD~YYYY-MM-DD").format(text=repr(text)))
 
     def days(self) -> list[dt.date]:
         return [self.first + dt.timedelta(days=i) for i in range((self.last - self.first).days + 1)]
@@ -112,7 +114,7 @@ class ResearchDay(BaseModel):
         for item in vocab.split_list(cell):
             match = re.fullmatch(r"\s*([^:：]+?)\s*[:：]\s*(双周|隔周|周|星期|礼拜)([一二三四五六日天])\s*", item)
             if not match:
-                raise ValueError(f"bad research day {item.strip()!r}: expected 学科:周三 or 学科:双周四")
+                raise ValueError(_("bad research day {strip}: expected 学科:周三 or 学科:双周四").format(strip=repr(item.strip())))
             subject, prefix, day = match.groups()
             days.append(cls(subject=vocab.canonical_subject(subject), weekday=_WEEKDAYS[day], biweekly=prefix in ("双周", "隔周")))
         return tuple(days)
@@ -125,7 +127,7 @@ def _list(value: Any) -> tuple[str, ...]:
 def _not_empty(items: tuple[str, ...], expected: str) -> tuple[str, ...]:
     """A required list cell that is empty says what belongs in it (pydantic would say "Tuple should have at least 1 item")."""
     if not items:
-        raise ValueError(f"must not be empty: expected {expected}")
+        raise ValueError(_("must not be empty: expected {expected}").format(expected=expected))
     return items
 
 
@@ -151,9 +153,9 @@ def refused_character(text: str) -> str | None:
     for char in text:
         category = unicodedata.category(char)
         if category == "Cc" and char not in "\t\r\n":
-            return f"control character U+{ord(char):04X} not allowed"
+            return _("control character U+{code} not allowed").format(code=f"{ord(char):04X}")
         if category == "Cs" or char in _NONCHARACTERS:
-            return f"character U+{ord(char):04X} not allowed"
+            return _("character U+{code} not allowed").format(code=f"{ord(char):04X}")
     return None
 
 
@@ -199,7 +201,7 @@ class _Row(BaseModel):
     def _required_text(cls, value: Any) -> str:
         text = cell_text(value)
         if not text:
-            raise ValueError("must not be empty")
+            raise ValueError(_("must not be empty"))
         return text
 
 
@@ -222,12 +224,12 @@ class Researcher(_Row):
     @field_validator("subjects", mode="before")
     @classmethod
     def _subjects(cls, value: Any) -> tuple[str, ...]:
-        return _not_empty(tuple(dict.fromkeys(vocab.canonical_subject(s) for s in _list(value))), "one or more subjects (语文、数学 …)")
+        return _not_empty(tuple(dict.fromkeys(vocab.canonical_subject(s) for s in _list(value))), _("one or more subjects (语文、数学 …)"))
 
     @field_validator("stages", mode="before")
     @classmethod
     def _stages(cls, value: Any) -> tuple[str, ...]:
-        return _not_empty(vocab.expand_stages(list(_list(value))), "one or more of 学前 小学 初中 高中 特教")
+        return _not_empty(vocab.expand_stages(list(_list(value))), _("one or more of 学前 小学 初中 高中 特教"))
 
     @field_validator("kind", mode="before")
     @classmethod
@@ -236,7 +238,7 @@ class Researcher(_Row):
         if text is None:
             return "专职"
         if text.lower() not in vocab.KINDS:
-            raise ValueError(f"unknown kind {text!r}: expected 专职 or 兼职")
+            raise ValueError(_("unknown kind {text}: expected 专职 or 兼职").format(text=repr(text)))
         return vocab.KINDS[text.lower()]
 
     @field_validator("base", mode="before")
@@ -264,7 +266,7 @@ class Researcher(_Row):
             return None
         match = re.fullmatch(r"(\d{4})[-/.年](\d{1,2})月?", text)
         if not match or not 1 <= int(match.group(2)) <= 12:
-            raise ValueError(f"bad month {text!r}: expected YYYY-MM such as 2024-09")
+            raise ValueError(_("bad month {text}: expected YYYY-MM such as 2024-09").format(text=repr(text)))
         return f"{int(match.group(1)):04d}-{int(match.group(2)):02d}"
 
     @field_validator("unavailable", mode="before")
@@ -277,7 +279,7 @@ class Researcher(_Row):
     def _max_not_below_min(cls, value: int | None, info: ValidationInfo) -> int | None:
         low = info.data.get("min_schools")
         if value is not None and low is not None and low > value:
-            raise ValueError(f"max_schools {value} is below min_schools {low}")
+            raise ValueError(_("max_schools {value} is below min_schools {low}").format(value=value, low=low))
         return value
 
     @property
@@ -317,7 +319,7 @@ class School(_Row):
     @classmethod
     def _area(cls, value: Any) -> str:
         if cell_text(value) is None:
-            raise ValueError("must not be empty: expected 城区/镇区/乡村 or a 3-digit 城乡划分代码")
+            raise ValueError(_("must not be empty: expected 城区/镇区/乡村 or a 3-digit 城乡划分代码"))
         return vocab.parse_area(value)
 
     @field_validator("township", mode="before")
@@ -347,7 +349,7 @@ class School(_Row):
         if text is None:
             return "公办"
         if text.lower() not in vocab.OWNERSHIPS:
-            raise ValueError(f"unknown ownership {text!r}: expected 公办 or 民办")
+            raise ValueError(_("unknown ownership {text}: expected 公办 or 民办").format(text=repr(text)))
         return vocab.OWNERSHIPS[text.lower()]
 
     @field_validator("central", mode="before")
@@ -360,7 +362,7 @@ class School(_Row):
             return True
         if text in vocab.FALSE_WORDS:
             return False
-        raise ValueError(f"expected 是/否 (yes/no), got {text!r}")
+        raise ValueError(_("expected 是/否, got {text}").format(text=repr(text)))
 
     @field_validator("subjects_needed", mode="before")
     @classmethod

@@ -16,6 +16,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from assign.errors import CellProblem, InputError
+from assign.locale import _
 
 
 class Finding(BaseModel):
@@ -179,26 +180,26 @@ class Plan(BaseModel):
         """
         path = Path(path)
         if not path.is_file():
-            raise InputError.at(path, None, None, None, "plan file not found (expected a plan.json written by `assign solve`)")
+            raise InputError.at(path, None, None, None, _("plan file not found (expected a plan.json written by `assign solve`)"))
         try:
             data = json.loads(_decoded(path.read_bytes()))
         except (OSError, ValueError) as exc:
             first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-            raise InputError.at(path, None, None, None, f"not a plan.json written by assign ({first})") from None
+            raise InputError.at(path, None, None, None, _("not a plan.json written by assign ({first})").format(first=first)) from None
         if not isinstance(data, dict) or "pairs" not in data:
-            raise InputError.at(path, None, "pairs", None, "not a plan.json written by assign (no `pairs` list)")
+            raise InputError.at(path, None, "pairs", None, _("not a plan.json written by assign (no `pairs` list)"))
         try:
             plan = cls.model_validate(data)
         except ValueError as exc:
             errors = getattr(exc, "errors", lambda: [])()
             problems = [CellProblem(str(path), None, ".".join(str(p) for p in e["loc"]), e.get("input"),
-                                    f"not a plan.json written by assign ({e['msg']})") for e in errors[:20]]
-            raise InputError(problems or CellProblem(str(path), None, None, None, "not a plan.json written by assign")) from None
+                                    _("not a plan.json written by assign ({value})").format(value=e['msg'])) for e in errors[:20]]
+            raise InputError(problems or CellProblem(str(path), None, None, None, _("not a plan.json written by assign"))) from None
         seen: set[tuple[str, str]] = set()
         repeated = [f"{a.researcher_id}→{a.school_id}" for a in plan.pairs
                     if (a.researcher_id, a.school_id) in seen or seen.add((a.researcher_id, a.school_id))]
         if repeated:
-            raise InputError.at(path, None, "pairs", "、".join(repeated[:10]), "each pair may appear once in a plan")
+            raise InputError.at(path, None, "pairs", "、".join(repeated[:10]), _("each pair may appear once in a plan"))
         return plan
 
 

@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict
 
 from assign import vocab
 from assign.errors import CellProblem, InputError
+from assign.locale import _
 from assign.models import Researcher, School
 from assign.plan import Assignment
 from assign.scenario import ScenarioFile
@@ -115,20 +116,21 @@ def build_problem(
     """Check cross-references and compute the travel matrix: along `network` if given, else great-circle."""
     problems: list[CellProblem] = []
     warnings: list[str] = []
-    _unique(researchers, "researcher", problems)
-    _unique(schools, "school", problems)
+    _unique(researchers, _("duplicate researcher id: already used on row {row} ({name})"), problems)
+    _unique(schools, _("duplicate school id: already used on row {row} ({name})"), problems)
     school_ids = {s.id for s in schools}
     for r in researchers:
         for column, ids in (("avoid_schools", r.avoid_schools), ("current_schools", r.current_schools)):
             for sid in ids:
                 if sid not in school_ids:
                     problems.append(CellProblem(r.source, r.row, r.column(column), sid,
-                                                f"unknown school id for researcher {r.id} {r.name}: no such 学校代码 in the schools table"))
+                                                _("unknown school id for researcher {id} {name}: no such 学校代码 in the schools table")
+                                                    .format(id=r.id, name=r.name)))
         # With roads a base may also be a node; road_matrix checks that.
         if network is None and r.base is not None and r.base not in school_ids:
             problems.append(CellProblem(r.source, r.row, r.column("base"), r.base,
-                                        f"unknown base for researcher {r.id} {r.name}: "
-                                        f"expected a school id (a road-network node needs a road table)"))
+                                        _("unknown base for researcher {id} {name}: expected a school id (a road-network node needs a road table)")
+                                            .format(id=r.id, name=r.name)))
     if network is None:
         problems += _great_circle_problems(scenario, schools, source)
     if problems:
@@ -163,15 +165,17 @@ def relax_severities(scenario: ScenarioFile, policies: tuple[PolicyUse, ...], so
     severity = {f"{name}.{rule}": r.severity for name, rules in declared.items() for rule, r in rules.items()}
     problems = []
     for key, value in sorted(scenario.relax.severity.items(), key=lambda item: "." in item[0]):
-        name, _, rule = key.partition(".")
+        name, _sep, rule = key.partition(".")
         where = f"relax.severity.{key}"
         if name not in declared:
-            problems.append(CellProblem(source, None, where, value, f"no policy {name!r} among this scenario's policies ({', '.join(declared)})"))
+            problems.append(CellProblem(source, None, where, value, _("no policy {name} among this scenario's policies ({names})")
+                                                                        .format(name=repr(name), names=', '.join(declared))))
             continue
         rules = declared[name]
         if not rules or (rule and rule not in rules):
-            may = f"its rules that may bend are {', '.join(rules)}" if rules else "it declares no rule that may bend"
-            problems.append(CellProblem(source, None, where, value, f"policy {name!r} has no relaxable rule {rule or name!r}: {may}"))
+            may = _("its rules that may bend are {rules}").format(rules=", ".join(rules)) if rules else _("it declares no rule that may bend")
+            problems.append(CellProblem(source, None, where, value, _("policy {name} has no relaxable rule {value}: {may}")
+                                                                        .format(name=repr(name), value=repr(rule or name), may=may)))
             continue
         for one in [rule] if rule else rules:
             if value == "never":
@@ -188,12 +192,13 @@ def _great_circle_problems(scenario: ScenarioFile, schools: list[School], source
     for s in schools:
         if (s.lon is None or s.lat is None) and s.minutes is None:
             problems.append(CellProblem(s.source, s.row, f"{s.column('lon')}/{s.column('lat')}", None,
-                                        f"school {s.id} {s.name} has no coordinates: without a road table every school needs lon and lat "
-                                        f"(or a 乡镇 whose other schools have them, or 单程分钟 from the office)"))
+                                        _("school {id} {name} has no coordinates: without a road table every school needs lon and lat (or a 乡镇 "
+                                          "whose other schools have them, or 单程分钟 from the office)")
+                                            .format(id=s.id, name=s.name)))
     office = scenario.office
     if office.lon is None or office.lat is None:
         problems.append(CellProblem(source, None, "office", office.model_dump(exclude_none=True),
-                                    "the office needs lon and lat when there is no road table"))
+                                    _("the office needs lon and lat when there is no road table")))
     return problems
 
 
@@ -223,24 +228,26 @@ def _great_circle_travel(scenario: ScenarioFile, researchers: list[Researcher], 
         key = start_of[r.id]
         if key not in minutes:  # a base school known by its minutes alone: trips start as from the office
             minutes[key] = dict(minutes[OFFICE])
-            warnings.append(f"researcher {r.id} {r.name}: base {key} has no coordinates, trips are timed from the office")
+            warnings.append(_("researcher {id} {name}: base {key} has no coordinates, trips are timed from the office")
+                                .format(id=r.id, name=r.name, key=key))
     for s in given:
         if not _placed(s):
             for row in minutes.values():
                 row[s.id] = minutes[OFFICE][s.id]
             if any(key != OFFICE for key in minutes):
-                warnings.append(f"{s.source}, 第{s.row}行: 学校 {s.name} 只有单程分钟，从驻地出发也按教研室的{s.minutes:g}分钟计 "
-                                f"(school {s.id}: trips from a base timed as from the office)")
+                warnings.append(_("{source}, row {row}: school {name} ({id}) has only its minutes from the office: trips from a base take the "
+                                  "same {minutes} minutes")
+                                .format(source=s.source, row=s.row, name=s.name, minutes=f"{s.minutes:g}", id=s.id))
     return matrix.model_copy(update={"minutes": minutes})  # the copy keeps the school-to-school method
 
 
-def _unique(items: list[Researcher] | list[School], what: str, problems: list[CellProblem]) -> None:
+def _unique(items: list[Researcher] | list[School], message: str, problems: list[CellProblem]) -> None:
     seen: dict[str, Researcher | School] = {}
     for item in items:
         if item.id in seen:
             first = seen[item.id]
             problems.append(CellProblem(item.source, item.row, item.column("id"), item.id,
-                                        f"duplicate {what} id: already used on row {first.row} ({first.name})"))
+                                        message.format(row=first.row, name=first.name)))
         else:
             seen[item.id] = item
 
@@ -256,16 +263,19 @@ def _odd_but_usable(researchers: list[Researcher], schools: list[School]) -> lis
     for (source, subject), who in unknown.items():
         rows = "、".join(str(r.row) for r in who)
         people = "、".join(f"{r.id} {r.name}" for r in who)
-        warnings.append(f"{source} row {rows}: researcher {people}: subject {subject!r} is not one the tool knows; "
-                        f"it will only match schools that list it in subjects_needed")
+        warnings.append(_("{source} row {rows}: researcher {people}: subject {subject} is not one the tool knows; it will only match schools that "
+                          "list it in subjects_needed")
+                            .format(source=source, rows=rows, people=people, subject=repr(subject)))
     for r in researchers:
         if not any(set(r.stages) & set(s.stages) for s in schools):
-            warnings.append(f"{r.source} row {r.row}: researcher {r.id} {r.name}: no school teaches {'、'.join(r.stages)}")
+            warnings.append(_("{source} row {row}: researcher {id} {name}: no school teaches {names}")
+                                .format(source=r.source, row=r.row, id=r.id, name=r.name, names='、'.join(r.stages)))
         if r.current_schools and r.since is None:
-            warnings.append(f"{r.source} row {r.row}: researcher {r.id} {r.name} "
-                            f"has current_schools but no since: the contact period start is unknown")
+            warnings.append(_("{source} row {row}: researcher {id} {name} has current_schools but no since: the contact period start is unknown")
+                                .format(source=r.source, row=r.row, id=r.id, name=r.name))
     for s in schools:
         for subject in s.subjects_needed:
             if subject not in known:
-                warnings.append(f"{s.source} row {s.row}: school {s.id} {s.name}: subject {subject!r} in subjects_needed is not one the tool knows")
+                warnings.append(_("{source} row {row}: school {id} {name}: subject {subject} in subjects_needed is not one the tool knows")
+                                    .format(source=s.source, row=s.row, id=s.id, name=s.name, subject=repr(subject)))
     return warnings

@@ -16,7 +16,8 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from assign.errors import PolicyError, key_path
+from assign.errors import PolicyError, error_message, key_path
+from assign.locale import N_, _
 from assign.problem import PolicyUse
 
 POLICY_GROUP = "assign.policies"
@@ -27,8 +28,8 @@ PARAM_LIMIT = 1_000_000
 
 # What each group calls its plugins (for messages) and which methods each must have.
 _KINDS: dict[str, tuple[tuple[str, str], tuple[str, ...]]] = {
-    POLICY_GROUP: (("policy", "policies"), ("allows", "apply", "audit")),
-    VISIT_RULE_GROUP: (("visit rule", "visit rules"), ("apply", "audit")),
+    POLICY_GROUP: ((N_("policy"), N_("policies")), ("allows", "apply", "audit")),
+    VISIT_RULE_GROUP: ((N_("visit rule"), N_("visit rules")), ("apply", "audit")),
 }
 
 
@@ -48,8 +49,9 @@ class Registry:
             raise PolicyError(self.unknown(name)) from None
 
     def unknown(self, name: str) -> str:
-        known = ", ".join(sorted(self.policies)) or "none"
-        return f"unknown {self.what} {name!r}: installed {self.what_plural} are {known}"
+        known = ", ".join(sorted(self.policies)) or _("none")
+        return _("unknown {what} {name}: installed {what_plural} are {known}").format(
+            what=_(self.what), name=repr(name), what_plural=_(self.what_plural), known=known)
 
     def names(self) -> list[str]:
         return sorted(self.policies)
@@ -71,20 +73,22 @@ class Registry:
                 params = policy.Params.model_validate(raw or {})
             except ValidationError as exc:
                 details = "; ".join(
-                    f"{key_path(err['loc']) or '(all)'} = {err.get('input')!r}: {err['msg']}" for err in exc.errors()
+                    f"{key_path(err['loc']) or '(all)'} = {err.get('input')!r}: {error_message(err)}" for err in exc.errors()
                 )
-                problems.append(f"{where}: bad parameters for {self.what} {name!r} ({self.origins[name]}): {details}")
+                problems.append(_("{where}: bad parameters for {what} {name} ({value}): {details}")
+                                    .format(where=where, what=_(self.what), name=repr(name), value=self.origins[name], details=details))
                 continue
             absurd = [f"{key} = {value!r}" for key, value in numbers(params) if not (math.isfinite(value) and abs(value) <= PARAM_LIMIT)]
             if absurd:
-                problems.append(f"{where}: bad parameters for {self.what} {name!r} ({self.origins[name]}): {'; '.join(absurd)}: "
-                                f"expected a finite number within ±{PARAM_LIMIT:,}")
+                problems.append(_("{where}: bad parameters for {what} {name} ({value}): {names}: expected a finite number within ±{param_limit}")
+                                    .format(where=where, what=_(self.what), name=repr(name), value=self.origins[name], names='; '.join(absurd),
+                                            param_limit=f"{PARAM_LIMIT:,}"))
                 continue
             uses.append(PolicyUse(name=name, policy=policy, params=params))
         if len(problems) == 1:
             raise PolicyError(problems[0])
         if problems:
-            raise PolicyError("\n".join([f"{len(problems)} problems in {section}:", *(f"  - {p}" for p in problems)]))
+            raise PolicyError("\n".join([_("{n} problems in {section}:").format(n=len(problems), section=section), *(f"  - {p}" for p in problems)]))
         return tuple(uses)
 
 
@@ -120,15 +124,18 @@ def build_registry(eps: list[EntryPoint] | None = None, group: str = POLICY_GROU
         try:
             loaded = ep.load()
         except Exception as exc:
-            raise PolicyError(f"{what} plugin {ep.name!r} from {origin} failed to load: {type(exc).__name__}: {exc}") from exc
+            raise PolicyError(_("{what} plugin {name} from {origin} failed to load: {name2}: {exc}")
+                                  .format(what=_(what), name=repr(ep.name), origin=origin, name2=type(exc).__name__, exc=exc)) from exc
         try:
             policy = loaded() if isinstance(loaded, type) else loaded
         except Exception as exc:
-            raise PolicyError(f"{what} plugin {ep.name!r} from {origin} raised while being created: {exc}") from exc
+            raise PolicyError(_("{what} plugin {name} from {origin} raised while being created: {exc}")
+                                  .format(what=_(what), name=repr(ep.name), origin=origin, exc=exc)) from exc
         _check(ep.name, origin, policy, what, methods)
         if policy.name in policies:
             raise PolicyError(
-                f"{what} name {policy.name!r} is registered twice: by {origins[policy.name]} and by {origin}"
+                _("{what} name {name} is registered twice: by {value} and by {origin}")
+                    .format(what=_(what), name=repr(policy.name), value=origins[policy.name], origin=origin)
             )
         policies[policy.name] = policy
         origins[policy.name] = origin
@@ -143,12 +150,15 @@ def build_visit_registry(eps: list[EntryPoint] | None = None) -> Registry:
 def _check(ep_name: str, origin: str, policy: object, what: str = "policy", methods: tuple[str, ...] = ("allows", "apply", "audit")) -> None:
     name = getattr(policy, "name", None)
     if not isinstance(name, str) or not name:
-        raise PolicyError(f"{what} plugin {ep_name!r} from {origin} has no `name`")
+        raise PolicyError(_("{what} plugin {ep_name} from {origin} has no `name`").format(what=_(what), ep_name=repr(ep_name), origin=origin))
     if name != ep_name:
-        raise PolicyError(f"{what} plugin {ep_name!r} from {origin} calls itself {name!r}: the entry-point name must match")
+        raise PolicyError(_("{what} plugin {ep_name} from {origin} calls itself {name}: the entry-point name must match")
+                              .format(what=_(what), ep_name=repr(ep_name), origin=origin, name=repr(name)))
     params = getattr(policy, "Params", None)
     if not (isinstance(params, type) and issubclass(params, BaseModel)):
-        raise PolicyError(f"{what} plugin {name!r} from {origin}: `Params` must be a pydantic model class")
+        raise PolicyError(_("{what} plugin {name} from {origin}: `Params` must be a pydantic model class")
+                              .format(what=_(what), name=repr(name), origin=origin))
     for method in methods:
         if not callable(getattr(policy, method, None)):
-            raise PolicyError(f"{what} plugin {name!r} from {origin} lacks a callable `{method}`")
+            raise PolicyError(_("{what} plugin {name} from {origin} lacks a callable `{method}`")
+                                  .format(what=_(what), name=repr(name), origin=origin, method=method))

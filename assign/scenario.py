@@ -13,6 +13,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from assign.locale import _
 from assign.models import check_year
 from assign.solver.sat_parameters import check_parameters
 
@@ -56,7 +57,7 @@ class ContactPeriod(_Section):
         text = str(value).strip()
         parts = text.replace("/", "-").split("-")
         if len(parts) < 2 or not parts[0].isdigit() or not parts[1].isdigit() or not 1 <= int(parts[1]) <= 12:
-            raise ValueError(f"expected YYYY-MM, got {text!r}")
+            raise ValueError(_("expected YYYY-MM, got {text}").format(text=repr(text)))
         check_year(int(parts[0]), text)
         return f"{int(parts[0]):04d}-{int(parts[1]):02d}"
 
@@ -102,10 +103,11 @@ class SolverSettings(_Section):
     @classmethod
     def _known_parameters(cls, parameters: dict[str, Any]) -> dict[str, Any]:
         check_parameters(parameters)  # one error per unknown name or bad value, under solver.parameters.NAME
-        owned = [f"{name} (set solver.{OWNED_PARAMETERS[name]})" for name in parameters if name in OWNED_PARAMETERS]
+        owned = [_("{name} (set solver.{key})").format(name=name, key=OWNED_PARAMETERS[name]) for name in parameters if name in OWNED_PARAMETERS]
         if owned:
-            raise ValueError(f"{', '.join(owned)}: these CP-SAT parameters come from the solver section's own keys, "
-                             f"whose limits apply, and from the command line")
+            raise ValueError(_("{names}: these CP-SAT parameters come from the solver section's own keys, whose limits apply, and from the "
+                               "command line")
+                                 .format(names=', '.join(owned)))
         return parameters
 
 
@@ -126,7 +128,7 @@ class RelaxSettings(_Section):
     def _positive(cls, severity: dict[str, int | str]) -> dict[str, int | str]:
         bad = [f"{k}: {v!r}" for k, v in severity.items() if v != "never" and (isinstance(v, bool) or v < 1)]
         if bad:
-            raise ValueError(f"a severity is a whole number of at least 1, or never; got {', '.join(bad)}")
+            raise ValueError(_("a severity is a whole number of at least 1, or never; got {names}").format(names=', '.join(bad)))
         return severity
 
 
@@ -148,13 +150,14 @@ class Term(_Section):
     @model_validator(mode="after")
     def _ordered(self) -> "Term":
         if self.end < self.start:
-            raise ValueError(f"term {self.name}: end {self.end} is before start {self.start}")
+            raise ValueError(_("term {name}: end {end} is before start {start}").format(name=self.name, end=self.end, start=self.start))
         if (self.end - self.start).days > 366:
-            raise ValueError(f"term {self.name}: {self.start}~{self.end} is longer than a year")
+            raise ValueError(_("term {name}: {start}~{end} is longer than a year").format(name=self.name, start=self.start, end=self.end))
         weeks = (self.end - (self.start - dt.timedelta(days=self.start.weekday()))).days // 7 + 1
         outside = [w for w in self.exam_weeks if not 1 <= w <= weeks]
         if outside:
-            raise ValueError(f"term {self.name}: exam_weeks {outside} outside its teaching weeks 1-{weeks}")
+            raise ValueError(_("term {name}: exam_weeks {outside} outside its teaching weeks 1-{weeks}")
+                                 .format(name=self.name, outside=outside, weeks=weeks))
         return self
 
 
@@ -177,7 +180,7 @@ class CalendarSection(_Section):
         names = [t.name for t in terms]
         dupes = sorted({n for n in names if names.count(n) > 1})
         if dupes:
-            raise ValueError(f"term names must be unique; repeated: {', '.join(dupes)}")
+            raise ValueError(_("term names must be unique; repeated: {names}").format(names=', '.join(dupes)))
         return terms
 
     @model_validator(mode="after")
@@ -191,7 +194,7 @@ class CalendarSection(_Section):
     @classmethod
     def _holidays(cls, value: str) -> str:
         if value not in ("china", "none") and not value.lower().endswith((".yaml", ".yml")):
-            raise ValueError(f"expected china, none or a holiday file name ending in .yaml, got {value!r}")
+            raise ValueError(_("expected china, none or a holiday file name ending in .yaml, got {value}").format(value=repr(value)))
         return value
 
     @property
@@ -220,8 +223,8 @@ class CalendarSection(_Section):
         for term in self.terms:
             if term.name == name:
                 return term
-        known = ", ".join(t.name for t in self.terms) or "none"
-        raise KeyError(f"no term {name!r} in calendar.terms: the scenario has {known}")
+        known = ", ".join(t.name for t in self.terms) or _("none")
+        raise KeyError(_("no term {name} in calendar.terms: the scenario has {known}").format(name=repr(name), known=known))
 
 
 class ScenarioFile(_Section):

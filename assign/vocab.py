@@ -11,6 +11,8 @@ import difflib
 import re
 from typing import Iterable
 
+from assign.locale import _
+
 STAGES = ("学前", "小学", "初中", "高中", "特教")
 
 # A stage word may stand for several stages (九年一贯制 = 小学 + 初中).
@@ -123,8 +125,9 @@ def expand_stages(words: list[str]) -> tuple[str, ...]:
     for word in words:
         stages = STAGE_WORDS.get(word.strip().lower()) or STAGE_WORDS.get(word.strip())
         if stages is None:
-            raise ValueError(f"unknown stage {word!r}: expected {'/'.join(STAGES)} (or preschool … special), "
-                             f"or a 学校类型 such as 幼儿园 完全小学 教学点 初级中学 九年一贯制学校 完全中学 特殊教育学校")
+            raise ValueError(_("unknown stage {word}: expected {names} (or preschool … special), or a 学校类型 such as "
+                               "幼儿园 完全小学 教学点 初级中学 九年一贯制学校 完全中学 特殊教育学校")
+                             .format(word=repr(word), names="/".join(STAGES)))
         found.update(stages)
     return tuple(s for s in STAGES if s in found)
 
@@ -136,8 +139,8 @@ def parse_area(cell: object) -> str:
         text = text[:-2]
     area = AREA_WORDS.get(text.lower()) or AREA_CODES.get(text)
     if area is None:
-        raise ValueError(f"unknown area {text!r}: expected 城区/镇区/乡村 (县城, 农村, 主城区 … 村庄) "
-                         f"or a 城乡划分代码 (111 112 121 122 123 210 220)")
+        raise ValueError(_("unknown area {text}: expected 城区/镇区/乡村 (县城, 农村, 主城区 … 村庄) or a 城乡划分代码 (111 112 121 122 123 210 220)")
+                         .format(text=repr(text)))
     return area
 
 
@@ -154,4 +157,4 @@ def subjects_of_stages(stages: tuple[str, ...]) -> tuple[str, ...]:
 def did_you_mean(word: str, choices: Iterable[str], n: int = 3) -> str:
     """`: 是不是 A、B？ (did you mean …)` with the closest of `choices` to a name or id nobody has, or "" when none is close."""
     close = difflib.get_close_matches(str(word), list(dict.fromkeys(choices)), n=n, cutoff=0.5)
-    return f"；是不是 {'、'.join(close)}？ (did you mean {', '.join(close)}?)" if close else ""
+    return _("; did you mean {names}?").format(names="、".join(close)) if close else ""

@@ -20,6 +20,7 @@ import pytest
 import yaml
 
 from assign.load import load_scenario
+from assign.locale import DEFAULT_LANGUAGE, ENVIRONMENT, set_language
 from assign.plan import Plan
 from assign.problem import Problem
 from assign.solver.passes import solve
@@ -33,6 +34,27 @@ CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic
                   "--disable-component-update", "--disable-sync", "--window-size=1400,1000"]
 
 OFFICE_LON, OFFICE_LAT = 112.5, 34.5
+
+
+@pytest.fixture(autouse=True)
+def default_language(monkeypatch):
+    """Every test starts in the default language (Chinese), whatever the machine's locale says, and
+    leaves it so: a test that switches to English (`--lang en`, `set_language`) cannot leak it."""
+    for name in ENVIRONMENT:
+        monkeypatch.delenv(name, raising=False)
+    set_language(DEFAULT_LANGUAGE)
+    yield
+    set_language(DEFAULT_LANGUAGE)
+
+
+@pytest.fixture
+def english(monkeypatch):
+    """Messages in English for this test, commands run through the CLI included (ASSIGN_LANG): for the
+    tests that read English words of a message; the language goes back to Chinese after it."""
+    monkeypatch.setenv("ASSIGN_LANG", "en")
+    set_language("en")
+    yield
+    set_language(DEFAULT_LANGUAGE)
 
 RESEARCHER_HEADERS = ["id", "name", "subjects", "stages", "kind", "base", "min_schools", "max_schools",
                       "current_schools", "since", "avoid_schools", "unavailable"]
@@ -150,6 +172,9 @@ def chromium_browser():
     options.add_argument(f"--user-data-dir={profile}")
     # The performance log carries every request the page makes (Network.requestWillBeSent).
     options.set_capability("goog:loggingPrefs", {"performance": "ALL"})
+    # The browser of a clerk in a Chinese office: the web page follows its Accept-Language.
+    options.add_argument("--lang=zh-CN")
+    options.add_experimental_option("prefs", {"intl.accept_languages": "zh-CN,zh"})
     driver = webdriver.Chrome(options=options, service=Service(executable_path=CHROMEDRIVER))
     return driver, profile
 

@@ -19,6 +19,7 @@ from assign.cli import main
 from assign.export.ics import read_ics
 from assign.export.term_files import write_term_files
 from assign.load import load_scenario
+from assign.locale import _
 from assign.plan import Plan
 from assign.solver.passes import solve
 
@@ -90,12 +91,13 @@ def test_a_dropped_pair_cancels_its_future_visits_and_keeps_its_past_out_of_the_
     problem, plan, before = base
     dropped = sorted(plan.pairs, key=lambda a: (a.researcher_id, a.school_id))[0]
     smaller = Plan(**{**plan.model_dump(), "pairs": [a for a in plan.pairs if a != dropped]})
-    after, _ = schedule_term(problem, smaller, "2026秋", workers=1, seed=0, previous=before, today=TODAY)
+    after, _schedule = schedule_term(problem, smaller, "2026秋", workers=1, seed=0, previous=before, today=TODAY)
     assert after.solved and after.findings == [], [str(f) for f in after.findings]
     gone = [c for c in after.changes if c.kind == "cancelled"]
     future = [v for v in before.visits if (v.researcher_id, v.school_id) == (dropped.researcher_id, dropped.school_id) and v.last >= TODAY]
     assert {(c.researcher_id, c.school_id, c.number) for c in gone} == {(v.researcher_id, v.school_id, v.number) for v in future}
-    assert all(any("not a pair of the plan" in why for why in c.why) for c in gone)
+    not_a_pair = _("visit {researcher_id}→{school_id} is not a pair of the plan").split("{school_id}")[1]
+    assert all(any(not_a_pair in why for why in c.why) for c in gone)
     out = tmp_path / "out"
     write_term_files(problem, after, out, "t")
     office = {e["uid"]: e for e in read_ics(out / "ics" / "office.ics")}
@@ -110,7 +112,7 @@ def test_replanning_with_nothing_changed_changes_nothing(base):
 
 
 BAD_FROM = [
-    # (what is wrong, visits.json text or None for the base's own, extra arguments, text the message must hold)
+    # (what is wrong, visits.json text or None for the base's own, extra arguments, text the English message must hold)
     ("another term's calendar", lambda v: v.model_copy(update={"term": "2027春"}).model_dump_json(), [], "a calendar of term 2026秋"),
     ("not a visits.json", lambda v: json.dumps({"visits": 3}), [], "a visits.json written by `assign calendar`"),
     ("not JSON at all", lambda v: "visits: [", [], "a visits.json written by `assign calendar`"),
@@ -119,7 +121,7 @@ BAD_FROM = [
 
 
 @pytest.mark.parametrize("what, text, extra, message", BAD_FROM, ids=[c[0] for c in BAD_FROM])
-def test_a_bad_calendar_to_replan_is_one_clear_error(base, tmp_path, what, text, extra, message):
+def test_a_bad_calendar_to_replan_is_one_clear_error(base, tmp_path, english, what, text, extra, message):
     problem, plan, before = base
     plan_file = tmp_path / "plan.json"
     plan_file.write_text(plan.model_dump_json(), encoding="utf-8")

@@ -16,6 +16,7 @@ from assign.analysis.check import read_roster
 from assign.cli import main
 from assign.errors import InputError
 from assign.load import load_scenario
+from assign.locale import _
 
 POLICIES = {"stage_match": {}, "school_count": {"min": 1, "max": 1}, "coverage": {}, "travel": {}}
 
@@ -67,7 +68,9 @@ def test_a_school_name_edited_in_roster_csv_is_reported_against_its_code(solved)
     path = edited_csv(out, "联系学校", f"学校{held}", f"学校{other}")
     result = CliRunner().invoke(main, ["check", str(scenario), str(path), "--no-optimum"])
     assert result.exit_code == 1, result.output
-    assert f"学校{other}" in result.output and repr(held) in result.output and "disagree" in result.output
+    assert f"学校{other}" in result.output and repr(held) in result.output
+    assert _("{kind} {name} and {column} {id} ({id_name}) disagree: the name was changed, or the id; make them name the same {kind}").format(
+        kind=_("school"), name=repr(f"学校{other}"), column="学校代码", id=repr(held), id_name=f"学校{held}") in result.output
 
 
 def test_a_roster_by_names_only_is_read_by_the_names(solved, tmp_path):
@@ -97,7 +100,7 @@ def test_an_unknown_name_gets_the_closest_names(solved, tmp_path, column, typed,
 def test_explain_suggests_the_closest_researcher(solved):
     scenario, out = solved
     result = CliRunner().invoke(main, ["explain", str(out / "plan.json"), "教研员R3", "--scenario", str(scenario)])
-    assert result.exit_code != 0 and "教研员R1" in result.output and "did you mean" in result.output
+    assert result.exit_code != 0 and "教研员R1" in result.output and _("; did you mean {names}?").split("{names}")[0] in result.output
 
 
 def test_two_people_of_one_name_in_the_tools_roster_xlsx_are_told_apart_by_its_id_sheet(tmp_path):
@@ -109,7 +112,7 @@ def test_two_people_of_one_name_in_the_tools_roster_xlsx_are_told_apart_by_its_i
     assert sorted(read_roster(problem, out / "roster.xlsx")) == sorted(read_roster(None, out / "roster.csv"))
     by_hand = tmp_path / "by-hand.csv"
     by_hand.write_text("教研员,联系学校\n王芳,学校S1\n", encoding="utf-8")
-    with pytest.raises(InputError, match="2 researchers have this name"):
+    with pytest.raises(InputError, match=_("have this name")):
         read_roster(problem, by_hand)  # names only, and two of them: the 工号 is needed
 
 

@@ -15,6 +15,7 @@ from conftest import make_scenario, researcher, school
 from assign import locale
 from assign.cli import main
 from assign.export.roster import HEADERS
+from assign.locale import _
 from assign.plan import Plan
 
 POLICIES = {"stage_match": {}, "school_count": {"min": 1, "max": 2}, "urban_rural_mix": {}, "coverage": {}, "travel": {}}
@@ -104,7 +105,7 @@ def test_solve_lang_en_writes_english_headers(tmp_path):
     out = tmp_path / "out"
     result = run("solve", str(tiny_county(tmp_path)), "-o", str(out), "--workers", "1", "--lang", "en", "-q")
     assert result.exit_code == 0, result.output
-    assert "未发现问题" in result.stdout
+    assert _("audit: every policy checked the plan on its own; no findings") in result.stdout  # in English, as the run set
     assert list(read_csv(out / "roster.csv")[0]) == HEADERS["en"] + ["researcher_id", "school_id"]
 
 
@@ -129,25 +130,26 @@ def test_infeasible_scenario_exits_3_and_says_so(tmp_path):
 
 
 @pytest.mark.parametrize(
-    ("bad_school", "words"),
+    ("bad_school", "column", "words"),
     [
         # an area word the tool does not know
-        (school("S2", area="市区"), ["schools.csv", "第3行", "列 area", "'市区'", "城区/镇区/乡村"]),
+        (school("S2", area="市区"), "area", ["schools.csv", "'市区'", "城区/镇区/乡村"]),
         # a stage word the tool does not know
-        (school("S2", stages="大学"), ["schools.csv", "第3行", "列 stages", "'大学'", "unknown stage"]),
+        (school("S2", stages="大学"), "stages", ["schools.csv", "'大学'", "学校类型"]),
         # a priority outside 1-3
-        (school("S2", priority=7), ["schools.csv", "第3行", "列 priority", "less than or equal to 3"]),
+        (school("S2", priority=7), "priority", ["schools.csv", "7", "3"]),
     ],
     ids=["area", "stage", "priority"],
 )
-def test_bad_table_exits_1_naming_file_row_column_and_keeps_the_old_roster(tmp_path, bad_school, words):
+def test_bad_table_exits_1_naming_file_row_column_and_keeps_the_old_roster(tmp_path, bad_school, column, words):
     path = make_scenario(tmp_path / "bad", [researcher("R1")], [school("S1"), bad_school], POLICIES)
     out = tmp_path / "out"
     out.mkdir()
     (out / "roster.csv").write_text("the roster of last week\n", encoding="utf-8")
     result = run("solve", str(path), "-o", str(out), "--workers", "1")
     assert result.exit_code == 1
-    assert result.stderr.startswith("错误 (error): ")
+    assert result.stderr.startswith(_("error: {message}").format(message=""))
+    words += [_("row {row}").format(row=3), _("column {column}").format(column=column)]
     for word in words:
         assert word in result.stderr
     assert (out / "roster.csv").read_text(encoding="utf-8") == "the roster of last week\n"
@@ -164,13 +166,15 @@ def test_bad_policy_parameter_exits_1_naming_policy_and_key(tmp_path):
 def test_missing_scenario_file_exits_1(tmp_path):
     result = run("solve", str(tmp_path / "nowhere.yaml"), "--no-write")
     assert result.exit_code == 1
-    assert "nowhere.yaml" in result.stderr and "not found" in result.stderr
+    assert "nowhere.yaml" in result.stderr and _("{what} not found").format(what=_("scenario file")) in result.stderr
 
 
 def test_validate_reports_ok_without_solving(tmp_path):
     result = run("validate", str(tiny_county(tmp_path)))
     assert result.exit_code == 0, result.output
-    assert result.stdout.startswith("OK: 2 researchers, 3 schools, policies stage_match, school_count, urban_rural_mix, coverage, travel")
+    ok = _("OK: {researchers} researchers, {schools} schools, policies {policies}; travel: {travel}")
+    assert result.stdout.startswith(ok.split("{policies}")[0].format(researchers=2, schools=3))
+    assert all(_(title) in result.stdout for title in ("学段对口", "联系学校数", "城乡兼顾", "覆盖", "路程"))  # the policies by their titles
     assert "OPTIMAL" not in result.stdout
 
 
@@ -178,7 +182,7 @@ def test_validate_a_bad_table_exits_1(tmp_path):
     path = make_scenario(tmp_path / "bad", [researcher("R1", kind="临时")], [school("S1")], POLICIES)
     result = run("validate", str(path))
     assert result.exit_code == 1
-    assert "researchers.csv" in result.stderr and "第2行" in result.stderr and "临时" in result.stderr
+    assert "researchers.csv" in result.stderr and _("row {row}").format(row=2) in result.stderr and "临时" in result.stderr
 
 
 def test_plugins_lists_the_six_built_in_policies():
@@ -204,7 +208,9 @@ def test_plugins_coverage_shows_its_parameters():
 def test_plugins_unknown_name_exits_1_listing_installed_ones():
     result = run("plugins", "nope")
     assert result.exit_code == 1
-    assert "unknown policy 'nope'" in result.stderr and "urban_rural_mix" in result.stderr
+    unknown = _("unknown {what} {name}: installed {what_plural} are {known}")
+    assert unknown.format(what=_("policy"), name="'nope'", what_plural=_("policies"), known="") in result.stderr
+    assert "urban_rural_mix" in result.stderr
 
 
 @pytest.mark.parametrize("args", [["--help"], ["-h"], ["solve", "--help"], ["plugins", "--help"], ["validate", "--help"]], ids=" ".join)
@@ -284,7 +290,7 @@ def test_a_malformed_plan_json_is_one_clear_error_for_every_command(tmp_path, co
     result = CliRunner().invoke(main, PLAN_ARGS[command](str(scenario), str(plan)))
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
     assert result.exit_code == 1 and "Traceback" not in result.output
-    assert str(plan) in result.stderr and "not a plan.json written by assign" in result.stderr
+    assert str(plan) in result.stderr and _("not a plan.json written by assign") in result.stderr
 
 
 def test_progress_lines_go_to_a_terminal_only(monkeypatch, capsys):

@@ -9,6 +9,7 @@ from test_replan import add_researcher, county
 
 from assign.analysis.compare import compare_paths
 from assign.cli import main
+from assign.locale import _
 
 
 def whatif(tmp_path, name: str, body: dict):
@@ -24,7 +25,7 @@ def test_compare_a_researcher_addition_shows_only_the_new_persons_pairs_with_the
     assert result.dropped == []
     assert {r for r, _ in result.added} == {"R3"} and len(result.kept) == 4
     assert [ch.researcher_id for ch in result.changes] == ["R3"]
-    assert all("new researcher" in why for why in result.changes[0].reasons)
+    assert all(_("new researcher") in why for why in result.changes[0].reasons)
     kpis = {label: (a, b, d) for label, a, b, d in result.kpis}
     assert kpis["教研员人数"] == (2, 3, "+1") and kpis["有联系教研员的学校"] == (4, 6, "+2")
 
@@ -39,12 +40,12 @@ def test_compare_names_a_removed_school_and_a_pruning_policy_as_the_reasons(tmp_
     school = held[0][1]
     removed = compare_paths(base, whatif(tmp_path, "merge.yaml", {"edits": {"schools": {"remove": [school]}}}), workers=1, seed=0)
     assert removed.b.plan.findings == []
-    assert any("school removed" in why for ch in removed.changes for why in ch.reasons)
+    assert any(_("school removed by the what-if") in why for ch in removed.changes for why in ch.reasons)
     # A travel cap below the base plan's longest trip: the far pairs go, and max_travel says why.
     worst = max(a.minutes for a in removed.a.plan.pairs)
     capped = compare_paths(base, whatif(tmp_path, "cap.yaml", {"policies": {"max_travel": {"minutes": worst - 0.5}}}), workers=1, seed=0)
     assert capped.b.plan.findings == []
-    assert any("no longer allowed by max_travel" in why for ch in capped.changes for why in ch.reasons)
+    assert any(_("no longer allowed by {policies}").format(policies="max_travel") in why for ch in capped.changes for why in ch.reasons)
     assert capped.policy_changes and "max_travel" in capped.policy_changes[0]
 
 
@@ -54,11 +55,11 @@ def test_compare_cli_prints_the_tables_and_writes_md_and_xlsx(tmp_path):
     result = runner.invoke(main, ["compare", str(county(tmp_path)), str(add_researcher(tmp_path)), "--workers", "1", "--seed", "0",
                                   "-o", str(out / "diff.md"), "-o", str(out / "diff.xlsx")], catch_exceptions=False)
     assert result.exit_code == 0, result.output
-    assert "关键指标 KPIs" in result.output and "新增 added 2" in result.output and "王五(R3)" in result.output
+    assert _("key figures") in result.output and _("added") in result.output and "王五(R3)" in result.output
     assert "| 教研员人数" in (out / "diff.md").read_text(encoding="utf-8")
     book = openpyxl.load_workbook(out / "diff.xlsx")
-    assert {"KPI", "变动", "联系对明细"} <= set(book.sheetnames)
-    assert [row[0] for row in book["联系对明细"].iter_rows(min_row=2, values_only=True)].count("added") == 2
+    assert {"KPI", _("changes"), _("pair details")} <= set(book.sheetnames)
+    assert [row[0] for row in book[_("pair details")].iter_rows(min_row=2, values_only=True)].count(_("added")) == 2
 
 
 def test_compare_two_saved_plans(tmp_path):
@@ -69,4 +70,4 @@ def test_compare_two_saved_plans(tmp_path):
         assert result.exit_code == 0, result.output
     result = runner.invoke(main, ["compare", str(tmp_path / "a" / "plan.json"), str(tmp_path / "b" / "plan.json")], catch_exceptions=False)
     assert result.exit_code == 0, result.output
-    assert "教研员人数" in result.output and "researchers changed" in result.output
+    assert "教研员人数" in result.output and _("researchers whose schools changed") in result.output

@@ -9,6 +9,10 @@ from conftest import make_scenario, researcher, school
 from assign.errors import InputError
 from assign.inputs.extend import merge
 from assign.load import load_scenario
+from assign.locale import _
+
+# The messages these tests read are the English ones (tests/test_languages.py covers the Chinese).
+pytestmark = pytest.mark.usefixtures("english")
 
 POLICIES = {"stage_match": {}, "school_count": {"min": 1, "max": 2}, "coverage": {}, "travel": {"weight": 0.2}}
 
@@ -78,8 +82,8 @@ def test_a_missing_base_is_an_error_naming_the_extends_key(tmp_path):
 
 
 @pytest.mark.parametrize("edits, words", [
-    ({"researchers": {"remove": ["R9"]}}, ["edits.researchers.remove", "R9", "unknown id", "did you mean R2, R1"]),   # remove an id the table lacks
-    ({"schools": {"update": {"S9": {"学校名称": "新"}}}}, ["edits.schools.update", "S9", "unknown id", "是不是 S3、S2、S1"]),  # update one
+    ({"researchers": {"remove": ["R9"]}}, ["edits.researchers.remove", "R9", "unknown id", "did you mean R2、R1"]),   # remove an id the table lacks
+    ({"schools": {"update": {"S9": {"学校名称": "新"}}}}, ["edits.schools.update", "S9", "unknown id", "did you mean S3、S2、S1"]),  # update one
     ({"researchers": {"add": [{"id": "R1", "name": "重复", "subject": "数学", "stages": "小学"}]}}, ["R1", "already"]),  # add an existing id
     ({"teachers": {"remove": ["R1"]}}, ["edits.teachers", "unknown table"]),                   # a table edits cannot name
     ({"schools": {"update": {"S1": {"颜色": "红"}}}}, ["颜色", "unknown column"]),               # a column no table has
@@ -102,7 +106,8 @@ def test_a_bad_value_in_an_added_row_names_the_whatif_row_and_the_column(tmp_pat
                              "edits": {"researchers": {"add": [{"工号": "R3", "姓名": "王五", "学科": "英语", "学段": "大学"}]}}})
     with pytest.raises(InputError) as info:
         load_scenario(path)
-    assert "edits.researchers.add[1]" in str(info.value) and "列 stages" in str(info.value) and "大学" in str(info.value)
+    assert "edits.researchers.add[1]" in str(info.value) and "大学" in str(info.value)
+    assert _("column {column}").format(column="stages") in str(info.value)
 
 
 def test_a_bad_value_written_by_an_update_names_the_whatif_key_not_the_base_row(tmp_path):

@@ -27,6 +27,10 @@ from assign.errors import InputError
 from assign.inputs.tables import MAX_RESEARCHERS
 from assign.inputs.yaml_file import read_yaml
 from assign.load import load_scenario
+from assign.locale import _
+
+# The messages these tests read are the English ones (tests/test_languages.py covers the Chinese).
+pytestmark = pytest.mark.usefixtures("english")
 
 POLICIES = {"stage_match": {}, "school_count": {"min": 1, "max": 2}, "coverage": {}, "travel": {}}
 # "Billion laughs": nine anchors, each of nine aliases of the one before, 9^9 strings once expanded.
@@ -75,18 +79,22 @@ def write_rows(path: Path, rows: list[list[object]]) -> None:
 
 def count_column_10e20(tmp_path):
     path = make_scenario(tmp_path / "county", [researcher("R1", "张三", 最多联系学校=10**20)], [school("S1")], POLICIES)
-    return path, [str(path.parent / "researchers.csv"), "第2行", "列 最多联系学校", "100000000000000000000", "less than or equal to 1000"]
+    return path, [str(path.parent / "researchers.csv"), _("row {row}")
+                                                        .format(row=2), _("column {column}")
+                                                                        .format(column="最多联系学校"), "100000000000000000000", "at most 1000"]
 
 
 def school_count_max_10e20(tmp_path):
     path = tiny(tmp_path)
     edit_yaml(path, lambda d: d["policies"].update(school_count={"min": 1, "max": 10**20}))
-    return path, [str(path), "policies.school_count", "max", "less than or equal to 1000"]
+    return path, [str(path), "policies.school_count", "max", "at most 1000"]
 
 
 def cell_of_200k_characters(tmp_path):
     path = make_scenario(tmp_path / "county", [researcher("R1", "张" * 200_000)], [school("S1")], POLICIES)
-    return path, [str(path.parent / "researchers.csv"), "第2行", "列 name", "200,000 characters", "at most 10,000"]
+    return path, [str(path.parent / "researchers.csv"), _("row {row}")
+                                                        .format(row=2), _("column {column}")
+                                                                        .format(column="name"), "200,000 characters", "at most 10,000"]
 
 
 def researchers_is_a_folder(tmp_path):
@@ -108,7 +116,7 @@ def extends_a_folder(tmp_path):
     (path.parent / "base").mkdir()
     whatif = path.parent / "whatif.yaml"
     whatif.write_text("extends: base\nname: 假如\n", encoding="utf-8")
-    return whatif, [str(whatif), "列 extends", "'base'", "a folder, not a file"]
+    return whatif, [str(whatif), _("column {column}").format(column="extends"), "'base'", "a folder, not a file"]
 
 
 def a_thousand_whatifs_deep(tmp_path):
@@ -116,7 +124,7 @@ def a_thousand_whatifs_deep(tmp_path):
     for i in range(1, 1001):
         path.parent.joinpath(f"whatif{i}.yaml").write_text(f"extends: {'scenario' if i == 1 else f'whatif{i - 1}'}.yaml\n", encoding="utf-8")
     last = path.parent / "whatif1000.yaml"
-    return last, ["whatif", "列 extends", "a chain of more than 20 scenario files"]
+    return last, ["whatif", _("column {column}").format(column="extends"), "a chain of more than 20 scenario files"]
 
 
 def holiday_file_is_a_folder(tmp_path):
@@ -129,13 +137,13 @@ def holiday_file_is_a_folder(tmp_path):
 def holiday_on_february_30(tmp_path):
     path = tiny_calendar(tmp_path, holiday_file={"source": "notice", "holidays": ["2026-10-01", "2027-02-30"]})
     unquote(path.parent / "holidays.yaml", "2027-02-30")
-    return path, [str(path.parent / "holidays.yaml"), "列 holidays[2]", "'2027-02-30'", "no such day"]
+    return path, [str(path.parent / "holidays.yaml"), _("column {column}").format(column="holidays[2]"), "'2027-02-30'", "no such day"]
 
 
 def term_ends_on_february_30(tmp_path):
     path = tiny_calendar(tmp_path, terms=[{"name": "2026秋", "start": "2026-09-07", "end": "2027-02-30"}])
     unquote(path, "2027-02-30")
-    return path, [str(path), "calendar.terms[1].end", "'2027-02-30'", "day value is outside expected range"]
+    return path, [str(path), "calendar.terms[1].end", "'2027-02-30'", "expected a date"]
 
 
 def term_in_year_9999(tmp_path):
@@ -146,34 +154,34 @@ def term_in_year_9999(tmp_path):
 def ten_thousand_brackets(tmp_path):
     path = tiny(tmp_path)
     path.write_text(path.read_text(encoding="utf-8") + "deep: " + "[" * 10_000 + "]" * 10_000 + "\n", encoding="utf-8")
-    return path, [str(path), "行", "nested more than 50 levels"]
+    return path, [str(path), _("row {row}").format(row=""), "nested more than 50 levels"]
 
 
 def billion_laughs(tmp_path):
     path = tiny(tmp_path)
     path.write_text(path.read_text(encoding="utf-8") + BOMB, encoding="utf-8")
-    return path, [str(path), "行", "more than 100,000 values once its aliases are expanded"]
+    return path, [str(path), _("row {row}").format(row=""), "more than 100,000 values once its aliases are expanded"]
 
 
 def name_written_twice(tmp_path):
     path = tiny(tmp_path)
     path.write_text(path.read_text(encoding="utf-8") + "name: 另一个名字\n", encoding="utf-8")
-    return path, [str(path), "列 name", "written twice", "first on line 1"]
+    return path, [str(path), _("column {column}").format(column="name"), "written twice", "first on line 1"]
 
 
 def seed_of_20_digits(tmp_path):
     path = tiny(tmp_path, solver={"workers": 1, "seed": 10**20})
-    return path, [str(path), "solver.seed", "less than or equal to 2147483647"]
+    return path, [str(path), "solver.seed", "at most 2147483647"]
 
 
 def time_limit_abc(tmp_path):
     path = tiny(tmp_path, solver={"workers": 1, "seed": 0, "parameters": {"max_time_in_seconds": "abc"}})
-    return path, [str(path), "solver.parameters.max_time_in_seconds", "'abc'", "valid number"]
+    return path, [str(path), "solver.parameters.max_time_in_seconds", "'abc'", "expected a number"]
 
 
 def subsolvers_not_a_list(tmp_path):
     path = tiny(tmp_path, solver={"workers": 1, "seed": 0, "parameters": {"subsolvers": 5, "search_branching": "SIDEWAYS"}})
-    return path, [str(path), "solver.parameters.subsolvers", "valid list", "solver.parameters.search_branching", "'SIDEWAYS'", "FIXED_SEARCH"]
+    return path, [str(path), "solver.parameters.subsolvers", "expected a list", "solver.parameters.search_branching", "'SIDEWAYS'", "FIXED_SEARCH"]
 
 
 def workers_through_parameters(tmp_path):
@@ -211,7 +219,9 @@ def formula_without_saved_value(tmp_path):
     book.active.append(["S1", "一小", "小学", "城区", 112.51, 34.5, '=CONCAT("城关","街道")'])  # openpyxl saves no value
     book.save(path.parent / "schools.xlsx")
     edit_yaml(path, lambda d: d["data"].update(schools="schools.xlsx"))
-    return path, [str(path.parent / "schools.xlsx"), "第2行", "列 乡镇", "open and save the workbook in Excel/WPS first"]
+    return path, [str(path.parent / "schools.xlsx"), _("row {row}")
+                                                     .format(row=2), _("column {column}")
+                                                                     .format(column="乡镇"), "open and save the workbook in Excel/WPS first"]
 
 
 def school_node_missing_from_roads(tmp_path):
@@ -219,7 +229,8 @@ def school_node_missing_from_roads(tmp_path):
     (path.parent / "schools.csv").write_text("学校代码,学校名称,学段,城乡类型,路网节点\nS1,一小,小学,城区,A\nS2,二小,小学,乡村,Z\n", encoding="utf-8")
     (path.parent / "roads.csv").write_text("起点,终点,分钟\nO,A,10\n", encoding="utf-8")
     edit_yaml(path, lambda d: d["data"].update(roads="roads.csv"))
-    return path, [str(path.parent / "schools.csv"), "第3行", "列 路网节点", "'Z'", "not in the road table"]
+    return path, [str(path.parent / "schools.csv"), _("row {row}")
+                                                    .format(row=3), _("column {column}").format(column="路网节点"), "'Z'", "not in the road table"]
 
 
 def unknown_policy(tmp_path):
@@ -272,7 +283,7 @@ VALIDATE = ("validate",)
         pytest.param(researchers_header_only, SOLVE, id="researchers-header-only"),  # no researcher (an empty plan, exit 0)
         pytest.param(schools_header_only, SOLVE, id="schools-header-only"),  # no school (an empty plan, exit 0)
         pytest.param(formula_without_saved_value, SOLVE, id="unsaved-formula"),  # 乡镇 by a formula never computed (read as empty)
-        pytest.param(school_node_missing_from_roads, SOLVE, id="column-as-written"),  # the error said `列 node`, not 路网节点
+        pytest.param(school_node_missing_from_roads, SOLVE, id="column-as-written"),  # the error said `column node`, not 路网节点
         pytest.param(unknown_policy, SOLVE, id="unknown-policy"),  # the message named no scenario file
         pytest.param(unknown_visit_rule, VALIDATE, id="unknown-visit-rule"),  # validate said OK
         pytest.param(researchers_beyond_the_limit, VALIDATE, id="too-many-researchers"),  # 20,001 researchers loaded without a word
@@ -285,7 +296,7 @@ def test_a_bad_input_is_one_message_naming_where_exit_1_and_nothing_written(tmp_
     result = run(*args)
     assert result.exit_code == 1, result.output
     assert "Traceback" not in result.output
-    assert "错误 (error): " in result.stderr
+    assert _("error: {message}").format(message="") in result.stderr
     for word in words:
         assert word in result.stderr, result.stderr
     assert not out.exists()

@@ -18,7 +18,11 @@ from assign import vocab
 from assign.errors import InputError
 from assign.inputs.tables import RESEARCHER_COLUMNS, RESEARCHER_REQUIRED, read_table
 from assign.load import load_researchers, load_scenario, load_schools
+from assign.locale import _
 from assign.models import DateRange, ResearchDay
+
+# The messages these tests read are the English ones (test_languages.py covers the Chinese).
+pytestmark = pytest.mark.usefixtures("english")
 
 DEMO = Path(__file__).resolve().parents[1] / "scenarios" / "demo-county" / "scenario.yaml"
 
@@ -349,7 +353,8 @@ R_OK = ["R1", "张三", "数学", "小学"]
 S_OK = ["S1", "城关小学", "小学", "城区", "112.5", "34.5"]
 
 # Each case: researchers rows, schools rows (None = defaults), then what the message must name:
-# file, row (None: a file-level problem), column as the user wrote it, value, and a word of the reason.
+# file, row (None: a file-level problem), column as the user wrote it, value, and a word of the reason (in English:
+# the test runs with the `english` fixture; row and column are built through the catalog).
 BAD_INPUTS = [
     pytest.param(_r(["R1", "张三", "数学", "大学"]), None, "researchers.csv", 2, "学段", "大学", "unknown stage",
                  id="stage-word-unknown"),  # 大学 is not a stage a county office covers
@@ -358,9 +363,9 @@ BAD_INPUTS = [
     pytest.param(None, _s(["S1", "一小", "小学", "130", "1", "1"], head=["学校代码", "学校名称", "学段", "城乡划分代码", "经度", "纬度"]),
                  "schools.csv", 2, "城乡划分代码", "130", "unknown area",
                  id="area-code-unknown"),  # 130 is not a statistics-bureau code
-    pytest.param(None, _s(S_OK + ["5"], head=S_HEAD_ZH + ["优先级"]), "schools.csv", 2, "优先级", "5", "less than or equal to 3",
+    pytest.param(None, _s(S_OK + ["5"], head=S_HEAD_ZH + ["优先级"]), "schools.csv", 2, "优先级", "5", "at most 3",
                  id="priority-5"),  # priority runs 1..3
-    pytest.param(None, _s(S_OK + ["高"], head=S_HEAD_ZH + ["优先级"]), "schools.csv", 2, "优先级", "高", "integer",
+    pytest.param(None, _s(S_OK + ["高"], head=S_HEAD_ZH + ["优先级"]), "schools.csv", 2, "优先级", "高", "whole number",
                  id="priority-not-a-number"),  # priority must be a number
     pytest.param(_r(R_OK, ["", "李四", "语文", "初中"]), None, "researchers.csv", 3, "工号", None, "must not be empty",
                  id="researcher-id-empty"),  # every researcher needs an id
@@ -401,7 +406,7 @@ BAD_INPUTS = [
                  id="base-unknown"),  # no road table, so a base must be a school id
     pytest.param(None, [S_HEAD_EN, ["S1", "一小", "小学", "城区", "112.5", "34.5"], ["S2", "二小", "小学", "乡村", "", ""]],
                  "schools.csv", 3, "lon", "S2", "no coordinates", id="school-without-coordinates"),  # no road table: lon/lat needed
-    pytest.param(None, _s(["S1", "一小", "小学", "城区", "200", "34.5"]), "schools.csv", 2, "经度", "200", "less than or equal to 180",
+    pytest.param(None, _s(["S1", "一小", "小学", "城区", "200", "34.5"]), "schools.csv", 2, "经度", "200", "at most 180",
                  id="longitude-out-of-range"),  # longitude runs -180..180
     pytest.param(_r(R_OK + ["临时"], head=R_HEAD_ZH + ["类别"]), None, "researchers.csv", 2, "类别", "临时", "unknown kind",
                  id="kind-unknown"),  # only 专职/兼职
@@ -436,11 +441,11 @@ def test_bad_input_raises_input_error_naming_file_row_column_and_value(tmp_path,
     message = str(caught.value)
     assert str(tmp_path / file) in message
     if row is None:
-        assert "行" not in message  # a file-level problem has no row to name
+        assert caught.value.problems[0].row is None  # a file-level problem has no row to name
     else:
-        assert f"第{row}行 (row {row})" in message
+        assert _("row {row}").format(row=row) in message
     if column is not None:
-        assert f"列 {column}" in message
+        assert _("column {column}").format(column=column) in message
     if value is not None:
         assert value in message
     assert reason in message

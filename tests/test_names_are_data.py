@@ -32,6 +32,7 @@ from assign.export.roster import write_roster_xlsx
 from assign.export.safe_names import FILE_NAME_BYTES, SHEET_TITLE_CHARS, FileNames, SheetTitles, folder_name
 from assign.inputs.tables import read_raw
 from assign.load import load_scenario
+from assign.locale import _
 
 TERM = {"name": "2026秋", "start": "2026-09-07", "end": "2026-09-18"}
 POLICIES = {"school_count": {"min": 1, "max": 1}, "avoid": {}, "coverage": {}, "travel": {}}
@@ -311,7 +312,8 @@ def test_a_control_character_is_refused_naming_file_row_column_and_value(tmp_pat
     out = tmp_path / "out"
     result = run("solve", path, "-o", out, "--workers", "1")
     assert result.exit_code == 1
-    assert f"{table}, 第2行 (row 2), 列 {column}: {value}: control character {code} not allowed" in result.stderr
+    where = _(", ").join([table, _("row {row}").format(row=2), _("column {column}").format(column=column)])
+    assert f"{where}: {value}: " + _("control character U+{code} not allowed").format(code=code.removeprefix("U+")) in result.stderr
     assert not out.exists()
 
 
@@ -321,7 +323,7 @@ def test_a_control_character_in_a_what_ifs_edit_is_refused_naming_the_what_if(tm
     (tmp_path / "whatif.yaml").write_text(yaml.safe_dump(whatif, allow_unicode=True), encoding="utf-8")
     result = run("validate", tmp_path / "whatif.yaml")
     assert result.exit_code == 1
-    assert "whatif.yaml" in result.stderr and "control character U+0007 not allowed" in result.stderr
+    assert "whatif.yaml" in result.stderr and _("control character U+{code} not allowed").format(code="0007") in result.stderr
 
 
 def test_a_line_break_or_tab_inside_a_name_becomes_a_space_without_an_error(tmp_path):

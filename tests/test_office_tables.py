@@ -15,6 +15,9 @@ from assign.inputs.tables import RESEARCHER_COLUMNS, RESEARCHER_REQUIRED, SCHOOL
 from assign.models import DateRange
 from assign.vocab import expand_stages, parse_area, split_list, tidy_spaces
 
+# The messages these tests read are the English ones (tests/test_languages.py covers the Chinese).
+pytestmark = pytest.mark.usefixtures("english")
+
 
 @pytest.mark.parametrize("cell, first, last", [
     ("2024/9/1", "2024-09-01", "2024-09-01"),  # Excel's display of a date on a Chinese Windows
@@ -94,20 +97,20 @@ def test_a_csv_with_a_title_row_a_blank_row_and_notes_below_reads_from_its_heade
     assert [row.values["id"] for row in table.rows] == ["王芳", "李建国"]  # 序号 is never the id
     assert all("序号" not in row.extra for row in table.rows)
     notes = "\n".join(table.notes)
-    assert "第3行作表头" in notes and "第7、8行是注释" in notes and "没有 工号 列，以 姓名 作编号" in notes
+    assert "row 3 taken as the header" in notes and "rows 7、8 are notes" in notes and "no 工号 column: ids made from the 姓名 column" in notes
 
 
 def test_rows_numbered_in_advance_and_left_empty_are_no_records(tmp_path):
     path = write_csv(tmp_path / "r.csv", ["序号,姓名,学科,学段", "1,王芳,语文,小学", "2,,,", "3,,,", "注：以上共1人,,,"])
     table = read_table(path, RESEARCHER_COLUMNS, RESEARCHER_REQUIRED, id_from="name")
-    assert [row.values["name"] for row in table.rows] == ["王芳"] and "第5行是注释" in "\n".join(table.notes)
+    assert [row.values["name"] for row in table.rows] == ["王芳"] and "rows 5 are notes" in "\n".join(table.notes)
 
 
 def test_two_people_of_one_name_get_distinct_ids_and_a_note(tmp_path):
     path = write_csv(tmp_path / "r.csv", ["姓名,学科,学段", "王芳,语文,小学", "王芳,数学,初中"])
     table = read_table(path, RESEARCHER_COLUMNS, RESEARCHER_REQUIRED, id_from="name")
     assert [row.values["id"] for row in table.rows] == ["王芳", "王芳~2"]
-    assert "重名：王芳" in "\n".join(table.notes)
+    assert "names given twice: 王芳" in "\n".join(table.notes)
 
 
 def test_a_table_with_its_id_column_keeps_its_ids_and_says_nothing(tmp_path):
@@ -117,8 +120,8 @@ def test_a_table_with_its_id_column_keeps_its_ids_and_says_nothing(tmp_path):
 
 
 @pytest.mark.parametrize("header, field, said", [
-    ("所在乡镇", "township", "列 所在乡镇 当作 乡镇"),  # contains one known header: read as it, with a warning
-    ("乡镇名称", "township", "列 乡镇名称 当作 乡镇"),
+    ("所在乡镇", "township", "column 所在乡镇 read as 乡镇"),  # contains one known header: read as it, with a warning
+    ("乡镇名称", "township", "column 乡镇名称 read as 乡镇"),
     ("学校名称*", "name", None),  # a required mark after a known header: the header itself
 ])
 def test_a_header_that_looks_like_a_known_one_is_read_as_it_and_said(tmp_path, header, field, said):

@@ -11,6 +11,7 @@ same plan.
 from __future__ import annotations
 
 import csv
+import re
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,7 @@ from conftest import OFFICE_LAT, OFFICE_LON, audit_errors, solve_det
 from assign.errors import InputError
 from assign.export.roster import write_roster
 from assign.load import load_scenario
+from assign.locale import _, ngettext
 
 RESEARCHER_SHEET = [
     ["青山县教研员名单（2026年秋）"],
@@ -166,23 +168,35 @@ def test_official_school_types_and_area_names_map_to_stages_and_areas(clerk_plan
     assert problem.researcher["李建国"].stages == ("小学", "初中")  # 小学/初中
 
 
+def sheet_of(sheet: str) -> str:
+    """How messages name a sheet of the clerk's workbook (the end of it: the folder before it varies)."""
+    return _("{file}, sheet {sheet}").format(file="青山县名单.xlsx", sheet=sheet)
+
+
 def test_warnings_name_every_guess_the_reading_made(clerk_plans):
-    problem, _ = clerk_plans[".xlsx"]
+    problem, _plan = clerk_plans[".xlsx"]
     said = "\n".join(problem.warnings)
-    assert "工作表 教研员: 第2行作表头" in said and "工作表 学校: 第3行作表头" in said
-    assert "没有 工号 列，以 姓名 作编号" in said and "没有 学校代码 列，以 学校名称 作编号" in said
-    assert "列 所在乡镇 当作 乡镇" in said
-    assert "第8行是注释" in said and "第14行是注释" in said
+
+    def told(msgid: str, sheet: str, **values) -> bool:
+        return _(msgid).format(where=sheet_of(sheet), **values) in said
+
+    header = "{where}: row {row} taken as the header; the {n} rows above it (titles) are not read"
+    assert told(header, "教研员", row=2, n=1) and any(told(header, "学校", row=3, n=n) for n in range(1, 3))
+    ids = "{where}: no {id} column: ids made from the {name} column"
+    assert told(ids, "教研员", id="工号", name="姓名") and told(ids, "学校", id="学校代码", name="学校名称")
+    assert told("{where}: column {header} read as {near}", "学校", header="所在乡镇", near="乡镇")
+    notes = "{where}: rows {rows} are notes and not read"
+    assert any(told(notes, sheet, rows=8) for sheet in ("教研员", "学校")) and any(told(notes, sheet, rows=14) for sheet in ("教研员", "学校"))
     for name in NO_PLACE:
-        assert f"学校 {name} 没有经纬度" in said
+        assert any(name in w and problem.school[name].lon is not None for w in problem.warnings)
     assert problem.school["云岭乡高山教学点"].township == "云岭乡"
     assert problem.school["云岭乡高山教学点"].lon == pytest.approx(OFFICE_LON - 0.105)  # the centre of 云岭乡's two placed schools
 
 
 def test_the_workbook_saved_as_xls_or_ods_gives_the_same_plan(clerk_plans):
-    pairs = {suffix: sorted((a.researcher_id, a.school_id) for a in plan.pairs) for suffix, (_, plan) in clerk_plans.items()}
+    pairs = {suffix: sorted((a.researcher_id, a.school_id) for a in plan.pairs) for suffix, (_problem, plan) in clerk_plans.items()}
     assert pairs[".xls"] == pairs[".xlsx"] and pairs[".ods"] == pairs[".xlsx"]
-    for suffix, (_, plan) in clerk_plans.items():
+    for suffix, (_problem, plan) in clerk_plans.items():
         assert audit_errors(plan) == [], suffix
 
 
@@ -198,22 +212,22 @@ def test_the_offices_own_columns_go_on_into_the_roster(clerk_plans, tmp_path):
     assert first["联系电话（学校）"] == school.extra["联系电话"] and first["联系人（学校）"] == school.extra["联系人"]
 
 
-# (sheet, row in the sheet as Excel numbers it, column as written, bad value, what the message says)
+# (sheet, row in the sheet as Excel numbers it, column as written, bad value, what the message says in English)
 BROKEN = [
     ("教研员", 3, "学段", "大学", "unknown stage '大学'"),  # a stage no school has
     ("教研员", 5, "学科", None, "must not be empty: expected one or more subjects"),  # no subject at all
     ("教研员", 4, "姓名", "", "must not be empty"),  # a row without a name (ids are made from names)
     ("学校", 5, "城乡", "城中村", "unknown area '城中村'"),  # not a word of the statistics office or the office
     ("学校", 6, "学校类型", "职业高中", "unknown stage '职业高中'"),  # a school type the tool does not plan for
-    ("学校", 7, "经度", "东经112度", "valid number"),  # a longitude in words
-    ("学校", 8, "纬度", 95, "less than or equal to 90"),  # no such latitude
+    ("学校", 7, "经度", "东经112度", "expected a number"),  # a longitude in words
+    ("学校", 8, "纬度", 95, "at most 90"),  # no such latitude
 ]
 
 
 def planted(broken: list[tuple]) -> tuple[list[list], list[list]]:
     """The clerk's sheets with each bad value written into its cell."""
     sheets = {"教研员": [list(row) for row in RESEARCHER_SHEET], "学校": [list(row) for row in SCHOOL_SHEET]}
-    for sheet, row, column, value, _ in broken:
+    for sheet, row, column, value, _said in broken:
         rows = sheets[sheet]
         header = next(r for r in rows if "学段" in r or "学校名称" in r)
         rows[row - 1][header.index(column)] = value
@@ -221,12 +235,12 @@ def planted(broken: list[tuple]) -> tuple[list[list], list[list]]:
 
 
 def listed(error: InputError, sheet: str, row: int, column: str, value: object) -> bool:
-    return any(p.file.endswith(f"青山县名单.xlsx, 工作表 {sheet}") and p.row == row and p.column == column and p.value == value
+    return any(p.file.endswith(sheet_of(sheet)) and p.row == row and p.column == column and p.value == value
                for p in error.problems)
 
 
 @pytest.mark.parametrize("one", BROKEN, ids=[f"{b[0]}-{b[2]}" for b in BROKEN])
-def test_a_broken_cell_is_listed_with_file_sheet_row_column_and_value_beside_the_other_tables_problems(tmp_path, one):
+def test_a_broken_cell_is_listed_with_file_sheet_row_column_and_value_beside_the_other_tables_problems(tmp_path, english, one):
     other = next(b for b in BROKEN if b[0] != one[0])  # one problem planted in the other table too
     researchers, schools = planted([one, other])
     with pytest.raises(InputError) as caught:
@@ -242,11 +256,12 @@ def test_one_run_lists_every_planted_problem_of_every_table_grouped_by_table(tmp
     with pytest.raises(InputError) as caught:
         load_scenario(clerk_workbook(tmp_path, researchers=researchers, schools=schools))
     assert len(caught.value.problems) == len(BROKEN)
-    for sheet, row, column, value, _ in BROKEN:
+    for sheet, row, column, value, _said in BROKEN:
         assert listed(caught.value, sheet, row, column, None if value == "" else value), caught.value
     sheets = [p.file.rsplit(" ", 1)[-1] for p in caught.value.problems]
     assert sheets == sorted(sheets, key=["教研员", "学校"].index)  # grouped by table
-    assert "工作表 教研员：3处问题" in str(caught.value) and "工作表 学校：4处问题" in str(caught.value)
+    for sheet, n in (("教研员", 3), ("学校", 4)):
+        assert ngettext("{file}: {n} problem", "{file}: {n} problems", n).format(file=sheet_of(sheet), n=n) in str(caught.value)
 
 
 def test_an_unknown_word_on_many_rows_is_listed_once_with_every_row(tmp_path):
@@ -254,7 +269,8 @@ def test_an_unknown_word_on_many_rows_is_listed_once_with_every_row(tmp_path):
     with pytest.raises(InputError) as caught:
         load_scenario(clerk_workbook(tmp_path, researchers=researchers, schools=schools))
     (problem,) = caught.value.problems
-    assert problem.row == 4 and problem.value == "城中村" and "also rows 6、9" in problem.expected
+    assert problem.row == 4 and problem.value == "城中村"
+    assert _("{expected} (also rows {more})").format(expected="", more="6、9").strip() in problem.expected
 
 
 def township_county(tmp_path, townships: str | None) -> Path:
@@ -277,7 +293,9 @@ def township_county(tmp_path, townships: str | None) -> Path:
 def test_a_townships_table_places_a_school_whose_township_has_no_placed_school(tmp_path):
     problem = load_scenario(township_county(tmp_path, "乡镇,经度,纬度\n云岭乡,112.6,34.45\n"))
     assert (problem.school["S2"].lon, problem.school["S2"].lat) == (112.6, 34.45)
-    assert any("学校 学校S2 没有经纬度，取乡镇表中云岭乡的位置" in w for w in problem.warnings)
+    s = problem.school["S2"]
+    assert _("{source}, row {row}: school {name} ({id}) has no coordinates: placed at its township {township} of the townships table ({lon}, {lat})")\
+        .format(source=s.source, row=s.row, name=s.name, id=s.id, township="云岭乡", lon="112.6000", lat="34.4500") in problem.warnings
     plan = solve_det(problem)
     assert plan.status == "OPTIMAL" and audit_errors(plan) == []
 
@@ -327,9 +345,9 @@ def test_a_scenario_may_name_the_sheet_of_each_table(tmp_path):
     data["data"]["schools"] = f"{book.name}#学校2"
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     problem = load_scenario(path)
-    assert len(problem.schools) == 10 and problem.school["青山县实验小学"].source.endswith("工作表 学校2")
+    assert len(problem.schools) == 10 and problem.school["青山县实验小学"].source.endswith(sheet_of("学校2"))
     data["data"]["schools"] = f"{book.name}#学校3"
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    with pytest.raises(InputError, match="no sheet of this name") as caught:
+    with pytest.raises(InputError, match=re.escape(_("no sheet of this name in the workbook (the name after # is a sheet's title)"))) as caught:
         load_scenario(path)
     assert caught.value.problems[0].value == "学校3"

@@ -39,7 +39,7 @@ def test_bad_objective_names_are_input_errors(tmp_path, between):
         pareto_front(load_scenario(spread_county(tmp_path)), *between, workers=1)
 
 
-def test_pareto_cli_prints_the_table_and_writes_a_png(tmp_path):
+def test_pareto_cli_prints_the_table_and_writes_a_png(tmp_path, english):
     out = tmp_path / "p"
     result = CliRunner().invoke(main, ["pareto", str(spread_county(tmp_path)), "--points", "4", "--processes", "2", "--seed", "0", "-o", str(out)],
                                 catch_exceptions=False)

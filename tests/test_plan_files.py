@@ -15,6 +15,9 @@ from assign.errors import InputError
 from assign.load import load_scenario
 from assign.plan import Plan
 
+# The messages these tests read are the English ones (tests/test_languages.py covers the Chinese).
+pytestmark = pytest.mark.usefixtures("english")
+
 
 @pytest.fixture
 def saved(tmp_path):
@@ -79,4 +82,4 @@ def test_check_names_a_repeated_roster_row(tmp_path, saved):
     rows = [f"{a.researcher_id},{a.school_id}" for a in plan.pairs]
     roster.write_text("工号,学校代码\n" + "\n".join(rows + rows[:1]) + "\n", encoding="utf-8")
     result = CliRunner().invoke(main, ["check", str(scenario), str(roster), "--no-optimum"])
-    assert result.exit_code == 1 and "repeated: already on row 2" in result.stderr and "第4行" in result.stderr
+    assert result.exit_code == 1 and "repeated: already on row 2" in result.stderr and "row 4" in result.stderr

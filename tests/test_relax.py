@@ -28,7 +28,9 @@ from assign.cli import main
 from assign.errors import InputError
 from assign.export.comparison import comparison_text
 from assign.export.report import render_report
+from assign.kpi import kpi_label
 from assign.load import load_scenario
+from assign.locale import _
 from assign.plan import Plan
 from assign.solver.passes import solve
 
@@ -150,7 +152,7 @@ def test_a_rule_may_be_named_alone_over_its_policy(tmp_path):
     ({"school_count": 0}, "at least 1"),                                      # a severity is a whole number ≥ 1
     ({"school_count": "sometimes"}, "never"),                                 # … or the word never
 ])
-def test_a_bad_relax_section_is_one_clear_error_naming_the_key(tmp_path, severity, expected):
+def test_a_bad_relax_section_is_one_clear_error_naming_the_key(tmp_path, english, severity, expected):
     with pytest.raises(InputError) as info:
         three_need_rural(tmp_path, severity)
     assert "relax.severity" in str(info.value) and expected in str(info.value)
@@ -194,8 +196,9 @@ def test_solve_exits_0_prints_the_exceptions_and_writes_them_into_the_roster(tmp
     out = tmp_path / "out"
     result = run("solve", str(relaxed_county(tmp_path)), "-o", str(out), "--workers", "1")
     assert result.exit_code == 0, result.output
-    assert "准许的例外 2 项" in result.stdout and "[granted] [school_count]" in result.stdout
-    assert "例外：school_count.min" in result.stdout  # the KPI block counts them by rule
+    assert _("exceptions granted: {n}, total severity {total}").format(n=2, total=2) in result.stdout
+    assert f"[{_('granted exception')}] [school_count]" in result.stdout
+    assert kpi_label("exceptions.school_count.min") in result.stdout  # the KPI block counts them by rule
     plan = Plan.read(out / "plan.json")
     assert len(plan.exceptions) == 2 and all(e.reason for e in plan.exceptions)
     rows = list(csv.DictReader(io.StringIO((out / "roster.csv").read_text(encoding="utf-8-sig"))))
@@ -218,12 +221,13 @@ def test_check_grants_a_rosters_exceptions_but_not_a_broken_cap(tmp_path):
     roster.write_text("工号,学校代码\nR1,U1\nR1,V1\nR2,U1\nR3,U2\n", encoding="utf-8-sig")
     result = run("check", str(scenario), str(roster), "--workers", "1")
     assert result.exit_code == 0, result.output
-    assert "[granted]" in result.stdout and "例外：school_count.min" in result.stdout and "准许的例外 2 项" in result.stdout
+    assert f"[{_('granted exception')}]" in result.stdout and kpi_label("exceptions.school_count.min") in result.stdout
+    assert _("exceptions granted: {n}, total severity {total}").format(n=2, total=2) in result.stdout
     # V1 takes one researcher: a second one there breaks a cap no scenario may bend.
     roster.write_text("工号,学校代码\nR1,U1\nR1,V1\nR2,U1\nR2,V1\nR3,U2\n", encoding="utf-8-sig")
     result = run("check", str(scenario), str(roster), "--no-optimum")
     assert result.exit_code == 4
-    assert "[error] [coverage]" in result.stdout
+    assert f"[{_('violation')}] [coverage]" in result.stdout
 
 
 def test_compare_sets_the_exceptions_of_both_plans_side_by_side(tmp_path):
@@ -232,7 +236,7 @@ def test_compare_sets_the_exceptions_of_both_plans_side_by_side(tmp_path):
                       POLICIES, on_infeasible="relax")
     result = compare_paths(a, b, independent=True, workers=1, seed=0)
     assert {row[0] for row in result.exceptions} == {"A"} and len(result.exceptions) == 2
-    assert "例外 exceptions granted" in comparison_text(result)
+    assert _("exceptions granted") in comparison_text(result)
 
 
 def test_the_report_lists_the_exceptions_and_the_priority_schools_without_a_researcher(tmp_path):
@@ -246,7 +250,7 @@ def test_the_report_lists_the_exceptions_and_the_priority_schools_without_a_rese
 def test_plugins_shows_the_rules_a_policy_lets_bend_and_their_default_severity():
     shown = run("plugins", "school_count").stdout
     assert "school_count.min" in shown and "最少联系学校数" in shown
-    assert "every rule of this policy stays hard" in run("plugins", "avoid").stdout
+    assert _("(none: every rule of this policy stays hard)") in run("plugins", "avoid").stdout
 
 
 def test_a_conflict_only_rules_that_may_not_bend_can_resolve_is_no_plan_and_says_so(tmp_path):
@@ -259,4 +263,5 @@ def test_a_conflict_only_rules_that_may_not_bend_can_resolve_is_no_plan_and_says
     assert load_scenario(path).relaxing  # school_count.min may still bend, but it does not help
     result = CliRunner().invoke(main, ["solve", str(path), "--no-write", "--workers", "1"])
     assert result.exit_code == 3
-    assert "不可放宽" in result.output and "a conflict involves a rule that may not bend" in result.output
+    assert _("may not bend") in result.output
+    assert _("a conflict involves a rule that may not bend: change the tables or the scenario.") in result.output

@@ -10,8 +10,12 @@ import yaml
 
 from assign.errors import InputError
 from assign.load import load_scenario
+from assign.locale import _
 from assign.solver.passes import solve
 from assign.travel.matrix import OFFICE, great_circle_km
+
+# The messages these tests read are the English ones (tests/test_languages.py covers the Chinese).
+pytestmark = pytest.mark.usefixtures("english")
 
 RESEARCHERS = "id,name,subject,stages,base\nR1,甲,语文,小学,\nR2,乙,语文,小学,B\n"
 # S1 on node A, S2 on node B, S3 by coordinates only (0.01° north of node C).
@@ -177,7 +181,7 @@ def test_travel_command_prints_times_flags_the_cap_and_writes_a_bom_csv(tmp_path
     out = tmp_path / "travel.csv"
     result = CliRunner().invoke(main, ["travel", str(path), "--to-csv", str(out)])
     assert result.exit_code == 0, result.output
-    assert "路网最短路" in result.output
+    assert _("road network shortest paths") in result.output
     assert "单程超过 20 分钟 (max_travel) 的学校: 2 / 3" in result.output  # S3 from the office; S1 and S3 from base B
     data = out.read_bytes()
     assert data.startswith(b"\xef\xbb\xbf")

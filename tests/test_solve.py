@@ -13,6 +13,7 @@ from conftest import assert_no_plan, audit_errors, build, make_scenario, researc
 
 from assign.errors import PolicyError
 from assign.load import load_scenario
+from assign.locale import _
 from assign.registry import POLICY_GROUP, build_registry
 from assign.solver.cpsat import WEIGHT_SCALE
 
@@ -226,7 +227,7 @@ def test_registry_accepts_a_third_party_plugin():
     ],
     ids=["duplicate", "missing-module", "missing-class", "raises", "bad-params", "nameless", "alias", "no-audit"],
 )
-def test_registry_rejects_a_bad_plugin_naming_it(eps, words):
+def test_registry_rejects_a_bad_plugin_naming_it(english, eps, words):
     with pytest.raises(PolicyError) as info:
         build_registry(eps=eps)
     for word in words:
@@ -240,28 +241,29 @@ def test_a_policy_whose_audit_crashes_is_a_finding_not_a_clean_plan(tmp_path):
     plan = solve_det(load_scenario(path, registry=registry))
     assert plan.status == "OPTIMAL"
     assert plan.pair_set() == {("R1", "S1")}
-    assert [(f.policy, f.message) for f in plan.findings] == [("fake_broken_audit", "audit raised KeyError: 'no such column'")]
+    assert [(f.policy, f.message) for f in plan.findings] == [("fake_broken_audit", _("audit raised {name}: {exc}")
+                                                                                    .format(name="KeyError", exc="'no such column'"))]
 
 
 @pytest.mark.parametrize(
     ("policies", "words"),
     [
-        ({"max_travel": {"minutes": -5}}, ["'max_travel'", "minutes", "-5", "greater than 0"]),  # a negative cap
-        ({"max_travel": {"minute": 30}}, ["'max_travel'", "minute", "Extra inputs"]),  # a typo in the key
+        ({"max_travel": {"minutes": -5}}, ["'max_travel'", "minutes", "-5", "more than 0"]),  # a negative cap
+        ({"max_travel": {"minute": 30}}, ["'max_travel'", "minute", "unknown key"]),  # a typo in the key
         ({"school_count": {"min": 3, "max": 2}}, ["'school_count'", "{'min': 3, 'max': 2}"]),  # crossed limits
         ({"school_count": {"min": "two"}}, ["'school_count'", "min", "'two'"]),  # not a number
         ({"urban_rural_mix": {"urban_areas": ["城区", "镇区", "乡村"]}}, ["'urban_rural_mix'", "urban_areas"]),  # everything urban
         ({"urban_rural_mix": {"urban_areas": ["downtown"]}}, ["'urban_rural_mix'", "urban_areas", "downtown"]),  # unknown area word
         ({"urban_rural_mix": {"per_researcher": "sometimes"}}, ["'urban_rural_mix'", "per_researcher", "sometimes"]),  # not both/off
-        ({"coverage": {"max_researchers": 0}}, ["'coverage'", "max_researchers", "greater than or equal to 1"]),  # a zero cap
+        ({"coverage": {"max_researchers": 0}}, ["'coverage'", "max_researchers", "at least 1"]),  # a zero cap
         ({"coverage": {"diminishing": 1.5}}, ["'coverage'", "diminishing"]),  # returns that grow
-        ({"stage_match": {"strict": True}}, ["'stage_match'", "strict", "Extra inputs"]),  # a policy without parameters
+        ({"stage_match": {"strict": True}}, ["'stage_match'", "strict", "unknown key"]),  # a policy without parameters
         ({"travel": {"weight": -1}}, ["'travel'", "weight"]),  # a travel reward
     ],
     ids=["negative-cap", "typo-key", "crossed-limits", "not-a-number", "all-urban", "unknown-area", "bad-literal",
          "zero-cap", "growing-returns", "no-params-policy", "negative-weight"],
 )
-def test_bad_policy_parameters_name_the_policy_and_the_key(tmp_path, policies, words):
+def test_bad_policy_parameters_name_the_policy_and_the_key(tmp_path, english, policies, words):
     path = make_scenario(tmp_path, [researcher("R1")], [school("S1")], policies)
     with pytest.raises(PolicyError) as info:
         load_scenario(path)
@@ -287,7 +289,8 @@ def test_unknown_policy_name_lists_the_installed_ones(tmp_path):
         load_scenario(path)
     message = str(info.value)
     assert "'urban_rural_mixx'" in message
-    assert "installed policies are " + ", ".join(BUILT_INS) in message
+    assert _("unknown {what} {name}: installed {what_plural} are {known}").format(
+        what=_("policy"), name="'urban_rural_mixx'", what_plural=_("policies"), known=", ".join(BUILT_INS)) in message
 
 
 def test_lexicographic_solve_out_of_time_still_runs_every_pass_and_claims_nothing_it_did_not_prove(tmp_path):

@@ -127,7 +127,7 @@ def test_a_third_party_rule_that_declares_nothing_never_bends_when_the_scenario_
                         on_infeasible="relax", relax={"severity": {"private_limit": 1}})
     with pytest.raises(InputError) as info:
         load_scenario(bad)
-    assert "it declares no rule that may bend" in str(info.value)
+    assert _("it declares no rule that may bend") in str(info.value)
 
 
 def test_third_party_policy_with_bad_parameters_is_one_error_naming_it(installed, tmp_path):

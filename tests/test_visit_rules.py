@@ -126,7 +126,7 @@ def test_term_edges_keep_the_first_and_last_days_and_the_exam_week_free(tmp_path
     assert visits.findings == [], [str(f) for f in visits.findings]
 
 
-def test_an_exam_week_outside_the_term_is_refused_with_its_key(tmp_path):
+def test_an_exam_week_outside_the_term_is_refused_with_its_key(tmp_path, english):
     from assign.errors import AssignError
 
     with pytest.raises(AssignError, match=r"exam_weeks \[9\] outside its teaching weeks 1-6"):
@@ -225,7 +225,7 @@ def test_same_seed_same_schedule(tmp_path):
     assert first.visits == second.visits
 
 
-def test_visit_rule_without_audit_is_rejected():
+def test_visit_rule_without_audit_is_rejected(english):
     from importlib.metadata import EntryPoint
 
     from assign.errors import PolicyError

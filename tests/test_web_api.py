@@ -23,6 +23,7 @@ from assign import locale
 from assign.plan import Plan
 from assign.web import db, projects
 from assign.web.app import create_app
+from assign.web.i18n import texts
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "scenarios" / "demo-county"
@@ -193,7 +194,7 @@ def test_api_upload_names_never_become_paths(served, filename, field):
     (("scenario.yaml", b"extends: /etc/passwd\n"), "not taken on the web page: upload the tables themselves"),  # a server path
     (("scenario.yaml", b"calendar: {holiday_file: ../../x.yaml}\n"), "not taken on the web page: the package's holidays are used"),
 ])
-def test_api_refuses_uploads_that_would_name_server_files(served, upload, expected):
+def test_api_refuses_uploads_that_would_name_server_files(served, english, upload, expected):
     client = served[0]
     files = demo_files()
     role = "researchers" if upload[0].startswith("researchers") else "scenario"
@@ -365,6 +366,22 @@ def test_every_page_renders_in_the_language_asked(served, lang, words):
     client.cookies.clear()
 
 
+@pytest.mark.parametrize("headers, environment, lang", [
+    ({}, {}, "zh"),  # nothing said: Chinese
+    ({"Accept-Language": "en-US,en;q=0.9,zh;q=0.5"}, {}, "en"),  # an English browser
+    ({"Accept-Language": "zh-CN,zh;q=0.9,en;q=0.8"}, {"ASSIGN_LANG": "en"}, "zh"),  # the browser before the server's default
+    ({"Accept-Language": "fr-FR"}, {"ASSIGN_LANG": "en"}, "en"),  # a language the page lacks: the server's default
+])
+def test_without_lang_the_page_follows_the_browser_then_the_servers_default(served, monkeypatch, headers, environment, lang):
+    client = served[0]
+    client.cookies.clear()
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    page = client.get("/", headers=headers).text
+    assert f'lang="{"zh-CN" if lang == "zh" else "en"}"' in page
+    assert texts(lang)["projects"] in page
+
+
 def test_a_page_form_with_bad_rules_shows_every_problem(served):
     client, _, project, _ = served
     form = {"use.school_count": "on", "school_count.min": "3", "school_count.max": "2", "use.max_travel": "on", "max_travel.minutes": "-5"}
@@ -418,7 +435,8 @@ def test_a_bad_workbook_shows_every_problem_on_the_page(served):
     table = answer.text.split('id="problem-table"')[1].split("</table>")[0]
     rows = table.split("<tr>")[2:]
     assert len(rows) == 2
-    assert all("学校.xlsx" in row for row in rows) and "城乡类型" in rows[0] and "月球" in rows[0] and "优先级" in rows[1]
+    assert all("学校.xlsx" in row for row in rows), rows
+    assert "城乡类型" in rows[0] and "月球" in rows[0] and "优先级" in rows[1]
     assert 'id="solve" disabled' in answer.text
 
 

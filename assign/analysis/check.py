@@ -15,8 +15,9 @@ from pathlib import Path
 
 from assign.audit import audited
 from assign.errors import CellProblem, InputError
-from assign.inputs.tables import Table, read_table
+from assign.inputs.tables import MissingColumns, Table, read_table
 from assign.kpi import compute_kpis
+from assign.locale import N_, _
 from assign.modeling import build_model
 from assign.models import cell_text
 from assign.plan import Plan, RuleException
@@ -28,7 +29,7 @@ ROSTER_COLUMNS = {"researcher_id": ("researcher_id", "工号"), "school_id": ("s
                   "researcher_name": ("researcher", "教研员", "姓名", "教研员姓名"), "school_name": ("school", "联系学校", "学校名称")}
 BY_ID, BY_NAME = ("researcher_id", "school_id"), ("researcher_name", "school_name")
 UNASSIGNED_WORDS = ("（未安排）", "(none)", "未安排")
-AMBIGUOUS = "have this name"
+AMBIGUOUS = N_("have this name")  # what marks a name several people share (read those rows by their ids instead)
 
 
 def read_roster_table(path: Path, by_names: bool = True) -> Table:
@@ -38,10 +39,8 @@ def read_roster_table(path: Path, by_names: bool = True) -> Table:
     first, then = (BY_NAME, BY_ID) if by_names else (BY_ID, BY_NAME)
     try:
         return read_table(path, ROSTER_COLUMNS, first, any_sheet=True)
-    except InputError as missing:
-        if not any("missing required column" in p.expected for p in missing.problems):
-            raise
-    return read_table(path, ROSTER_COLUMNS, then, any_sheet=True)
+    except MissingColumns:
+        return read_table(path, ROSTER_COLUMNS, then, any_sheet=True)
 
 
 def read_roster(problem: Problem | None, path: str | Path) -> list[tuple[str, str]]:
@@ -57,7 +56,7 @@ def read_roster(problem: Problem | None, path: str | Path) -> list[tuple[str, st
         return roster_pairs(problem, table)
     except InputError as exc:
         # Two people of one name on the printable sheet, and the ids on another (our roster.xlsx): read those.
-        if problem is None or not all(AMBIGUOUS in p.expected for p in exc.problems) or "researcher_id" in table.headers:
+        if problem is None or not all(_(AMBIGUOUS) in p.expected for p in exc.problems) or "researcher_id" in table.headers:
             raise
     by_ids = read_roster_table(Path(path), by_names=False)
     if "researcher_id" not in by_ids.headers:
@@ -68,8 +67,8 @@ def read_roster(problem: Problem | None, path: str | Path) -> list[tuple[str, st
 def roster_pairs(problem: Problem | None, table: Table) -> list[tuple[str, str]]:
     """The pairs of a roster table read by `read_roster_table` (see `read_roster`)."""
     if problem is None and "researcher_id" not in table.headers:
-        raise InputError.at(table.where, None, None, None, "a roster of names only: a re-plan (--from) reads the 工号 and 学校代码 "
-                                                           "columns, which it lacks; add them, or give the plan.json")
+        raise InputError.at(table.where, None, None, None, _("a roster of names only: a re-plan (--from) reads the 工号 and 学校代码 "
+                                                             "columns, which it lacks; add them, or give the plan.json"))
     pairs, problems = [], []
     first_row: dict[tuple[str, str], int] = {}
     where = table.where
@@ -84,7 +83,7 @@ def roster_pairs(problem: Problem | None, table: Table) -> list[tuple[str, str]]
             continue
         if sid is not None and (rid, sid) in first_row:
             problems.append(CellProblem(where, row.number, table.header("school_id" if ids[1] else "school_name"), sid,
-                                        f"pair {rid}→{sid} repeated: already on row {first_row[rid, sid]}"))
+                                        _("pair {rid}→{sid} repeated: already on row {value}").format(rid=rid, sid=sid, value=first_row[rid, sid])))
         elif sid is not None:
             first_row[rid, sid] = row.number
             pairs.append((rid, sid))
@@ -99,36 +98,43 @@ def _one(problem: Problem | None, table: Table, where: str, number: int, kind: s
     entities = (problem.researchers if kind == "researcher" else problem.schools) if problem is not None else ()
     by_id = {e.id: e for e in entities}
     words = ("工号", "教研员") if kind == "researcher" else ("学校代码", "学校")
+    kind_word, kinds_word = (_("researcher"), _("researchers")) if kind == "researcher" else (_("school"), _("schools"))
     if problem is None or name is None:
         if given_id is None:
             if kind == "researcher":
                 problems.append(CellProblem(where, number, table.header(id_field if id_field in table.headers else name_field), None,
-                                            "must not be empty"))
+                                            _("must not be empty")))
             return None
         if problem is not None and given_id not in by_id:
             problems.append(CellProblem(where, number, table.header(id_field), given_id,
-                                        f"unknown {kind} id ({words[0]}){did_you_mean(given_id, by_id)}"))
+                                        _("unknown {kind} id ({column}){did_you_mean}").format(kind=kind_word, column=words[0],
+                                                                                               did_you_mean=did_you_mean(given_id, by_id))))
         return given_id
     named = [e.id for e in entities if tidy_spaces(e.name, join_cjk=True) == name]
     if given_id is not None:
         if given_id not in by_id:
             problems.append(CellProblem(where, number, table.header(id_field), given_id,
-                                        f"unknown {kind} id ({words[0]}){did_you_mean(given_id, by_id)}"))
+                                        _("unknown {kind} id ({column}){did_you_mean}").format(kind=kind_word, column=words[0],
+                                                                                               did_you_mean=did_you_mean(given_id, by_id))))
             return None
         if given_id not in named:
             problems.append(CellProblem(where, number, table.header(name_field), name,
-                                        f"{words[1]} {name!r} and {words[0]} {given_id!r} ({by_id[given_id].name}) disagree: "
-                                        f"the name was changed, or the id; make them name the same {kind}"))
+                                        _("{kind} {name} and {column} {id} ({id_name}) disagree: the name was changed, or the id; make them name "
+                                          "the same {kind}")
+                                        .format(kind=kind_word, name=repr(name), column=words[0], id=repr(given_id), id_name=by_id[given_id].name)))
             return None
         return given_id
     if len(named) == 1:
         return named[0]
     if named:
         problems.append(CellProblem(where, number, table.header(name_field), name,
-                                    f"{len(named)} {kind}s {AMBIGUOUS} ({', '.join(named)}): add the {words[0]} column"))
+                                    _("{n} {kinds} {ambiguous} ({ids}): add the {column} column")
+                                    .format(n=len(named), kinds=kinds_word, ambiguous=_(AMBIGUOUS),
+                                                                                                          ids=", ".join(named), column=words[0])))
     else:
         problems.append(CellProblem(where, number, table.header(name_field), name,
-                                    f"no {kind} of this name in the scenario{did_you_mean(name, (e.name for e in entities))}"))
+                                    _("no {kind} of this name in the scenario{did_you_mean}")
+                                    .format(kind=kind_word, did_you_mean=did_you_mean(name, (e.name for e in entities)))))
     return None
 
 

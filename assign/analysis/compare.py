@@ -25,6 +25,7 @@ from assign.analysis.sources import is_plan_file
 from assign.errors import NoPlanError
 from assign.kpi import kpi_keys, kpi_label
 from assign.load import load_scenario
+from assign.locale import _
 from assign.plan import Plan
 from assign.problem import Problem
 
@@ -116,9 +117,9 @@ def compare(a: Side, b: Side) -> Comparison:
              for name in dict.fromkeys([*ta, *tb])]
     moved_terms = [f"{name} {d}" for name, _, _, _, d in terms if d not in ("0", "", "≠")]
     policy_changes = _policy_changes(a.problem, b.problem)
-    trade_off = "objective trade-off (目标取舍)" + (f": {', '.join(moved_terms)}" if moved_terms else "")
+    trade_off = (_("objective trade-off: {terms}").format(terms=", ".join(moved_terms)) if moved_terms else _("objective trade-off"))
     if policy_changes:
-        trade_off += f"; rules changed: {'; '.join(policy_changes)}"
+        trade_off += _("; rules changed: {changes}").format(changes="; ".join(policy_changes))
 
     pred_a, pred_b = _predicates(a.problem), _predicates(b.problem)
     holders_b, holders_a = b.plan.researchers_of(), a.plan.researchers_of()
@@ -129,11 +130,11 @@ def compare(a: Side, b: Side) -> Comparison:
         """Why B cannot hold a pair of A at all, or None when dropping it was the optimiser's choice."""
         rid, sid = pair
         if b.problem is not None and sid not in b.problem.school:
-            return "school removed by the what-if (学校撤并/移除)"
+            return _("school removed by the what-if")
         if b.problem is not None and rid not in b.problem.researcher:
-            return "researcher no longer in the table"
+            return _("researcher no longer in the table")
         forbidding = _forbidding(b.problem, pred_b, pair)
-        return f"no longer allowed by {', '.join(forbidding)}" if forbidding else None
+        return _("no longer allowed by {policies}").format(policies=", ".join(forbidding)) if forbidding else None
 
     def why_dropped(pair: Pair) -> str:
         rid, sid = pair
@@ -142,7 +143,7 @@ def compare(a: Side, b: Side) -> Comparison:
             return f"−{name_s(sid)}: {reason}"
         others = [name_r(o) for o in holders_b.get(sid, []) if o != rid]
         if others:
-            return f"−{name_s(sid)}: now with {'、'.join(others)}; {trade_off}"
+            return f"−{name_s(sid)}: " + _("now with {researchers}; {trade_off}").format(researchers="、".join(others), trade_off=trade_off)
         return f"−{name_s(sid)}: {trade_off}"
 
     held_in_a = {r for r, _ in pa}
@@ -151,24 +152,24 @@ def compare(a: Side, b: Side) -> Comparison:
     def why_added(pair: Pair) -> str:
         rid, sid = pair
         if a.problem is not None and rid not in a.problem.researcher:
-            return f"+{name_s(sid)}: new researcher (新增教研员)"
+            return f"+{name_s(sid)}: " + _("new researcher")
         if a.problem is None and rid not in held_in_a:
-            return f"+{name_s(sid)}: researcher without a school in A (new researcher?)"
+            return f"+{name_s(sid)}: " + _("researcher without a school in A (new researcher?)")
         if a.problem is not None and sid not in a.problem.school:
-            return f"+{name_s(sid)}: new school"
+            return f"+{name_s(sid)}: " + _("new school")
         forbidding = _forbidding(a.problem, pred_a, pair)
         if forbidding:
-            return f"+{name_s(sid)}: not allowed before by {', '.join(forbidding)}"
+            return f"+{name_s(sid)}: " + _("not allowed before by {policies}").format(policies=", ".join(forbidding))
         others = [name_r(o) for o in holders_a.get(sid, []) if o != rid and o not in holders_b.get(sid, [])]
-        if any(r == rid for r, _ in forced):
-            return f"+{name_s(sid)}: replaces a pair the change forced out; {trade_off}"
+        if any(r == rid for r, _s in forced):
+            return f"+{name_s(sid)}: " + _("replaces a pair the change forced out; {trade_off}").format(trade_off=trade_off)
         if others:
-            return f"+{name_s(sid)}: taken over from {'、'.join(others)}; {trade_off}"
+            return f"+{name_s(sid)}: " + _("taken over from {researchers}; {trade_off}").format(researchers="、".join(others), trade_off=trade_off)
         return f"+{name_s(sid)}: {trade_off}"
 
     before, after = a.plan.schools_of(), b.plan.schools_of()
     changes = []
-    for rid in sorted({r for r, _ in added} | {r for r, _ in dropped}):
+    for rid in sorted({r for r, _s in added} | {r for r, _s in dropped}):
         reasons = [why_dropped(p) for p in dropped if p[0] == rid] + [why_added(p) for p in added if p[0] == rid]
         changes.append(Change(rid, name_r(rid), [name_s(s) for s in before.get(rid, [])], [name_s(s) for s in after.get(rid, [])], reasons))
     return Comparison(a, b, kept, added, dropped, changes, kpis, terms, policy_changes, _exceptions(a, b, name_r, name_s))
@@ -207,10 +208,11 @@ def side_from_path(path: Path, previous: Plan | None = None, local: bool = False
         return Side(str(path), Plan.read(path))
     problem = load_scenario(path)
     if previous is not None:
-        problem, _ = with_previous(problem, sorted(previous.pair_set()))
+        problem, _gone = with_previous(problem, sorted(previous.pair_set()))
     plan = solve_from(problem, local=local, **options)
     if not plan.solved:
-        raise NoPlanError(f"{path}: no plan to compare (status {plan.status}); run `assign solve {path}` to see why")
+        raise NoPlanError(_("{path}: no plan to compare (status {status}); run `assign solve {path}` to see why")
+                          .format(path=path, status=plan.status))
     return Side(str(path), plan, problem)
 
 

@@ -20,6 +20,7 @@ from assign.analysis.check import term_values
 from assign.batch.executors import Executor
 from assign.errors import InputError
 from assign.kpi import compute_kpis
+from assign.locale import _
 from assign.modeling import Term, build_model
 from assign.plan import Plan
 from assign.problem import Problem
@@ -56,7 +57,8 @@ def _terms_named(terms: list[Term], name: str, source: str) -> list[Term]:
     of_policy = sorted((t for t in terms if t.policy == name), key=lambda t: t.rank)
     if not of_policy:
         raise InputError.at(source, None, "--between", name,
-                            f"no objective term or policy with terms of that name: the scenario has {sorted(t.name for t in terms)}")
+                            _("no objective term or policy with terms of that name: the scenario has {sorted}")
+                            .format(sorted=sorted(t.name for t in terms)))
     return of_policy
 
 
@@ -141,10 +143,10 @@ def pareto_front(problem: Problem, first: str, second: str, *, points: int = 6, 
     second_terms = _terms_named(terms, second, problem.source)
     if len(second_terms) != 1:
         raise InputError.at(problem.source, None, "--between", second,
-                            f"the second objective must be one term, one of {[t.name for t in second_terms]}")
+                            _("the second objective must be one term, one of {value}").format(value=[t.name for t in second_terms]))
     second_name = second_terms[0].name
     if second_name in first_terms:
-        raise InputError.at(problem.source, None, "--between", second, "the two objectives must differ")
+        raise InputError.at(problem.source, None, "--between", second, _("the two objectives must differ"))
     senses = {t.name: t.sense for t in terms}
     labels = {t.name: t.label for t in terms}
     best_first, best_second = _solve_all(problem, [([*first_terms, second_name], None), ([second_name, *first_terms], None)],

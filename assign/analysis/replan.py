@@ -13,6 +13,7 @@ from pathlib import Path
 from assign.analysis.check import read_roster
 from assign.errors import InputError
 from assign.load import load_scenario
+from assign.locale import _
 from assign.plan import Plan
 from assign.problem import Problem
 from assign.solver.passes import solve
@@ -24,7 +25,7 @@ def read_pairs(path: str | Path) -> list[Pair]:
     """The pairs of a saved plan (`plan.json`) or of a roster (`.csv`/`.xlsx` with 工号 + 学校代码)."""
     path = Path(path)
     if not path.exists():
-        raise InputError.at(path, None, None, None, "plan file not found")
+        raise InputError.at(path, None, None, None, _("plan file not found"))
     if path.suffix.lower() == ".json":
         return [(a.researcher_id, a.school_id) for a in Plan.read(path).pairs]
     # Ids are checked against the problem later, leniently (see the module docstring).
@@ -94,8 +95,9 @@ def change_summary(problem: Problem, plan: Plan, label: str) -> str:
     """One line: pairs kept, added and dropped against the plan in force (the details are `assign compare`'s)."""
     previous, pairs = set(problem.previous_pairs), plan.pair_set()
     kept, added, dropped = previous & pairs, pairs - previous, previous - pairs
-    moved = sorted({r for r, _ in added | dropped})
-    line = f"相对现行方案 (against {label}): 保留 {len(kept)}, 新增 {len(added)}, 取消 {len(dropped)} 联系对 (kept, added, dropped)"
+    moved = sorted({r for r, _s in added | dropped})
+    line = _("against the plan in force ({plan}): {kept} pairs kept, {added} added, {dropped} dropped").format(
+        plan=label, kept=len(kept), added=len(added), dropped=len(dropped))
     if moved:
-        line += "; 变动的教研员 (researchers whose schools changed): " + "、".join(problem.researcher[r].name for r in moved)
+        line += _("; researchers whose schools changed: {names}").format(names="、".join(problem.researcher[r].name for r in moved))
     return line

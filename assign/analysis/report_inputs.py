@@ -20,6 +20,7 @@ from assign.calendar.visit_solve import schedule_term
 from assign.calendar.visits import VisitPlan
 from assign.errors import AssignError, NoPlanError
 from assign.load import load_scenario
+from assign.locale import _
 from assign.plan import Plan
 from assign.problem import Problem
 from assign.travel.roads import read_nodes
@@ -65,10 +66,10 @@ def gather(
         # A base plan.json is read against the report's own scenario unless it is a scenario itself.
         base_problem, base_plan = plan_of(Path(base), scenario or (None if is_plan_file(source) else Path(source)), workers, seed, progress)
     if base_plan is not None and not is_plan_file(Path(source)):
-        problem, _ = with_previous(load_scenario(source), sorted(base_plan.pair_set()))
+        problem, _gone = with_previous(load_scenario(source), sorted(base_plan.pair_set()))
         plan = solve_from(problem, workers=workers, seed=seed, progress=progress)
         if not plan.solved:
-            raise NoPlanError(f"没有得到方案 (no plan): {source}: status {plan.status}; `assign solve {source}` says why")
+            raise NoPlanError(_("no plan: {source}: status {status}; `assign solve {source}` says why").format(source=source, status=plan.status))
     else:
         problem, plan = plan_of(Path(source), scenario, workers, seed, progress)
     visits, workdays = None, ()
@@ -77,5 +78,5 @@ def gather(
         visits, schedule = schedule_term(problem, plan, term or cal.terms[0].name, workers=workers, seed=seed)
         workdays = schedule.term.days
     elif term is not None:
-        raise AssignError(f"{problem.source}: --term {term}: the scenario has no `calendar:` section")
+        raise AssignError(_("{source}: --term {term}: the scenario has no `calendar:` section").format(source=problem.source, term=term))
     return ReportInputs(problem, plan, visits, base_plan, base_problem, node_coords_of(problem), workdays)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from assign.errors import AssignError, NoPlanError
 from assign.load import load_scenario
+from assign.locale import _
 from assign.plan import Plan
 from assign.problem import Problem
 from assign.solver.cpsat import Progress
@@ -30,7 +31,8 @@ def read_plan_for(problem: Problem, path: Path) -> Plan:
     unknown = sorted({a.researcher_id for a in plan.pairs if a.researcher_id not in problem.researcher}
                      | {a.school_id for a in plan.pairs if a.school_id not in problem.school})
     if unknown:
-        raise AssignError(f"{path}: the plan names ids the scenario {problem.source} does not have: {', '.join(unknown[:10])}")
+        raise AssignError(_("{path}: the plan names ids the scenario {source} does not have: {names}")
+                          .format(path=path, source=problem.source, names=', '.join(unknown[:10])))
     return plan
 
 
@@ -43,12 +45,12 @@ def plan_of(path: Path, scenario: Path | None, workers: int | None, seed: int | 
     """
     if is_plan_file(path):
         if scenario is None:
-            raise AssignError(f"{path}: a plan.json names its scenario only by name ({Plan.read(path).scenario!r}); "
-                              "give the scenario file with --scenario")
+            raise AssignError(_("{path}: a plan.json names its scenario only by name ({scenario}); give the scenario file with --scenario")
+                              .format(path=path, scenario=repr(Plan.read(path).scenario)))
         problem = load_scenario(scenario)
         return problem, read_plan_for(problem, path)
     problem = load_scenario(path)
     plan = solve(problem, progress=progress, workers=workers, seed=seed)
     if not plan.solved:
-        raise NoPlanError(f"没有得到方案 (no plan): {path}: status {plan.status}; `assign solve {path}` says why")
+        raise NoPlanError(_("no plan: {path}: status {status}; `assign solve {path}` says why").format(path=path, status=plan.status))
     return problem, plan

@@ -20,6 +20,7 @@ from assign.export.safe_names import folder_name
 from assign.inputs.extend import merge
 from assign.inputs.yaml_file import load_yaml_text
 from assign.load import load_scenario
+from assign.locale import _
 from assign.plan import Plan
 from assign.problem import Problem
 from assign.solver.passes import solve
@@ -51,13 +52,14 @@ def parse_setting(text: str) -> Setting:
     key, sep, raw = text.partition("=")
     parts = tuple(p.strip() for p in key.split("."))
     if not sep or not all(parts) or not raw.strip():
-        raise InputError.at("--set", None, None, text, "expected KEY.PATH=VALUE1,VALUE2,… e.g. policies.max_travel.minutes=60,75,90")
+        raise InputError.at("--set", None, None, text, _("expected KEY.PATH=VALUE1,VALUE2,… e.g. policies.max_travel.minutes=60,75,90"))
     values = []
     for item in raw.split(","):
         try:
             values.append(load_yaml_text(item.strip(), "--set"))
         except InputError as exc:
-            raise InputError.at("--set", None, key, item, f"not a value YAML can read ({exc.problems[0].expected})") from None
+            raise InputError.at("--set", None, key, item, _("not a value YAML can read ({expected})")
+                                                          .format(expected=exc.problems[0].expected)) from None
     return Setting(parts, tuple(values))
 
 
@@ -115,6 +117,7 @@ def run_sweep(scenario: Path, settings: list[Setting], *, out: Path | None = Non
             for i, (label, overrides) in enumerate(grid, start=1)]
     def done(index: int, outcome) -> None:
         if progress:
-            progress(f"{grid[index][0]}: {outcome.value.status} ({index + 1} of {len(jobs)} in the grid)")
+            progress(_("{variant}: {status} ({done} of {n} in the grid)")
+                     .format(variant=grid[index][0], status=outcome.value.status, done=index + 1, n=len(jobs)))
 
     return [outcome.value for outcome in (executor or LocalExecutor()).run(solve_variant, jobs, done)]

@@ -19,6 +19,7 @@ from assign import vocab
 from assign.audit import audit_plan
 from assign.errors import AssignError
 from assign.kpi import compute_kpis
+from assign.locale import _
 from assign.modeling import Pair, build_model
 from assign.plan import Finding, Plan
 from assign.problem import Problem
@@ -41,6 +42,7 @@ class PairReason:
     held_by: list[Finding] = field(default_factory=list)
     alternative: Alternative | None = None
     alternatives_tried: int = 0
+    labels: dict[str, str] = field(default_factory=dict)  # term → its words, from the policy that adds it (覆盖学校数)
 
 
 def find_researcher(problem: Problem, who: str) -> str:
@@ -51,10 +53,11 @@ def find_researcher(problem: Problem, who: str) -> str:
     if len(named) == 1:
         return named[0]
     if named:
-        raise AssignError(f"{who!r} names {len(named)} researchers ({', '.join(named)}): give the 工号")
+        raise AssignError(_("{who} names {n} researchers ({ids}): give the 工号").format(who=repr(who), n=len(named), ids=", ".join(named)))
     choices = [name for r in problem.researchers for name in (r.id, r.name)]
-    raise AssignError(f"no researcher {who!r} in {problem.source}: give a 工号 or a 姓名 of the researchers table"
-                      f"{vocab.did_you_mean(who, choices)}")
+    raise AssignError(_("no researcher {who} in {source}: give a 工号 or a 姓名 of the researchers table")
+                      .format(who=repr(who), source=problem.source)
+                      + vocab.did_you_mean(who, choices))
 
 
 def explain_researcher(problem: Problem, plan: Plan, researcher_id: str, progress: Callable[[str], None] | None = None) -> list[PairReason]:
@@ -66,7 +69,7 @@ def explain_researcher(problem: Problem, plan: Plan, researcher_id: str, progres
     current = plan.pair_set()
     base = _score(ctx, current, weighted)
     if base is None:
-        raise AssignError("the plan breaks a hard rule of its scenario (`assign check` says which): it cannot be explained pair by pair")
+        raise AssignError(_("the plan breaks a hard rule of its scenario (`assign check` says which): it cannot be explained pair by pair"))
     reasons = []
     mine = sorted((sid for rid, sid in current if rid == researcher_id), key=lambda sid: problem.minutes(researcher_id, sid))
     options = [sid for (rid, sid) in ctx.x if rid == researcher_id and sid not in mine]
@@ -75,11 +78,12 @@ def explain_researcher(problem: Problem, plan: Plan, researcher_id: str, progres
         dropped = _score(ctx, without, weighted)
         earns = ({t.name: (base[t.name] - dropped[t.name]) * (1 if t.sense == "max" else -1) for t in ctx.terms}
                  if dropped is not None else {})
-        reason = PairReason(sid, problem.minutes(researcher_id, sid), earns, _holding(problem, plan, without, researcher_id, sid))
+        reason = PairReason(sid, problem.minutes(researcher_id, sid), earns, _holding(problem, plan, without, researcher_id, sid),
+                            labels={t.name: t.label for t in ctx.terms})
         best = None
         for tried, other in enumerate(options, 1):
             if progress:
-                progress(f"{problem.school[sid].name}: {tried}/{len(options)} other schools scored")
+                progress(_("{school}: {tried}/{n} other schools scored").format(school=problem.school[sid].name, tried=tried, n=len(options)))
             swapped = without | {(researcher_id, other)}
             values = _score(ctx, swapped, weighted)
             if values is None or _audit_errors(problem, plan, swapped):
@@ -89,7 +93,7 @@ def explain_researcher(problem: Problem, plan: Plan, researcher_id: str, progres
             if best is None or key > best[0]:
                 best = (key, other, values)
         if best is not None:
-            _, other, values = best
+            other, values = best[1], best[2]
             reason.alternative = Alternative(other, problem.minutes(researcher_id, other),
                                              {t.name: values[t.name] - base[t.name] for t in ctx.terms})
         reasons.append(reason)

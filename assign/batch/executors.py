@@ -19,6 +19,7 @@ from multiprocessing import get_context
 from typing import Any, Callable, Protocol, Sequence
 
 from assign.errors import AssignError
+from assign.locale import _
 
 EXECUTORS = ("local", "ray")
 MAX_ATTEMPTS = 3  # a job is tried at most this often when its process or node dies
@@ -77,7 +78,8 @@ class LocalExecutor:
                 # A worker process died (killed, out of memory): the jobs not finished run again in a new pool.
                 lost = [i for i in pending if i not in outcomes and attempts[i] >= MAX_ATTEMPTS]
                 if lost:
-                    raise AssignError(f"{len(lost)} job(s) lost their process {MAX_ATTEMPTS} times; the machine may be out of memory") from None
+                    raise AssignError(_("{n} job(s) lost their process {max_attempts} times; the machine may be out of memory")
+                                      .format(n=len(lost), max_attempts=MAX_ATTEMPTS)) from None
         return [outcomes[i] for i in range(len(jobs))]
 
 
@@ -90,7 +92,7 @@ class RayExecutor:
         try:
             import ray
         except ImportError:
-            raise AssignError("--executor ray needs Ray: pip install 'assign[ray]' (or pip install ray)") from None
+            raise AssignError(_("--executor ray needs Ray: pip install 'assign[ray]' (or pip install ray)")) from None
         self.ray = ray
         if not ray.is_initialized():
             options: dict[str, Any] = {"include_dashboard": False, "log_to_driver": False, "ignore_reinit_error": True}
@@ -99,7 +101,7 @@ class RayExecutor:
             try:
                 ray.init(address=address, **options)
             except (ConnectionError, RuntimeError, ValueError) as exc:
-                raise AssignError(f"--address {address}: could not join the Ray cluster ({exc})") from None
+                raise AssignError(_("--address {address}: could not join the Ray cluster ({exc})").format(address=address, exc=exc)) from None
         self._log = _attempt_log(ray)
 
     def run(self, function: Callable[..., Any], jobs: Sequence[Job], done: Done | None = None) -> list[Outcome]:
@@ -114,7 +116,8 @@ class RayExecutor:
             try:
                 attempts, value = ray.get(ready[0])
             except ray.exceptions.RayError as exc:
-                raise AssignError(f"job {i + 1} failed on Ray after {MAX_ATTEMPTS} attempts: {type(exc).__name__}") from None
+                raise AssignError(_("job {value} failed on Ray after {max_attempts} attempts: {name}")
+                                  .format(value=i + 1, max_attempts=MAX_ATTEMPTS, name=type(exc).__name__)) from None
             outcomes[i] = Outcome(value, attempts)
             if done:
                 done(i, outcomes[i])
@@ -155,5 +158,5 @@ def make_executor(name: str = "local", *, address: str | None = None, processes:
     if name == "ray":
         return RayExecutor(address=address, processes=processes)
     if address is not None:
-        raise AssignError("--address is for --executor ray")
+        raise AssignError(_("--address is for --executor ray"))
     return LocalExecutor(processes)

@@ -22,6 +22,7 @@ from assign.batch.executors import LocalExecutor
 from assign.batch.tasks import BASE, SCENARIO_FILE, CountyResult, CountyTask, run_county
 from assign.errors import InputError
 from assign.export.atomic import atomic_folder
+from assign.locale import _
 
 STATE_FILE = ".batch.json"
 TABLE_SUFFIXES = (".csv", ".xlsx")
@@ -48,7 +49,7 @@ def counties(root: Path, shared_scenario: Path | None = None) -> list[County]:
     """The county folders under ROOT, by name: each with a scenario.yaml, or (with a shared scenario) with tables."""
     root = Path(root)
     if not root.is_dir():
-        raise InputError.at(root, None, None, None, "expected a folder holding one folder per county")
+        raise InputError.at(root, None, None, None, _("expected a folder holding one folder per county"))
     found = []
     for folder in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
         has_scenario = (folder / SCENARIO_FILE).is_file()
@@ -57,7 +58,7 @@ def counties(root: Path, shared_scenario: Path | None = None) -> list[County]:
             found.append(County(folder.name, folder))
     if not found:
         wanted = "tables (researchers, schools)" if shared_scenario is not None else "a scenario.yaml"
-        raise InputError.at(root, None, None, None, f"no county folder: expected folders each holding {wanted}")
+        raise InputError.at(root, None, None, None, _("no county folder: expected folders each holding {wanted}").format(wanted=wanted))
     return found
 
 
@@ -68,7 +69,8 @@ def county_files(county: County, shared_scenario: Path | None) -> dict[str, byte
     if shared_scenario is not None:
         files[SCENARIO_FILE] = Path(shared_scenario).read_bytes()
     if sum(len(b) for b in files.values()) > MAX_COUNTY_BYTES:
-        raise InputError.at(county.folder, None, None, None, f"more than {MAX_COUNTY_BYTES // 2**20} MB of files in one county folder")
+        raise InputError.at(county.folder, None, None, None, _("more than {value} MB of files in one county folder")
+                                                             .format(value=MAX_COUNTY_BYTES // 2**20))
     return files
 
 
@@ -127,9 +129,10 @@ def run_batch(root: Path, out: Path, *, whatifs: list[Path] = (), term: str | No
     for path in whatifs:
         path = Path(path)
         if not path.is_file():
-            raise InputError.at(path, None, "--what-if", None, "what-if file not found")
+            raise InputError.at(path, None, "--what-if", None, _("what-if file not found"))
         if path.stem == BASE or path.stem in {v for v, _ in variants}:
-            raise InputError.at(path, None, "--what-if", path.stem, f"what-if names must differ from each other and from {BASE!r}")
+            raise InputError.at(path, None, "--what-if", path.stem, _("what-if names must differ from each other and from {base}")
+                                                                    .format(base=repr(BASE)))
         variants.append((path.stem, path.read_text(encoding="utf-8-sig")))
     tasks: list[CountyTask] = []
     for county in counties(root, shared_scenario):
@@ -139,8 +142,9 @@ def run_batch(root: Path, out: Path, *, whatifs: list[Path] = (), term: str | No
     results: list[CountyResult | None] = [previous(output_folder(out, t), d) for t, d in zip(tasks, digests)]
     todo = [i for i, r in enumerate(results) if r is None]
     if progress:
-        progress(f"{len(tasks)} task(s) ({len(tasks) // len(variants)} counties × {len(variants)} variant(s)): "
-                 f"{len(tasks) - len(todo)} unchanged since their last run, {len(todo)} to solve on {executor.name}")
+        progress(_("{n} task(s) ({value} counties × {n2} variant(s)): {value2} unchanged since their last run, {n3} to solve on {name}")
+                 .format(n=len(tasks), value=len(tasks) // len(variants), n2=len(variants), value2=len(tasks) - len(todo), n3=len(todo),
+                         name=executor.name))
 
     def done(index: int, outcome) -> None:
         i = todo[index]

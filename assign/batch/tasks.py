@@ -23,6 +23,7 @@ from assign.export.roster import write_roster
 from assign.export.safe_names import folder_name
 from assign.export.term_files import write_term_files
 from assign.load import load_scenario
+from assign.locale import _
 from assign.solver.passes import solve
 
 BASE = "base"  # the variant of a county without a what-if
@@ -66,7 +67,7 @@ def whatif_text(whatif: str) -> str:
     """A what-if file's text made to extend the county's scenario (its own `extends` is replaced)."""
     data = yaml.safe_load(whatif) or {}
     if not isinstance(data, dict):
-        raise AssignError("a what-if file must be a mapping of scenario keys (policies, solver, edits …)")
+        raise AssignError(_("a what-if file must be a mapping of scenario keys (policies, solver, edits …)"))
     data["extends"] = SCENARIO_FILE
     return yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
 
@@ -95,7 +96,7 @@ def run_county(task: CountyTask) -> CountyResult:
                 write_roster(problem, plan, out)
                 result.pairs = sorted(plan.pair_set())
                 if task.term is not None:
-                    visits, _ = schedule_term(problem, plan, task.term, workers=1, seed=task.options.get("seed"))
+                    visits, _schedule = schedule_term(problem, plan, task.term, workers=1, seed=task.options.get("seed"))
                     result.row.update(visits=len(visits.visits), calendar_status=visits.status,
                                       calendar_findings=sum(f.severity == "error" for f in visits.findings))
                     if visits.solved:

@@ -63,16 +63,18 @@ def add_stability(ctx: VisitContext, before: Before) -> None:
         held = [on[i] for i in past if ctx.term.days[i] in had]
         free = [on[i] for i in past if ctx.term.days[i] not in had]
         if held:
-            core.require(sum(held) == len(held), about=pair, why=f"{who}: visits before {before.today} stay as they were")
+            core.require(sum(held) == len(held), about=pair, why=_("{who}: visits before {today} stay as they were")
+                                                                 .format(who=who, today=before.today))
         if free:
-            core.require(sum(free) == 0, about=pair, why=f"{who}: no visit is added before {before.today}")
+            core.require(sum(free) == 0, about=pair, why=_("{who}: no visit is added before {today}").format(who=who, today=before.today))
         kept += [on[i] for i, day in enumerate(ctx.term.days) if day >= before.today and day in had]
     for sid, joint in ctx.joint.items():  # a past joint inspection stays one; no past day becomes one
         for i in past:
             core.require(joint[i] == int((sid, ctx.term.days[i]) in before.inspections), about=(sid,),
-                         why=f"{ctx.problem.school[sid].name}: joint inspections before {before.today} stay as they were")
+                         why=_("{name}: joint inspections before {today} stay as they were")
+                             .format(name=ctx.problem.school[sid].name, today=before.today))
     keep_purposes(ctx, before)
-    core.reward("kept", sum(kept), weight=0, rank=0, label="保留原定到校日 days kept as planned", unit="天")
+    core.reward("kept", sum(kept), weight=0, rank=0, label=_("days kept as planned"), unit=_("days"))
 
 
 def keep_purposes(ctx: VisitContext, before: Before) -> None:
@@ -131,4 +133,4 @@ def reasons(was: Visit | None, now: Visit | None, findings: list[Finding]) -> li
              and (f.researchers or f.schools)]
     if found:
         return found
-    return ["为腾出日期 (moved to make room for another change)"] if was is not None else ["新增到校 (a visit the new rules or pairs ask for)"]
+    return [_("moved to make room for another change")] if was is not None else [_("a visit the new rules or pairs ask for")]

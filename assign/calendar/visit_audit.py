@@ -36,17 +36,20 @@ def host_findings(schedule: Schedule, most_schools: int = 1) -> list[Finding]:
     for v in schedule.visits:
         who = dict(researchers=(v.researcher_id,), schools=(v.school_id,))
         if (v.researcher_id, v.school_id) not in pairs:
-            findings.append(Finding(policy=HOST, message=f"visit {v.researcher_id}→{v.school_id} is not a pair of the plan", **who))
+            findings.append(Finding(policy=HOST, message=_("visit {researcher_id}→{school_id} is not a pair of the plan")
+                                                         .format(researcher_id=v.researcher_id, school_id=v.school_id), **who))
         off = [d for d in v.days if d not in workdays]
         if off:
-            findings.append(Finding(policy=HOST, message=f"visit {v.researcher_id}→{v.school_id} "
-                                                         f"falls on non-working day(s) of term {schedule.term.name}: "
-                                    + ", ".join(map(str, off)), dates=tuple(off), **who))
+            findings.append(Finding(policy=HOST, message=_("visit {researcher_id}→{school_id} falls on non-working days of term {name}: {days}")
+                                    .format(researcher_id=v.researcher_id, school_id=v.school_id, name=schedule.term.name,
+                                            days=", ".join(map(str, off))),
+                                    dates=tuple(off), **who))
             continue
         indexes = [position[d] for d in v.days]
         if indexes != list(range(indexes[0], indexes[0] + len(indexes))):
-            findings.append(Finding(policy=HOST, message=f"visit {v.researcher_id}→{v.school_id} "
-                                                         f"days {', '.join(map(str, v.days))} are not consecutive working days",
+            findings.append(Finding(policy=HOST, message=_("visit {researcher_id}→{school_id} days {names} are not consecutive working days")
+                                                         .format(researcher_id=v.researcher_id, school_id=v.school_id, names=', '.join(map(str,
+                                                                 v.days))),
                                     dates=v.days, **who))
         by_pair[v.researcher_id, v.school_id].append(v)
         unknown = [word for word in v.activities if word not in ACTIVITIES]
@@ -62,12 +65,14 @@ def host_findings(schedule: Schedule, most_schools: int = 1) -> list[Finding]:
     for (rid, sid), visits in by_pair.items():
         ordered = sorted(visits, key=lambda v: v.first)
         if [v.number for v in ordered] != list(range(1, len(ordered) + 1)):
-            findings.append(Finding(policy=HOST, message=f"visits {rid}→{sid} are not numbered 1…{len(ordered)} in date order",
+            findings.append(Finding(policy=HOST, message=_("visits {rid}→{sid} are not numbered 1…{n} in date order")
+                                                         .format(rid=rid, sid=sid, n=len(ordered)),
                                     researchers=(rid,), schools=(sid,)))
         seen: set = set()
         for v in ordered:
             if seen & set(v.days):
-                findings.append(Finding(policy=HOST, message=f"visits {rid}→{sid} overlap on {sorted(seen & set(v.days))}",
+                findings.append(Finding(policy=HOST, message=_("visits {rid}→{sid} overlap on {days}")
+                                                             .format(rid=rid, sid=sid, days=", ".join(map(str, sorted(seen & set(v.days))))),
                                         researchers=(rid,), schools=(sid,)))
             seen |= set(v.days)
     at: dict = defaultdict(set)
@@ -77,8 +82,8 @@ def host_findings(schedule: Schedule, most_schools: int = 1) -> list[Finding]:
     for (rid, day), schools in sorted(at.items()):
         if len(schools) > most_schools:
             findings.append(Finding(policy=HOST, researchers=(rid,), schools=tuple(sorted(schools)), dates=(day,),
-                                    message=f"{rid} is at {len(schools)} schools on {day} ({'、'.join(sorted(schools))}), "
-                                            f"at most {most_schools} allowed"))
+                                    message=_("{rid} is at {n} schools on {day} ({names}), at most {most_schools} allowed")
+                                            .format(rid=rid, n=len(schools), day=day, names='、'.join(sorted(schools)), most_schools=most_schools)))
     return findings
 
 
@@ -89,7 +94,7 @@ def audit_schedule(problem: Problem, schedule: Schedule, rules: tuple[PolicyUse,
         try:
             findings += use.policy.audit(problem, schedule, use.params)
         except Exception as exc:  # a broken audit must show, not hide the schedule's state
-            findings.append(Finding(policy=use.name, message=f"audit raised {type(exc).__name__}: {exc}"))
+            findings.append(Finding(policy=use.name, message=_("audit raised {name}: {exc}").format(name=type(exc).__name__, exc=exc)))
     return findings
 
 
@@ -103,5 +108,5 @@ def audit_year(problem: Problem, schedules: list[Schedule], rules: tuple[PolicyU
         try:
             findings += check(problem, schedules, use.params)
         except Exception as exc:  # as in audit_schedule: a broken audit must show
-            findings.append(Finding(policy=use.name, message=f"school-year audit raised {type(exc).__name__}: {exc}"))
+            findings.append(Finding(policy=use.name, message=_("school-year audit raised {name}: {exc}").format(name=type(exc).__name__, exc=exc)))
     return findings

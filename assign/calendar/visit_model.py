@@ -27,6 +27,7 @@ from ortools.sat.python import cp_model
 
 from assign.calendar.schedule import teaching_week
 from assign.calendar.workdays import TermDays
+from assign.locale import _
 from assign.modeling import Requirement, Term
 from assign.problem import Problem
 from assign.vocab import ACTIVITIES
@@ -232,5 +233,5 @@ class RuleContext:
     def _term(self, term, expr, sense, weight, rank, label, unit) -> None:
         name = f"{self.rule}.{term}"
         if any(t.name == name for t in self._ctx.terms):
-            raise ValueError(f"objective term {name!r} added twice")
+            raise ValueError(_("objective term {name} added twice").format(name=repr(name)))
         self._ctx.terms.append(Term(name, self.rule, expr, sense, weight, rank, label or name, unit))

@@ -30,6 +30,7 @@ from assign.calendar.visit_model import Pair, VisitContext
 from assign.calendar.visits import JointInspection, Visit, VisitPlan
 from assign.calendar.workdays import TermDays, Workdays, read_holiday_file, term_days
 from assign.errors import AssignError, InputError
+from assign.locale import _
 from assign.plan import Plan, TermValue
 from assign.problem import PolicyUse, Problem
 from assign.registry import Registry, build_visit_registry
@@ -51,7 +52,7 @@ from assign.vocab import ACTIVITIES
 
 def calendar_of(problem: Problem):
     if problem.scenario.calendar is None:
-        raise AssignError(f"{problem.source}: the scenario has no `calendar:` section (terms, visit_rules)")
+        raise AssignError(_("{source}: the scenario has no `calendar:` section (terms, visit_rules)").format(source=problem.source))
     return problem.scenario.calendar
 
 
@@ -106,13 +107,14 @@ def plan_pairs(problem: Problem, plan: Plan) -> list[Pair]:
 def _build(problem, term, pairs, rules, year_workdays=None, explain=False, before: Before | None = None, year_before: int = 0) -> VisitContext:
     ctx = VisitContext(problem, term, pairs, explain=explain, year_workdays=year_workdays, year_before=year_before)
     core = ctx.for_rule("calendar")
-    core.penalize("days_on_site", sum(v for on in ctx.on.values() for v in on), rank=0, label="到校天数 days on site", unit="天")
+    core.penalize("days_on_site", sum(v for on in ctx.on.values() for v in on), rank=0, label=_("days on site"), unit=_("days"))
     if schools_a_day(rules) == 1:  # one full day at one school, unless a rule lets close schools share a day
         for rid, own in core.pairs_of_researcher().items():
             if len(own) > 1:
                 name = problem.researcher[rid].name
                 for i in range(len(term.days)):
-                    core.require(sum(ctx.on[p][i] for p in own) <= 1, about=(rid,), why=f"{name} ({rid}) is at one school a day")
+                    core.require(sum(ctx.on[p][i] for p in own) <= 1, about=(rid,),
+                                 why=_("{name} ({rid}) is at one school a day").format(name=name, rid=rid))
     for use in sorted(rules, key=lambda use: getattr(use.policy, "order", 50)):
         use.policy.apply(ctx.for_rule(use.name), use.params)
     if before is not None:
@@ -225,7 +227,7 @@ def schedule_term(
     before = None
     if previous is not None:
         if previous.term != term.name:
-            raise InputError.at(previous_source, None, "term", previous.term, f"a calendar of term {term.name} to re-plan")
+            raise InputError.at(previous_source, None, "term", previous.term, _("a calendar of term {name} to re-plan").format(name=term.name))
         before = Before.of(previous, today or dt.date.today())
 
     started = time.perf_counter()
@@ -361,12 +363,12 @@ def explain_infeasible(problem, term, pairs, rules, seed: int, time_limit: float
     ctx = _build(problem, term, pairs, rules, year_workdays, explain=True, before=before, year_before=year_before)
     literals = ctx.literals()
     if not literals:
-        return ["no rule constraint is involved: the term has no working days or the model is empty"]
+        return [_("no rule constraint is involved: the term has no working days or the model is empty")]
     ctx.model.clear_objective()
     ctx.model.add_assumptions(literals)
     solver = _solver(1, seed, time_limit)  # assumption cores need a single worker
     if solver.solve(ctx.model) != cp_model.INFEASIBLE:
-        return ["the conflict could not be isolated within the time limit"]
+        return [_("the conflict could not be isolated within the time limit")]
     core = set(solver.sufficient_assumptions_for_infeasibility())
     lines = []
     for req in ctx.requirements:

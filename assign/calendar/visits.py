@@ -10,6 +10,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from assign.locale import _
 from assign.plan import TIMING_FIELDS, Finding, Status, TermValue
 
 # UIDs are uuid5 in a namespace of our own: the same (term, researcher, school, visit number)
@@ -132,4 +133,4 @@ class VisitPlan(BaseModel):
         except (OSError, ValidationError) as exc:
             detail = str(exc).splitlines()
             what = "; ".join(line.strip() for line in detail[1:3]) if isinstance(exc, ValidationError) else detail[0]
-            raise InputError.at(path, None, None, None, f"a visits.json written by `assign calendar` ({what})") from None
+            raise InputError.at(path, None, None, None, _("a visits.json written by `assign calendar` ({what})").format(what=what)) from None

@@ -18,6 +18,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 
 from assign.errors import InputError, validation_problems
 from assign.inputs.yaml_file import load_yaml
+from assign.locale import N_, _
 from assign.models import FIRST_YEAR, LAST_YEAR, DateRange
 
 WEEKDAY_ZH = "一二三四五六日"
@@ -64,11 +65,11 @@ class HolidayFile(BaseModel):
 
 def read_holiday_file(path: Path) -> HolidayFile:
     """Read a holiday file (YAML: source, years, holidays, workdays); errors name the file, the key and the item."""
-    data = load_yaml(path, "holiday file")
+    data = load_yaml(path, N_("holiday file"))
     if data is None:
         data = {}
     if not isinstance(data, dict):
-        raise InputError.at(path, None, None, type(data).__name__, "expected a mapping of source, years, holidays, workdays")
+        raise InputError.at(path, None, None, type(data).__name__, _("expected a mapping of source, years, holidays, workdays"))
     try:
         return HolidayFile.model_validate(data)
     except ValidationError as exc:
@@ -130,9 +131,9 @@ class TermDays:
             return None
         days = self.guessed_holidays_possible
         years = "、".join(str(y) for y in self.guessed_years)
-        return (f"term {self.name}: chinese-calendar has no holidays for {years} and no holiday file covers it; "
-                f"{len(days)} day(s) {days[0]}~{days[-1]} are guessed as plain weekdays (Mon-Fri work, no holidays, no 调休). "
-                f"Add calendar.holiday_file with that year's State Council notice.")
+        return _("term {name}: chinese-calendar has no holidays for {years} and no holiday file covers it; {n} day(s) {first}~{last} are "
+                 "guessed as plain weekdays (Mon-Fri work, no holidays, no 调休). Add calendar.holiday_file with that year's State Council "
+                 "notice.").format(name=self.name, years=years, n=len(days), first=days[0], last=days[-1])
 
 
 def term_days(name: str, first: dt.date, last: dt.date, workdays: Workdays, exam_weeks=()) -> TermDays:

@@ -14,43 +14,42 @@ from assign.errors import InputError
 from assign.export.atomic import atomic_path, write_text
 from assign.export.cells import append_row, md_text
 from assign.export.xlsx_print import fit_rows, printable, text_width
-
-KPI_HEADERS = ["指标", "A", "B", "差 B−A"]
-TERM_HEADERS = ["目标项 term", "含义", "A", "B", "差 B−A"]
-CHANGE_HEADERS = ["教研员", "A 的学校", "B 的学校", "原因 why"]
+from assign.locale import _
 
 
 def _fmt(value) -> str:
     return f"{value:g}" if isinstance(value, float) else str(value)
 
 
-def _sections(c: Comparison) -> list[tuple[str, list[str], list[list[str]]]]:
-    """(title, headers, rows) of every table, shared by all three formats."""
-    pairs_line = [[f"保留 kept {len(c.kept)}", f"新增 added {len(c.added)}", f"取消 dropped {len(c.dropped)}",
-                   f"变动的教研员 researchers changed {len(c.changes)}"]]
+def _sections(c: Comparison) -> list[tuple[str, str, list[str], list[list[str]]]]:
+    """(sheet name, title, headers, rows) of every table, shared by all three formats."""
+    none = _("(none)")
+    pairs_line = [[str(len(c.kept)), str(len(c.added)), str(len(c.dropped)), str(len(c.changes))]]
     changes = [[ch.researcher, "、".join(ch.before) or "—", "、".join(ch.after) or "—", "\n".join(ch.reasons)] for ch in c.changes]
     return [
-        (f"A = {c.a.label} ({c.a.plan.status});  B = {c.b.label} ({c.b.plan.status})", [], []),
-        ("关键指标 KPIs", KPI_HEADERS, [[k, _fmt(a), _fmt(b), d] for k, a, b, d in c.kpis]),
-        ("目标项 objective terms", TERM_HEADERS, [[n, lab, _fmt(a), _fmt(b), d] for n, lab, a, b, d in c.terms]),
-        ("规则变化 rule changes", ["policy"], [[p] for p in c.policy_changes] or [["(none)"]]),
-        ("例外 exceptions granted", ["方案 plan", "规则 rule", "对象 whom", "实际 granted"],
-         [list(row) for row in c.exceptions] or [["(none)", "", "", ""]]),
-        ("联系对 pairs", ["kept", "added", "dropped", "researchers"], pairs_line),
-        ("变动的教研员 researchers whose schools changed", CHANGE_HEADERS, changes or [["(none)", "", "", ""]]),
+        ("", f"A = {c.a.label} ({c.a.plan.status});  B = {c.b.label} ({c.b.plan.status})", [], []),
+        ("KPI", _("key figures"), [_("indicator"), "A", "B", _("B − A")], [[k, _fmt(a), _fmt(b), d] for k, a, b, d in c.kpis]),
+        (_("terms"), _("objective terms"), [_("term"), _("meaning"), "A", "B", _("B − A")],
+         [[n, lab, _fmt(a), _fmt(b), d] for n, lab, a, b, d in c.terms]),
+        (_("rule changes"), _("rule changes"), [_("policy")], [[p] for p in c.policy_changes] or [[none]]),
+        (_("exceptions"), _("exceptions granted"), [_("plan"), _("rule"), _("whom"), _("granted")],
+         [list(row) for row in c.exceptions] or [[none, "", "", ""]]),
+        (_("pairs"), _("pairs"), [_("kept"), _("added"), _("dropped"), _("researchers whose schools changed")], pairs_line),
+        (_("changes"), _("researchers whose schools changed"), [_("researcher"), _("schools in A"), _("schools in B"), _("why")],
+         changes or [[none, "", "", ""]]),
     ]
 
 
 def comparison_text(c: Comparison, fmt: str = "simple") -> str:
     blocks = []
-    for title, headers, rows in _sections(c):
+    for _sheet, title, headers, rows in _sections(c):
         blocks.append(title if not headers else f"{title}\n{tabulate(rows, headers=headers, tablefmt=fmt, disable_numparse=True)}")
     return "\n\n".join(blocks)
 
 
 def comparison_markdown(c: Comparison) -> str:
     blocks = []
-    for title, headers, rows in _sections(c):
+    for _sheet, title, headers, rows in _sections(c):
         if not headers:
             blocks.append(f"# {md_text(title)}")
             continue
@@ -79,18 +78,16 @@ def write_comparison(c: Comparison, target: Path) -> Path:
         write_text(target, comparison_markdown(c))
         return target
     if suffix != ".xlsx":
-        raise InputError.at(target, None, None, suffix, "compare writes .md or .xlsx")
+        raise InputError.at(target, None, None, suffix, _("compare writes .md or .xlsx"))
     import openpyxl
     from openpyxl.styles import Alignment, Font
 
     book = openpyxl.Workbook()
     book.remove(book.active)
-    names = {"关键指标 KPIs": "KPI", "目标项 objective terms": "目标项", "规则变化 rule changes": "规则变化",
-             "联系对 pairs": "联系对", "变动的教研员 researchers whose schools changed": "变动", "例外 exceptions granted": "例外"}
     sections = _sections(c)
-    for title, headers, rows in sections[1:]:
-        sheet = book.create_sheet(names[title])
-        append_row(sheet, [sections[0][0]])
+    for name, _title, headers, rows in sections[1:]:
+        sheet = book.create_sheet(name)
+        append_row(sheet, [sections[0][1]])
         for cell in append_row(sheet, headers):
             cell.font = Font(bold=True)
         for row in rows:
@@ -99,9 +96,9 @@ def write_comparison(c: Comparison, target: Path) -> Path:
             for cell in row:
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
         _print_setup(sheet, len(headers))
-    detail = book.create_sheet("联系对明细")
-    append_row(detail, ["状态 status", "工号", "学校代码"])
-    for status, pairs in (("kept", c.kept), ("added", c.added), ("dropped", c.dropped)):
+    detail = book.create_sheet(_("pair details"))
+    append_row(detail, [_("status"), "工号", "学校代码"])
+    for status, pairs in ((_("kept"), c.kept), (_("added"), c.added), (_("dropped"), c.dropped)):
         for rid, sid in pairs:
             append_row(detail, [status, rid, sid])
     _print_setup(detail, 3, title_rows="1:1")

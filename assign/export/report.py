@@ -35,7 +35,7 @@ from assign.export.report_data import (
     travel_per_researcher,
 )
 from assign.export.roster import EXCEPTION_HEADERS, HEADERS, UNCOVERED_HEADERS, exception_rows, roster_rows, uncovered_rows
-from assign.kpi import EXCEPTIONS_PREFIX, kpi_keys, kpi_label
+from assign.kpi import kpi_keys, kpi_label
 from assign.locale import _
 from assign.plan import Plan
 from assign.problem import Problem
@@ -43,22 +43,9 @@ from assign.problem import Problem
 AREA_COLOURS = {"城区": "#c0392b", "镇区": "#e67e22", "乡村": "#27ae60"}
 PRIORITY_RADIUS = {1: 4.0, 2: 6.0, 3: 8.0}
 
-KPI_EN = {
-    "researchers": "researchers", "researchers_0": "researchers without a school", "researchers_1": "researchers with 1 school",
-    "researchers_2": "researchers with 2 schools", "researchers_3plus": "researchers with 3+ schools", "schools": "schools",
-    "schools_covered": "schools with a researcher", "priority_schools": "priority (weak) schools",
-    "priority_covered": "priority schools covered", "contacts": "pairs", "contacts_城区": "of which urban",
-    "contacts_镇区": "of which town", "contacts_乡村": "of which rural", "subject_pairs": "(school, subject) pairs needed",
-    "subject_pairs_covered": "(school, subject) pairs covered", "travel_total": "one-way minutes, total",
-    "travel_worst": "longest one-way trip (min)", "travel_mean": "mean one-way trip (min)",
-    "exceptions": "exceptions granted", "exception_severity": "exceptions' total severity",
-}
-
 
 def _kpi_label(key: str, lang: str) -> str:
-    if lang == "zh":
-        return kpi_label(key)
-    return f"exceptions: {key.removeprefix(EXCEPTIONS_PREFIX)}" if key.startswith(EXCEPTIONS_PREFIX) else KPI_EN.get(key, key)
+    return kpi_label(key, lang)
 
 TEXT = {
     "zh": {

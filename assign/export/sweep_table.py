@@ -11,19 +11,23 @@ from tabulate import tabulate
 from assign.analysis.sweep import SUMMARY_KPIS, VariantResult
 from assign.export.atomic import write_text
 from assign.export.cells import csv_row, md_text
-from assign.kpi import LABELS
+from assign.kpi import kpi_label
+from assign.locale import _
 
-HEADERS = ["变体 variant", "状态", *(LABELS[k] for k in SUMMARY_KPIS), "审核", "秒"]
+
+def sweep_headers() -> list[str]:
+    return [_("variant"), _("status"), *(kpi_label(k) for k in SUMMARY_KPIS), _("audit"), _("seconds")]
 
 
 def sweep_rows(results: list[VariantResult]) -> list[list[str]]:
     rows = []
     for r in results:
         if r.error is not None:
-            rows.append([r.label, "ERROR", r.error.splitlines()[0], *[""] * (len(HEADERS) - 3)])
+            rows.append([r.label, "ERROR", r.error.splitlines()[0], *[""] * (len(sweep_headers()) - 3)])
             continue
         kpis = [("—" if r.kpis.get(k) is None else str(r.kpis[k])) for k in SUMMARY_KPIS]
-        audit = "—" if not r.kpis else "无问题" if r.findings == 0 else f"{r.findings} 项"  # an unsolved variant is not audited
+        # an unsolved variant is not audited
+        audit = "—" if not r.kpis else _("no findings") if r.findings == 0 else _("{n} findings").format(n=r.findings)
         rows.append([r.label, r.status, *kpis, audit, f"{r.seconds:.2f}"])
     return rows
 
@@ -33,7 +37,7 @@ def sweep_table(results: list[VariantResult], fmt: str = "simple") -> str:
     rows = sweep_rows(results)
     if fmt == "github":
         rows = [[md_text(c) for c in row] for row in rows]
-    return tabulate(rows, headers=HEADERS, tablefmt=fmt, disable_numparse=True)
+    return tabulate(rows, headers=sweep_headers(), tablefmt=fmt, disable_numparse=True)
 
 
 def write_sweep_summary(results: list[VariantResult], folder: Path) -> list[Path]:
@@ -42,7 +46,7 @@ def write_sweep_summary(results: list[VariantResult], folder: Path) -> list[Path
     write_text(md, sweep_table(results, fmt="github") + "\n")
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer)
-    writer.writerow(HEADERS)
+    writer.writerow(sweep_headers())
     writer.writerows(csv_row(row) for row in sweep_rows(results))
     target = folder / "summary.csv"
     write_text(target, buffer.getvalue(), encoding="utf-8-sig")

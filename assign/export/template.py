@@ -17,6 +17,7 @@ from assign.errors import AssignError
 from assign.export.atomic import atomic_path
 from assign.export.cells import append_row
 from assign.export.xlsx_print import printable
+from assign.locale import _
 
 RESEARCHER_FORM = "教研员.xlsx"
 SCHOOL_FORM = "学校.xlsx"
@@ -48,7 +49,7 @@ def write_templates(out_dir: Path, force: bool = False) -> list[Path]:
     targets = [out_dir / RESEARCHER_FORM, out_dir / SCHOOL_FORM]
     there = [str(t) for t in targets if t.exists()]
     if there and not force:
-        raise AssignError(f"{'、'.join(there)} already exist(s): nothing written (--force replaces them)")
+        raise AssignError(_("{names} already exist(s): nothing written (--force replaces them)").format(names='、'.join(there)))
     out_dir.mkdir(parents=True, exist_ok=True)
     _form(targets[0], "教研员", "教研员名单（填写说明：学段、学科可填多个，用 / 或 、 分开；第3行是示例，请改写）",
           RESEARCHER_HEADERS, RESEARCHER_EXAMPLE)

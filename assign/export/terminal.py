@@ -9,20 +9,38 @@ from tabulate import tabulate
 
 from assign.export.roster import HEADERS, roster_rows
 from assign.kpi import kpi_keys, kpi_label, quality_lines
-from assign.locale import _
+from assign.locale import N_, _, language
 from assign.plan import Plan
 from assign.problem import Problem
 
 if TYPE_CHECKING:
     from assign.analysis.explain import Conflict, ConflictGroup
     from assign.plan import Finding
+    from assign.problem import PolicyUse
 
-STATUS_ZH = {"OPTIMAL": "最优", "FEASIBLE": "可行（未证明最优）", "INFEASIBLE": "无可行方案", "UNKNOWN": "未找到方案", "MODEL_INVALID": "模型无效"}
+STATUS_WORDS = {"OPTIMAL": N_("optimal"), "FEASIBLE": N_("feasible (not proven optimal)"), "INFEASIBLE": N_("no feasible plan"),
+                "UNKNOWN": N_("no plan found"), "MODEL_INVALID": N_("model invalid")}
+SEVERITY_WORDS = {"error": N_("violation"), "warning": N_("warning"), "granted": N_("granted exception")}
+
+
+def severity_word(severity: str) -> str:
+    """A finding's severity as the reader's word (错误, 注意, 已准许的例外)."""
+    return _(SEVERITY_WORDS[severity]) if severity in SEVERITY_WORDS else severity
+
+
+def policy_word(use: "PolicyUse") -> str:
+    """A policy as words: its title in the current language (through the catalogs, so a plugin's own
+    catalog translates it), else its name."""
+    return _(use.policy.title) if use.policy.title else use.name
+
+
+def policy_names(uses: "list[PolicyUse]") -> str:
+    return _(", ").join(policy_word(u) for u in uses)
 
 
 def roster_table(problem: Problem, plan: Plan, fmt: str = "simple") -> str:
     rows = [row.cells[:-2] + row.cells[-1:] for row in roster_rows(problem, plan)]
-    headers = HEADERS["zh"][:-2] + HEADERS["zh"][-1:]
+    headers = HEADERS[language()][:-2] + HEADERS[language()][-1:]
     return tabulate(rows, headers=headers, tablefmt=fmt, disable_numparse=True)
 
 
@@ -32,24 +50,28 @@ def kpi_rows(plan: Plan, timings: bool = True) -> list[tuple[str, str]]:
     rows = [(kpi_label(key), str(k[key])) for key in kpi_keys(k)]
     gap = "—" if plan.gap is None else f"{plan.gap:.2%}"
     rows += [
-        ("求解状态", f"{plan.status} {STATUS_ZH.get(plan.status, '')}"),
-        ("目标方式", "字典序 lexicographic" if plan.mode == "lexicographic" else "加权 weighted"),
-        ("相对间隙 gap", gap),
+        (_("solver status"), f"{plan.status} {_(STATUS_WORDS[plan.status]) if plan.status in STATUS_WORDS else ''}".rstrip()),
+        (_("objective"), _("lexicographic") if plan.mode == "lexicographic" else _("weighted")),
+        (_("relative gap"), gap),
         *((_("{term}: result").format(term=term), words) for term, words in quality_lines(plan)),
-        *([("建模/求解时间（秒）", f"{plan.build_seconds:.2f} / {plan.solve_seconds:.2f}")] if timings else []),
-        ("候选对数", str(plan.candidate_pairs)),
-        ("路程计算", plan.travel_method),
+        *([(_("build / solve time (s)"), f"{plan.build_seconds:.2f} / {plan.solve_seconds:.2f}")] if timings else []),
+        (_("candidate pairs"), str(plan.candidate_pairs)),
+        (_("travel times"), plan.travel_method),
     ]
     return rows
 
 
 def kpi_table(plan: Plan, fmt: str = "simple", timings: bool = True) -> str:
-    return tabulate(kpi_rows(plan, timings), headers=["指标", "数值"], tablefmt=fmt, disable_numparse=True)
+    return tabulate(kpi_rows(plan, timings), headers=[_("indicator"), _("value")], tablefmt=fmt, disable_numparse=True)
 
 
 def terms_table(plan: Plan, fmt: str = "simple") -> str:
-    rows = [(t.name, t.label, "max" if t.sense == "max" else "min", f"{t.value:g}", t.rank, f"{t.weight:g}") for t in plan.terms]
-    return tabulate(rows, headers=["目标项 term", "含义", "方向", "取值", "次序 rank", "权重 weight"], tablefmt=fmt, disable_numparse=True)
+    rows = [(t.name, t.label, sense_word(t.sense), f"{t.value:g}", t.rank, f"{t.weight:g}") for t in plan.terms]
+    return tabulate(rows, headers=[_("term"), _("meaning"), _("direction"), _("value"), _("rank"), _("weight")], tablefmt=fmt, disable_numparse=True)
+
+
+def sense_word(sense: str) -> str:
+    return _("max") if sense == "max" else _("min")
 
 
 def passes_table(plan: Plan, fmt: str = "simple") -> str:
@@ -57,14 +79,15 @@ def passes_table(plan: Plan, fmt: str = "simple") -> str:
     seconds it ran and the seconds it was given."""
     rows = [(p.objective_name, p.status, "—" if p.objective is None else f"{p.objective:g}", "—" if p.bound is None else f"{p.bound:g}",
              "—" if p.gap is None else f"{p.gap:.2%}", f"{p.seconds:.2f}", "—" if p.budget is None else f"{p.budget:.1f}") for p in plan.passes]
-    return tabulate(rows, headers=["求解轮次", "状态", "目标值", "界", "gap", "秒", _("budget s")], tablefmt=fmt, disable_numparse=True)
+    return tabulate(rows, headers=[_("solver pass"), _("status"), _("objective value"), _("bound"), _("gap"), _("seconds"), _("budget s")],
+                    tablefmt=fmt, disable_numparse=True)
 
 
 def findings_text(plan: Plan) -> str:
     if not plan.findings:
-        return "审核：各政策独立复核，未发现问题 (audit: no findings)"
-    lines = [f"审核发现 {len(plan.findings)} 项 (audit findings):"]
-    lines += [f"  - [{f.severity}] {f}" for f in plan.findings]
+        return _("audit: every policy checked the plan on its own; no findings")
+    lines = [_("audit findings: {n}").format(n=len(plan.findings))]
+    lines += [f"  - [{severity_word(f.severity)}] {f}" for f in plan.findings]
     return "\n".join(lines)
 
 
@@ -73,44 +96,45 @@ def exceptions_text(plan: Plan) -> str:
     if not plan.exceptions:
         return ""
     total = sum(e.severity for e in plan.exceptions)
-    lines = [f"准许的例外 {len(plan.exceptions)} 项，严重度合计 {total} (exceptions granted):"]
+    lines = [_("exceptions granted: {n}, total severity {total}").format(n=len(plan.exceptions), total=total)]
     for e in plan.exceptions:
-        granted = f"；实际：{e.granted}" if e.granted else ""
-        reason = f"；原因：{e.reason}" if e.reason else ""
+        granted = _("; instead: {granted}").format(granted=e.granted) if e.granted else ""
+        reason = _("; because: {reason}").format(reason=e.reason) if e.reason else ""
         lines.append(f"  - [{e.key}] {e.requirement}{granted}{reason}")
     return "\n".join(lines)
 
 
 def _conflict_line(c: "Conflict") -> str:
-    bend = f"可放宽，严重度{c.severity}" if c.bends else "不可放宽 (may not bend)"
-    return f"[{c.policy}.{c.rule}] {c.why}（{bend}）" if c.rule else f"[{c.policy}] {c.why}（{bend}）"
+    bend = _("may bend, severity {severity}").format(severity=c.severity) if c.bends else _("may not bend")
+    return f"[{c.policy}.{c.rule}] {c.why} ({bend})" if c.rule else f"[{c.policy}] {c.why} ({bend})"
 
 
 def conflicts_text(groups: "list[ConflictGroup]", shortages: "list[Finding]") -> str:
     """Every group of conflicting requirements: its supply counts, its requirements, and the fewest to give up."""
-    lines = [f"互相冲突的要求共 {len(groups)} 组 (groups of requirements that cannot all hold together):"]
+    lines = [_("groups of requirements that cannot all hold together: {n}").format(n=len(groups))]
     shown: set[str] = set()
     for n, g in enumerate(groups, 1):
-        cost = f"（严重度合计 {g.severity}）" if g.severity is not None else "（其中有不可放宽的规则）"
-        lines.append(f"\n第{n}组 (group {n}): {len(g.requirements)} 项要求；至少放宽 {len(g.fewest)} 项{cost}")
+        cost = (_("(total severity {severity})").format(severity=g.severity) if g.severity is not None
+                else _("(among them a rule that may not bend)"))
+        lines.append("\n" + _("group {n}: {requirements} requirements; give up at least {fewest} {cost}").format(
+            n=n, requirements=len(g.requirements), fewest=len(g.fewest), cost=cost))
         for f in g.supply:
             shown.add(str(f))
-            lines.append(f"  供需 (supply): [{f.policy}] {f.note or f.message}")
-        lines.append("  冲突的要求 (requirements in conflict):")
+            lines.append("  " + _("supply: [{policy}] {message}").format(policy=f.policy, message=f.note or f.message))
+        lines.append("  " + _("requirements in conflict:"))
         lines += [f"    - {_conflict_line(c)}" for c in g.requirements]
-        lines.append("  最少的例外 (fewest to give up):")
+        lines.append("  " + _("fewest to give up:"))
         lines += [f"    - {_conflict_line(c)}" for c in g.fewest]
     rest = [f for f in shortages if str(f) not in shown]
     if rest:
-        lines.append("\n其他供需不足 (other demand the candidates cannot meet):")
+        lines.append("\n" + _("other demand the candidates cannot meet:"))
         lines += [f"  - {f}" for f in rest]
     if groups and all(g.severity is not None for g in groups):
         total = sum(g.severity for g in groups)
-        lines.append(f"\n设 on_infeasible: relax 即可出表：准许以上 {sum(len(g.fewest) for g in groups)} 项例外（严重度合计 {total}）"
-                     "并在安排表中注明 (with on_infeasible: relax the plan is made with these exceptions, named in the roster).")
+        lines.append("\n" + _("with on_infeasible: relax the plan is made with these {n} exceptions (total severity {total}), named in the roster.")
+                     .format(n=sum(len(g.fewest) for g in groups), total=total))
     elif groups:
-        lines.append("\n有冲突涉及不可放宽的规则：请修改表格或情景文件 "
-                     "(a conflict involves a rule that may not bend: change the tables or the scenario).")
+        lines.append("\n" + _("a conflict involves a rule that may not bend: change the tables or the scenario."))
     return "\n".join(lines)
 
 
@@ -126,15 +150,17 @@ def kpi_comparison_table(plan: Plan, best: Plan | None, fmt: str = "simple") -> 
     """A roster's KPIs, beside the optimum's and their difference when there is an optimum."""
     if best is None:
         rows = [(kpi_label(k), plan.kpis[k]) for k in kpi_keys(plan.kpis)]
-        return tabulate(rows, headers=["指标", "名单 roster"], tablefmt=fmt, disable_numparse=True)
+        return tabulate(rows, headers=[_("indicator"), _("roster")], tablefmt=fmt, disable_numparse=True)
     rows = [(kpi_label(k), plan.kpis.get(k, 0), best.kpis.get(k, 0), _diff(plan.kpis.get(k, 0), best.kpis.get(k, 0)))
             for k in kpi_keys(plan.kpis, best.kpis)]
-    return tabulate(rows, headers=["指标", "名单 roster", f"最优 optimum ({best.status})", "差 roster−optimum"], tablefmt=fmt, disable_numparse=True)
+    return tabulate(rows, headers=[_("indicator"), _("roster"), _("optimum ({status})").format(status=best.status), _("roster − optimum")],
+                    tablefmt=fmt, disable_numparse=True)
 
 
 def terms_comparison_table(values: dict[str, float] | None, best: Plan, fmt: str = "simple") -> str:
     """Each objective term of a roster against the optimum; None when the roster leaves the model."""
     if values is None:
-        return "目标项 (objective terms): the roster has pairs no policy allows, so it cannot be scored on the model's terms"
-    rows = [(t.name, t.label, t.sense, f"{values[t.name]:g}", f"{t.value:g}", _diff(values[t.name], t.value)) for t in best.terms]
-    return tabulate(rows, headers=["目标项 term", "含义", "方向", "名单 roster", "最优 optimum", "差"], tablefmt=fmt, disable_numparse=True)
+        return _("objective terms: the roster has pairs no policy allows, so it cannot be scored on the model's terms")
+    rows = [(t.name, t.label, sense_word(t.sense), f"{values[t.name]:g}", f"{t.value:g}", _diff(values[t.name], t.value)) for t in best.terms]
+    return tabulate(rows, headers=[_("term"), _("meaning"), _("direction"), _("roster"), _("optimum"), _("difference")], tablefmt=fmt,
+                    disable_numparse=True)

@@ -11,6 +11,7 @@ from assign.calendar.schedule import day_ranges
 from assign.calendar.visits import VisitPlan
 from assign.calendar.workdays import WEEKDAY_ZH, weekday_zh
 from assign.export.activities import purpose
+from assign.locale import _
 from assign.problem import Problem
 
 
@@ -23,12 +24,12 @@ def researcher_list(problem: Problem, plan: VisitPlan) -> str:
             text = "；".join(f"{v.first.month}/{v.first.day}{weekday_zh(v.first)} {problem.school[v.school_id].name}"
                             + (f"（{purpose(v)}）" if v.activities else "") for v in visits)
             rows.append((r.name, "、".join(r.subjects), len(visits), text))
-    return tabulate(rows, headers=["教研员", "学科", "次数", "到校安排"], tablefmt="simple", disable_numparse=True)
+    return tabulate(rows, headers=[_("researcher"), _("subjects"), _("visits"), _("visit dates")], tablefmt="simple", disable_numparse=True)
 
 
 def inspection_lines(problem: Problem, plan: VisitPlan) -> str:
     """The term's joint inspection days: school, day and team."""
-    lines = [f"联合视导 {len(plan.inspections)} 次 (joint inspections):"]
+    lines = [_("joint inspections: {n}").format(n=len(plan.inspections))]
     for j in plan.inspections:
         lines.append(f"  - {j.day}（{weekday_zh(j.day)}）{name_of(problem.school, j.school_id)}："
                      + "、".join(name_of(problem.researcher, r) for r in j.researcher_ids))
@@ -37,13 +38,13 @@ def inspection_lines(problem: Problem, plan: VisitPlan) -> str:
 
 def change_lines(problem: Problem, plan: VisitPlan) -> str:
     """A re-plan's changes to future visits: moved, cancelled, added, each with why."""
-    kinds = {"moved": "改期 moved", "cancelled": "取消 cancelled", "added": "新增 added"}
+    kinds = {"moved": _("moved"), "cancelled": _("cancelled"), "added": _("added")}
     counts = Counter(c.kind for c in plan.changes)
-    head = (f"自 {plan.today} 起重排 (re-planned from {plan.today}): 之前的到校不变 (earlier visits kept); "
-            f"改期 {counts['moved']}、取消 {counts['cancelled']}、新增 {counts['added']} (moved, cancelled, added)")
+    head = _("re-planned from {today}: earlier visits kept; {moved} moved, {cancelled} cancelled, {added} added").format(
+        today=plan.today, moved=counts["moved"], cancelled=counts["cancelled"], added=counts["added"])
     lines = [head]
     for c in plan.changes:
-        who = f"{name_of(problem.researcher, c.researcher_id)}→{name_of(problem.school, c.school_id)} 第{c.number}次"
+        who = f"{name_of(problem.researcher, c.researcher_id)}→{name_of(problem.school, c.school_id)} " + _("visit {n}").format(n=c.number)
         dates = f"{day_ranges(c.before) if c.before else '—'} → {day_ranges(c.after) if c.after else '—'}"
         lines.append(f"  - [{kinds[c.kind]}] {who}: {dates}")
         lines += [f"      {why}" for why in c.why]

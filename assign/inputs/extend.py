@@ -44,6 +44,7 @@ from assign.errors import CellProblem, InputError, validation_problems
 from assign.inputs.files import file_problem
 from assign.inputs.tables import Table, TableRow
 from assign.inputs.yaml_file import read_yaml
+from assign.locale import _
 from assign.vocab import did_you_mean
 
 TABLES = ("researchers", "schools", "roads")
@@ -103,10 +104,11 @@ def _resolve(path: Path, seen: list[Path]) -> Resolved:
 
     here = path.resolve()
     if len(seen) >= MAX_EXTENDS:
-        raise InputError.at(seen[-1], None, "extends", str(path), f"a chain of more than {MAX_EXTENDS} scenario files extending each other")
+        raise InputError.at(seen[-1], None, "extends", str(path), _("a chain of more than {max_extends} scenario files extending each other")
+                                                                      .format(max_extends=MAX_EXTENDS))
     if here in seen:
         chain = " → ".join(str(p) for p in [*seen, here])
-        raise InputError.at(seen[-1], None, "extends", str(path), f"scenario files extend each other in a cycle: {chain}")
+        raise InputError.at(seen[-1], None, "extends", str(path), _("scenario files extend each other in a cycle: {chain}").format(chain=chain))
     data = read_yaml(path)
     own_edits = _parse_edits(data.pop("edits", None), path)
     _anchor_paths(data, path)
@@ -114,11 +116,12 @@ def _resolve(path: Path, seen: list[Path]) -> Resolved:
     if parent is None:
         return Resolved(data=data, edits=own_edits, chain=[path])
     if not isinstance(parent, str) or not parent.strip():
-        raise InputError.at(path, None, "extends", parent, "expected the path of a scenario file to extend")
+        raise InputError.at(path, None, "extends", parent, _("expected the path of a scenario file to extend"))
     base_path = path.parent / parent
     problem = file_problem(base_path)
     if problem is not None:
-        raise InputError.at(path, None, "extends", parent, f"{problem}: expected a scenario file to extend ({base_path})")
+        raise InputError.at(path, None, "extends", parent, _("{problem}: expected a scenario file to extend ({base_path})")
+                                                               .format(problem=problem, base_path=base_path))
     base = _resolve(base_path, [*seen, here])
     replaced = set(data.get("data") or {}) if isinstance(data.get("data"), dict) else set()
     edits = [e for e in base.edits if e.table not in replaced] + own_edits
@@ -151,11 +154,13 @@ def _parse_edits(raw: Any, path: Path) -> list[SourcedEdit]:
     if raw is None:
         return []
     if not isinstance(raw, dict):
-        raise InputError.at(path, None, "edits", raw, f"expected a mapping of tables ({', '.join(TABLES)}) to add/remove/update")
+        raise InputError.at(path, None, "edits", raw, _("expected a mapping of tables ({names}) to add/remove/update")
+                                                          .format(names=', '.join(TABLES)))
     problems, edits = [], []
     for table, body in raw.items():
         if table not in TABLES:
-            problems.append(CellProblem(str(path), None, f"edits.{table}", table, f"unknown table: expected one of {', '.join(TABLES)}"))
+            problems.append(CellProblem(str(path), None, f"edits.{table}", table, _("unknown table: expected one of {names}")
+                                                                                      .format(names=', '.join(TABLES))))
             continue
         try:
             edit = TableEdit.model_validate(_ids_as_text(body or {}))
@@ -212,7 +217,7 @@ def _matches(row: TableRow, table: str, wanted: str) -> bool:
         return True
     if table == "roads" and rid is not None:
         # A two-way road may be named from either end.
-        a, _, b = rid.partition(ROAD_SEPARATOR)
+        a, _sep, b = rid.partition(ROAD_SEPARATOR)
         return f"{b}{ROAD_SEPARATOR}{a}" == wanted
     return False
 
@@ -232,13 +237,15 @@ def edit_table(table: Table, name: str, columns: dict[str, tuple[str, ...]], edi
             kept = [r for r in rows if not _matches(r, name, wanted)]
             if len(kept) == len(rows):
                 problems.append(CellProblem(file, None, f"edits.{name}.remove", wanted,
-                                            f"unknown id: no such row in {table.path.name}{did_you_mean(str(wanted), known(rows, name))}"))
+                                            _("unknown id: no such row in {name}{did_you_mean}")
+                                                .format(name=table.path.name, did_you_mean=did_you_mean(str(wanted), known(rows, name)))))
             rows = kept
         for wanted, changes in edit.update.items():
             hits = [i for i, r in enumerate(rows) if _matches(r, name, wanted)]
             if not hits:
                 problems.append(CellProblem(file, None, f"edits.{name}.update", wanted,
-                                            f"unknown id: no such row in {table.path.name}{did_you_mean(str(wanted), known(rows, name))}"))
+                                            _("unknown id: no such row in {name}{did_you_mean}")
+                                                .format(name=table.path.name, did_you_mean=did_you_mean(str(wanted), known(rows, name)))))
                 continue
             for i in hits:
                 old = rows[i]
@@ -253,9 +260,10 @@ def edit_table(table: Table, name: str, columns: dict[str, tuple[str, ...]], edi
                         extra[column] = "" if value is None else str(value)
                     else:
                         problems.append(CellProblem(file, None, f"edits.{name}.update.{wanted}", column,
-                                                    f"unknown column of {table.path.name}: "
-                                                    f"expected one of {', '.join(a[0] for a in columns.values())} or a column the table has"))
-                rows[i] = TableRow(old.number, values, extra, source=f"{old.source or table.path} (updated by {file})", edited=edited)
+                                                    _("unknown column of {name}: expected one of {names} or a column the table has")
+                                                        .format(name=table.path.name, names=', '.join(a[0] for a in columns.values()))))
+                rows[i] = TableRow(old.number, values, extra, source=_("{source} (updated by {file})")
+                                                                     .format(source=old.source or table.path, file=file), edited=edited)
         for index, raw in enumerate(edit.add, start=1):
             values: dict[str, object] = {key: None for key in headers}
             extra: dict[str, str] = {}
@@ -271,7 +279,7 @@ def edit_table(table: Table, name: str, columns: dict[str, tuple[str, ...]], edi
             new_id = row_id(new, name)
             if name != "roads" and new_id is not None and any(row_id(r, name) == new_id for r in rows):
                 problems.append(CellProblem(file, None, f"edits.{name}.add[{index}]", new_id,
-                                            f"id already in {table.path.name}: use update to change that row"))
+                                            _("id already in {name}: use update to change that row").format(name=table.path.name)))
                 continue
             rows.append(new)
     if problems:

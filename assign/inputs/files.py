@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 
 from assign.errors import InputError
+from assign.locale import N_, _
 
 # What Excel and WPS save on a Chinese Windows (GB18030) and everywhere else (UTF-8, with or without BOM).
 ENCODINGS = ("utf-8-sig", "gb18030")
@@ -20,26 +21,27 @@ def file_problem(path: Path) -> str | None:
     """Why `path` cannot be read as a file, or None when it can."""
     try:
         if not path.exists():
-            return "file not found"
+            return _("file not found")
         if path.is_dir():
-            return "a folder, not a file: expected the path of a file"
+            return _("a folder, not a file: expected the path of a file")
         if not path.is_file():
-            return "not a regular file (a device or a pipe): expected the path of a file"
+            return _("not a regular file (a device or a pipe): expected the path of a file")
     except OSError as exc:  # a name too long, a path through a file, …
-        return f"cannot be opened ({exc.strerror or exc})"
+        return _("cannot be opened ({reason})").format(reason=exc.strerror or exc)
     if not os.access(path, os.R_OK):
-        return "cannot be read: no permission to read this file"
+        return _("cannot be read: no permission to read this file")
     return None
 
 
-def check_file(path: Path, what: str = "file", limit: int | None = None) -> None:
+def check_file(path: Path, what: str = N_("file"), limit: int | None = None) -> None:
     """An InputError naming `path` unless it is a readable file (of at most `limit` bytes); `what` says which (e.g. "holiday file")."""
     problem = file_problem(path)
     if problem is not None:
-        raise InputError.at(path, None, None, None, problem.replace("file not found", f"{what} not found", 1))
+        raise InputError.at(path, None, None, None, _("{what} not found").format(what=_(what)) if problem == _("file not found") else problem)
     size = path.stat().st_size
     if limit is not None and size > limit:
-        raise InputError.at(path, None, None, None, f"{what} of {size:,} bytes: at most {limit:,} bytes are read (see README, Limits)")
+        raise InputError.at(path, None, None, None, _("{what} of {size} bytes: at most {limit} bytes are read (see README, Limits)")
+                                                        .format(what=_(what), size=f"{size:,}", limit=f"{limit:,}"))
 
 
 def read_bytes(path: Path, limit: int, what: str = "file") -> bytes:
@@ -48,7 +50,7 @@ def read_bytes(path: Path, limit: int, what: str = "file") -> bytes:
     try:
         return path.read_bytes()
     except OSError as exc:
-        raise InputError.at(path, None, None, None, f"cannot be read ({exc.strerror or exc})") from None
+        raise InputError.at(path, None, None, None, _("cannot be read ({value})").format(value=exc.strerror or exc)) from None
 
 
 def decode(data: bytes, path: Path) -> tuple[str, str]:
@@ -58,4 +60,4 @@ def decode(data: bytes, path: Path) -> tuple[str, str]:
             return data.decode(encoding), encoding
         except UnicodeDecodeError:
             continue
-    raise InputError.at(path, None, None, None, "cannot decode: expected UTF-8, UTF-8 with BOM or GB18030 text")
+    raise InputError.at(path, None, None, None, _("cannot decode: expected UTF-8, UTF-8 with BOM or GB18030 text"))

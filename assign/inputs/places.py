@@ -15,6 +15,7 @@ from pathlib import Path
 
 from assign.errors import CellProblem, InputError
 from assign.inputs.tables import MAX_ROWS, read_table
+from assign.locale import _
 from assign.models import School, cell_text
 
 TOWNSHIP_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -35,7 +36,7 @@ def read_townships(path: Path) -> dict[str, tuple[float, float]]:
     for row in table.rows:
         name = cell_text(row.values.get("name"))
         if name is None:
-            problems.append(CellProblem(table.where, row.number, table.header("name"), None, "must not be empty"))
+            problems.append(CellProblem(table.where, row.number, table.header("name"), None, _("must not be empty")))
             continue
         point = []
         for key, limit in (("lon", 180), ("lat", 90)):
@@ -45,10 +46,12 @@ def read_townships(path: Path) -> dict[str, tuple[float, float]]:
             except ValueError:
                 number = math.nan
             if not -limit <= number <= limit:  # NaN fails too
-                problems.append(CellProblem(table.where, row.number, table.header(key), value, f"expected a number within ±{limit}"))
+                problems.append(CellProblem(table.where, row.number, table.header(key), value, _("expected a number within ±{limit}")
+                                                                                                   .format(limit=limit)))
             point.append(number)
         if name in first:
-            problems.append(CellProblem(table.where, row.number, table.header("name"), name, f"township given twice: also on row {first[name]}"))
+            problems.append(CellProblem(table.where, row.number, table.header("name"), name, _("township given twice: also on row {value}")
+                                                                                                 .format(value=first[name])))
         first.setdefault(name, row.number)
         places.setdefault(name, (point[0], point[1]))
     if problems:
@@ -72,18 +75,22 @@ def place_by_township(schools: list[School], townships: dict[str, tuple[float, f
         if placeless and s.township in townships:
             lon, lat = townships[s.township]
             s = s.model_copy(update={"lon": lon, "lat": lat})
-            warnings.append(f"{s.source}, 第{s.row}行: 学校 {s.name} 没有经纬度，取乡镇表中{s.township}的位置 ({lon:.4f}, {lat:.4f}) "
-                            f"(school {s.id} has no coordinates: placed at its township, from the townships table)")
+            warnings.append(_("{source}, row {row}: school {name} ({id}) has no coordinates: placed at its township {township} of the townships "
+                              "table ({lon}, {lat})")
+                            .format(source=s.source, row=s.row, name=s.name, township=s.township, lon=f"{lon:.4f}", lat=f"{lat:.4f}", id=s.id))
         elif placeless and s.township in spots:
             points = spots[s.township]
             lon, lat = sum(p[0] for p in points) / len(points), sum(p[1] for p in points) / len(points)
             s = s.model_copy(update={"lon": round(lon, 6), "lat": round(lat, 6)})
-            warnings.append(f"{s.source}, 第{s.row}行: 学校 {s.name} 没有经纬度，取{s.township}其他{len(points)}所学校的中心位置 "
-                            f"({lon:.4f}, {lat:.4f}) (school {s.id} has no coordinates: placed at its township's centre)")
+            warnings.append(_("{source}, row {row}: school {name} ({id}) has no coordinates: placed at the centre of the {n} other schools of "
+                              "{township} ({lon}, {lat})")
+                            .format(source=s.source, row=s.row, name=s.name, township=s.township, n=len(points), lon=f"{lon:.4f}",
+                                    lat=f"{lat:.4f}", id=s.id))
         elif placeless and s.township in nodes:
             node, count = nodes[s.township].most_common(1)[0]
             s = s.model_copy(update={"node": node})
-            warnings.append(f"{s.source}, 第{s.row}行: 学校 {s.name} 没有路网节点和经纬度，取{s.township}{count}所学校所在的节点 {node} "
-                            f"(school {s.id} has no place: put on its township's node)")
+            warnings.append(_("{source}, row {row}: school {name} ({id}) has neither a road node nor coordinates: put on node {node}, where "
+                              "{count} schools of {township} are")
+                            .format(source=s.source, row=s.row, name=s.name, township=s.township, count=count, node=node, id=s.id))
         out.append(s)
     return out, warnings

@@ -26,6 +26,7 @@ from typing import Callable
 from assign.errors import CellProblem, InputError
 from assign.export.cells import unquote_formula
 from assign.inputs.files import check_file, decode, read_bytes
+from assign.locale import _
 from assign.vocab import tidy_spaces
 
 # canonical field → accepted headers (English and Chinese, compared case-insensitively).
@@ -103,6 +104,10 @@ MAX_XLSX_CELLS = 1_000_000
 MAX_XLSX_UNPACKED = 200_000_000  # bytes the workbook's zip unpacks to: a sheet's dimension may be wrong
 
 
+class MissingColumns(InputError):
+    """A table without one of its required columns (a roster reader then tries the other set of columns)."""
+
+
 @dataclass(frozen=True)
 class UnsavedFormula:
     """An .xlsx cell holding a formula but no value computed by Excel or WPS (a workbook written by a
@@ -137,7 +142,7 @@ class Table:
     @property
     def where(self) -> str:
         """The file (and sheet) as messages name it."""
-        return str(self.path) if self.sheet is None else f"{self.path}, 工作表 {self.sheet}"
+        return str(self.path) if self.sheet is None else _("{file}, sheet {sheet}").format(file=self.path, sheet=self.sheet)
 
     def header(self, field_name: str) -> str:
         """The header the user wrote for a field; for a column the file lacks, its Chinese name (what to add)."""
@@ -186,7 +191,7 @@ def read_sheet(path: Path, max_rows: int = MAX_ROWS, pick: Pick | None = None) -
         read = read_xlsx if suffix in (".xlsx", ".xlsm") else read_other_workbook
         rows, sheet = read(path, max_rows, pick)
         if wanted is not None and tidy_spaces(str(sheet)) != wanted:
-            raise InputError.at(path, None, None, wanted, "no sheet of this name in the workbook (the name after # is a sheet's title)")
+            raise InputError.at(path, None, None, wanted, _("no sheet of this name in the workbook (the name after # is a sheet's title)"))
         return RawSheet(rows, None, sheet)
     if suffix in (".csv", ".txt"):
         text, encoding = decode(read_bytes(path, MAX_TABLE_BYTES), path)
@@ -202,7 +207,7 @@ def read_sheet(path: Path, max_rows: int = MAX_ROWS, pick: Pick | None = None) -
                 raise _too_many_rows(path, max_rows)
         return RawSheet(rows, encoding)
     check_file(path)
-    raise InputError.at(path, None, None, suffix, "unsupported file type: expected .csv, .xlsx, .xls or .ods")
+    raise InputError.at(path, None, None, suffix, _("unsupported file type: expected .csv, .xlsx, .xls or .ods"))
 
 
 def check_unpacked(path: Path, zipped: bool = True) -> None:
@@ -215,11 +220,11 @@ def check_unpacked(path: Path, zipped: bool = True) -> None:
     except (zipfile.BadZipFile, OSError) as exc:
         if not zipped:
             return
-        kind = "an Excel workbook" if path.suffix.lower() in (".xlsx", ".xlsm") else "a workbook"
-        raise InputError.at(path, None, None, None, f"cannot open as {kind} ({exc})") from None
+        kind = _("cannot open as an Excel workbook ({exc})") if path.suffix.lower() in (".xlsx", ".xlsm") else _("cannot open as a workbook ({exc})")
+        raise InputError.at(path, None, None, None, kind.format(exc=exc)) from None
     if unpacked > MAX_XLSX_UNPACKED:
-        raise InputError.at(path, None, None, None, f"the workbook unpacks to {unpacked:,} bytes: at most {MAX_XLSX_UNPACKED:,} "
-                                                    f"(see README, Limits); save a larger table as CSV")
+        raise InputError.at(path, None, None, None, _("the workbook unpacks to {unpacked} bytes: at most {limit} (see README, Limits); "
+                                                      "save a larger table as CSV").format(unpacked=f"{unpacked:,}", limit=f"{MAX_XLSX_UNPACKED:,}"))
 
 
 def sheet_of(path: Path) -> tuple[Path, str | None]:
@@ -265,18 +270,20 @@ def read_other_workbook(path: Path, max_rows: int = MAX_ROWS, pick: Pick | None 
         book = CalamineWorkbook.from_path(str(path))
         sheets = [book.get_sheet_by_index(i) for i in range(len(book.sheet_names))]
     except Exception as exc:  # calamine raises its own kinds on a file it cannot read
-        hint = ": open it in WPS and save it as .xlsx (文件 → 另存为 → Excel 工作簿)" if path.suffix.lower() == ".et" else ""
-        raise InputError.at(path, None, None, None, f"cannot open as a workbook ({exc}){hint}") from None
+        hint = (_("cannot open as a workbook ({exc}): open it in WPS and save it as .xlsx (文件 → 另存为 → Excel 工作簿)")
+                if path.suffix.lower() == ".et" else _("cannot open as a workbook ({exc})"))
+        raise InputError.at(path, None, None, None, hint.format(exc=exc)) from None
     if not sheets:
-        raise InputError.at(path, None, None, None, "the workbook has no worksheet")
+        raise InputError.at(path, None, None, None, _("the workbook has no worksheet"))
     index = 0
     if pick is not None:
         scores = [pick(sheet.name, _values(sheet.to_python(skip_empty_area=False, nrows=HEADER_SCAN))) for sheet in sheets]
         index = max(range(len(sheets)), key=lambda i: (scores[i], -i))
     sheet = sheets[index]
     if sheet.total_height * sheet.total_width > MAX_XLSX_CELLS:
-        raise InputError.at(path, None, None, None, f"a sheet of {sheet.total_height:,} rows × {sheet.total_width:,} columns: a workbook "
-                                                    f"table may have at most {MAX_XLSX_CELLS:,} cells (see README, Limits); save it as CSV")
+        raise InputError.at(path, None, None, None, _("a sheet of {rows} rows × {columns} columns: a workbook table may have at most {limit} cells "
+                                                      "(see README, Limits); save it as CSV")
+                            .format(rows=f"{sheet.total_height:,}", columns=f"{sheet.total_width:,}", limit=f"{MAX_XLSX_CELLS:,}"))
     grid = _values(sheet.to_python(skip_empty_area=False))
     for (top, left), (bottom, right) in sheet.merged_cell_ranges or ():
         for r in range(top, min(bottom + 1, len(grid))):
@@ -293,8 +300,8 @@ def _values(rows: list[list[object]]) -> list[list[object]]:
 
 
 def _too_many_rows(path: Path, max_rows: int) -> InputError:
-    return InputError.at(path, None, None, None, f"more than {max_rows:,} rows: a table of this kind may have at most {max_rows:,} "
-                                                 f"(see README, Limits)")
+    return InputError.at(path, None, None, None, _("more than {max_rows} rows: a table of this kind may have at most {max_rows} (see README, Limits)")
+                         .format(max_rows=f"{max_rows:,}"))
 
 
 def read_xlsx(path: Path, max_rows: int = MAX_ROWS, pick: Pick | None = None) -> tuple[list[list[object]], str]:
@@ -308,20 +315,21 @@ def read_xlsx(path: Path, max_rows: int = MAX_ROWS, pick: Pick | None = None) ->
         try:
             return openpyxl.load_workbook(path, **options)
         except Exception as exc:  # openpyxl raises many kinds on a broken file
-            raise InputError.at(path, None, None, None, f"cannot open as an Excel workbook ({exc})") from None
+            raise InputError.at(path, None, None, None, _("cannot open as an Excel workbook ({exc})").format(exc=exc)) from None
 
     check_unpacked(path)
     book = workbook(read_only=True)  # reads the sheet's dimension, before anything is loaded whole
     try:
         if not book.worksheets:
-            raise InputError.at(path, None, None, None, "the workbook has no worksheet")
+            raise InputError.at(path, None, None, None, _("the workbook has no worksheet"))
         index = _sheet_index(book, pick)
         rows, columns = book.worksheets[index].max_row or 0, book.worksheets[index].max_column or 0
     finally:
         book.close()
     if rows * columns > MAX_XLSX_CELLS:
-        raise InputError.at(path, None, None, None, f"a sheet of {rows:,} rows × {columns:,} columns: an .xlsx table may have at most "
-                                                    f"{MAX_XLSX_CELLS:,} cells (see README, Limits); save a larger table as CSV")
+        raise InputError.at(path, None, None, None, _("a sheet of {rows} rows × {columns} columns: an .xlsx table may have at most {limit} cells "
+                                                      "(see README, Limits); save a larger table as CSV")
+                            .format(rows=f"{rows:,}", columns=f"{columns:,}", limit=f"{MAX_XLSX_CELLS:,}"))
     book = workbook(data_only=False)  # formulas as written; the full mode is the one that reports merged cells
     sheet = book.worksheets[index]
     title = sheet.title
@@ -373,10 +381,11 @@ def _cell_problem(path: Path, row: int, column: str, cell: object) -> CellProble
     """A cell no table may hold: a formula without a saved value, or text over MAX_CELL_CHARS."""
     if isinstance(cell, UnsavedFormula):
         return CellProblem(str(path), row, column, cell.formula,
-                           "a formula without a saved value: open and save the workbook in Excel/WPS first")
+                           _("a formula without a saved value: open and save the workbook in Excel/WPS first"))
     if isinstance(cell, str) and len(cell) > MAX_CELL_CHARS:
         return CellProblem(str(path), row, column, cell[:40] + "…",
-                           f"a cell of {len(cell):,} characters: at most {MAX_CELL_CHARS:,} (see README, Limits)")
+                           _("a cell of {n} characters: at most {limit} (see README, Limits)")
+                               .format(n=f"{len(cell):,}", limit=f"{MAX_CELL_CHARS:,}"))
     return None
 
 
@@ -457,10 +466,11 @@ def read_table(path: Path, columns: dict[str, tuple[str, ...]], required: tuple[
     rows = raw.rows
     start = find_header(rows, columns, needed)
     if start is None:
-        raise InputError.at(table.where, None, None, None, "the table is empty: expected a header row")
+        raise InputError.at(table.where, None, None, None, _("the table is empty: expected a header row"))
     above = [i for i in range(start) if not all(_blank(c) for c in rows[i])]
     if above:
-        table.notes.append(f"{table.where}: 第{start + 1}行作表头，其上{len(above)}行（标题等）不读 (row {start + 1} taken as the header)")
+        table.notes.append(_("{where}: row {row} taken as the header; the {n} rows above it (titles) are not read").format(
+            where=table.where, row=start + 1, n=len(above)))
     header_row = rows[start]
     bad = [p for index, cell in enumerate(header_row) if (p := _cell_problem(table.where, start + 1, _letter(index), cell))]
     if bad:
@@ -478,17 +488,18 @@ def read_table(path: Path, columns: dict[str, tuple[str, ...]], required: tuple[
             continue
         name, near = matched[index]
         if name in table.headers:
-            raise InputError.at(table.where, start + 1, text, text, f"column {name} appears twice (also as {table.headers[name]!r})")
+            raise InputError.at(table.where, start + 1, text, text, _("column {name} appears twice (also as {header})").format(
+                name=name, header=repr(table.headers[name])))
         table.headers[name] = text
         positions[index] = name
         if near is not None:
-            table.notes.append(f"{table.where}: 列 {text} 当作 {near} 读 (column {text!r} read as {near})")
+            table.notes.append(_("{where}: column {header} read as {near}").format(where=table.where, header=text, near=near))
     missing = [name for name in needed if name not in table.headers]
     if missing:
         wanted = "; ".join("/".join(columns[name]) for name in missing)
         written = [str(c) for c in header_row if not _blank(c)]
-        shown_headers = written[:30] + ([f"… {len(written) - 30} more"] if len(written) > 30 else [])
-        raise InputError.at(table.where, start + 1, None, shown_headers, f"missing required column(s): {wanted}")
+        shown_headers = written[:30] + ([_("… {n} more").format(n=len(written) - 30)] if len(written) > 30 else [])
+        raise MissingColumns.at(table.where, start + 1, None, shown_headers, _("missing required column(s): {wanted}").format(wanted=wanted))
     shown = {**extras, **{i: table.headers[name] for i, name in positions.items()}}
     problems: list[CellProblem] = []
     skipped_notes = []
@@ -512,7 +523,7 @@ def read_table(path: Path, columns: dict[str, tuple[str, ...]], required: tuple[
     if len(table.rows) > max_rows:
         raise _too_many_rows(path, max_rows)
     if skipped_notes:
-        table.notes.append(f"{table.where}: 第{'、'.join(map(str, skipped_notes))}行是注释，不读 (note rows skipped)")
+        table.notes.append(_("{where}: rows {rows} are notes and not read").format(where=table.where, rows="、".join(map(str, skipped_notes))))
     if id_from and "id" not in table.headers:
         ids_from_column(table, id_from)
     return table
@@ -530,8 +541,9 @@ def ids_from_column(table: Table, source: str) -> None:
         seen[base] = seen.get(base, 0) + 1
         row.values["id"] = base if seen[base] == 1 else f"{base}~{seen[base]}"
     twice = [name for name, count in seen.items() if count > 1]
-    table.notes.append(f"{table.where}: 没有 {table.header('id')} 列，以 {table.header(source)} 作编号 (ids made from the names)"
-                       + (f"；重名：{'、'.join(twice)}（第二个起加 ~2 …）" if twice else ""))
+    table.notes.append(_("{where}: no {id} column: ids made from the {name} column")
+                       .format(where=table.where, id=table.header("id"), name=table.header(source))
+                       + (_("; names given twice: {names} (the second gets ~2 …)").format(names="、".join(twice)) if twice else ""))
     table.headers["id"] = table.header(source)  # a bad id is the name's cell
 
 
@@ -539,7 +551,7 @@ def _letter(index: int) -> str:
     """A column without a header, named the way Excel shows it: A, B, … Z, AA."""
     from openpyxl.utils import get_column_letter
 
-    return get_column_letter(index + 1) if index < 18_278 else f"column {index + 1}"  # XFD is Excel's last
+    return get_column_letter(index + 1) if index < 18_278 else _("column {n}").format(n=index + 1)  # XFD is Excel's last
 
 
 def _clean(cell: object) -> object:

@@ -26,6 +26,7 @@ from yaml.nodes import MappingNode, Node, SequenceNode
 
 from assign.errors import CellProblem, InputError
 from assign.inputs.files import decode, read_bytes
+from assign.locale import N_, _
 
 MAX_YAML_BYTES = 1_000_000
 MAX_DEPTH = 50
@@ -53,7 +54,7 @@ class BoundedLoader(yaml.SafeLoader):
         # open `[` for a possible key, which costs the square of the nesting.
         super().fetch_flow_collection_start(token_class)
         if self.flow_level > MAX_DEPTH:
-            raise LimitError(None, None, f"nested more than {MAX_DEPTH} levels deep", self.get_mark())
+            raise LimitError(None, None, _("nested more than {n} levels deep").format(n=MAX_DEPTH), self.get_mark())
 
     def compose_node(self, parent: Node | None, index: Any) -> Node:
         start = self.peek_event().start_mark
@@ -61,17 +62,17 @@ class BoundedLoader(yaml.SafeLoader):
         if alias:
             self.aliases += 1
             if self.aliases > MAX_ALIASES:
-                raise LimitError(None, None, f"more than {MAX_ALIASES} aliases (*name)", start)
+                raise LimitError(None, None, _("more than {n} aliases (*name)").format(n=MAX_ALIASES), start)
         self.depth += 1
         if self.depth > MAX_DEPTH:
-            raise LimitError(None, None, f"nested more than {MAX_DEPTH} levels deep", start)
+            raise LimitError(None, None, _("nested more than {n} levels deep").format(n=MAX_DEPTH), start)
         try:
             node = super().compose_node(parent, index)
         finally:
             self.depth -= 1
         if alias:
             if id(node) not in self.sizes:  # the anchor is still open: the alias sits inside what it names
-                raise LimitError(None, None, "an alias inside the node it refers to", start)
+                raise LimitError(None, None, _("an alias inside the node it refers to"), start)
             return node
         if isinstance(node, SequenceNode):
             size = 1 + sum(self.sizes[id(item)] for item in node.value)
@@ -80,13 +81,13 @@ class BoundedLoader(yaml.SafeLoader):
         else:
             size = 1
         if size > MAX_NODES:
-            raise LimitError(None, None, f"more than {MAX_NODES:,} values once its aliases are expanded", start)
+            raise LimitError(None, None, _("more than {n} values once its aliases are expanded").format(n=f"{MAX_NODES:,}"), start)
         self.sizes[id(node)] = size
         return node
 
     def construct_mapping(self, node: MappingNode, deep: bool = False) -> dict[Any, Any]:
         seen: dict[Any, int] = {}
-        for key_node, _ in node.value:
+        for key_node, _value_node in node.value:
             if key_node.tag == MERGE_TAG:  # `<<: *base` merges keys that the mapping may then override
                 continue
             key = self.construct_object(key_node, deep=True)
@@ -119,26 +120,28 @@ def load_yaml_text(text: str, source: str | Path) -> Any:
         mark = getattr(exc, "problem_mark", None)
         row = mark.line + 1 if mark is not None else None
         problem = getattr(exc, "problem", None) or exc
-        reason = f"refused: {problem} (see README, Limits)" if isinstance(exc, LimitError) else f"not valid YAML: {problem}"
+        reason = _("refused: {problem} (see README, Limits)") if isinstance(exc, LimitError) else _("not valid YAML: {problem}")
+        reason = reason.format(problem=problem)
         raise InputError.at(source, row, None, None, reason) from None
     finally:
         loader.dispose()
     if loader.duplicates:
-        raise InputError([CellProblem(str(source), line, key, key, f"the key is written twice in one mapping (first on line {first}): "
-                                                                   f"YAML would keep only the last; remove one")
+        raise InputError([CellProblem(str(source), line, key, key, _("the key is written twice in one mapping (first on line {first}): YAML would "
+                                                                     "keep only the last; remove one")
+                                                                       .format(first=first))
                           for key, line, first in loader.duplicates])
     return data
 
 
-def load_yaml(path: Path, what: str = "YAML file") -> Any:
+def load_yaml(path: Path, what: str = N_("YAML file")) -> Any:
     """A YAML file's data, read within the module's limits; `what` names the file in messages (e.g. "holiday file")."""
-    text, _ = decode(read_bytes(path, MAX_YAML_BYTES, what), path)
+    text, _encoding = decode(read_bytes(path, MAX_YAML_BYTES, what), path)
     return load_yaml_text(text, path)
 
 
 def read_yaml(path: Path) -> dict[str, Any]:
     """A scenario or what-if file: a mapping of keys such as name, data, policies."""
-    data = load_yaml(path, "scenario file")
+    data = load_yaml(path, N_("scenario file"))
     if not isinstance(data, dict):
-        raise InputError.at(path, None, None, type(data).__name__, "expected a mapping of keys such as name, data, policies")
+        raise InputError.at(path, None, None, type(data).__name__, _("expected a mapping of keys such as name, data, policies"))
     return data

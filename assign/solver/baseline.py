@@ -13,6 +13,7 @@ from importlib.metadata import entry_points
 
 from assign.audit import audit_plan
 from assign.errors import PolicyError
+from assign.locale import _
 from assign.modeling import ModelContext, Pair, build_model
 from assign.plan import Plan, SolvePass
 from assign.problem import Problem
@@ -30,11 +31,13 @@ def installed_baselines() -> dict[str, object]:
             loaded = ep.load()
             baseline = loaded() if isinstance(loaded, type) else loaded
         except Exception as exc:
-            raise PolicyError(f"baseline plugin {ep.name!r} ({ep.value}) failed to load: {type(exc).__name__}: {exc}") from exc
+            raise PolicyError(_("baseline plugin {name} ({value}) failed to load: {name2}: {exc}")
+                              .format(name=repr(ep.name), value=ep.value, name2=type(exc).__name__, exc=exc)) from exc
         if getattr(baseline, "name", None) != ep.name or not callable(getattr(baseline, "pairs", None)):
-            raise PolicyError(f"baseline plugin {ep.name!r} ({ep.value}) needs `name` = {ep.name!r} and a callable `pairs`")
+            raise PolicyError(_("baseline plugin {name} ({value}) needs `name` = {name} and a callable `pairs`")
+                              .format(name=repr(ep.name), value=ep.value))
         if ep.name in found:
-            raise PolicyError(f"baseline name {ep.name!r} is registered twice")
+            raise PolicyError(_("baseline name {name} is registered twice").format(name=repr(ep.name)))
         found[ep.name] = baseline
     return found
 

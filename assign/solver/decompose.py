@@ -27,6 +27,7 @@ import networkx as nx
 from assign.audit import audited
 from assign.candidates import candidate_pairs
 from assign.kpi import compute_kpis
+from assign.locale import _
 from assign.plan import Plan, SolvePass, TermValue
 from assign.problem import Problem
 from assign.solver.cpsat import Progress, SolveOptions, gap, gap_text, overall_gap, passes_status, worst_status
@@ -107,7 +108,7 @@ def solve_components(problem: Problem, parts, solve: SolvePart, *, mode: str, pr
     solve_started = time.perf_counter()
     processes = min(len(jobs), os.cpu_count() or 1)  # each part has one CP-SAT worker, whatever `workers` says
     if progress:
-        progress(f"{len(parts)} independent parts (largest {parts[0][2]} of {total_pairs} pairs)"
+        progress(_("{n} independent parts (largest {value} of {total_pairs} pairs)").format(n=len(parts), value=parts[0][2], total_pairs=total_pairs)
                  + (f", {processes} processes" if processes > 1 and total_pairs >= PARALLEL_MIN_PAIRS else ""))
     plans: list[Plan] = []
     if processes > 1 and total_pairs >= PARALLEL_MIN_PAIRS:
@@ -116,12 +117,14 @@ def solve_components(problem: Problem, parts, solve: SolvePart, *, mode: str, pr
             for done, plan in enumerate(pool.map(_solve_part, jobs), 1):
                 plans.append(plan)
                 if progress:
-                    progress(f"part {done}/{len(jobs)}: {plan.status}, gap {gap_text(plan.gap)}")
+                    progress(_("part {done}/{n}: {status}, gap {value}")
+                             .format(done=done, n=len(jobs), status=plan.status, value=gap_text(plan.gap)))
     else:
         for done, job in enumerate(jobs, 1):
             plans.append(_solve_part(job))
             if progress:
-                progress(f"part {done}/{len(jobs)}: {plans[-1].status}, gap {gap_text(plans[-1].gap)}")
+                progress(_("part {done}/{n}: {status}, gap {value}")
+                         .format(done=done, n=len(jobs), status=plans[-1].status, value=gap_text(plans[-1].gap)))
     return merge_plans(problem, plans, mode, split_seconds, time.perf_counter() - solve_started, options)
 
 

@@ -18,6 +18,7 @@ from typing import Any
 from ortools.sat.python import cp_model
 
 from assign.errors import InputError
+from assign.locale import _
 from assign.modeling import ModelContext, Term, build_model
 from assign.plan import Plan, SolvePass
 from assign.problem import Problem
@@ -54,7 +55,8 @@ def ordered_terms(terms: list[Term], order: list[str] | None, source: str = "sce
     by_name = {t.name: t for t in terms}
     unknown = [n for n in order if n not in by_name]
     if unknown:
-        raise InputError.at(source, None, "objective.order", unknown, f"unknown objective term(s): the scenario's policies define {sorted(by_name)}")
+        raise InputError.at(source, None, "objective.order", unknown, _("unknown objective term(s): the scenario's policies define {sorted}")
+                                                                      .format(sorted=sorted(by_name)))
     named = [by_name[n] for n in order]
     return named + sorted((t for t in terms if t.name not in order), key=lambda t: t.rank)
 
@@ -120,7 +122,7 @@ def solve(
         label = f"[{index + 1}/{len(stages)}] {name}"
         callback = ProgressCallback(progress, label) if progress else None
         if progress:
-            progress(f"{label}: solving (at most {budget:.1f} s)")
+            progress(_("{label}: solving (at most {budget} s)").format(label=label, budget=f"{budget:.1f}"))
         status = STATUS[solver.solve(model, callback)]
         searched += solver.wall_time
         found = status in FOUND
@@ -166,7 +168,7 @@ def solve(
 def better_later(a: cp_model.CpSolver, b: cp_model.CpSolver, stages: list[tuple[str, Any, str]]) -> bool:
     """Whether solution `a` is lexicographically better than `b` over `stages` (name, expression,
     sense), the first decisive; equal values (CP-SAT's floats, with a tolerance) go on to the next."""
-    for _, expr, sense in stages:
+    for _name, expr, sense in stages:
         diff = a.value(expr) - b.value(expr)
         if abs(diff) > 1e-6:
             return diff > 0 if sense == "max" else diff < 0

@@ -14,6 +14,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, create_model
 
+from assign.locale import _
+
 INT_RANGES = {
     "TYPE_INT32": (-(2**31), 2**31 - 1),
     "TYPE_SINT32": (-(2**31), 2**31 - 1),
@@ -29,7 +31,7 @@ INT_RANGES = {
 
 
 def _not_in_a_scenario(value: Any) -> Any:
-    raise ValueError("a nested parameter message cannot be set from a scenario")
+    raise ValueError(_("a nested parameter message cannot be set from a scenario"))
 
 
 def _field_type(field) -> Any:

@@ -15,9 +15,14 @@ from typing import Any, Iterable, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, PrivateAttr
 
+from assign.locale import N_, _
+
 OFFICE = "office"
 EARTH_RADIUS_KM = 6371.0088
 
+
+
+METHOD_LABELS = {"great-circle": N_("great-circle estimate (straight line × detour ÷ speed)"), "roads": N_("road network shortest paths")}
 
 class TravelMatrix(BaseModel):
     """Minutes by start then school, which start each researcher uses, and how it was computed."""
@@ -39,8 +44,8 @@ class TravelMatrix(BaseModel):
         Rounded to 0.1 like the matrix, so a researcher based at `a` has `of(r, b) == between(a, b)`.
         """
         if self._between is None:
-            raise ValueError("this travel matrix knows no school positions: build it with build_problem "
-                             "(a matrix read back from JSON has start → school minutes only)")
+            raise ValueError(_("this travel matrix knows no school positions: build it with build_problem (a matrix read back from JSON has start "
+                               "→ school minutes only)"))
         return self._between(a, b)
 
     def attach(self, between: "SchoolMinutes") -> "TravelMatrix":
@@ -59,7 +64,8 @@ class TravelMatrix(BaseModel):
 
     @property
     def label(self) -> str:
-        return {"great-circle": "直线距离估算 (great-circle × detour ÷ speed)", "roads": "路网最短路 (road network)"}[self.method]
+        """How the minutes were found, in the reader's words (路网最短路)."""
+        return _(METHOD_LABELS[self.method])
 
 
 class SchoolMinutes(Protocol):

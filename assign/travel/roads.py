@@ -21,6 +21,7 @@ import numpy as np
 
 from assign.errors import CellProblem, InputError
 from assign.inputs.tables import NODE_COLUMNS, NODE_REQUIRED, ROAD_COLUMNS, ROAD_REQUIRED, Table, read_table
+from assign.locale import _
 from assign.models import Researcher, School, cell_text
 from assign.scenario import ScenarioFile
 from assign.travel.matrix import OFFICE, TravelMatrix, great_circle_km
@@ -72,13 +73,13 @@ def _number(table: Table, row: int, name: str, value: object, out: _Collect) -> 
     try:
         number = float(str(value).strip())
     except ValueError:
-        out.add(str(table.path), row, table.header(name), value, "expected a number")
+        out.add(str(table.path), row, table.header(name), value, _("expected a number"))
         return None
     if not math.isfinite(number) or number <= 0:
-        out.add(str(table.path), row, table.header(name), value, "expected a positive number: a road takes some time")
+        out.add(str(table.path), row, table.header(name), value, _("expected a positive number: a road takes some time"))
         return None
     if number > ROAD_LIMITS[name]:
-        out.add(str(table.path), row, table.header(name), value, f"expected at most {ROAD_LIMITS[name]:g} for one road")
+        out.add(str(table.path), row, table.header(name), value, _("expected at most {value} for one road").format(value=f"{ROAD_LIMITS[name]:g}"))
         return None
     return number
 
@@ -92,7 +93,7 @@ def read_nodes(path: Path) -> dict[str, tuple[float, float]]:
     for row in table.rows:
         node = cell_text(row.values.get("id"))
         if node is None:
-            out.add(str(path), row.number, table.header("id"), None, "must not be empty: expected a node id")
+            out.add(str(path), row.number, table.header("id"), None, _("must not be empty: expected a node id"))
             continue
         point = []
         for name, limit in (("lon", 180), ("lat", 90)):
@@ -103,9 +104,10 @@ def read_nodes(path: Path) -> dict[str, tuple[float, float]]:
                     raise ValueError
                 point.append(number)
             except ValueError:
-                out.add(str(path), row.number, table.header(name), value, f"expected a WGS84 {name} between -{limit} and {limit}")
+                out.add(str(path), row.number, table.header(name), value, _("expected a WGS84 {name} between -{limit} and {limit}")
+                                                                          .format(name=name, limit=limit))
         if node in coords:
-            out.add(str(path), row.number, table.header("id"), node, f"duplicate node id: already on row {rows[node]}")
+            out.add(str(path), row.number, table.header("id"), node, _("duplicate node id: already on row {value}").format(value=rows[node]))
         elif len(point) == 2:
             coords[node], rows[node] = (point[0], point[1]), row.number
     if out.problems:
@@ -125,10 +127,10 @@ def read_network(roads: Path, nodes: Path | None = None, road_kmh: float | None 
         table = edit(table)
     file = str(roads)
     if "minutes" not in table.headers and "km" not in table.headers:
-        raise InputError.at(file, 1, None, list(table.headers.values()), "a road table needs a minutes (分钟) column or a km (公里) column")
+        raise InputError.at(file, 1, None, list(table.headers.values()), _("a road table needs a minutes (分钟) column or a km (公里) column"))
     if "km" in table.headers and "minutes" not in table.headers and "kmh" not in table.headers and road_kmh is None:
         raise InputError.at(file, 1, table.header("km"), None,
-                            "roads are given in km but there is no speed: add a kmh (时速) column or set travel.road_kmh in the scenario")
+                            _("roads are given in km but there is no speed: add a kmh (时速) column or set travel.road_kmh in the scenario"))
     out = _Collect()
     graph = nx.DiGraph()
     row_of: dict[tuple[str, str], int] = {}
@@ -137,7 +139,7 @@ def read_network(roads: Path, nodes: Path | None = None, road_kmh: float | None 
         for name in ("from", "to"):
             node = cell_text(row.values.get(name))
             if node is None:
-                out.add(file, row.number, table.header(name), None, "must not be empty: expected a node id")
+                out.add(file, row.number, table.header(name), None, _("must not be empty: expected a node id"))
             ends.append(node)
         minutes = _minutes(table, row.number, row.values, road_kmh, out)
         oneway = _oneway(table, row.number, row.values.get("oneway"), out)
@@ -145,7 +147,7 @@ def read_network(roads: Path, nodes: Path | None = None, road_kmh: float | None 
             continue
         a, b = ends
         if a == b:
-            out.add(file, row.number, table.header("to"), b, f"a road from node {a} to itself: expected two different nodes")
+            out.add(file, row.number, table.header("to"), b, _("a road from node {a} to itself: expected two different nodes").format(a=a))
             continue
         warned = False  # one warning per row, not one per direction
         for u, v in ((a, b),) if oneway else ((a, b), (b, a)):
@@ -153,8 +155,9 @@ def read_network(roads: Path, nodes: Path | None = None, road_kmh: float | None 
                 kept = graph[u][v]["minutes"]
                 if kept != minutes and not warned:
                     warned = True
-                    out.warnings.append(f"{file} row {row.number}: road {u}→{v} is also on row {row_of[(u, v)]} with {kept:g} min "
-                                        f"instead of {minutes:g} min; keeping the shorter {min(kept, minutes):g} min")
+                    out.warnings.append(_("{file} row {number}: road {u}→{v} is also on row {value} with {kept} min instead of {minutes} min; "
+                                          "keeping the shorter {min} min")
+.format(file=file, number=row.number, u=u, v=v, value=row_of[(u, v)], kept=f"{kept:g}", minutes=f"{minutes:g}", min=f"{min(kept, minutes):g}"))
                 if minutes >= kept:
                     continue
             graph.add_edge(u, v, minutes=minutes)
@@ -162,7 +165,7 @@ def read_network(roads: Path, nodes: Path | None = None, road_kmh: float | None 
     if out.problems:
         raise InputError(out.problems)
     if graph.number_of_nodes() == 0:
-        raise InputError.at(file, None, None, None, "the road table has no roads")
+        raise InputError.at(file, None, None, None, _("the road table has no roads"))
     coords = read_nodes(nodes) if nodes is not None else {}
     return RoadNetwork(graph=graph, coords=coords, roads_file=file, warnings=tuple(out.warnings))
 
@@ -175,7 +178,7 @@ def _minutes(table: Table, row: int, values: dict, road_kmh: float | None, out: 
     if km is None:
         if cell_text(values.get("km")) is None:
             out.add(str(table.path), row, table.header("minutes" if "minutes" in table.headers else "km"), None,
-                    "empty: expected the road's minutes, or its km")
+                    _("empty: expected the road's minutes, or its km"))
         return None
     kmh = _number(table, row, "kmh", values.get("kmh"), out)
     if kmh is None and cell_text(values.get("kmh")) is not None:
@@ -183,7 +186,7 @@ def _minutes(table: Table, row: int, values: dict, road_kmh: float | None, out: 
     kmh = kmh or road_kmh
     if kmh is None:
         out.add(str(table.path), row, table.header("kmh") if "kmh" in table.headers else table.header("km"), None,
-                "a road in km needs a speed: fill kmh (时速) or set travel.road_kmh in the scenario")
+                _("a road in km needs a speed: fill kmh (时速) or set travel.road_kmh in the scenario"))
         return None
     return km / kmh * 60.0
 
@@ -194,7 +197,7 @@ def _oneway(table: Table, row: int, value: object, out: _Collect) -> bool | None
         return False
     if text.lower() in TRUE_WORDS:
         return True
-    out.add(str(table.path), row, table.header("oneway"), value, "expected 是/否 (yes/no): is the road one-way from → to?")
+    out.add(str(table.path), row, table.header("oneway"), value, _("expected 是/否: is the road one-way from → to?"))
     return None
 
 
@@ -231,17 +234,20 @@ def _leg_minutes(km: float, scenario: ScenarioFile) -> float:
 def _spot_of_school(s: School, network: RoadNetwork, nearest: _Nearest, scenario: ScenarioFile, out: _Collect) -> Spot | None:
     if s.node is not None:
         if s.node not in network.graph:
-            out.add(s.source, s.row, s.column("node"), s.node, f"school {s.id} {s.name}: node {s.node} is not in the road table {network.roads_file}")
+            out.add(s.source, s.row, s.column("node"), s.node, _("school {id} {name}: node {node} is not in the road table {roads_file}")
+                                                               .format(id=s.id, name=s.name, node=s.node, roads_file=network.roads_file))
             return None
         return Spot(s.node, 0.0, s.column("node"), s.node)
     if s.lon is None or s.lat is None:
         out.add(s.source, s.row, s.column("node"), None,
-                f"school {s.id} {s.name} has neither a node nor lon/lat: one of them is needed to place it on the road network")
+                _("school {id} {name} has neither a node nor lon/lat: one of them is needed to place it on the road network")
+                .format(id=s.id, name=s.name))
         return None
     found = nearest(s.lon, s.lat)
     if found is None:
         out.add(s.source, s.row, f"{s.column('lon')}/{s.column('lat')}", (s.lon, s.lat),
-                f"school {s.id} {s.name} has only coordinates, but no road node has any: add a nodes table (id, lon, lat) or a node column")
+                _("school {id} {name} has only coordinates, but no road node has any: add a nodes table (id, lon, lat) or a node column")
+                .format(id=s.id, name=s.name))
         return None
     return Spot(found[0], _leg_minutes(found[1], scenario), f"{s.column('lon')}/{s.column('lat')}", (s.lon, s.lat))
 
@@ -250,17 +256,18 @@ def _office_spot(scenario: ScenarioFile, network: RoadNetwork, nearest: _Nearest
     office = scenario.office
     if office.node is not None:
         if office.node not in network.graph:
-            out.add(source, None, "office.node", office.node, f"the office's node is not in the road table {network.roads_file}")
+            out.add(source, None, "office.node", office.node, _("the office's node is not in the road table {roads_file}")
+                                                              .format(roads_file=network.roads_file))
             return None
         return Spot(office.node, 0.0, "office.node", office.node)
     if office.lon is None or office.lat is None:
         out.add(source, None, "office", office.model_dump(exclude_none=True),
-                "the office needs a node (or lon and lat) to start trips on the road network")
+                _("the office needs a node (or lon and lat) to start trips on the road network"))
         return None
     found = nearest(office.lon, office.lat)
     if found is None:
         out.add(source, None, "office", (office.lon, office.lat),
-                "the office has only coordinates, but no road node has any: add a nodes table or office.node")
+                _("the office has only coordinates, but no road node has any: add a nodes table or office.node"))
         return None
     return Spot(found[0], _leg_minutes(found[1], scenario), "office", (office.lon, office.lat))
 
@@ -292,7 +299,8 @@ def road_matrix(
             starts[key] = Spot(key, 0.0, "base", key)
         else:
             out.add(r.source, r.row, r.column("base"), key,
-                    f"unknown base for researcher {r.id} {r.name}: expected a school id or a node of the road table {network.roads_file}")
+                    _("unknown base for researcher {id} {name}: expected a school id or a node of the road table {roads_file}")
+                    .format(id=r.id, name=r.name, roads_file=network.roads_file))
     if out.problems:
         raise InputError(out.problems)
     sparse = _sparse(network.graph)  # built once: the matrix's trees and the school-to-school trees share it
@@ -303,10 +311,10 @@ def road_matrix(
         by_id = {s.id: s for s in schools}
         for sid, keys in unreachable.items():
             s, spot = by_id[sid], spots[sid]
-            names = "、".join("the office" if k == OFFICE else f"base {k}" for k in keys)
+            names = "、".join(_("the office") if k == OFFICE else _("base {base}").format(base=k) for k in keys)
             out.add(s.source, s.row, spot.column, spot.value,
-                    f"school {s.id} {s.name} (node {spot.node}) cannot be reached from {names}: "
-                    f"{components.describe(spot.node, [starts[k].node for k in keys])}; check the roads that should link it")
+                    _("school {id} {name} (node {node}) cannot be reached from {names}: {why}; check the roads that should link it")
+                    .format(id=s.id, name=s.name, node=spot.node, names=names, why=components.describe(spot.node, [starts[k].node for k in keys])))
         raise InputError(out.problems)
     for s in schools:
         if s.minutes is not None:  # the office's own 单程分钟 stand for the trip from the office
@@ -425,6 +433,7 @@ class _Components:
     def describe(self, node: str, start_nodes: list[str]) -> str:
         nodes = self.part[node]
         if any(start in nodes for start in start_nodes):
-            return "its node is linked to the start only against one-way roads"
+            return _("its node is linked to the start only against one-way roads")
         sample = "、".join(sorted(nodes)[:3])
-        return f"its node lies in a separate part of the road network with {len(nodes)} node(s) (e.g. {sample}), one of {self.parts} parts"
+        return _("its node lies in a separate part of the road network with {n} node(s) (e.g. {sample}), one of {parts} parts").format(
+            n=len(nodes), sample=sample, parts=self.parts)

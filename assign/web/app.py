@@ -28,9 +28,10 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from assign.analysis.check import plan_from_pairs, term_values
 from assign.candidates import candidate_pairs
-from assign.errors import AssignError, CellProblem, InputError
+from assign.errors import AssignError, CellProblem, InputError, error_message
 from assign.kpi import kpi_label
 from assign.load import load_scenario
+from assign.locale import _, language_from_environment
 from assign.plan import Plan
 from assign.registry import build_registry
 from assign.web import db
@@ -106,8 +107,16 @@ def create_app(data: Path, token: str | None = None, host: str = "127.0.0.1", sl
         return threads.con
 
     def lang_of(request: Request) -> str:
-        lang = request.query_params.get("lang") or request.cookies.get("lang") or "zh"
-        return lang if lang in LANGS else "zh"
+        """`?lang=`, else the cookie it set, else the browser's first language it names (Accept-Language), else the
+        command line's default (ASSIGN_LANG, the locale: Chinese unless it says English)."""
+        for lang in (request.query_params.get("lang"), request.cookies.get("lang")):
+            if lang in LANGS:
+                return lang
+        for tag in request.headers.get("accept-language", "").split(","):
+            code = tag.split(";")[0].strip().lower()[:2]
+            if code in LANGS:
+                return code
+        return language_from_environment()
 
     def page(request: Request, name: str, status: int = 200, **context: Any) -> Response:
         lang = lang_of(request)
@@ -132,7 +141,7 @@ def create_app(data: Path, token: str | None = None, host: str = "127.0.0.1", sl
     async def request_error(request: Request, exc: RequestValidationError):
         """A path or body the API cannot read (a run that is no number): each error named like a cell."""
         problems = [{"file": "request", "row": None, "column": ".".join(str(part) for part in err["loc"]),
-                     "value": None if err.get("input") is None else str(err.get("input")), "expected": err["msg"]} for err in exc.errors()]
+                     "value": None if err.get("input") is None else str(err.get("input")), "expected": error_message(err)} for err in exc.errors()]
         return JSONResponse({"error": "bad request", "problems": problems}, status_code=422)
 
     @app.exception_handler(StarletteHTTPException)
@@ -172,7 +181,7 @@ def create_app(data: Path, token: str | None = None, host: str = "127.0.0.1", sl
                 problems.append(CellProblem(shown, None, None, None,
                                             f"a file of more than {UPLOAD_LIMITS[role]:,} bytes: at most that for a {role} file"))
             elif role != "scenario" and table_file(role, shown) is None:
-                problems.append(CellProblem(shown, None, None, None, f"the {role} table as .csv or .xlsx"))
+                problems.append(CellProblem(shown, None, None, None, _("the {role} table as .csv or .xlsx").format(role=role)))
             else:
                 received[role] = (shown, content)
         if "scenario" in received:

@@ -14,7 +14,7 @@ import yaml
 from pydantic import ValidationError
 from pydantic_core import PydanticUndefined
 
-from assign.errors import CellProblem, InputError, key_path
+from assign.errors import CellProblem, InputError, error_message, key_path
 from assign.locale import _
 from assign.registry import Registry
 
@@ -120,7 +120,7 @@ def rules_from_form(registry: Registry, form: dict[str, str], source: str = "rul
         try:
             policy.Params.model_validate(params)
         except ValidationError as exc:
-            problems += [CellProblem(source, None, f"{name}.{key_path(err['loc'])}", err.get("input"), err["msg"].removeprefix("Value error, "))
+            problems += [CellProblem(source, None, f"{name}.{key_path(err['loc'])}", err.get("input"), error_message(err))
                          for err in exc.errors()]
         rules[name] = params
     if problems:

@@ -24,6 +24,7 @@ from assign.inputs.extend import resolve_scenario
 from assign.inputs.tables import MAX_TABLE_BYTES
 from assign.inputs.yaml_file import MAX_YAML_BYTES, load_yaml_text
 from assign.load import DEMO_SCENARIO, load_scenario
+from assign.locale import _
 from assign.problem import Problem
 
 TABLE_ROLES = ("researchers", "schools", "roads", "nodes")
@@ -91,15 +92,16 @@ def check_scenario_upload(data: bytes, shown: str) -> dict[str, Any]:
         text = data.decode("gb18030", errors="strict")
     loaded = load_yaml_text(text, shown)
     if not isinstance(loaded, dict):
-        raise InputError.at(shown, None, None, type(loaded).__name__, "expected a mapping of keys such as name, data, policies")
-    problems = [CellProblem(shown, None, key, loaded[key], "not taken on the web page: upload the tables themselves")
+        raise InputError.at(shown, None, None, type(loaded).__name__, _("expected a mapping of keys such as name, data, policies"))
+    problems = [CellProblem(shown, None, key, loaded[key], _("not taken on the web page: upload the tables themselves"))
                 for key in FILE_KEYS if key in loaded]
     calendar = loaded.get("calendar")
     if isinstance(calendar, dict) and "holiday_file" in calendar:
         problems.append(CellProblem(shown, None, "calendar.holiday_file", calendar["holiday_file"],
-                                    "not taken on the web page: the package's holidays are used"))
+                                    _("not taken on the web page: the package's holidays are used")))
     if isinstance(calendar, dict) and "records" in calendar:
-        problems.append(CellProblem(shown, None, "calendar.records", calendar["records"], "not taken on the web page: no file is read on the server"))
+        problems.append(CellProblem(shown, None, "calendar.records", calendar["records"],
+                                    _("not taken on the web page: no file is read on the server")))
     if problems:
         raise InputError(problems)
     loaded.pop("data", None)
@@ -112,7 +114,7 @@ def base_scenario(folder: Path, preset: str | None) -> Path:
         return folder / BASE_FILE
     found = presets()
     if preset not in found:
-        raise InputError.at("preset", None, None, preset, f"one of {', '.join(found)}")
+        raise InputError.at("preset", None, None, preset, _("one of {names}").format(names=", ".join(found)))
     return found[preset]
 
 
@@ -144,10 +146,11 @@ def shown_problems(problems: list[CellProblem], folder: Path, files: dict[str, A
     names.update({str(folder / "tables" / f["stored"]): f["name"] for f in files.values()})
     names[str(folder / SCENARIO_FILE)] = "scenario"
     rows = []
+    sheet = _("{file}, sheet {sheet}").format(file="", sheet="")  # what follows a workbook's path when a message names its sheet
     for p in problems:
         row = asdict(p)
-        # A workbook's problem names its sheet after the path ("…/schools.xlsx, 工作表 学校"): keep that part.
-        stored = next((s for s in names if p.file == s or p.file.startswith(s + ",")), None)
+        # A workbook's problem names its sheet after the path ("…/schools.xlsx，工作表 学校"): keep that part.
+        stored = next((s for s in names if p.file == s or p.file.startswith(s + sheet)), None)
         if stored is not None:
             row["file"] = names[stored] + p.file[len(stored):]
         else:
@@ -159,7 +162,7 @@ def shown_problems(problems: list[CellProblem], folder: Path, files: dict[str, A
 
 def load_project(folder: Path, project: dict[str, Any]) -> tuple[Problem | None, list[dict[str, Any]]]:
     """The project's Problem, or every problem of its files at once (file, sheet, row, column, value, expected)."""
-    missing = [CellProblem(role, None, None, None, "upload this table (.csv or .xlsx)")
+    missing = [CellProblem(role, None, None, None, _("upload this table (.csv or .xlsx)"))
                for role in ("researchers", "schools") if role not in project["files"]]
     if missing:
         return None, [asdict(p) for p in missing]

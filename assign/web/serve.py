@@ -9,6 +9,7 @@ from pathlib import Path
 import uvicorn
 
 from assign.errors import AssignError
+from assign.locale import _
 from assign.web.app import create_app
 from assign.web.guard import is_local, new_token
 
@@ -19,11 +20,11 @@ def serve(host: str, port: int, data: Path, token: str | None = None, open_brows
     if not is_local(host) and not token:
         token = new_token()
     if token is not None and len(token) < 16:
-        raise AssignError(f"--token: at least 16 characters, got {len(token)}")
+        raise AssignError(_("--token: at least 16 characters, got {n}").format(n=len(token)))
     app = create_app(Path(data), token=token, host=host)
     shown_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     address = f"http://{shown_host}:{port}/" + (f"?token={token}" if token else "")
-    echo(f"网页 (web page): {address}  — data: {Path(data).resolve()}  (Ctrl+C 停止 / to stop)")
+    echo(_("web page: {address}  — data: {data}  (Ctrl+C to stop)").format(address=address, data=Path(data).resolve()))
     if open_browser:
         threading.Timer(1.0, webbrowser.open, args=(address,)).start()
     uvicorn.run(app, host=host, port=port, log_level="warning")

@@ -29,6 +29,7 @@ from assign.export.term_files import write_term_files
 from assign.export.terminal import kpi_table
 from assign.export.visit_terminal import month_grid
 from assign.load import load_scenario
+from assign.locale import _
 from assign.plan import Plan
 from assign.solver.passes import solve
 from assign.web import db
@@ -78,7 +79,7 @@ def run_job(data: Path, run: int, server: int | None = None) -> None:
         db.add_progress(con, run, f"{time.perf_counter() - started:5.1f}s {line}")
 
     try:
-        progress("读取表格 (loading the tables)")
+        progress(_("loading the tables"))
         settings = record["settings"]
         if record["kind"] == "whatif":
             whatif(con, data, run, settings, progress)
@@ -100,7 +101,7 @@ def run_job(data: Path, run: int, server: int | None = None) -> None:
             out = run_dir(data, run)
             write_roster(problem, plan, out, kpi_table=kpi_table(plan, fmt="github", timings=False))
             write_report(ReportInputs(problem, plan, node_coords=node_coords_of(problem)), out / "report.html")
-        progress(f"完成 (done): {plan.status}")
+        progress(_("done: {status}").format(status=plan.status))
         db.finish_run(con, run, "done", result=result, plan=plan.model_dump(mode="json"))
     except InputError as exc:
         db.finish_run(con, run, "failed", errors=shown_problems(exc.problems, folder, project["files"]))
@@ -133,8 +134,8 @@ def whatif(con, data: Path, run: int, settings: dict[str, Any], progress) -> Non
     base_problem = load_scenario(folder / SCENARIO_FILE)
     problem, gone = with_previous(load_scenario(folder / WHATIF_FILE), sorted(base_plan.pair_set()))
     if gone:
-        progress(f"{len(gone)} 联系对不再存在 (pairs the change removes): {'、'.join(f'{r}→{s}' for r, s in gone)}")
-    progress("按现行方案重新求解 (re-planning from the plan in force)")
+        progress(_("pairs the change removes: {n}: {pairs}").format(n=len(gone), pairs="、".join(f"{r}→{s}" for r, s in gone)))
+    progress(_("re-planning from the plan in force"))
     plan = solve_from(problem, progress=progress, workers=1)
     result = plan_result(plan)
     result["calendar_terms"] = []
@@ -147,7 +148,8 @@ def whatif(con, data: Path, run: int, settings: dict[str, Any], progress) -> Non
     write_roster(problem, plan, out, kpi_table=kpi_table(plan, fmt="github", timings=False))
     for name in ("comparison.md", "comparison.xlsx"):
         write_comparison(comparison, out / name)
-    progress(f"完成 (done): {plan.status}; 保留 {len(comparison.kept)}, 新增 {len(comparison.added)}, 取消 {len(comparison.dropped)}")
+    progress(_("done: {status}; {kept} pairs kept, {added} added, {dropped} dropped").format(
+        status=plan.status, kept=len(comparison.kept), added=len(comparison.added), dropped=len(comparison.dropped)))
     db.finish_run(con, run, "done", result=result, plan=plan.model_dump(mode="json"))
 
 
@@ -155,18 +157,19 @@ def schedule(con, data: Path, run: int, problem, settings: dict[str, Any], progr
     """A calendar run: one term's visits for the pairs of the run it comes from, its files (.ics, visits.xlsx …) and month view."""
     base = db.get_run(con, settings["from_run"])
     plan = Plan.model_validate(base["plan"])
-    progress(f"排期 (scheduling) {settings['term']}: {len(plan.pairs)} 联系对 (pairs)")
-    visits, _ = schedule_term(problem, plan, settings["term"], workers=1)
+    progress(_("scheduling {term}: {pairs} pairs").format(term=settings["term"], pairs=len(plan.pairs)))
+    visits, _schedule = schedule_term(problem, plan, settings["term"], workers=1)
     result = {"plan_status": visits.status, "term": visits.term, "first": str(visits.first), "last": str(visits.last),
               "workdays": visits.workdays, "visits": len(visits.visits), "findings": [f.model_dump(mode="json") for f in visits.findings],
               "warnings": list(visits.warnings), "conflicts": list(visits.conflicts), "month_grid": month_grid(visits) if visits.solved else ""}
     if visits.solved:
         title = f"{problem.scenario.office.name}{visits.term}教研员联系学校视导安排"
         write_term_files(problem, visits, run_dir(data, run) / CALENDAR_FOLDER, title)
-    progress(f"完成 (done): {visits.status}, {len(visits.visits)} 次到校 (visits)")
+    progress(_("done: {status}, {visits} visits").format(status=visits.status, visits=len(visits.visits)))
+    unsolved = visits.conflicts or [_("no calendar: {term}: status {status}").format(term=visits.term, status=visits.status)]
     db.finish_run(con, run, "done" if visits.solved else "failed", result=result, plan=visits.model_dump(mode="json"),
                   errors=[] if visits.solved else [{"file": None, "row": None, "column": None, "value": visits.status, "expected": c}
-                                                   for c in visits.conflicts or [f"no calendar: {visits.status}"]])
+                                                   for c in unsolved])
 
 
 def calendar_files(data: Path, run: int) -> list[str]:
@@ -231,7 +234,7 @@ class Dispatcher:
                     if record is not None and record["status"] == "running":  # the process died without saying why
                         db.finish_run(con, run, "failed",
                                       errors=[{"file": None, "row": None, "column": None, "value": proc.exitcode,
-                                               "expected": f"the solve process ended with exit code {proc.exitcode}"}])
+                                               "expected": _("the solve process ended with exit code {code}").format(code=proc.exitcode)}])
             while len(self.active) < self.slots and (run := db.next_queued(con)) is not None:
                 if not db.claim(con, run):
                     continue
