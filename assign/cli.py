@@ -18,7 +18,7 @@ from typing import Iterable
 import click
 
 from assign.errors import AssignError, NoPlanError
-from assign.scenario import SEED_MAX
+from assign.solver.sat_parameters import SEED_MAX
 
 EXIT_INPUT, EXIT_NO_PLAN, EXIT_AUDIT = 1, 3, 4
 
@@ -254,7 +254,7 @@ def demo(out, no_write, time_limit, workers, seed, objective, lang, quiet, no_ro
 @guarded
 def validate(scenario: Path) -> None:
     """Load SCENARIO, its tables, holiday files and visit rules, and report every problem, without solving."""
-    from assign.calendar.visit_solve import check_calendar
+    from assign.calendar.terms import check_calendar
     from assign.load import load_scenario
 
     problem = load_scenario(scenario)

@@ -19,20 +19,19 @@ from __future__ import annotations
 import datetime as dt
 import time
 from dataclasses import dataclass
-from pathlib import Path
 
 from ortools.sat.python import cp_model
 
 from assign.calendar.replan import KEEP_WEIGHT, Before, add_stability, changes
 from assign.calendar.schedule import Schedule
+from assign.calendar.terms import calendar_of, load_terms, parse_rules, plan_pairs, school_year
 from assign.calendar.visit_audit import audit_schedule, audit_year, schools_a_day
 from assign.calendar.visit_model import Pair, VisitContext
 from assign.calendar.visits import JointInspection, Visit, VisitPlan
-from assign.calendar.workdays import TermDays, Workdays, read_holiday_file, term_days
-from assign.errors import AssignError, InputError
+from assign.errors import InputError
 from assign.plan import Plan, TermValue
-from assign.problem import PolicyUse, Problem
-from assign.registry import Registry, build_visit_registry
+from assign.problem import Problem
+from assign.registry import Registry
 from assign.solver.cpsat import (
     FIRST_SCHEDULE_PARAMETERS,
     FOUND,
@@ -46,60 +45,6 @@ from assign.solver.cpsat import (
     weighted_expr,
     worst_status,
 )
-
-
-def calendar_of(problem: Problem):
-    if problem.scenario.calendar is None:
-        raise AssignError(f"{problem.source}: the scenario has no `calendar:` section (terms, visit_rules)")
-    return problem.scenario.calendar
-
-
-def workdays_of(problem: Problem) -> Workdays:
-    """The working-day calendar of the scenario: package or plain weekdays, overridden by its holiday files."""
-    cal = calendar_of(problem)
-    base = Path(problem.source).parent
-    files = tuple(read_holiday_file(base / name) for name in cal.holiday_files())
-    return Workdays(use_package=cal.use_package, overrides=files)
-
-
-def school_year(day: dt.date) -> int:
-    """The school year a day belongs to, by its autumn: 2026 for 2026-09 … 2027-08."""
-    return day.year if day.month >= 8 else day.year - 1
-
-
-def load_terms(problem: Problem, term_name: str) -> tuple[TermDays, tuple[TermDays, ...]]:
-    """The term asked for, and every term of the scenario in the same school year (itself included)."""
-    cal = calendar_of(problem)
-    try:
-        wanted = cal.term(term_name)
-    except KeyError as exc:
-        raise InputError.at(problem.source, None, "calendar.terms", term_name, str(exc.args[0])) from None
-    workdays = workdays_of(problem)
-    year = [term_days(t.name, t.start, t.end, workdays, t.exam_weeks) for t in cal.terms if school_year(t.start) == school_year(wanted.start)]
-    term = next(t for t in year if t.name == term_name)
-    return term, tuple(year)
-
-
-def parse_rules(problem: Problem, registry: Registry | None = None) -> tuple[PolicyUse, ...]:
-    registry = registry or build_visit_registry()
-    return registry.parse(calendar_of(problem).visit_rules, problem.source, "calendar.visit_rules")
-
-
-def check_calendar(problem: Problem, registry: Registry | None = None) -> list[str]:
-    """What `assign validate` asks of the scenario's `calendar:` section, without scheduling: its visit
-    rules and their parameters parse, its holiday files read, and each term's working days count; the
-    warnings are those of terms whose days were guessed. Nothing without a calendar section."""
-    if problem.scenario.calendar is None:
-        return []
-    parse_rules(problem, registry)
-    workdays = workdays_of(problem)
-    terms = [term_days(t.name, t.start, t.end, workdays) for t in problem.scenario.calendar.terms]
-    return [t.warning for t in terms if t.warning is not None]
-
-
-def plan_pairs(problem: Problem, plan: Plan) -> list[Pair]:
-    """The plan's pairs that name a known researcher and school, in a fixed order (determinism)."""
-    return sorted((a.researcher_id, a.school_id) for a in plan.pairs if a.researcher_id in problem.researcher and a.school_id in problem.school)
 
 
 def _build(problem, term, pairs, rules, year_workdays=None, explain=False, before: Before | None = None) -> VisitContext:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from assign.calendar.visit_solve import load_terms
+from assign.calendar.terms import load_terms
 from assign.calendar.visits import VisitPlan
 from assign.export.atomic import atomic_folder
 from assign.export.ics import write_ics
