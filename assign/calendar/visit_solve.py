@@ -29,6 +29,7 @@ from assign.calendar.visit_audit import audit_schedule, audit_year, schools_a_da
 from assign.calendar.visit_model import Pair, VisitContext
 from assign.calendar.visits import JointInspection, Visit, VisitPlan
 from assign.errors import InputError
+from assign.locale import _
 from assign.plan import Plan, TermValue
 from assign.problem import Problem
 from assign.registry import Registry
@@ -88,7 +89,21 @@ def _solver(workers: int, seed: int, time_limit: float) -> cp_model.CpSolver:
     return make_solver(options, time_limit, defaults=calendar_parameters(workers))
 
 
-FIRST_SCHEDULE_LIMIT = 60.0  # seconds a group may take to find its first schedule, whatever the time limit
+FIRST_SCHEDULE_LIMIT = 60.0  # seconds the groups may take to find their first schedules, whatever the time limit
+FIRST_SCHEDULE_MIN = 1.0  # seconds a group gets for its first schedule however small its share
+
+
+def size_share(seconds: float, groups: list[list[Pair]], k: int, among) -> float:
+    """Group `k`'s share of `seconds`, by its number of pairs among the groups `among` still to solve."""
+    total = sum(len(groups[i]) for i in among)
+    return max(0.0, seconds) * len(groups[k]) / total if total else 0.0
+
+
+def researcher_names(problem: Problem, group: list[Pair], most: int = 5) -> str:
+    """The researchers of a group for a message: the first few names, and how many more."""
+    ids = sorted({rid for rid, _ in group})
+    names = "、".join(problem.researcher[rid].name for rid in ids[:most])
+    return names if len(ids) <= most else _("{names} and {n} more").format(names=names, n=len(ids) - most)
 
 
 @dataclass
@@ -138,7 +153,7 @@ def improve(ctx: VisitContext, start: GroupResult, workers: int, seed: int, time
     hint_all(ctx.model, start.solution)
     status, better = solve_group(ctx, workers, seed, time_limit)
     if better is None or better.objective < start.objective:
-        return start
+        return start  # the very start, so that the caller can tell nothing was found
     better.bound = min(better.bound, start.bound)  # both bound every schedule of the group from above
     return better
 
@@ -175,37 +190,55 @@ def schedule_term(
     started = time.perf_counter()
     year_workdays = sum(len(t.days) for t in year_terms)
     groups = components(pairs) if all(getattr(use.policy, "local", False) for use in rules) else [pairs]
-    # First a schedule for every group (CP-SAT stopped at its first solution: the feasible start),
-    # then what is left of the time limit improves the groups in turn, each from its start.
-    contexts, firsts, statuses, conflicts = [], [], [], []
+    # The time limit is the whole term's: first a schedule for every group (CP-SAT stopped at its
+    # first solution: the construction), then what is left improves the groups, each from its
+    # start. Both share the time by the groups' sizes, so the groups solved last are not starved.
+    # Building the models is a fixed cost (`build_seconds`, stated beside the solve's): the limit is the solve's.
+    ends_at = started + time_limit
+    contexts, firsts, first_statuses, conflicts = [], [], [], []
     build_seconds = 0.0
-    for group in groups:
+    for k, group in enumerate(groups):
         group_started = time.perf_counter()
         ctx = _build(problem, term, group, rules, year_workdays, before=before)
         set_objective(ctx)
         build_seconds += time.perf_counter() - group_started
-        left = max(time_limit, FIRST_SCHEDULE_LIMIT) - (time.perf_counter() - started)
-        status, first = solve_group(ctx, workers, seed, max(0.1, left), first_only=True)
+        ends_at += time.perf_counter() - group_started
+        share = size_share(ends_at - time.perf_counter(), groups, k, range(k, len(groups)))
+        status, first = solve_group(ctx, workers, seed, max(FIRST_SCHEDULE_MIN, share), first_only=True)
         contexts.append(ctx)
         firsts.append(first)
+        first_statuses.append(status)
         if status == "INFEASIBLE":
             conflicts += explain_infeasible(problem, term, group, rules, seed, time_limit, year_workdays, before)
-        if first is None:
-            statuses.append(status)
+    # A group without a first schedule in its share tries again with what is left, and at most
+    # FIRST_SCHEDULE_LIMIT in all: a feasible term gets a schedule even under a short limit.
+    again = [k for k, status in enumerate(first_statuses) if status == "UNKNOWN"]
+    for n, k in enumerate(again):
+        left = max(ends_at, started + build_seconds + FIRST_SCHEDULE_LIMIT) - time.perf_counter()
+        share = max(FIRST_SCHEDULE_MIN, size_share(left, groups, k, again[n:]))
+        first_statuses[k], firsts[k] = solve_group(contexts[k], workers, seed, share, first_only=True)
+        if firsts[k] is None:
+            warnings.append(_("{names}: no schedule found within the time limit; their visits are missing from this term")
+                            .format(names=researcher_names(problem, groups[k])))
     first_seconds = time.perf_counter() - started
-    # The time limit is the improvement's: the first schedules are the construction every term gets
-    # (as the assignment's greedy start), so a loaded machine does not eat the time that proves a term.
-    improving = time.perf_counter()
+    # The term keeps the groups that have a schedule: one group without any makes it FEASIBLE at
+    # best (its visits missing, which the audit names), never the whole term thrown away.
+    statuses = [s if s != "UNKNOWN" else "FEASIBLE" for s, first in zip(first_statuses, firsts) if first is None]
+    if statuses and all(first is None for first in firsts):
+        statuses = first_statuses
     results = []
+    waiting = [k for k, first in enumerate(firsts) if first is not None and first.status != "OPTIMAL"]
     for k, (ctx, first) in enumerate(zip(contexts, firsts)):
         if first is None:
             continue
         done = first
-        if first.status != "OPTIMAL":
-            left = time_limit - (time.perf_counter() - improving)
-            share = left / sum(1 for f in firsts[k:] if f is not None and f.status != "OPTIMAL")  # the groups still to improve share it
+        if k in waiting:
+            share = size_share(ends_at - time.perf_counter(), groups, k, waiting[waiting.index(k):])
             if share >= 0.05:
                 done = improve(ctx, first, workers, seed, share)
+                if done is first and done.status != "OPTIMAL":
+                    warnings.append(_("{names}: nothing better found in {seconds:.1f} s; the first schedule is kept")
+                                    .format(names=researcher_names(problem, groups[k]), seconds=share))
         results.append(done)
         statuses.append(done.status)
     visits, values, inspections = [], {}, []
