@@ -118,3 +118,22 @@ def test_a_swap_that_breaks_a_rule_has_no_strict_score(tmp_path):
     assert scores.values({("R1", "U1"): 0, ("R1", "V2"): 1}, strict=True) is None  # two rural schools: urban_rural_mix
     assert scores.values({("R1", "U1"): 0}, strict=True) is None  # one school: school_count
     assert scores.values({("R1", "V1"): 0, ("R1", "V2"): 1}, strict=True) is not None
+
+
+def test_a_model_that_cannot_be_read_piece_by_piece_is_scored_by_whole_solves(tmp_path):
+    from assign.modeling import build_model
+    from assign.solver.cpsat import weighted_expr
+    from assign.solver.local_scores import LocalScores
+
+    problem = two_schools(tmp_path)
+    plan = solve_det(problem)
+    assert plan.findings == []
+    ctx = build_model(problem, explain=True)
+    weighted = weighted_expr(ctx.terms)
+    ctx.model.add_no_overlap([])  # a constraint kind whose variables local_scores does not read
+    scores = LocalScores(ctx, plan.pair_set(), weighted)
+    assert not scores.local
+    swap = {("R1", "V1"): 0, ("R1", "V2"): 1}
+    values = scores.values(swap)
+    assert values["coverage.schools"] == scores.base["coverage.schools"]
+    assert values["travel.total_minutes"] > scores.base["travel.total_minutes"]  # V2 lies further out
