@@ -19,7 +19,7 @@ import click
 
 from assign.errors import AssignError, NoPlanError
 from assign.locale import LANGUAGES, _, language, language_from_environment, ngettext, set_language
-from assign.scenario import SEED_MAX
+from assign.solver.sat_parameters import SEED_MAX
 
 EXIT_INPUT, EXIT_NO_PLAN, EXIT_AUDIT = 1, 3, 4
 
@@ -296,7 +296,7 @@ def demo(out, no_write, time_limit, workers, seed, objective, lang, quiet, no_ro
 @guarded
 def validate(scenario: Path) -> None:
     """Load SCENARIO, its tables, holiday files and visit rules, and report every problem, without solving."""
-    from assign.calendar.visit_solve import check_calendar
+    from assign.calendar.terms import check_calendar
     from assign.export.terminal import policy_names
     from assign.load import load_scenario
 

@@ -15,9 +15,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from assign.locale import _
 from assign.models import check_year
-from assign.solver.sat_parameters import check_parameters
+from assign.solver.sat_parameters import SEED_MAX, check_parameters
 
-SEED_MAX = 2**31 - 1  # CP-SAT's random_seed is a 32-bit integer
 # CP-SAT parameters that `solver:` sets from its own keys (bounded there, overridden by --workers, --seed, --time-limit).
 OWNED_PARAMETERS = {"num_workers": "workers", "num_search_workers": "workers", "random_seed": "seed",
                     "max_time_in_seconds": "time_limit", "log_search_progress": "log"}

@@ -21,7 +21,7 @@ from calendar_fixtures import write_tiny
 from click.testing import CliRunner
 from conftest import make_scenario, researcher, school
 
-from assign.calendar.visit_solve import workdays_of
+from assign.calendar.terms import workdays_of
 from assign.cli import main
 from assign.errors import InputError
 from assign.inputs.tables import MAX_RESEARCHERS

@@ -23,7 +23,8 @@ from assign.locale import _
 from assign.modeling import Pair, build_model
 from assign.plan import Finding, Plan
 from assign.problem import Problem
-from assign.solver.cpsat import fixed_solve, weighted_expr
+from assign.solver.cpsat import WEIGHT_SCALE, fixed_solve, weighted_expr
+from assign.solver.local_scores import LocalScores
 from assign.solver.passes import ordered_terms
 
 
@@ -60,52 +61,77 @@ def find_researcher(problem: Problem, who: str) -> str:
                       + vocab.did_you_mean(who, choices))
 
 
+CONFIRMED_AUDITS = 25  # swaps audited, best first, before the researcher is said to have no clean swap
+WEIGHTED = "__weighted__"
+
+
 def explain_researcher(problem: Problem, plan: Plan, researcher_id: str, progress: Callable[[str], None] | None = None) -> list[PairReason]:
     # Enforcement literals left free: a plan without one of its pairs may break a hard rule (that is
-    # what "holds it" shows) and must still be scored; which swaps are allowed is the audits' call.
+    # what "holds it" shows) and must still be scored.
     ctx = build_model(problem, explain=True)
     weighted = weighted_expr(ctx.terms)
-    terms = ctx.terms if problem.scenario.objective.mode == "weighted" else ordered_terms(ctx.terms, problem.scenario.objective.order, problem.source)
+    mode = problem.scenario.objective.mode
+    terms = ctx.terms if mode == "weighted" else ordered_terms(ctx.terms, problem.scenario.objective.order, problem.source)
     current = plan.pair_set()
-    base = _score(ctx, current, weighted)
-    if base is None:
+    scores = LocalScores(ctx, current, weighted, held=_held_literals(ctx, current) if plan.exceptions else None)
+    if scores.base is None:
         raise AssignError(_("the plan breaks a hard rule of its scenario (`assign check` says which): it cannot be explained pair by pair"))
+    base = scores.base
     reasons = []
     mine = sorted((sid for rid, sid in current if rid == researcher_id), key=lambda sid: problem.minutes(researcher_id, sid))
     options = [sid for (rid, sid) in ctx.x if rid == researcher_id and sid not in mine]
     for sid in mine:
         without = current - {(researcher_id, sid)}
-        dropped = _score(ctx, without, weighted)
+        dropped = scores.values({(researcher_id, sid): 0})
         earns = ({t.name: (base[t.name] - dropped[t.name]) * (1 if t.sense == "max" else -1) for t in ctx.terms}
                  if dropped is not None else {})
         reason = PairReason(sid, problem.minutes(researcher_id, sid), earns, _holding(problem, plan, without, researcher_id, sid),
                             labels={t.name: t.label for t in ctx.terms})
-        best = None
+        # Every swap is scored on the plan piece by piece (`assign.solver.local_scores`), strictly: a
+        # swap that breaks a rule the plan keeps has no score. Where the model cannot be read piece
+        # by piece, the audits decide which swaps are allowed.
+        ranked = []
         for tried, other in enumerate(options, 1):
-            if progress:
+            if progress and tried % 50 == 0:
                 progress(_("{school}: {tried}/{n} other schools scored").format(school=problem.school[sid].name, tried=tried, n=len(options)))
-            swapped = without | {(researcher_id, other)}
-            values = _score(ctx, swapped, weighted)
-            if values is None or _audit_errors(problem, plan, swapped):
+            values = scores.values({(researcher_id, sid): 0, (researcher_id, other): 1}, strict=True)
+            if values is None or not scores.local and _audit_errors(problem, plan, without | {(researcher_id, other)}):
                 continue
-            reason.alternatives_tried += 1
-            key = _rank_key(terms, values, weighted_value=values.get("__weighted__"), mode=problem.scenario.objective.mode)
-            if best is None or key > best[0]:
-                best = (key, other, values)
-        if best is not None:
-            other, values = best[1], best[2]
+            ranked.append((_rank_key(terms, values, _weighted(terms, values), mode), -len(ranked), other))
+        reason.alternatives_tried = len(ranked)
+        # Best first: the first swap the audits accept is confirmed by scoring the whole swapped plan.
+        for _key, _order, other in sorted(ranked, reverse=True)[:CONFIRMED_AUDITS]:
+            swapped = without | {(researcher_id, other)}
+            if _audit_errors(problem, plan, swapped):
+                reason.alternatives_tried -= 1
+                continue
+            values = _score(ctx, swapped, weighted)  # the model's objective: LocalScores set it
             reason.alternative = Alternative(other, problem.minutes(researcher_id, other),
                                              {t.name: values[t.name] - base[t.name] for t in ctx.terms})
+            break
         reasons.append(reason)
     return reasons
 
 
+def _weighted(terms, values: dict[str, float]) -> float:
+    """The weighted sum of the terms, counted as `weighted_expr` counts it."""
+    return sum(round(t.weight * WEIGHT_SCALE) * (values[t.name] if t.sense == "max" else -values[t.name]) for t in terms)
+
+
+def _held_literals(ctx, pairs: set[Pair]) -> set[int]:
+    """The enforcement literals the plan keeps true: a plan with granted exceptions keeps them in
+    every swap, and a swap is allowed when it breaks no other rule."""
+    solver = fixed_solve(ctx, pairs, sum(ctx.literals()))
+    literals = ctx.literals()
+    return {var.index for var in literals} if solver is None else {var.index for var in literals if solver.boolean_value(var)}
+
+
 def _score(ctx, pairs: set[Pair], weighted) -> dict[str, float] | None:
-    solver = fixed_solve(ctx, pairs, weighted)
+    solver = fixed_solve(ctx, pairs, None)
     if solver is None:
         return None
     values = {t.name: solver.value(t.expr) for t in ctx.terms}
-    values["__weighted__"] = solver.value(weighted)
+    values[WEIGHTED] = solver.value(weighted)
     return values
 
 

@@ -19,21 +19,20 @@ from __future__ import annotations
 import datetime as dt
 import time
 from dataclasses import dataclass
-from pathlib import Path
 
 from ortools.sat.python import cp_model
 
 from assign.calendar.replan import KEEP_WEIGHT, Before, add_stability, changes
 from assign.calendar.schedule import Schedule
+from assign.calendar.terms import calendar_of, load_terms, parse_rules, plan_pairs, school_year
 from assign.calendar.visit_audit import audit_schedule, audit_year, schools_a_day
 from assign.calendar.visit_model import Pair, VisitContext
 from assign.calendar.visits import JointInspection, Visit, VisitPlan
-from assign.calendar.workdays import TermDays, Workdays, read_holiday_file, term_days
-from assign.errors import AssignError, InputError
+from assign.errors import InputError
 from assign.locale import _
 from assign.plan import Plan, TermValue
-from assign.problem import PolicyUse, Problem
-from assign.registry import Registry, build_visit_registry
+from assign.problem import Problem
+from assign.registry import Registry
 from assign.solver.cpsat import (
     FIRST_SCHEDULE_PARAMETERS,
     FOUND,
@@ -48,60 +47,6 @@ from assign.solver.cpsat import (
     worst_status,
 )
 from assign.vocab import ACTIVITIES
-
-
-def calendar_of(problem: Problem):
-    if problem.scenario.calendar is None:
-        raise AssignError(_("{source}: the scenario has no `calendar:` section (terms, visit_rules)").format(source=problem.source))
-    return problem.scenario.calendar
-
-
-def workdays_of(problem: Problem) -> Workdays:
-    """The working-day calendar of the scenario: package or plain weekdays, overridden by its holiday files."""
-    cal = calendar_of(problem)
-    base = Path(problem.source).parent
-    files = tuple(read_holiday_file(base / name) for name in cal.holiday_files())
-    return Workdays(use_package=cal.use_package, overrides=files)
-
-
-def school_year(day: dt.date) -> int:
-    """The school year a day belongs to, by its autumn: 2026 for 2026-09 … 2027-08."""
-    return day.year if day.month >= 8 else day.year - 1
-
-
-def load_terms(problem: Problem, term_name: str) -> tuple[TermDays, tuple[TermDays, ...]]:
-    """The term asked for, and every term of the scenario in the same school year (itself included)."""
-    cal = calendar_of(problem)
-    try:
-        wanted = cal.term(term_name)
-    except KeyError as exc:
-        raise InputError.at(problem.source, None, "calendar.terms", term_name, str(exc.args[0])) from None
-    workdays = workdays_of(problem)
-    year = [term_days(t.name, t.start, t.end, workdays, t.exam_weeks) for t in cal.terms if school_year(t.start) == school_year(wanted.start)]
-    term = next(t for t in year if t.name == term_name)
-    return term, tuple(year)
-
-
-def parse_rules(problem: Problem, registry: Registry | None = None) -> tuple[PolicyUse, ...]:
-    registry = registry or build_visit_registry()
-    return registry.parse(calendar_of(problem).visit_rules, problem.source, "calendar.visit_rules")
-
-
-def check_calendar(problem: Problem, registry: Registry | None = None) -> list[str]:
-    """What `assign validate` asks of the scenario's `calendar:` section, without scheduling: its visit
-    rules and their parameters parse, its holiday files read, and each term's working days count; the
-    warnings are those of terms whose days were guessed. Nothing without a calendar section."""
-    if problem.scenario.calendar is None:
-        return []
-    parse_rules(problem, registry)
-    workdays = workdays_of(problem)
-    terms = [term_days(t.name, t.start, t.end, workdays) for t in problem.scenario.calendar.terms]
-    return [t.warning for t in terms if t.warning is not None]
-
-
-def plan_pairs(problem: Problem, plan: Plan) -> list[Pair]:
-    """The plan's pairs that name a known researcher and school, in a fixed order (determinism)."""
-    return sorted((a.researcher_id, a.school_id) for a in plan.pairs if a.researcher_id in problem.researcher and a.school_id in problem.school)
 
 
 def _build(problem, term, pairs, rules, year_workdays=None, explain=False, before: Before | None = None, year_before: int = 0) -> VisitContext:
@@ -146,7 +91,24 @@ def _solver(workers: int, seed: int, time_limit: float) -> cp_model.CpSolver:
     return make_solver(options, time_limit, defaults=calendar_parameters(workers))
 
 
-FIRST_SCHEDULE_LIMIT = 60.0  # seconds a group may take to find its first schedule, whatever the time limit
+FIRST_SCHEDULE_LIMIT = 60.0  # seconds the groups may take to find their first schedules, whatever the time limit
+# A small group's first schedule keeps the LP: it is then often proven optimal at once, with a bound,
+# and needs no improvement; a larger one's is found without it, many times sooner (FIRST_SCHEDULE_PARAMETERS).
+LP_FIRST_MAX_PAIRS = 8
+FIRST_SCHEDULE_MIN = 1.0  # seconds a group gets for its first schedule however small its share
+
+
+def size_share(seconds: float, groups: list[list[Pair]], k: int, among) -> float:
+    """Group `k`'s share of `seconds`, by its number of pairs among the groups `among` still to solve."""
+    total = sum(len(groups[i]) for i in among)
+    return max(0.0, seconds) * len(groups[k]) / total if total else 0.0
+
+
+def researcher_names(problem: Problem, group: list[Pair], most: int = 5) -> str:
+    """The researchers of a group for a message: the first few names, and how many more."""
+    ids = sorted({rid for rid, _ in group})
+    names = "、".join(problem.researcher[rid].name for rid in ids[:most])
+    return names if len(ids) <= most else _("{names} and {n} more").format(names=names, n=len(ids) - most)
 
 
 @dataclass
@@ -180,7 +142,8 @@ def solve_group(ctx: VisitContext, workers: int, seed: int, time_limit: float, f
     solver = _solver(workers, seed, time_limit)
     if first_only:
         for key, value in FIRST_SCHEDULE_PARAMETERS.items():
-            setattr(solver.parameters, key, value)
+            if key != "linearization_level" or len(ctx.on) > LP_FIRST_MAX_PAIRS:
+                setattr(solver.parameters, key, value)
     status = STATUS[solver.solve(ctx.model)]
     if status not in FOUND:
         return status, None
@@ -196,7 +159,7 @@ def improve(ctx: VisitContext, start: GroupResult, workers: int, seed: int, time
     hint_all(ctx.model, start.solution)
     status, better = solve_group(ctx, workers, seed, time_limit)
     if better is None or better.objective < start.objective:
-        return start
+        return start  # the very start, so that the caller can tell nothing was found
     better.bound = min(better.bound, start.bound)  # both bound every schedule of the group from above
     return better
 
@@ -234,37 +197,55 @@ def schedule_term(
     year_workdays = sum(len(t.days) for t in year_terms)
     year_before = sum(len(t.days) for t in year_terms if t.first < term.first)
     groups = components(pairs) if all(getattr(use.policy, "local", False) for use in rules) else [pairs]
-    # First a schedule for every group (CP-SAT stopped at its first solution: the feasible start),
-    # then what is left of the time limit improves the groups in turn, each from its start.
-    contexts, firsts, statuses, conflicts = [], [], [], []
+    # The time limit is the whole term's: first a schedule for every group (CP-SAT stopped at its
+    # first solution: the construction), then what is left improves the groups, each from its
+    # start. Both share the time by the groups' sizes, so the groups solved last are not starved.
+    # Building the models is a fixed cost (`build_seconds`, stated beside the solve's): the limit is the solve's.
+    ends_at = started + time_limit
+    contexts, firsts, first_statuses, conflicts = [], [], [], []
     build_seconds = 0.0
-    for group in groups:
+    for k, group in enumerate(groups):
         group_started = time.perf_counter()
         ctx = _build(problem, term, group, rules, year_workdays, before=before, year_before=year_before)
         set_objective(ctx)
         build_seconds += time.perf_counter() - group_started
-        left = max(time_limit, FIRST_SCHEDULE_LIMIT) - (time.perf_counter() - started)
-        status, first = solve_group(ctx, workers, seed, max(0.1, left), first_only=True)
+        ends_at += time.perf_counter() - group_started
+        share = size_share(ends_at - time.perf_counter(), groups, k, range(k, len(groups)))
+        status, first = solve_group(ctx, workers, seed, max(FIRST_SCHEDULE_MIN, share), first_only=True)
         contexts.append(ctx)
         firsts.append(first)
+        first_statuses.append(status)
         if status == "INFEASIBLE":
             conflicts += explain_infeasible(problem, term, group, rules, seed, time_limit, year_workdays, before, year_before)
-        if first is None:
-            statuses.append(status)
+    # A group without a first schedule in its share tries again with what is left, and at most
+    # FIRST_SCHEDULE_LIMIT in all: a feasible term gets a schedule even under a short limit.
+    again = [k for k, status in enumerate(first_statuses) if status == "UNKNOWN"]
+    for n, k in enumerate(again):
+        left = max(ends_at, started + build_seconds + FIRST_SCHEDULE_LIMIT) - time.perf_counter()
+        share = max(FIRST_SCHEDULE_MIN, size_share(left, groups, k, again[n:]))
+        first_statuses[k], firsts[k] = solve_group(contexts[k], workers, seed, share, first_only=True)
+        if firsts[k] is None:
+            warnings.append(_("{names}: no schedule found within the time limit; their visits are missing from this term")
+                            .format(names=researcher_names(problem, groups[k])))
     first_seconds = time.perf_counter() - started
-    # The time limit is the improvement's: the first schedules are the construction every term gets
-    # (as the assignment's greedy start), so a loaded machine does not eat the time that proves a term.
-    improving = time.perf_counter()
+    # The term keeps the groups that have a schedule: one group without any makes it FEASIBLE at
+    # best (its visits missing, which the audit names), never the whole term thrown away.
+    statuses = [s if s != "UNKNOWN" else "FEASIBLE" for s, first in zip(first_statuses, firsts) if first is None]
+    if statuses and all(first is None for first in firsts):
+        statuses = first_statuses
     results = []
+    waiting = [k for k, first in enumerate(firsts) if first is not None and first.status != "OPTIMAL"]
     for k, (ctx, first) in enumerate(zip(contexts, firsts)):
         if first is None:
             continue
         done = first
-        if first.status != "OPTIMAL":
-            left = time_limit - (time.perf_counter() - improving)
-            share = left / sum(1 for f in firsts[k:] if f is not None and f.status != "OPTIMAL")  # the groups still to improve share it
+        if k in waiting:
+            share = size_share(ends_at - time.perf_counter(), groups, k, waiting[waiting.index(k):])
             if share >= 0.05:
                 done = improve(ctx, first, workers, seed, share)
+                if done is first and done.status != "OPTIMAL":
+                    warnings.append(_("{names}: nothing better found in {seconds:.1f} s; the first schedule is kept")
+                                    .format(names=researcher_names(problem, groups[k]), seconds=share))
         results.append(done)
         statuses.append(done.status)
     visits, values, inspections = [], {}, []

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from assign.calendar.visit_solve import load_terms
+from assign.calendar.terms import load_terms
 from assign.calendar.visits import VisitPlan
 from assign.errors import InputError
 from assign.export.atomic import atomic_folder

@@ -377,8 +377,11 @@ def _blank(cell: object) -> bool:
     return cell is None or (isinstance(cell, str) and not cell.strip())
 
 
-def _cell_problem(path: Path, row: int, column: str, cell: object) -> CellProblem | None:
-    """A cell no table may hold: a formula without a saved value, or text over MAX_CELL_CHARS."""
+def _cell_problem(path: Path, row: int, column: str | int, cell: object) -> CellProblem | None:
+    """A cell no table may hold: a formula without a saved value, or text over MAX_CELL_CHARS.
+    `column`: its header, or its index when it has none (named as Excel does only for a problem)."""
+    if isinstance(column, int) and (isinstance(cell, UnsavedFormula) or isinstance(cell, str) and len(cell) > MAX_CELL_CHARS):
+        column = _letter(column)
     if isinstance(cell, UnsavedFormula):
         return CellProblem(str(path), row, column, cell.formula,
                            _("a formula without a saved value: open and save the workbook in Excel/WPS first"))
@@ -472,7 +475,7 @@ def read_table(path: Path, columns: dict[str, tuple[str, ...]], required: tuple[
         table.notes.append(_("{where}: row {row} taken as the header; the {n} rows above it (titles) are not read").format(
             where=table.where, row=start + 1, n=len(above)))
     header_row = rows[start]
-    bad = [p for index, cell in enumerate(header_row) if (p := _cell_problem(table.where, start + 1, _letter(index), cell))]
+    bad = [p for index, cell in enumerate(header_row) if (p := _cell_problem(table.where, start + 1, index, cell))]
     if bad:
         raise InputError(bad)
     positions: dict[int, str] = {}
@@ -514,7 +517,7 @@ def read_table(path: Path, columns: dict[str, tuple[str, ...]], required: tuple[
             continue
         if all(_blank(c) or i in numbering for i, c in enumerate(cells)):
             continue
-        problems += [p for i, cell in enumerate(cells) if (p := _cell_problem(table.where, offset, shown.get(i, _letter(i)), cell))]
+        problems += [p for i, cell in enumerate(cells) if (p := _cell_problem(table.where, offset, shown.get(i, i), cell))]
         values = {name: _clean(cells[i]) if i < len(cells) else None for i, name in positions.items()}
         extra = {text: "" if i >= len(cells) or cells[i] is None else str(cells[i]) for i, text in extras.items()}
         table.rows.append(TableRow(offset, values, extra))

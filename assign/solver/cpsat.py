@@ -50,7 +50,9 @@ CALENDAR_PARAMETERS: dict[str, Any] = {
 # A term's first schedule (every group stopped at its first solution, before any is improved) comes
 # sooner without presolve: on the demo's autumn term 1.3 s to a schedule of every group against 2.0 s
 # with it (where presolve and the LP often prove the first solution optimal, but later).
-FIRST_SCHEDULE_PARAMETERS: dict[str, Any] = {"cp_model_presolve": False, "stop_after_first_solution": True}
+# Without the LP (linearization 0) a first schedule is found 9× sooner on the groups of a 400-researcher
+# office (0.39 s of CPU against 3.4 s for its three largest); the improvement that follows has the LP.
+FIRST_SCHEDULE_PARAMETERS: dict[str, Any] = {"cp_model_presolve": False, "stop_after_first_solution": True, "linearization_level": 0}
 WEIGHT_SCALE = 1000  # weights are floats in scenarios; CP-SAT wants integers
 
 STATUS = {

@@ -28,6 +28,7 @@ INT_RANGES = {
     "TYPE_UINT64": (0, 2**64 - 1),
     "TYPE_FIXED64": (0, 2**64 - 1),
 }
+SEED_MAX = INT_RANGES["TYPE_INT32"][1]  # CP-SAT's random_seed is a 32-bit integer
 
 
 def _not_in_a_scenario(value: Any) -> Any:

@@ -14,10 +14,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
-
-import networkx as nx
-import numpy as np
+from typing import TYPE_CHECKING, Callable
 
 from assign.errors import CellProblem, InputError
 from assign.inputs.tables import NODE_COLUMNS, NODE_REQUIRED, ROAD_COLUMNS, ROAD_REQUIRED, Table, read_table
@@ -25,6 +22,10 @@ from assign.locale import _
 from assign.models import Researcher, School, cell_text
 from assign.scenario import ScenarioFile
 from assign.travel.matrix import OFFICE, TravelMatrix, great_circle_km
+
+if TYPE_CHECKING:  # networkx, numpy and scipy load when a road table is read: `assign --help` and `plugins` need none
+    import networkx as nx
+    import numpy as np
 
 TRUE_WORDS = {"是", "单行", "y", "yes", "true", "1", "oneway"}
 FALSE_WORDS = {"否", "双向", "n", "no", "false", "0"}
@@ -131,6 +132,8 @@ def read_network(roads: Path, nodes: Path | None = None, road_kmh: float | None 
     if "km" in table.headers and "minutes" not in table.headers and "kmh" not in table.headers and road_kmh is None:
         raise InputError.at(file, 1, table.header("km"), None,
                             _("roads are given in km but there is no speed: add a kmh (时速) column or set travel.road_kmh in the scenario"))
+    import networkx as nx
+
     out = _Collect()
     graph = nx.DiGraph()
     row_of: dict[tuple[str, str], int] = {}
@@ -212,6 +215,9 @@ class _Nearest:
     """
 
     def __init__(self, network: RoadNetwork):
+        import numpy as np
+
+        self.np = np
         points = [(node, point) for node, point in network.coords.items() if node in network.graph]
         self.nodes = [node for node, _ in points]
         self.points = [point for _, point in points]
@@ -221,7 +227,7 @@ class _Nearest:
     def __call__(self, lon: float, lat: float) -> tuple[str, float] | None:
         if not self.nodes:
             return None
-        phi = math.radians(lat)
+        np, phi = self.np, math.radians(lat)
         h = np.sin((self.lat - phi) / 2) ** 2 + math.cos(phi) * np.cos(self.lat) * np.sin((self.lon - math.radians(lon)) / 2) ** 2
         best = int(np.argmin(h))  # haversine is monotone in h
         return self.nodes[best], great_circle_km(lon, lat, *self.points[best])
@@ -324,6 +330,8 @@ def road_matrix(
 
 def _sparse(graph: nx.DiGraph):
     """The graph as scipy's CSR matrix of minutes, and each node's row in it."""
+    import networkx as nx
+
     nodes = list(graph)
     return {node: i for i, node in enumerate(nodes)}, nx.to_scipy_sparse_array(graph, nodelist=nodes, weight="minutes", format="csr")
 
@@ -336,6 +344,7 @@ def _trees(graph: nx.DiGraph, start_nodes: list[str], targets: list[str], sparse
     `single_source_dijkstra_path_length` costs about 0.16-0.3 s of CPU per start on a 20,000-node
     network, so 100 starts could not meet the 10 s target on two cores; scipy does them in ~1 s.
     """
+    import numpy as np
     from scipy.sparse.csgraph import dijkstra
 
     index, matrix = sparse or _sparse(graph)
@@ -424,6 +433,8 @@ class _Components:
     """Weakly connected parts of the network, to tell the user where an unreachable school lies."""
 
     def __init__(self, graph: nx.DiGraph):
+        import networkx as nx
+
         self.part: dict[str, set[str]] = {}
         for nodes in nx.weakly_connected_components(graph):
             for node in nodes:
