@@ -648,7 +648,7 @@ def _open_term(scenario: Path | None, term_name: str, calendar_dir: Path | None,
     _warn(record.problem.warnings)
     if record.scheduled:
         paths = write_term_files(record.problem, record.visits, folder, calendar_title(record.problem, term_name))
-        click.echo(f"已写出 (written): {len(paths)} files in {folder} (visits.json …)", err=True)
+        click.echo(_("written: {n} files in {folder}").format(n=len(paths), folder=folder) + " (visits.json …)", err=True)
     files = kept_files(record) if import_kept else []
     if files:
         result, read = import_records(record, files)
@@ -688,7 +688,7 @@ def record_template(scenario, term_name, calendar_dir, plan_path, workers, seed,
     title = f"{rec.problem.scenario.office.name}{term_name}联系工作记录表"
     paths = write_record_templates(rec.problem, rec.visits, target, title, force=force)
     click.echo(_("{n} record form(s) for {visits} planned visit(s)").format(n=len(paths), visits=len(rec.visits.visits)))
-    click.echo(f"已写出 (written): {target}")
+    click.echo(_("written: {paths}").format(paths=target))
 
 
 @record.command("import")
@@ -722,7 +722,7 @@ def record_import(files, term_name, calendar_dir, plan_path, workers, seed, repl
     if result.book.conflicts:
         click.echo(_("conflicts waiting (the earlier record is kept and counted):"))
         click.echo(conflict_lines(rec.problem, result.book.conflicts))
-    click.echo(f"已写出 (written): {rec.records_path}")
+    click.echo(_("written: {paths}").format(paths=rec.records_path))
 
 
 def _as_of(rec, as_of):
@@ -781,7 +781,7 @@ def summary(scenario, term_name, calendar_dir, plan_path, workers, seed, out) ->
     tables = summary_tables(rec.problem, rec.visits, rec.book, result)
     paths = write_summary(title, tables, heading(result), out if out is not None else rec.folder)
     click.echo(heading(result))
-    click.echo(f"已写出 (written): {'、'.join(str(p) for p in paths)}")
+    click.echo(_("written: {paths}").format(paths="、".join(str(p) for p in paths)))
 
 
 @main.command()

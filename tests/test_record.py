@@ -219,7 +219,10 @@ def test_two_files_reporting_a_visit_otherwise_are_a_conflict_kept_until_resolve
     fill(office, office, {(first, "听课节数"): 3})
     result = run("record", "import", office, scenario, "--term", TERM, "--calendar", cal)
     book = json.loads((cal / "records.json").read_text(encoding="utf-8"))
-    assert book["conflicts"] == [] and "1 resolved" in result.output.replace(_("resolved"), "resolved")
+    assert book["conflicts"] == [] and len(book["records"]) == 4
+    assert _("{added} record(s) added, {updated} updated, {unchanged} unchanged; {blank} row(s) not filled in yet; {conflicts} new conflict(s), "
+             "{resolved} resolved; {total} record(s) kept").format(added=0, updated=0, unchanged=4, blank=1, conflicts=0, resolved=1,
+                                                              total=4) in result.output
 
 
 def test_an_office_sheet_with_title_rows_blank_rows_moved_columns_and_codes_reads(tmp_path, county):

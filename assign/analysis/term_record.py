@@ -14,7 +14,8 @@ from pathlib import Path
 
 from assign.analysis.sources import plan_of, read_plan_for
 from assign.calendar.records import RECORDS_FILE, MergeResult, RecordBook, RecordSource, file_identity, merge
-from assign.calendar.visit_solve import load_terms, parse_rules, schedule_term, workdays_of
+from assign.calendar.terms import load_terms, parse_rules, workdays_of
+from assign.calendar.visit_solve import schedule_term
 from assign.calendar.visits import VisitPlan
 from assign.calendar.workdays import TermDays
 from assign.errors import InputError, NoPlanError
