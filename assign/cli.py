@@ -657,8 +657,9 @@ def plugins(name: str | None) -> None:
 
 
 @main.command()
-@click.option("--size", type=click.Choice(["county", "city", "province"]), default="county", show_default=True,
-              help="county 40×120, city 400×1,500 (10 counties), province 3,000×15,000 (75 counties)")
+@click.option("--size", type=click.Choice(["county", "county-120", "county-250", "county-400", "city", "province"]), default="county",
+              show_default=True, help="county 40×120; county-120 120×500, county-250 250×1,000, county-400 400×1,500 (one office, "
+                                      "roads like the demo, lexicographic); city 400×1,500 (10 counties), province 3,000×15,000 (75 counties)")
 @click.option("--seed", type=SEED, default=1, show_default=True)
 @click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path), required=True,
               help="folder for researchers.csv, schools.csv, scenario.yaml")
