@@ -149,7 +149,8 @@ def generate(size: str | Size, seed: int, out: str | Path, *, time_limit: float 
                 turned.add(row[0])
                 row[2], row[10], row[11] = sorted(stages)[0], "", ""
     _write_csv(out / "researchers.csv", ["工号", "姓名", "学科", "学段", "类别", "驻地", "最多联系学校", "所属县"], researcher_rows)
-    school_header = ["学校代码", "学校名称", "学段", "城乡类型", "乡镇", "经度", "纬度", "优先级", "办学性质", "中心校", "需指导学科", "最多教研员", "所属县"]
+    school_header = ["学校代码", "学校名称", "学段", "城乡类型", "乡镇", "经度", "纬度", "优先级", "办学性质", "中心校",
+                     "需指导学科", "最多教研员", "所属县"]
     if spec.roads:  # a school on a road node says which; the others join the nearest node
         school_header.insert(5, "路网节点")
         school_rows = [[*row[:5], network.school_node.get(str(row[0]), ""), *row[5:]] for row in school_rows]
