@@ -121,9 +121,10 @@ def part_budget(seconds_left: float, pairs: int, open_pairs: int, side_by_side: 
 
 
 def solve_part(args) -> Plan:
-    """One part's solve with every pass, unaudited (the merged plan is audited as a whole)."""
-    solve, problem, mode, baseline, options, budget = args
-    return solve(problem, mode=mode, baseline=baseline, decompose=False, audit=False, time_limit=budget,
+    """One part's solve with every pass, unaudited (the merged plan is audited as a whole); `progress`
+    only for a part solved in this process (a person waits on the largest one)."""
+    solve, problem, mode, baseline, options, budget, *progress = args
+    return solve(problem, mode=mode, baseline=baseline, decompose=False, audit=False, time_limit=budget, progress=progress[0] if progress else None,
                  workers=options.workers, seed=options.seed, log=options.log, parameters=options.parameters)
 
 
@@ -186,7 +187,7 @@ def solve_components(problem: Problem, parts, solve: SolvePart, *, mode: str, pr
             report(part)
     if dominant is not None:
         budgets[dominant.index] = part_budget(deadline - time.perf_counter(), dominant.pairs, open_pairs, 1)
-        plans[dominant.index] = solve_part((solve, dominant.problem, mode, baseline, options, budgets[dominant.index]))
+        plans[dominant.index] = solve_part((solve, dominant.problem, mode, baseline, options, budgets[dominant.index], progress))
         report(dominant)
     ordered, warnings = [], []
     for part in todo:
