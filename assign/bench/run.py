@@ -180,7 +180,8 @@ def size_table(size: str, rows: list[dict[str, Any]], time_limit: float, fmt: st
     heading = "### " if fmt == "github" else ""
     out = f"{heading}{instance_label(size)}, {rows[0].get('pairs', '?')} candidate pairs, time limit {time_limit:g} s\n\n{table(rows, fmt)}\n"
     if any(r.get("mode") == "lexicographic" and r.get("passes") for r in rows):
-        out += f"\nlexicographic passes (value: the plan's at the end of the pass, for `ours` split into parts the merged plan's; bound: the solver's)\n\n{passes_table(rows, fmt)}\n"
+        out += ("\nlexicographic passes (value: the plan's at the end of the pass, for `ours` split into parts the merged plan's; "
+                f"bound: the solver's)\n\n{passes_table(rows, fmt)}\n")
     return out
 
 
