@@ -74,8 +74,9 @@ def unknown_for(researcher_id: str):
         plan = solve(problem, **kwargs)
         if researcher_id not in problem.researcher:
             return plan
-        passes = [SolvePass(objective_name=p.objective_name, status="UNKNOWN", objective=None, bound=None, gap=None, seconds=0.0)
-                  for p in plan.passes]
+        # As passes.solve leaves it when its first pass finds nothing: that one pass, UNKNOWN.
+        passes = [SolvePass(objective_name=plan.passes[0].objective_name, status="UNKNOWN", objective=None, bound=None, gap=None,
+                            seconds=0.0)]
         return plan.model_copy(update={"status": "UNKNOWN", "pairs": [], "terms": [], "exceptions": [], "passes": passes,
                                        "objective": None, "bound": None, "gap": None})
     return part_solve
@@ -101,6 +102,8 @@ def test_an_unknown_part_keeps_its_greedy_plan_with_a_warning_and_the_other_part
     assert set(warnings[0].researchers) == mine
     assert "UNKNOWN" in warnings[0].message
     # The greedy part has no bound and proved nothing: no pass claims OPTIMAL, each is the plan's own value.
+    whole = solve_det(problem, mode=mode, decompose=False)
+    assert [p.objective_name for p in plan.passes] == [p.objective_name for p in whole.passes]
     assert all(p.status == "FEASIBLE" and p.bound is None for p in plan.passes)
     assert plan.status == "FEASIBLE"
 

@@ -190,10 +190,12 @@ def solve_components(problem: Problem, parts, solve: SolvePart, *, mode: str, pr
         plans[dominant.index] = solve_part((solve, dominant.problem, mode, baseline, options, budgets[dominant.index], progress))
         report(dominant)
     ordered, warnings = [], []
+    # A solve that found nothing stops after its first pass: the others' passes name them all.
+    names = [p.objective_name for p in max(plans.values(), key=lambda p: len(p.passes)).passes]
     for part in todo:
         plan = plans[part.index]
         if plan.status == "UNKNOWN":
-            fallback = greedy_fallback(part.problem, plan, options.seed)
+            fallback = greedy_fallback(part.problem, plan, names, options.seed)
             if fallback is not None:
                 warnings.append(fallback_warning(part, len(parts), plan.status, budgets[part.index]))
                 if progress:
@@ -206,14 +208,15 @@ def solve_components(problem: Problem, parts, solve: SolvePart, *, mode: str, pr
     return merged
 
 
-def greedy_fallback(problem: Problem, unknown: Plan, seed: int) -> Plan | None:
-    """The part's greedy plan in place of a solve that found nothing: every pass FEASIBLE at the
-    greedy plan's own value, no bound; None when the greedy plan breaks a hard rule of the model."""
+def greedy_fallback(problem: Problem, unknown: Plan, names: list[str], seed: int) -> Plan | None:
+    """The part's greedy plan in place of a solve that found nothing: every pass (`names`) FEASIBLE
+    at the greedy plan's own value, no bound; None when the greedy plan breaks a hard rule of the model."""
     greedy = baseline_plan(problem, seed=seed)
     if greedy.status != "FEASIBLE":
         return None
-    passes = [SolvePass(objective_name=p.objective_name, status="FEASIBLE", objective=pass_value(greedy, p.objective_name),
-                        bound=None, gap=None, seconds=p.seconds) for p in unknown.passes]
+    seconds = {p.objective_name: p.seconds for p in unknown.passes}
+    passes = [SolvePass(objective_name=name, status="FEASIBLE", objective=pass_value(greedy, name), bound=None, gap=None,
+                        seconds=seconds.get(name, 0.0)) for name in names]
     return greedy.model_copy(update={"passes": passes, "mode": unknown.mode, "findings": []})
 
 
