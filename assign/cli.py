@@ -899,8 +899,9 @@ def plugins(name: str | None) -> None:
 
 
 @main.command()
-@click.option("--size", type=click.Choice(["county", "city", "province"]), default="county", show_default=True,
-              help="county 40×120, city 400×1,500 (10 counties), province 3,000×15,000 (75 counties)")
+@click.option("--size", type=click.Choice(["county", "county-120", "county-250", "county-400", "city", "province"]), default="county",
+              show_default=True, help="county 40×120; county-120 120×500, county-250 250×1,000, county-400 400×1,500 (one office, "
+                                      "roads like the demo, lexicographic); city 400×1,500 (10 counties), province 3,000×15,000 (75 counties)")
 @click.option("--seed", type=SEED, default=1, show_default=True)
 @click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path), required=True,
               help="folder for researchers.csv, schools.csv, scenario.yaml")
@@ -937,37 +938,45 @@ def serve(host: str, port: int, data: Path, token: str | None, open_browser: boo
 
 
 @main.command()
-@click.option("--sizes", default="county,city", show_default=True, help="comma-separated: county, city, province")
+@click.option("--sizes", default="county,city", show_default=True,
+              help="comma-separated: demo (the demo county), county, county-120, county-250, county-400, city, province")
 @click.option("--seeds", default="1", show_default=True, help="comma-separated generator seeds")
 @click.option("--time-limit", type=FiniteFloatRange(min=0.1), default=60.0, show_default=True, help="seconds per method and instance")
-@click.option("--methods", default="ours,cp-sat-mono,highs,greedy", show_default=True, help="comma-separated: ours, cp-sat-mono, highs, greedy")
+@click.option("--objectives", default="lexicographic,weighted", show_default=True, help="comma-separated: lexicographic, weighted")
+@click.option("--methods", default="ours,highs,lns,greedy", show_default=True, help="comma-separated: ours, cp-sat-mono, highs, lns, greedy")
 @click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True, help="CP-SAT workers (HiGHS uses one thread)")
 @click.option("--data", type=click.Path(file_okay=False, path_type=Path), default=None, help="keep the generated regions here")
+@click.option("--format", "fmt", type=click.Choice(["text", "md"]), default="text", show_default=True,
+              help="md: Markdown tables, as docs/benchmarks.md has them")
 @click.option("--markdown", type=click.Path(dir_okay=False, path_type=Path), default=None, help="also write the tables to this Markdown file")
 @guarded
-def bench(sizes: str, seeds: str, time_limit: float, methods: str, workers: int, data: Path | None, markdown: Path | None) -> None:
-    """Benchmark our solver against a HiGHS MIP of the same model and the by-hand greedy.
+def bench(sizes: str, seeds: str, time_limit: float, objectives: str, methods: str, workers: int, data: Path | None, fmt: str,
+          markdown: Path | None) -> None:
+    """Benchmark our solver against a HiGHS MIP of the same model, a local search and the by-hand greedy.
 
-    One table per size: load, build and solve seconds, status, objective, bound, gap, each
-    method's objective relative to the best, peak memory and audit errors. Progress on stderr.
+    One table per instance: load, build, solve and wall seconds, status, objective, bound, gap, each
+    weighted method's objective relative to the best, peak memory and audit errors; then each
+    lexicographic pass of each method (status, value, bound, gap, seconds). Progress on stderr.
     """
     from assign.bench.generate import SIZES
-    from assign.bench.run import METHODS, size_table
+    from assign.bench.run import DEMO, METHODS, MODES, size_table
     from assign.bench.run import bench as run
     from assign.export.atomic import write_text
 
     size_list = [s.strip() for s in sizes.split(",") if s.strip()]
     method_list = [m.strip() for m in methods.split(",") if m.strip()]
-    bad = [s for s in size_list if s not in SIZES] + [m for m in method_list if m not in METHODS]
+    mode_list = [m.strip() for m in objectives.split(",") if m.strip()]
+    bad = ([s for s in size_list if s not in SIZES and s != DEMO] + [m for m in method_list if m not in METHODS]
+           + [m for m in mode_list if m not in MODES])
     if bad:
-        raise click.UsageError(_("unknown size or method: {names}").format(names=", ".join(bad)))
+        raise click.UsageError(_("unknown size, method or objective: {names}").format(names=", ".join(bad)))
     seed_list = [int(s) for s in seeds.split(",") if s.strip()]
-    results = run(size_list, seed_list, time_limit, method_list, workers=workers, data=data,
+    results = run(size_list, seed_list, time_limit, method_list, workers=workers, data=data, modes=mode_list,
                   report=lambda m: click.echo(f"  … {m}", err=True))
     parts = []
     for size, rows in results:
         parts.append(size_table(size, rows, time_limit))
-        click.echo(parts[-1])
+        click.echo(parts[-1] if fmt == "md" else size_table(size, rows, time_limit, fmt="simple"))
         if markdown is not None:
             write_text(markdown, "\n".join(parts))  # after each size, so a long run keeps what it has
 

@@ -12,7 +12,7 @@ import pytest
 
 from assign.bench.generate import Size, generate
 from assign.bench.mip import NotLinear, solve_mip
-from assign.load import load_scenario
+from assign.load import DEMO_SCENARIO, load_scenario
 from assign.modeling import build_model
 from assign.solver.baseline import baseline_plan
 from assign.solver.cpsat import weighted_expr
@@ -168,3 +168,45 @@ def test_an_infeasible_decomposed_solve_is_not_audited_as_an_empty_plan(two_coun
     assert split.solver_settings.get("decomposed", 0) >= 2
     assert split.status == whole.status == "INFEASIBLE"
     assert split.findings == whole.findings == []  # no plan: nothing to audit, not one finding per researcher
+
+
+@pytest.mark.parametrize("size", ["county-120"])
+def test_a_single_office_size_is_deterministic_for_a_seed_and_has_its_counts_and_roads(tmp_path, size):
+    from assign.bench.generate import SIZES
+
+    first = generate(size, seed=2, out=tmp_path / "a")
+    generate(size, seed=2, out=tmp_path / "b")
+    for name in ("researchers.csv", "schools.csv", "scenario.yaml", "roads.csv", "nodes.csv"):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+    problem = load_scenario(first)
+    spec = SIZES[size]
+    assert (len(problem.researchers), len(problem.schools)) == (spec.researchers, spec.schools)
+    assert problem.scenario.objective.mode == "lexicographic" and not problem.warnings
+    # Trips follow the generated road table, as the demo's do, not the straight line of the other sizes.
+    assert problem.travel.label == load_scenario(DEMO_SCENARIO).travel.label != load_scenario(two_counties_path(tmp_path)).travel.label
+    parts = components(problem)
+    # One office: the researchers of 小学 and 初中 share most schools, so one part holds most pairs.
+    assert parts is not None and parts[0][2] > 0.9 * sum(p[2] for p in parts)
+
+
+def two_counties_path(tmp_path: Path) -> Path:
+    return generate(TWO_COUNTIES, seed=3, out=tmp_path / "great-circle")
+
+
+def test_reference_methods_run_every_lexicographic_pass_and_highs_agrees_with_ours(two_counties):
+    from assign.bench.run import passes_table, run_method
+
+    ours = run_method("ours", str(two_counties), 30, 1, "lexicographic")
+    highs = run_method("highs", str(two_counties), 30, 1, "lexicographic")
+    lns = run_method("lns", str(two_counties), 2, 1, "lexicographic")
+    greedy = run_method("greedy", str(two_counties), 1, 1, "lexicographic")
+    names = [p["name"] for p in ours["passes"]]
+    assert len(names) >= 3 and all(p["status"] == "OPTIMAL" for p in ours["passes"])
+    for row in (highs, lns, greedy):
+        assert [p["name"] for p in row["passes"]] == names
+        assert row["findings"] == 0
+    assert [p["value"] for p in highs["passes"]] == pytest.approx([p["value"] for p in ours["passes"]])
+    # A local search from the greedy plan never ends a pass below greedy on the first term.
+    assert lns["passes"][0]["value"] >= greedy["passes"][0]["value"]
+    rows = [{**r, "seed": 3} for r in (ours, highs, lns, greedy)]
+    assert passes_table(rows).count("\n") == 2 + 4 * len(names) - 1  # header, rule, one line per method and pass

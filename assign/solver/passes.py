@@ -61,6 +61,18 @@ def ordered_terms(terms: list[Term], order: list[str] | None, source: str = "sce
     return named + sorted((t for t in terms if t.name not in order), key=lambda t: t.rank)
 
 
+def objective_stages(problem: Problem, ctx: ModelContext, mode: str) -> list[tuple[str, Any, str]]:
+    """The passes of a solve in order, each (name, expression, "max" or "min"): the exceptions pass
+    when the problem relaxes, then the weighted sum or each term in lexicographic order."""
+    # Every part of a decomposed solve has the same passes: the exceptions pass whenever the problem relaxes.
+    stages = [(EXCEPTIONS, ctx.exceptions_expr(), "min")] if problem.relaxing else []
+    if mode == "weighted" or not ctx.terms:
+        stages.append(("weighted", weighted_expr(ctx.terms), "max"))
+    else:
+        stages += [(t.name, t.expr, t.sense) for t in ordered_terms(ctx.terms, problem.scenario.objective.order, problem.source)]
+    return stages
+
+
 def solve(
     problem: Problem,
     *,
@@ -90,13 +102,7 @@ def solve(
             return solve_components(problem, parts, solve, mode=mode, progress=progress, baseline=baseline, options=options, started=started)
     ctx = build_model(problem)
     model = ctx.model
-    weighted = mode == "weighted" or not ctx.terms
-    # Every part of a decomposed solve has the same passes: the exceptions pass whenever the problem relaxes.
-    stages = [(EXCEPTIONS, ctx.exceptions_expr(), "min")] if problem.relaxing else []
-    if weighted:
-        stages.append(("weighted", weighted_expr(ctx.terms), "max"))
-    else:
-        stages += [(t.name, t.expr, t.sense) for t in ordered_terms(ctx.terms, problem.scenario.objective.order, problem.source)]
+    stages = objective_stages(problem, ctx, mode)
     build_seconds = time.perf_counter() - started
     passes: list[SolvePass] = []
     solve_started = time.perf_counter()
