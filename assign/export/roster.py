@@ -18,8 +18,6 @@ from pathlib import Path
 
 from assign.export.atomic import atomic_folder, atomic_path, write_text
 from assign.export.cells import append_row, csv_row, md_text
-from assign.export.notice import write_notice
-from assign.export.xlsx_print import FONT_NAME, fit_rows, printable, table_sheet
 from assign.kpi import quality_lines
 from assign.plan import Plan
 from assign.problem import Problem
@@ -176,6 +174,8 @@ def write_roster_xlsx(problem: Problem, plan: Plan, target: Path, lang: str = "z
     from openpyxl.styles import Alignment, Border, Font, Side
     from openpyxl.utils import get_column_letter
 
+    from assign.export.xlsx_print import FONT_NAME, fit_rows, printable, table_sheet  # openpyxl: loaded when a workbook is written
+
     headers = HEADERS[lang] + extra_headers(problem, lang)
     wb = Workbook()
     ws = wb.active
@@ -253,6 +253,8 @@ ROSTER_FILES = ("roster.xlsx", "roster.csv", "roster.md", "plan.json", "通知.d
 def write_roster(problem: Problem, plan: Plan, out_dir: Path, lang: str = "zh", kpi_table: str = "") -> list[Path]:
     """Write roster.xlsx, roster.csv (UTF-8 with BOM for Excel), roster.md, plan.json and 通知.docx into out_dir,
     as one set: a reader finds the previous set or this one, never a mix (`atomic_folder`)."""
+    from assign.export.notice import write_notice  # python-docx: loaded when a notice is written
+
     out_dir = Path(out_dir)
     with atomic_folder(out_dir, ROSTER_FILES) as stage:
         xlsx, csv_file, md, plan_json, notice = (stage / name for name in ROSTER_FILES)
