@@ -17,8 +17,10 @@ from typing import Iterable
 
 import click
 
+from assign.cli_help import Group, choose_language
 from assign.errors import AssignError, NoPlanError
-from assign.locale import LANGUAGES, _, language, language_from_environment, ngettext, set_language
+from assign.locale import LANGUAGES, N_, _, language, ngettext, set_language
+from assign.locale.click_messages import route_click_messages
 from assign.solver.sat_parameters import SEED_MAX
 
 EXIT_INPUT, EXIT_NO_PLAN, EXIT_AUDIT = 1, 3, 4
@@ -55,6 +57,8 @@ class Reminder(click.ParamType):
 
 SECONDS = FiniteFloatRange(min=0.01)
 SEED = click.IntRange(0, SEED_MAX)  # CP-SAT's random_seed is a 32-bit integer
+
+route_click_messages()  # click's Usage:, Options:, Error: … in the language chosen by --lang, like our own messages
 
 
 def _demo_path() -> Path:
@@ -125,26 +129,25 @@ def _out_folder(scenario: Path, out: Path | None, *under: str, no_write: bool = 
     return Path("out", scenario.parent.name, *own, *under)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100}, help=N_("""\
+教研员定点联系学校安排 — assign teaching researchers to contact schools.
+
+Hand in a scenario file (scenario.yaml) naming the researchers and schools tables and the
+policies of your office; get back the first-batch assignment table (安排表), solved with
+CP-SAT and checked by every policy's own audit.
+
+\b
+Start with:  assign demo                            (the embedded 示范县 demo county)
+             assign solve SCENARIO -o out/          (the assignment table)
+             assign calendar SCENARIO --term 2026秋 (the term's visit dates, .ics/.xlsx)
+             assign report SCENARIO                 (one HTML file: map, table, calendar)
+             assign plugins                         (the policies you can use in a scenario)
+             assign batch ROOT                      (every county folder under ROOT, on this machine or Ray)"""))
 @click.version_option(package_name="assign")
-@click.option("--lang", type=click.Choice(sorted(LANGUAGES)), default=None,
-              help="language of every message (default: ASSIGN_LANG, else the locale: en_* → en, anything else → zh)")
-def main(lang: str | None) -> None:
-    """教研员定点联系学校安排 — assign teaching researchers to contact schools.
-
-    Hand in a scenario file (scenario.yaml) naming the researchers and schools tables and the
-    policies of your office; get back the first-batch assignment table (安排表), solved with
-    CP-SAT and checked by every policy's own audit.
-
-    \b
-    Start with:  assign demo                            (the embedded 示范县 demo county)
-                 assign solve SCENARIO -o out/          (the assignment table)
-                 assign calendar SCENARIO --term 2026秋 (the term's visit dates, .ics/.xlsx)
-                 assign report SCENARIO                 (one HTML file: map, table, calendar)
-                 assign plugins                         (the policies you can use in a scenario)
-                 assign batch ROOT                      (every county folder under ROOT, on this machine or Ray)
-    """
-    set_language(lang or language_from_environment())
+@click.option("--lang", type=click.Choice(sorted(LANGUAGES)), default=None, is_eager=True, expose_value=False, callback=choose_language,
+              help=N_("language of every message (default: ASSIGN_LANG, else the locale: en_* → en, anything else → zh)"))
+def main() -> None:
+    """The group's own step does nothing: the language is chosen before any option is read (`Group.make_context`, `--lang`)."""
 
 
 def _run_solve(scenario: Path, out: Path | None, time_limit, workers, seed, objective, lang, quiet, show_roster,
@@ -233,48 +236,48 @@ def _explain(problem) -> None:
 
 def _executor_options(func):
     """--executor and --address, for the commands that run many independent solves."""
-    func = click.option("--address", default=None, help="with --executor ray: join this Ray cluster (default: start a local Ray)")(func)
+    func = click.option("--address", default=None, help=N_("with --executor ray: join this Ray cluster (default: start a local Ray)"))(func)
     return click.option("--executor", type=click.Choice(["local", "ray"]), default="local", show_default=True,
-                        help="local: processes on this machine's cores; ray: Ray Core tasks (pip install 'assign[ray]')")(func)
+                        help=N_("local: processes on this machine's cores; ray: Ray Core tasks (pip install 'assign[ray]')"))(func)
 
 
 def _solve_options(func):
     options = [
         click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path), default=None,
-                     help="folder for roster.xlsx, roster.csv, roster.md, plan.json and 通知.docx (default: out/<scenario folder>, "
-                          "and out/<folder>/<file name> for a scenario not named scenario.yaml)"),
-        click.option("--no-write", is_flag=True, help="print only; write no files"),
+                     help=N_("folder for roster.xlsx, roster.csv, roster.md, plan.json and 通知.docx (default: out/<scenario folder>, "
+                          "and out/<folder>/<file name> for a scenario not named scenario.yaml)")),
+        click.option("--no-write", is_flag=True, help=N_("print only; write no files")),
         click.option("--time-limit", type=SECONDS, default=None,
-                     help="seconds for the whole solve (default: the scenario's, else 30)"),
+                     help=N_("seconds for the whole solve (default: the scenario's, else 30)")),
         click.option("--workers", type=click.IntRange(1, 64), default=None,
-                     help="CP-SAT worker threads (default: the scenario's, else 1: deterministic, and fastest on county-sized models)"),
-        click.option("--seed", type=SEED, default=None, help="CP-SAT random seed (default: the scenario's, else 0)"),
+                     help=N_("CP-SAT worker threads (default: the scenario's, else 1: deterministic, and fastest on county-sized models)")),
+        click.option("--seed", type=SEED, default=None, help=N_("CP-SAT random seed (default: the scenario's, else 0)")),
         click.option("--objective", type=click.Choice(["lexicographic", "weighted"]), default=None,
-                     help="lexicographic: optimise the objective terms in priority order; weighted: one weighted sum"),
-        click.option("--lang", type=click.Choice(sorted(LANGUAGES)), default=None,
-                     help="language of the messages and of the written roster's headers (default: assign --lang)"),
-        click.option("-q", "--quiet", is_flag=True, help="print only the KPI block and findings"),
-        click.option("--no-roster", is_flag=True, help="do not print the roster in the terminal"),
+                     help=N_("lexicographic: optimise the objective terms in priority order; weighted: one weighted sum")),
+        click.option("--lang", type=click.Choice(sorted(LANGUAGES)), default=None, is_eager=True, callback=choose_language,
+                     help=N_("language of the messages and of the written roster's headers (default: assign --lang)")),
+        click.option("-q", "--quiet", is_flag=True, help=N_("print only the KPI block and findings")),
+        click.option("--no-roster", is_flag=True, help=N_("do not print the roster in the terminal")),
     ]
     for option in reversed(options):
         func = option(func)
     return func
 
 
-@main.command()
+@main.command(help=N_("""\
+Solve SCENARIO (a scenario.yaml) and write the assignment table.
+
+Without SCENARIO, solves the embedded demo county. Prints the roster, the KPI block, the
+objective terms, each CP-SAT pass and the audit findings. With --from PLAN, re-plans from the
+plan in force and says which pairs were kept, added and dropped."""))
 @click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path), required=False)
 @_solve_options
 @click.option("--from", "from_plan", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="the plan in force (plan.json or a roster .csv/.xlsx): hints the solver; the stability policy counts changes against it")
-@click.option("--local", is_flag=True, help="with --from: re-optimise only the researchers the change touches (fast); falls back to a full re-plan")
+              help=N_("the plan in force (plan.json or a roster .csv/.xlsx): hints the solver; the stability policy counts changes against it"))
+@click.option("--local", is_flag=True,
+              help=N_("with --from: re-optimise only the researchers the change touches (fast); falls back to a full re-plan"))
 @guarded
 def solve(scenario, out, no_write, time_limit, workers, seed, objective, lang, quiet, no_roster, from_plan, local) -> None:
-    """Solve SCENARIO (a scenario.yaml) and write the assignment table.
-
-    Without SCENARIO, solves the embedded demo county. Prints the roster, the KPI block, the
-    objective terms, each CP-SAT pass and the audit findings. With --from PLAN, re-plans from the
-    plan in force and says which pairs were kept, added and dropped.
-    """
     if local and from_plan is None:
         raise click.UsageError(_("--local needs --from PLAN"))
     path = scenario if scenario is not None else _demo_path()
@@ -282,20 +285,18 @@ def solve(scenario, out, no_write, time_limit, workers, seed, objective, lang, q
                from_plan=from_plan, local=local)
 
 
-@main.command()
+@main.command(help=N_("Solve the embedded demo county (示范县: 46 researchers, 134 schools, 12 townships)."))
 @_solve_options
 @guarded
 def demo(out, no_write, time_limit, workers, seed, objective, lang, quiet, no_roster) -> None:
-    """Solve the embedded demo county (示范县: 46 researchers, 134 schools, 12 townships)."""
     path = _demo_path()
     _run_solve(path, _out_folder(path, out, no_write=no_write), time_limit, workers, seed, objective, lang, quiet, not no_roster)
 
 
-@main.command()
+@main.command(help=N_("Load SCENARIO, its tables, holiday files and visit rules, and report every problem, without solving."))
 @click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
 @guarded
 def validate(scenario: Path) -> None:
-    """Load SCENARIO, its tables, holiday files and visit rules, and report every problem, without solving."""
     from assign.calendar.terms import check_calendar
     from assign.export.terminal import policy_names
     from assign.load import load_scenario
@@ -311,32 +312,30 @@ def validate(scenario: Path) -> None:
                   if calendar else ""))
 
 
-@main.command()
+@main.command(help=N_("Write the empty forms 教研员.xlsx and 学校.xlsx: the expected headers, drop-downs, one example row."))
 @click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path), default=Path("."), show_default=True,
-              help="folder to write 教研员.xlsx and 学校.xlsx into")
-@click.option("--force", is_flag=True, help="replace forms already there")
+              help=N_("folder to write 教研员.xlsx and 学校.xlsx into"))
+@click.option("--force", is_flag=True, help=N_("replace forms already there"))
 @guarded
 def template(out: Path, force: bool) -> None:
-    """Write the empty forms 教研员.xlsx and 学校.xlsx: the expected headers, drop-downs, one example row."""
     from assign.export.template import write_templates
 
     for path in write_templates(out, force):
         click.echo(_("written: {paths}").format(paths=path))
 
 
-@main.command()
+@main.command(help=N_("""\
+Audit ROSTER (a roster .csv/.xlsx with 教研员 and 联系学校 names, or 工号 and 学校代码) against SCENARIO's policies.
+
+Prints every violation with who and why, the roster's KPIs, and how far it is from the
+optimum of the scenario. Exit code 4 when a rule is violated."""))
 @click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
 @click.argument("roster", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--time-limit", type=SECONDS, default=None, help="seconds for the reference solve (default: the scenario's)")
-@click.option("--workers", type=click.IntRange(1, 64), default=None, help="CP-SAT worker threads for the reference solve")
-@click.option("--no-optimum", is_flag=True, help="only audit; do not solve the scenario for comparison")
+@click.option("--time-limit", type=SECONDS, default=None, help=N_("seconds for the reference solve (default: the scenario's)"))
+@click.option("--workers", type=click.IntRange(1, 64), default=None, help=N_("CP-SAT worker threads for the reference solve"))
+@click.option("--no-optimum", is_flag=True, help=N_("only audit; do not solve the scenario for comparison"))
 @guarded
 def check(scenario: Path, roster: Path, time_limit, workers, no_optimum) -> None:
-    """Audit ROSTER (a roster .csv/.xlsx with 教研员 and 联系学校 names, or 工号 and 学校代码) against SCENARIO's policies.
-
-    Prints every violation with who and why, the roster's KPIs, and how far it is from the
-    optimum of the scenario. Exit code 4 when a rule is violated.
-    """
     from assign.analysis.check import plan_from_pairs, read_roster, term_values
     from assign.export.terminal import exceptions_text, findings_text, kpi_comparison_table, terms_comparison_table
     from assign.load import load_scenario
@@ -360,24 +359,23 @@ def check(scenario: Path, roster: Path, time_limit, workers, no_optimum) -> None
     _exit_on_audit_errors(plan.findings)
 
 
-@main.command()
+@main.command(help=N_("""\
+Compare A and B (scenario files, solved here, or saved plan.json files).
+
+KPIs side by side with differences, objective terms, rule changes, the pairs kept, added and
+dropped, and each researcher whose schools changed with the reason. A scenario B is re-planned
+from A's plan (the plan in force) unless --independent."""))
 @click.argument("a", type=click.Path(dir_okay=False, path_type=Path))
 @click.argument("b", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("-o", "--out", "outs", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="also write the comparison as .md or .xlsx (repeatable)")
-@click.option("--independent", is_flag=True, help="solve B on its own instead of re-planning it from A's plan")
-@click.option("--local", is_flag=True, help="re-plan B locally from A's plan (only the researchers the change touches)")
-@click.option("--time-limit", type=SECONDS, default=None, help="seconds per solve (default: each scenario's)")
-@click.option("--workers", type=click.IntRange(1, 64), default=None, help="CP-SAT worker threads")
-@click.option("--seed", type=SEED, default=None, help="CP-SAT random seed")
+              help=N_("also write the comparison as .md or .xlsx (repeatable)"))
+@click.option("--independent", is_flag=True, help=N_("solve B on its own instead of re-planning it from A's plan"))
+@click.option("--local", is_flag=True, help=N_("re-plan B locally from A's plan (only the researchers the change touches)"))
+@click.option("--time-limit", type=SECONDS, default=None, help=N_("seconds per solve (default: each scenario's)"))
+@click.option("--workers", type=click.IntRange(1, 64), default=None, help=N_("CP-SAT worker threads"))
+@click.option("--seed", type=SEED, default=None, help=N_("CP-SAT random seed"))
 @guarded
 def compare(a: Path, b: Path, outs, independent, local, time_limit, workers, seed) -> None:
-    """Compare A and B (scenario files, solved here, or saved plan.json files).
-
-    KPIs side by side with differences, objective terms, rule changes, the pairs kept, added and
-    dropped, and each researcher whose schools changed with the reason. A scenario B is re-planned
-    from A's plan (the plan in force) unless --independent.
-    """
     from assign.analysis.compare import compare_paths
     from assign.export.comparison import comparison_text, write_comparison
 
@@ -388,22 +386,21 @@ def compare(a: Path, b: Path, outs, independent, local, time_limit, workers, see
         click.echo("\n" + _("written: {paths}").format(paths=write_comparison(result, target)))
 
 
-@main.command()
+@main.command(help=N_("""\
+Solve a grid of variants of SCENARIO in parallel and print one summary table.
+
+Example: assign sweep scenario.yaml --set policies.max_travel.minutes=60,75,90 --set policies.school_count.max=1,2"""))
 @click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--set", "sets", multiple=True, required=True, metavar="KEY=V1,V2",
-              help="a dotted scenario key and its values, e.g. policies.max_travel.minutes=60,75,90 (repeatable: the grid is every combination)")
+              help=N_("a dotted scenario key and its values, e.g. policies.max_travel.minutes=60,75,90 (repeatable: the grid is every combination)"))
 @click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="folder for one sub-folder of plan files per variant, and summary.md/.csv")
-@click.option("--processes", type=click.IntRange(1, 256), default=None, help="variants solved at once on this machine (default: its cores)")
+              help=N_("folder for one sub-folder of plan files per variant, and summary.md/.csv"))
+@click.option("--processes", type=click.IntRange(1, 256), default=None, help=N_("variants solved at once on this machine (default: its cores)"))
 @_executor_options
-@click.option("--time-limit", type=SECONDS, default=None, help="seconds per variant (default: the scenario's)")
-@click.option("--seed", type=SEED, default=None, help="CP-SAT random seed")
+@click.option("--time-limit", type=SECONDS, default=None, help=N_("seconds per variant (default: the scenario's)"))
+@click.option("--seed", type=SEED, default=None, help=N_("CP-SAT random seed"))
 @guarded
 def sweep(scenario: Path, sets, out, processes, executor, address, time_limit, seed) -> None:
-    """Solve a grid of variants of SCENARIO in parallel and print one summary table.
-
-    Example: assign sweep scenario.yaml --set policies.max_travel.minutes=60,75,90 --set policies.school_count.max=1,2
-    """
     from assign.analysis.sweep import parse_setting, run_sweep
     from assign.batch.executors import make_executor
     from assign.export.roster import write_roster
@@ -420,28 +417,27 @@ def sweep(scenario: Path, sets, out, processes, executor, address, time_limit, s
         sys.exit(EXIT_INPUT)
 
 
-@main.command()
+@main.command(help=N_("""\
+Plan every county folder under ROOT (and each --what-if of every county) and summarise them.
+
+Each county × what-if is one task, solved with one CP-SAT worker where the executor puts it;
+its roster (and --calendar term) goes to OUT/<county>/ (a what-if: OUT/<county>/<what-if>/).
+A county whose input is bad is named in the summary and stops no other. Run again, the batch
+skips every task whose inputs and settings are unchanged since it last made a plan."""))
 @click.argument("root", type=click.Path(file_okay=False, exists=True, path_type=Path))
 @click.option("--what-if", "whatifs", multiple=True, type=click.Path(dir_okay=False, exists=True, path_type=Path),
-              help="a what-if file asked of every county (its keys over each county's scenario; repeatable)")
-@click.option("--calendar", "term", default=None, help="also schedule this term (e.g. 2026秋) for every county and variant")
+              help=N_("a what-if file asked of every county (its keys over each county's scenario; repeatable)"))
+@click.option("--calendar", "term", default=None, help=N_("also schedule this term (e.g. 2026秋) for every county and variant"))
 @click.option("--scenario", "shared", type=click.Path(dir_okay=False, exists=True, path_type=Path), default=None,
-              help="one scenario for every county folder that holds only tables")
+              help=N_("one scenario for every county folder that holds only tables"))
 @click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="folder for OUT/<county>/… and summary.xlsx/.md/.csv (default: out/<ROOT folder>)")
+              help=N_("folder for OUT/<county>/… and summary.xlsx/.md/.csv (default: out/<ROOT folder>)"))
 @_executor_options
-@click.option("--processes", type=click.IntRange(1, 256), default=None, help="tasks at once on this machine (default: its cores)")
-@click.option("--time-limit", type=SECONDS, default=None, help="seconds per county solve (default: each scenario's)")
-@click.option("--seed", type=SEED, default=None, help="CP-SAT random seed")
+@click.option("--processes", type=click.IntRange(1, 256), default=None, help=N_("tasks at once on this machine (default: its cores)"))
+@click.option("--time-limit", type=SECONDS, default=None, help=N_("seconds per county solve (default: each scenario's)"))
+@click.option("--seed", type=SEED, default=None, help=N_("CP-SAT random seed"))
 @guarded
 def batch(root: Path, whatifs, term, shared, out, executor, address, processes, time_limit, seed) -> None:
-    """Plan every county folder under ROOT (and each --what-if of every county) and summarise them.
-
-    Each county × what-if is one task, solved with one CP-SAT worker where the executor puts it;
-    its roster (and --calendar term) goes to OUT/<county>/ (a what-if: OUT/<county>/<what-if>/).
-    A county whose input is bad is named in the summary and stops no other. Run again, the batch
-    skips every task whose inputs and settings are unchanged since it last made a plan.
-    """
     from assign.batch.executors import make_executor
     from assign.batch.runner import run_batch
     from assign.batch.summary import batch_text, write_batch_summary
@@ -461,24 +457,24 @@ def batch(root: Path, whatifs, term, shared, out, executor, address, processes, 
         sys.exit(EXIT_AUDIT)  # a plan was made, but its audit found a violation (see the 审核问题 column)
 
 
-@main.command()
+@main.command(help=N_("The non-dominated plans between two objectives of SCENARIO, as a table and a plot (PNG)."))
 @click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--between", nargs=2, default=("coverage", "travel"), show_default=True, metavar="FIRST SECOND",
-              help="two objectives: a term (travel.total_minutes) or a policy (coverage = its terms in rank order); ε runs over SECOND")
-@click.option("--points", type=click.IntRange(2, 50), default=6, show_default=True, help="solves along the curve (both ends included)")
+              help=N_("two objectives: a term (travel.total_minutes) or a policy (coverage = its terms in rank order); ε runs over SECOND"))
+@click.option("--points", type=click.IntRange(2, 50), default=6, show_default=True, help=N_("solves along the curve (both ends included)"))
 @click.option("--plan", "current", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="plan.json to mark as the current plan (default: the scenario's own plan)")
+              help=N_("plan.json to mark as the current plan (default: the scenario's own plan)"))
 @click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="folder for pareto.png and pareto.md (default: out/<scenario folder>/pareto)")
+              help=N_("folder for pareto.png and pareto.md (default: out/<scenario folder>/pareto)"))
 @click.option("--processes", type=click.IntRange(1, 256), default=None,
-              help="points solved at once, each a job with one CP-SAT worker (default: this machine's cores; 1: one after another, with --workers)")
+              help=N_("points solved at once, each a job with one CP-SAT worker "
+                      "(default: this machine's cores; 1: one after another, with --workers)"))
 @_executor_options
-@click.option("--time-limit", type=SECONDS, default=None, help="seconds per point (default: the scenario's)")
-@click.option("--workers", type=click.IntRange(1, 64), default=None, help="CP-SAT worker threads (with --processes 1)")
-@click.option("--seed", type=SEED, default=None, help="CP-SAT random seed")
+@click.option("--time-limit", type=SECONDS, default=None, help=N_("seconds per point (default: the scenario's)"))
+@click.option("--workers", type=click.IntRange(1, 64), default=None, help=N_("CP-SAT worker threads (with --processes 1)"))
+@click.option("--seed", type=SEED, default=None, help=N_("CP-SAT random seed"))
 @guarded
 def pareto(scenario: Path, between, points, current, out, processes, executor, address, time_limit, workers, seed) -> None:
-    """The non-dominated plans between two objectives of SCENARIO, as a table and a plot (PNG)."""
     from assign.analysis.pareto import pareto_front
     from assign.batch.executors import make_executor
     from assign.export.pareto_plot import front_table, write_front
@@ -500,42 +496,41 @@ def pareto(scenario: Path, between, points, current, out, processes, executor, a
     click.echo("\n" + _("written: {paths}").format(paths=", ".join(str(p) for p in written)))
 
 
-@main.command()
+@main.command(help=N_("""\
+Schedule the visits of one term for the pairs of a plan, and export the calendars.
+
+Without SCENARIO, uses the embedded demo county. Writes office.ics, one .ics per researcher
+and per school, visits.xlsx (a sheet per month, a sheet per researcher), visits.csv,
+visits.md and visits.json. With --from visits.json --today DATE, re-plans the term from DATE:
+earlier visits stay, later ones change as little as the scenario now allows, and each moved,
+cancelled or added visit is listed with why (the .ics files mark them for calendar apps).
+Written into a folder that holds an earlier export of the term, the .ics files update it: a
+moved visit keeps its UID with a higher SEQUENCE, a visit no longer planned is cancelled, and
+only the files the earlier export's manifest.json lists are replaced."""))
 @click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path), required=False)
 @click.option("--term", "term_name", required=True,
-              help="term name from the scenario's calendar.terms, e.g. 2026秋; all: every term, and the school year's rules across them")
+              help=N_("term name from the scenario's calendar.terms, e.g. 2026秋; all: every term, and the school year's rules across them"))
 @click.option("--plan", "plan_path", type=click.Path(dir_okay=False, exists=True, path_type=Path), default=None,
-              help="plan.json of a saved assignment (default: solve the assignment first)")
+              help=N_("plan.json of a saved assignment (default: solve the assignment first)"))
 @click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="folder for the .ics, .xlsx, .csv, .md and visits.json (default: out/<scenario folder>/calendar-<term>; "
-                   "with --term all: OUT/calendar-<term>)")
-@click.option("--no-write", is_flag=True, help="print only; write no files")
+              help=N_("folder for the .ics, .xlsx, .csv, .md and visits.json (default: out/<scenario folder>/calendar-<term>; "
+                   "with --term all: OUT/calendar-<term>)"))
+@click.option("--no-write", is_flag=True, help=N_("print only; write no files"))
 @click.option("--view", type=click.Choice(["list", "month"]), default="list", show_default=True,
-              help="terminal view: per-researcher list or month grid")
+              help=N_("terminal view: per-researcher list or month grid"))
 @click.option("--time-limit", type=SECONDS, default=None,
-              help="seconds improving each term's first schedule (default: calendar.time_limit, else 10)")
-@click.option("--workers", type=click.IntRange(1, 64), default=None, help="CP-SAT worker threads (default: the scenario's)")
-@click.option("--seed", type=SEED, default=None, help="CP-SAT random seed (default: the scenario's)")
+              help=N_("seconds improving each term's first schedule (default: calendar.time_limit, else 10)"))
+@click.option("--workers", type=click.IntRange(1, 64), default=None, help=N_("CP-SAT worker threads (default: the scenario's)"))
+@click.option("--seed", type=SEED, default=None, help=N_("CP-SAT random seed (default: the scenario's)"))
 @click.option("--from", "previous_path", type=click.Path(dir_okay=False, exists=True, path_type=Path), default=None,
-              help="visits.json of this term's calendar so far: re-plan from --today, keeping what came before")
+              help=N_("visits.json of this term's calendar so far: re-plan from --today, keeping what came before"))
 @click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
-              help="with --from: visits before this day (YYYY-MM-DD) stay as they were (default: today's date)")
+              help=N_("with --from: visits before this day (YYYY-MM-DD) stay as they were (default: today's date)"))
 @click.option("--remind", type=Reminder(), default=None,
-              help="a reminder on each visit in the .ics files, this long before it: 1d, 2h, 30m")
-@click.option("-q", "--quiet", is_flag=True, help="print only the summary and findings")
+              help=N_("a reminder on each visit in the .ics files, this long before it: 1d, 2h, 30m"))
+@click.option("-q", "--quiet", is_flag=True, help=N_("print only the summary and findings"))
 @guarded
 def calendar(scenario, term_name, plan_path, out, no_write, view, time_limit, workers, seed, previous_path, today, remind, quiet) -> None:
-    """Schedule the visits of one term for the pairs of a plan, and export the calendars.
-
-    Without SCENARIO, uses the embedded demo county. Writes office.ics, one .ics per researcher
-    and per school, visits.xlsx (a sheet per month, a sheet per researcher), visits.csv,
-    visits.md and visits.json. With --from visits.json --today DATE, re-plans the term from DATE:
-    earlier visits stay, later ones change as little as the scenario now allows, and each moved,
-    cancelled or added visit is listed with why (the .ics files mark them for calendar apps).
-    Written into a folder that holds an earlier export of the term, the .ics files update it: a
-    moved visit keeps its UID with a higher SEQUENCE, a visit no longer planned is cancelled, and
-    only the files the earlier export's manifest.json lists are replaced.
-    """
     from assign.analysis.sources import plan_of
     from assign.calendar.revision import against_previous
     from assign.calendar.visit_solve import audit_school_years, calendar_of, schedule_term
@@ -619,13 +614,13 @@ def calendar(scenario, term_name, plan_path, out, no_write, view, time_limit, wo
 def _term_options(func):
     """The options every record command shares: which term, where its calendar is, and how to schedule it when it is not there."""
     for option in reversed([
-        click.option("--term", "term_name", required=True, help="term name from the scenario's calendar.terms, e.g. 2026秋"),
+        click.option("--term", "term_name", required=True, help=N_("term name from the scenario's calendar.terms, e.g. 2026秋")),
         click.option("--calendar", "calendar_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-                     help="the term's calendar folder (visits.json; records.json is kept there): default out/<scenario folder>/calendar-<term>"),
+                     help=N_("the term's calendar folder (visits.json; records.json is kept there): default out/<scenario folder>/calendar-<term>")),
         click.option("--plan", "plan_path", type=click.Path(dir_okay=False, exists=True, path_type=Path), default=None,
-                     help="plan.json of the assignment (default: the calendar's pairs, or a solve when there is no calendar yet)"),
-        click.option("--workers", type=click.IntRange(1, 64), default=None, help="CP-SAT worker threads when a calendar must be scheduled"),
-        click.option("--seed", type=SEED, default=None, help="CP-SAT random seed when a calendar must be scheduled"),
+                     help=N_("plan.json of the assignment (default: the calendar's pairs, or a solve when there is no calendar yet)")),
+        click.option("--workers", type=click.IntRange(1, 64), default=None, help=N_("CP-SAT worker threads when a calendar must be scheduled")),
+        click.option("--seed", type=SEED, default=None, help=N_("CP-SAT random seed when a calendar must be scheduled")),
     ]):
         func = option(func)
     return func
@@ -660,26 +655,26 @@ def _open_term(scenario: Path | None, term_name: str, calendar_dir: Path | None,
     return record
 
 
-@main.group()
+@main.group(help=N_("""\
+The visit record (联系工作记录表): forms pre-filled with the term's planned visits, and filled ones read back.
+
+\b
+assign record template [SCENARIO] --term 2026秋      one .xlsx per researcher and one for the office
+assign record import FILES… [SCENARIO] --term 2026秋  keep what they say in records.json beside the calendar"""))
 def record() -> None:
-    """The visit record (联系工作记录表): forms pre-filled with the term's planned visits, and filled ones read back.
-
-    \b
-    assign record template [SCENARIO] --term 2026秋      one .xlsx per researcher and one for the office
-    assign record import FILES… [SCENARIO] --term 2026秋  keep what they say in records.json beside the calendar
-    """
+    pass
 
 
-@record.command("template")
+@record.command("template", help=N_("""\
+Write the term's visit record forms: one per researcher and one for the office, each pre-filled with the
+planned visits (date, school, what for) and columns to fill in (是否完成, 实际日期, 听课节数, 开展活动, 指导骨干教师, 备注)."""))
 @click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path), required=False)
 @_term_options
 @click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="folder for the forms (default: <calendar folder>/联系工作记录表)")
-@click.option("--force", is_flag=True, help="replace forms already there")
+              help=N_("folder for the forms (default: <calendar folder>/联系工作记录表)"))
+@click.option("--force", is_flag=True, help=N_("replace forms already there"))
 @guarded
 def record_template(scenario, term_name, calendar_dir, plan_path, workers, seed, out, force) -> None:
-    """Write the term's visit record forms: one per researcher and one for the office, each pre-filled with the
-    planned visits (date, school, what for) and columns to fill in (是否完成, 实际日期, 听课节数, 开展活动, 指导骨干教师, 备注)."""
     from assign.export.record_template import write_record_templates
     from assign.locale import _
 
@@ -691,16 +686,16 @@ def record_template(scenario, term_name, calendar_dir, plan_path, workers, seed,
     click.echo(_("written: {paths}").format(paths=target))
 
 
-@record.command("import")
+@record.command("import", help=N_("""\
+Read filled visit records (FILES…, .xlsx/.xls/.ods/.csv; a scenario file among them names the scenario) and keep
+what they say in records.json beside the term's calendar. Every bad cell of every file is listed and nothing is
+kept; a record already imported is never lost; a newer copy of a file updates its rows; the same visit reported
+otherwise by two files is a conflict, listed, the earlier kept until they agree (or --replace)."""))
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, exists=True, path_type=Path))
 @_term_options
-@click.option("--replace", is_flag=True, help="where a file reports a visit another file reported otherwise, take this import's values")
+@click.option("--replace", is_flag=True, help=N_("where a file reports a visit another file reported otherwise, take this import's values"))
 @guarded
 def record_import(files, term_name, calendar_dir, plan_path, workers, seed, replace) -> None:
-    """Read filled visit records (FILES…, .xlsx/.xls/.ods/.csv; a scenario file among them names the scenario) and keep
-    what they say in records.json beside the term's calendar. Every bad cell of every file is listed and nothing is
-    kept; a record already imported is never lost; a newer copy of a file updates its rows; the same visit reported
-    otherwise by two files is a conflict, listed, the earlier kept until they agree (or --replace)."""
     from assign.analysis.term_record import import_records
     from assign.export.atomic import write_text
     from assign.export.record_lines import conflict_lines
@@ -734,17 +729,17 @@ def _as_of(rec, as_of):
     return min(max(dt.date.today(), rec.term.first - dt.timedelta(days=1)), rec.term.last)
 
 
-@main.command()
+@main.command(help=N_("""\
+Where the term's visits stand: per researcher, per contact school and for the office, what the record says
+was done (days on site, visits made/planned, lessons, lectures, research activities, demonstration lessons,
+surveys, backbone teachers) against the visit rules' targets pro-rated to the day: met, on track or behind by N."""))
 @click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path), required=False)
 @_term_options
 @click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
-              help="count up to this day (YYYY-MM-DD; default today, within the term)")
+              help=N_("count up to this day (YYYY-MM-DD; default today, within the term)"))
 @click.option("--format", "fmt", type=click.Choice(["table", "md", "csv", "json"]), default="table", show_default=True)
 @guarded
 def progress(scenario, term_name, calendar_dir, plan_path, workers, seed, as_of, fmt) -> None:
-    """Where the term's visits stand: per researcher, per contact school and for the office, what the record says
-    was done (days on site, visits made/planned, lessons, lectures, research activities, demonstration lessons,
-    surveys, backbone teachers) against the visit rules' targets pro-rated to the day: met, on track or behind by N."""
     from assign.calendar.progress import progress as term_progress
     from assign.export.progress_tables import progress_csv, progress_json, progress_markdown, progress_text
     from assign.locale import _
@@ -758,15 +753,15 @@ def progress(scenario, term_name, calendar_dir, plan_path, workers, seed, as_of,
     click.echo(writer(rec.problem, result))
 
 
-@main.command()
+@main.command(help=N_("""\
+The term summary (学期总结) from the record: per researcher and per contact school, the office's totals, and the
+appraisal table (考核统计表) of every measure the visit rules set a target for, as .xlsx (printable) and .md."""))
 @click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path), required=False)
 @_term_options
 @click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="folder for 学期总结.xlsx and 学期总结.md (default: the term's calendar folder)")
+              help=N_("folder for 学期总结.xlsx and 学期总结.md (default: the term's calendar folder)"))
 @guarded
 def summary(scenario, term_name, calendar_dir, plan_path, workers, seed, out) -> None:
-    """The term summary (学期总结) from the record: per researcher and per contact school, the office's totals, and the
-    appraisal table (考核统计表) of every measure the visit rules set a target for, as .xlsx (printable) and .md."""
     from assign.calendar.progress import progress as term_progress
     from assign.export.progress_tables import heading
     from assign.export.term_summary import summary_tables, write_summary
@@ -784,27 +779,27 @@ def summary(scenario, term_name, calendar_dir, plan_path, workers, seed, out) ->
     click.echo(_("written: {paths}").format(paths="、".join(str(p) for p in paths)))
 
 
-@main.command()
+@main.command(help=N_("""\
+Write one self-contained HTML report of a plan: map, KPIs, audit, charts, roster, calendar.
+
+SOURCE is a scenario (solved now, its first or --term calendar term scheduled) or a plan.json
+from `assign solve` together with --scenario. Without SOURCE, the demo county. The file needs
+no network: styles, script and data are inside it."""))
 @click.argument("source", type=click.Path(dir_okay=False, exists=True, path_type=Path), required=False)
 @click.option("-o", "--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="the HTML file to write (default: out/<scenario folder>/report.html)")
+              help=N_("the HTML file to write (default: out/<scenario folder>/report.html)"))
 @click.option("--scenario", "scenario_path", type=click.Path(dir_okay=False, exists=True, path_type=Path), default=None,
-              help="the scenario file of a plan.json SOURCE (a plan.json names its scenario only by name)")
-@click.option("--term", "term_name", default=None, help="term of the month view (default: the scenario's first calendar term)")
+              help=N_("the scenario file of a plan.json SOURCE (a plan.json names its scenario only by name)"))
+@click.option("--term", "term_name", default=None, help=N_("term of the month view (default: the scenario's first calendar term)"))
 @click.option("--base", "base_path", type=click.Path(dir_okay=False, exists=True, path_type=Path), default=None,
-              help="a base plan.json or scenario: the report shows the pairs added and removed against it")
-@click.option("--lang", type=click.Choice(sorted(LANGUAGES)), default=None, help="language of the messages and the report (default: assign --lang)")
-@click.option("--workers", type=click.IntRange(1, 64), default=None, help="CP-SAT worker threads (default: the scenario's)")
-@click.option("--seed", type=SEED, default=None, help="CP-SAT random seed (default: the scenario's)")
-@click.option("-q", "--quiet", is_flag=True, help="print only the written path")
+              help=N_("a base plan.json or scenario: the report shows the pairs added and removed against it"))
+@click.option("--lang", type=click.Choice(sorted(LANGUAGES)), default=None, is_eager=True, callback=choose_language,
+              help=N_("language of the messages and the report (default: assign --lang)"))
+@click.option("--workers", type=click.IntRange(1, 64), default=None, help=N_("CP-SAT worker threads (default: the scenario's)"))
+@click.option("--seed", type=SEED, default=None, help=N_("CP-SAT random seed (default: the scenario's)"))
+@click.option("-q", "--quiet", is_flag=True, help=N_("print only the written path"))
 @guarded
 def report(source, out, scenario_path, term_name, base_path, lang, workers, seed, quiet) -> None:
-    """Write one self-contained HTML report of a plan: map, KPIs, audit, charts, roster, calendar.
-
-    SOURCE is a scenario (solved now, its first or --term calendar term scheduled) or a plan.json
-    from `assign solve` together with --scenario. Without SOURCE, the demo county. The file needs
-    no network: styles, script and data are inside it.
-    """
     import dataclasses
 
     from assign.analysis.report_inputs import gather
@@ -835,17 +830,16 @@ def report(source, out, scenario_path, term_name, base_path, lang, workers, seed
     _exit_on_audit_errors(inputs.plan.findings)
 
 
-@main.command()
+@main.command(help=N_("""\
+One-way minutes to each school from the office and each base in use (default: the demo).
+
+Flags the schools beyond the scenario's max_travel cap, and says whether the times come from
+the road table or the great-circle estimate."""))
 @click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path), required=False)
 @click.option("--to-csv", "to_csv", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="also write the table as CSV (UTF-8 with BOM, for Excel)")
+              help=N_("also write the table as CSV (UTF-8 with BOM, for Excel)"))
 @guarded
 def travel(scenario: Path | None, to_csv: Path | None) -> None:
-    """One-way minutes to each school from the office and each base in use (default: the demo).
-
-    Flags the schools beyond the scenario's max_travel cap, and says whether the times come from
-    the road table or the great-circle estimate.
-    """
     from assign.export.travel_table import travel_text, write_travel_csv
     from assign.load import load_scenario
 
@@ -857,21 +851,20 @@ def travel(scenario: Path | None, to_csv: Path | None) -> None:
         click.echo("\n" + _("written: {paths}").format(paths=to_csv))
 
 
-@main.command()
+@main.command(help=N_("""\
+Why RESEARCHER (工号 or 姓名) has these schools in the plan of SOURCE.
+
+SOURCE is a scenario (solved now) or a plan.json with --scenario. Per pair: what it earns on
+each objective term, the policies that hold it in place (their audits object once it is
+dropped), and the best other school the researcher could take instead, with what the swap costs."""))
 @click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
 @click.argument("researcher")
 @click.option("--scenario", "scenario_path", type=click.Path(dir_okay=False, exists=True, path_type=Path), default=None,
-              help="the scenario of a plan.json SOURCE (a plan.json names its scenario only by name)")
-@click.option("--workers", type=click.IntRange(1, 64), default=None, help="CP-SAT worker threads when SOURCE is a scenario")
-@click.option("--seed", type=SEED, default=None, help="CP-SAT random seed when SOURCE is a scenario")
+              help=N_("the scenario of a plan.json SOURCE (a plan.json names its scenario only by name)"))
+@click.option("--workers", type=click.IntRange(1, 64), default=None, help=N_("CP-SAT worker threads when SOURCE is a scenario"))
+@click.option("--seed", type=SEED, default=None, help=N_("CP-SAT random seed when SOURCE is a scenario"))
 @guarded
 def explain(source: Path, researcher: str, scenario_path: Path | None, workers, seed) -> None:
-    """Why RESEARCHER (工号 or 姓名) has these schools in the plan of SOURCE.
-
-    SOURCE is a scenario (solved now) or a plan.json with --scenario. Per pair: what it earns on
-    each objective term, the policies that hold it in place (their audits object once it is
-    dropped), and the best other school the researcher could take instead, with what the swap costs.
-    """
     from assign.analysis.sources import plan_of
     from assign.analysis.why import explain_researcher, find_researcher
     from assign.export.why_text import why_text
@@ -881,11 +874,10 @@ def explain(source: Path, researcher: str, scenario_path: Path | None, workers, 
     click.echo(why_text(problem, rid, explain_researcher(problem, plan, rid, progress=progress_reporter(False))))
 
 
-@main.command()
+@main.command(help=N_("List installed policies and visit rules with their parameters and defaults (or show one: NAME)."))
 @click.argument("name", required=False)
 @guarded
 def plugins(name: str | None) -> None:
-    """List installed policies and visit rules with their parameters and defaults (or show one: NAME)."""
     from assign.export.plugins import policy_help, policy_table
     from assign.registry import build_registry, build_visit_registry
 
@@ -898,17 +890,16 @@ def plugins(name: str | None) -> None:
         click.echo(policy_table(rules))
 
 
-@main.command()
+@main.command(help=N_("Write a synthetic region in the input format (for benchmarks and trials)."))
 @click.option("--size", type=click.Choice(["county", "county-120", "county-250", "county-400", "city", "province"]), default="county",
-              show_default=True, help="county 40×120; county-120 120×500, county-250 250×1,000, county-400 400×1,500 (one office, "
-                                      "roads like the demo, lexicographic); city 400×1,500 (10 counties), province 3,000×15,000 (75 counties)")
+              show_default=True, help=N_("county 40×120; county-120 120×500, county-250 250×1,000, county-400 400×1,500 (one office, "
+                                      "roads like the demo, lexicographic); city 400×1,500 (10 counties), province 3,000×15,000 (75 counties)"))
 @click.option("--seed", type=SEED, default=1, show_default=True)
 @click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path), required=True,
-              help="folder for researchers.csv, schools.csv, scenario.yaml")
-@click.option("--per-county", is_flag=True, help="one folder per county (each with its scenario.yaml and tables), for `assign batch`")
+              help=N_("folder for researchers.csv, schools.csv, scenario.yaml"))
+@click.option("--per-county", is_flag=True, help=N_("one folder per county (each with its scenario.yaml and tables), for `assign batch`"))
 @guarded
 def generate(size: str, seed: int, out: Path, per_county: bool) -> None:
-    """Write a synthetic region in the input format (for benchmarks and trials)."""
     from assign.bench.generate import generate as write_region
     from assign.bench.generate import generate_counties
 
@@ -919,45 +910,43 @@ def generate(size: str, seed: int, out: Path, per_county: bool) -> None:
         click.echo(_("written: {paths}").format(paths=write_region(size, seed, out)))
 
 
-@main.command()
-@click.option("--host", default="127.0.0.1", show_default=True, help="address to listen on; any other than this machine's needs a token")
+@main.command(help=N_("""\
+The office's web page: upload the tables, choose the rules, solve, edit by hand, download.
+
+Runs until Ctrl+C. Projects and every solve are kept in DATA (SQLite), so a restarted server has them all."""))
+@click.option("--host", default="127.0.0.1", show_default=True, help=N_("address to listen on; any other than this machine's needs a token"))
 @click.option("--port", type=click.IntRange(1, 65535), default=8765, show_default=True)
 @click.option("--data", type=click.Path(file_okay=False, path_type=Path), default=Path("assign-data"), show_default=True,
-              help="folder of the database, the uploaded tables and every run's files")
-@click.option("--token", default=None, help="required of every request (printed, made up, when listening beyond 127.0.0.1 without one)")
-@click.option("--open", "open_browser", is_flag=True, help="open the page in this machine's browser")
+              help=N_("folder of the database, the uploaded tables and every run's files"))
+@click.option("--token", default=None, help=N_("required of every request (printed, made up, when listening beyond 127.0.0.1 without one)"))
+@click.option("--open", "open_browser", is_flag=True, help=N_("open the page in this machine's browser"))
 @guarded
 def serve(host: str, port: int, data: Path, token: str | None, open_browser: bool) -> None:
-    """The office's web page: upload the tables, choose the rules, solve, edit by hand, download.
-
-    Runs until Ctrl+C. Projects and every solve are kept in DATA (SQLite), so a restarted server has them all.
-    """
     from assign.web.serve import serve as run_server
 
     run_server(host, port, data, token=token, open_browser=open_browser, echo=lambda line: click.echo(line, err=True))
 
 
-@main.command()
+@main.command(help=N_("""\
+Benchmark our solver against a HiGHS MIP of the same model, a local search and the by-hand greedy.
+
+One table per instance: load, build, solve and wall seconds, status, objective, bound, gap, each
+weighted method's objective relative to the best, peak memory and audit errors; then each
+lexicographic pass of each method (status, value, bound, gap, seconds). Progress on stderr."""))
 @click.option("--sizes", default="county,city", show_default=True,
-              help="comma-separated: demo (the demo county), county, county-120, county-250, county-400, city, province")
-@click.option("--seeds", default="1", show_default=True, help="comma-separated generator seeds")
-@click.option("--time-limit", type=FiniteFloatRange(min=0.1), default=60.0, show_default=True, help="seconds per method and instance")
-@click.option("--objectives", default="lexicographic,weighted", show_default=True, help="comma-separated: lexicographic, weighted")
-@click.option("--methods", default="ours,highs,lns,greedy", show_default=True, help="comma-separated: ours, cp-sat-mono, highs, lns, greedy")
-@click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True, help="CP-SAT workers (HiGHS uses one thread)")
-@click.option("--data", type=click.Path(file_okay=False, path_type=Path), default=None, help="keep the generated regions here")
+              help=N_("comma-separated: demo (the demo county), county, county-120, county-250, county-400, city, province"))
+@click.option("--seeds", default="1", show_default=True, help=N_("comma-separated generator seeds"))
+@click.option("--time-limit", type=FiniteFloatRange(min=0.1), default=60.0, show_default=True, help=N_("seconds per method and instance"))
+@click.option("--objectives", default="lexicographic,weighted", show_default=True, help=N_("comma-separated: lexicographic, weighted"))
+@click.option("--methods", default="ours,highs,lns,greedy", show_default=True, help=N_("comma-separated: ours, cp-sat-mono, highs, lns, greedy"))
+@click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True, help=N_("CP-SAT workers (HiGHS uses one thread)"))
+@click.option("--data", type=click.Path(file_okay=False, path_type=Path), default=None, help=N_("keep the generated regions here"))
 @click.option("--format", "fmt", type=click.Choice(["text", "md"]), default="text", show_default=True,
-              help="md: Markdown tables, as docs/benchmarks.md has them")
-@click.option("--markdown", type=click.Path(dir_okay=False, path_type=Path), default=None, help="also write the tables to this Markdown file")
+              help=N_("md: Markdown tables, as docs/benchmarks.md has them"))
+@click.option("--markdown", type=click.Path(dir_okay=False, path_type=Path), default=None, help=N_("also write the tables to this Markdown file"))
 @guarded
 def bench(sizes: str, seeds: str, time_limit: float, objectives: str, methods: str, workers: int, data: Path | None, fmt: str,
           markdown: Path | None) -> None:
-    """Benchmark our solver against a HiGHS MIP of the same model, a local search and the by-hand greedy.
-
-    One table per instance: load, build, solve and wall seconds, status, objective, bound, gap, each
-    weighted method's objective relative to the best, peak memory and audit errors; then each
-    lexicographic pass of each method (status, value, bound, gap, seconds). Progress on stderr.
-    """
     from assign.bench.generate import SIZES
     from assign.bench.run import DEMO, METHODS, MODES, size_table
     from assign.bench.run import bench as run

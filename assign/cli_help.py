@@ -1,0 +1,87 @@
+"""Help pages in the language of the moment they are shown.
+
+click stores each command's and option's help when the decorators run, at import, before `--lang`
+is read. The texts are marked with `N_()` where they are written (so Babel extracts them) and
+`Command`/`Group` pass them through `_()` each time click reads them to format a help page or the
+list of commands. `--lang` is an eager option (`choose_language`), processed before `--help`.
+"""
+
+from __future__ import annotations
+
+import copy
+
+import click
+
+from assign.locale import _, language_from_environment, set_language
+
+
+def translated(text: str | None) -> str | None:
+    return _(text) if text else text
+
+
+class TranslatedHelp:
+    """A command whose help, short help and epilog, and whose options' help, are read in the current language."""
+
+    @property
+    def help(self) -> str | None:
+        return translated(self.help_msgid)
+
+    @help.setter
+    def help(self, text: str | None) -> None:
+        self.help_msgid = text
+
+    @property
+    def short_help(self) -> str | None:
+        return translated(self.short_help_msgid)
+
+    @short_help.setter
+    def short_help(self, text: str | None) -> None:
+        self.short_help_msgid = text
+
+    @property
+    def epilog(self) -> str | None:
+        return translated(self.epilog_msgid)
+
+    @epilog.setter
+    def epilog(self, text: str | None) -> None:
+        self.epilog_msgid = text
+
+    def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """click's Options section, each option's help translated: a copy of the option is formatted, the parser keeps the original."""
+        rows = []
+        for param in self.get_params(ctx):
+            if isinstance(param, click.Argument):
+                continue
+            if param.help:
+                param = copy.copy(param)
+                param.help = _(param.help)
+            row = param.get_help_record(ctx)
+            if row is not None:
+                rows.append(row)
+        if rows:
+            with formatter.section(_("Options")):
+                formatter.write_dl(rows)
+
+
+class Command(TranslatedHelp, click.Command):
+    pass
+
+
+class Group(TranslatedHelp, click.Group):
+    """A group whose commands and sub-groups translate their help too."""
+
+    command_class = Command
+    group_class = type  # a sub-group is a Group as well
+
+    def make_context(self, info_name, args, parent=None, **extra) -> click.Context:
+        if parent is None:
+            # the language of the environment, before any option (and `--help`) is read; `--lang` overrides it
+            set_language(language_from_environment())
+        return super().make_context(info_name, args, parent=parent, **extra)
+
+
+def choose_language(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """`--lang`'s callback: an eager option, so the language is chosen before `--help` prints."""
+    if value is not None:
+        set_language(value)
+    return value
