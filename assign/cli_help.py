@@ -46,6 +46,14 @@ class TranslatedHelp:
     def epilog(self, text: str | None) -> None:
         self.epilog_msgid = text
 
+    def get_short_help_str(self, limit: int = 45) -> str:
+        """click shortens the help at a space; a Chinese sentence has none, so it would keep only "...": cut it at `limit` characters."""
+        text = super().get_short_help_str(limit)
+        if text.startswith("...") and self.help:
+            first = self.help.split("\n\n")[0].replace("\n", " ").strip()
+            text = first if len(first) <= limit else first[:limit - 1] + "…"
+        return text
+
     def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         """click's Options section, each option's help translated: a copy of the option is formatted, the parser keeps the original."""
         rows = []
@@ -72,6 +80,11 @@ class Group(TranslatedHelp, click.Group):
 
     command_class = Command
     group_class = type  # a sub-group is a Group as well
+
+    def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The options, then the commands (click.Group's own format_options does both; ours comes first in the order of classes)."""
+        super().format_options(ctx, formatter)
+        self.format_commands(ctx, formatter)
 
     def make_context(self, info_name, args, parent=None, **extra) -> click.Context:
         if parent is None:
