@@ -9,10 +9,17 @@ list of commands. `--lang` is an eager option (`choose_language`), processed bef
 from __future__ import annotations
 
 import copy
+import re
+import unicodedata
 
 import click
 
 from assign.locale import _, language_from_environment, set_language
+
+
+def wide(ch: str) -> bool:
+    """Whether a terminal shows `ch` two columns wide (Chinese characters and full-width punctuation)."""
+    return unicodedata.east_asian_width(ch) in "WF"
 
 
 def translated(text: str | None) -> str | None:
@@ -47,12 +54,20 @@ class TranslatedHelp:
         self.epilog_msgid = text
 
     def get_short_help_str(self, limit: int = 45) -> str:
-        """click shortens the help at a space; a Chinese sentence has none, so it would keep only "...": cut it at `limit` characters."""
-        text = super().get_short_help_str(limit)
-        if text.startswith("...") and self.help:
-            first = self.help.split("\n\n")[0].replace("\n", " ").strip()
-            text = first if len(first) <= limit else first[:limit - 1] + "…"
-        return text
+        """The line beside the command in its group's list. click shortens the help at a space and counts characters;
+        a Chinese sentence has no spaces and each character takes two columns, so a help mostly in wide characters is
+        cut at its first sentence (。) or at `limit` columns instead."""
+        first = (self.help or "").split("\n\n")[0].replace("\n", " ").strip()
+        if self.short_help or self.deprecated or sum(wide(ch) for ch in first) * 3 < len(first):
+            return super().get_short_help_str(limit)
+        first = re.split(r"(?<=。)", first)[0]
+        shown, width = "", 0
+        for ch in first:
+            width += 2 if wide(ch) else 1
+            if width > limit - 1:
+                return shown + "…"
+            shown += ch
+        return shown
 
     def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         """click's Options section, each option's help translated: a copy of the option is formatted, the parser keeps the original."""
