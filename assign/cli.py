@@ -17,10 +17,10 @@ from typing import Iterable
 
 import click
 
-from assign.cli_help import Group, choose_language
 from assign.errors import AssignError, NoPlanError
 from assign.locale import LANGUAGES, N_, _, language, ngettext, set_language
 from assign.locale.click_messages import route_click_messages
+from assign.locale.help_pages import Group, choose_language, show_version
 from assign.solver.sat_parameters import SEED_MAX
 
 EXIT_INPUT, EXIT_NO_PLAN, EXIT_AUDIT = 1, 3, 4
@@ -143,7 +143,7 @@ Start with:  assign demo                            (the embedded 示范县 demo
              assign report SCENARIO                 (one HTML file: map, table, calendar)
              assign plugins                         (the policies you can use in a scenario)
              assign batch ROOT                      (every county folder under ROOT, on this machine or Ray)"""))
-@click.version_option(package_name="assign")
+@click.option("--version", is_flag=True, is_eager=True, expose_value=False, callback=show_version, help=N_("Show the version and exit."))
 @click.option("--lang", type=click.Choice(sorted(LANGUAGES)), default=None, is_eager=True, expose_value=False, callback=choose_language,
               help=N_("language of every message (default: ASSIGN_LANG, else the locale: en_* → en, anything else → zh)"))
 def main() -> None:

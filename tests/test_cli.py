@@ -217,7 +217,7 @@ def test_plugins_unknown_name_exits_1_listing_installed_ones():
 def test_help_works(args):
     result = run(*args)
     assert result.exit_code == 0
-    assert "Usage:" in result.stdout
+    assert locale._("Usage:") in result.stdout
 
 
 def test_unknown_option_is_a_usage_error():

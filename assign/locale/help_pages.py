@@ -9,12 +9,13 @@ list of commands. `--lang` is an eager option (`choose_language`), processed bef
 from __future__ import annotations
 
 import copy
+import importlib.metadata
 import re
 import unicodedata
 
 import click
 
-from assign.locale import _, language_from_environment, set_language
+from assign.locale import N_, _, language_from_environment, set_language
 
 
 def wide(ch: str) -> bool:
@@ -69,6 +70,14 @@ class TranslatedHelp:
             shown += ch
         return shown
 
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        """click's `--help`, whose help click translated once, when first asked, in the language of that moment:
+        given back its message, translated each time it is shown."""
+        option = super().get_help_option(ctx)
+        if option is not None:
+            option.help = N_("Show this message and exit.")
+        return option
+
     def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         """click's Options section, each option's help translated: a copy of the option is formatted, the parser keeps the original."""
         rows = []
@@ -113,3 +122,10 @@ def choose_language(ctx: click.Context, param: click.Parameter, value: str | Non
     if value is not None:
         set_language(value)
     return value
+
+
+def show_version(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    """`--version`'s callback. click's own `version_option` translates its line once, at import, before `--lang` is read."""
+    if value and not ctx.resilient_parsing:
+        click.echo(_("%(prog)s, version %(version)s") % {"prog": ctx.find_root().info_name, "version": importlib.metadata.version("assign")})
+        ctx.exit()
