@@ -662,7 +662,7 @@ The visit record (联系工作记录表): forms pre-filled with the term's plann
 assign record template [SCENARIO] --term 2026秋      one .xlsx per researcher and one for the office
 assign record import FILES… [SCENARIO] --term 2026秋  keep what they say in records.json beside the calendar"""))
 def record() -> None:
-    pass
+    """The group of the record commands (its help is the `help=` above, shown in the user's language)."""
 
 
 @record.command("template", help=N_("""\

@@ -11,19 +11,15 @@ from __future__ import annotations
 import copy
 import importlib.metadata
 import re
-import unicodedata
 
 import click
+from wcwidth import wcwidth
 
 from assign.locale import N_, _, language_from_environment, set_language
 
 
-def wide(ch: str) -> bool:
-    """Whether a terminal shows `ch` two columns wide (Chinese characters and full-width punctuation)."""
-    return unicodedata.east_asian_width(ch) in "WF"
-
-
 def translated(text: str | None) -> str | None:
+    """`text` (a help marked with `N_()`) in the current language; None and "" as they are."""
     return _(text) if text else text
 
 
@@ -59,12 +55,12 @@ class TranslatedHelp:
         a Chinese sentence has no spaces and each character takes two columns, so a help mostly in wide characters is
         cut at its first sentence (。) or at `limit` columns instead."""
         first = (self.help or "").split("\n\n")[0].replace("\n", " ").strip()
-        if self.short_help or self.deprecated or sum(wide(ch) for ch in first) * 3 < len(first):
+        if self.short_help or self.deprecated or sum(wcwidth(ch) == 2 for ch in first) * 3 < len(first):
             return super().get_short_help_str(limit)
         first = re.split(r"(?<=。)", first)[0]
         shown, width = "", 0
         for ch in first:
-            width += 2 if wide(ch) else 1
+            width += max(wcwidth(ch), 1)
             if width > limit - 1:
                 return shown + "…"
             shown += ch
@@ -96,7 +92,7 @@ class TranslatedHelp:
 
 
 class Command(TranslatedHelp, click.Command):
-    pass
+    """A command whose help is read in the current language."""
 
 
 class Group(TranslatedHelp, click.Group):
