@@ -19,7 +19,6 @@ import click
 
 from assign.errors import AssignError, NoPlanError
 from assign.locale import LANGUAGES, N_, _, language, ngettext, set_language
-from assign.locale.click_messages import route_click_messages
 from assign.locale.help_pages import Group, choose_language, show_version
 from assign.solver.sat_parameters import SEED_MAX
 
@@ -57,8 +56,6 @@ class Reminder(click.ParamType):
 
 SECONDS = FiniteFloatRange(min=0.01)
 SEED = click.IntRange(0, SEED_MAX)  # CP-SAT's random_seed is a 32-bit integer
-
-route_click_messages()  # click's Usage:, Options:, Error: … in the language chosen by --lang, like our own messages
 
 
 def _demo_path() -> Path:

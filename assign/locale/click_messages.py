@@ -5,13 +5,15 @@ at import (`from gettext import gettext as _`), so they read the process-wide ge
 language of the environment variables. Binding our domain process-wide (`gettext.textdomain`) would
 also need a compiled `.mo` on disk and `LANGUAGE` set in the environment to follow `--lang`. Instead
 `route_click_messages` rebinds those two names in click's modules to our `_` and `ngettext`: one
-explicit step at the command line's import, after which click's words follow `set_language` like
+explicit step when the command line starts (`help_pages.Group.make_context`), after which click's words follow `set_language` like
 ours and come from the same catalog (compiled, or read from the `.po` when no build compiled it).
 
 The messages below are click's, not ours: they are listed with `N_()` only so that Babel extracts
 them into our catalog and tests/test_catalogs.py fails when one lacks its Chinese. They must stay
 identical to click's source (click/core.py, exceptions.py, formatting.py, parser.py, types.py,
-decorators.py); a message click changes simply shows in English until it is listed again.
+decorators.py); a message click changes simply shows in English until it is listed again. Not listed:
+the words click translates once, when a type or option is built at import (a Path's "file",
+"directory", "path"), which could not follow `--lang`; `help_pages` handles `--help` and `--version`.
 """
 
 from __future__ import annotations
@@ -62,9 +64,6 @@ CLICK_MESSAGES = (
     N_("{name} {filename!r} is a file."),
     N_("{name} {filename!r} is not readable."),
     N_("{name} {filename!r} is not writable."),
-    N_("file"),
-    N_("directory"),
-    N_("path"),
     N_("Choose from:\n\t{choices}"),
 )
 

@@ -16,6 +16,7 @@ import click
 from wcwidth import wcwidth
 
 from assign.locale import N_, _, language_from_environment, set_language
+from assign.locale.click_messages import route_click_messages
 
 
 def translated(text: str | None) -> str | None:
@@ -108,7 +109,10 @@ class Group(TranslatedHelp, click.Group):
 
     def make_context(self, info_name, args, parent=None, **extra) -> click.Context:
         if parent is None:
-            # the language of the environment, before any option (and `--help`) is read; `--lang` overrides it
+            # click's words from our catalog from here on (not at import: click's Path and version_option translate
+            # once, when built, and would keep the language of the import); the language of the environment before
+            # any option (and `--help`) is read; `--lang` overrides it
+            route_click_messages()
             set_language(language_from_environment())
         return super().make_context(info_name, args, parent=parent, **extra)
 
