@@ -96,6 +96,10 @@ class SolverSettings(_Section):
     workers: int = Field(1, ge=1, le=64, description="CP-SAT worker threads; more than one is not deterministic")
     seed: int = Field(0, ge=0, le=SEED_MAX, description="CP-SAT's random seed")
     log: bool = False
+    # The measure of "finished" at scale (docs/benchmarks.md): a pass within 0.5% of its bound
+    # after its share hands the rest of its time to the passes after it.
+    pass_gap: float = Field(0.005, ge=0, lt=1, description="a lexicographic pass that has had its even share of the time stops once its "
+                                                            "plan is within this relative gap of its bound (0: run to proof or to its budget)")
     parameters: dict[str, Any] = Field(default_factory=dict, description="extra CP-SAT parameters by name (sat_parameters.proto)")
 
     @field_validator("parameters")

@@ -3,6 +3,7 @@ and that every printed figure is the plan's own value and the solver's bound."""
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ import yaml
 from click.testing import CliRunner
 from conftest import audit_errors, solve_det
 from openpyxl import load_workbook
+from ortools.sat.python import cp_model
 
 from assign.bench.generate import Size, generate
 from assign.cli import main
@@ -17,7 +19,7 @@ from assign.kpi import pass_label, quality_lines, suggested_time_limit
 from assign.load import load_scenario
 from assign.locale import _
 from assign.plan import Plan
-from assign.solver.cpsat import overall_gap
+from assign.solver.cpsat import STATUS, PassWatch, gap, overall_gap
 from assign.solver.passes import MIN_PASS_SECONDS, PASS_FLOOR, PASS_SHARE, pass_budget
 
 # CP-SAT's deterministic time (one worker) stops a pass at the same point on every machine and
@@ -119,3 +121,36 @@ def test_solve_prints_the_plans_own_figures_and_writes_the_words_under_the_roste
     footer = [row[0] for row in sheet.iter_rows(values_only=True) if isinstance(row[0], str)]
     for term, words in quality_lines(plan):
         assert f"说明：{term}：{words}" in footer
+
+
+def _hard_knapsack() -> tuple:
+    """A model CP-SAT does not prove at once: many items, several capacity rows, no presolve."""
+    rng = random.Random(7)
+    model = cp_model.CpModel()
+    items = [model.new_bool_var(f"i{k}") for k in range(400)]
+    for _row in range(12):
+        model.add(sum(rng.randint(5, 60) * v for v in items) <= 2500)
+    model.maximize(sum(rng.randint(10, 90) * v for v in items))
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.random_seed = 0
+    solver.parameters.cp_model_presolve = False
+    return model, solver
+
+
+def test_a_pass_that_has_had_its_share_stops_once_within_the_gap_and_says_feasible():
+    model, solver = _hard_knapsack()
+    solver.parameters.max_time_in_seconds = 60
+    with PassWatch(solver, share=0.0, gap_limit=0.5) as watch:
+        status = STATUS[solver.solve(model, watch)]
+    assert watch.stopped_at is not None and status == "FEASIBLE"
+    assert gap(solver.objective_value, solver.best_objective_bound) <= 0.5
+    assert solver.wall_time < 30  # stopped by the watch, not by the limit
+
+
+def test_a_pass_within_its_share_is_not_stopped_by_the_watch():
+    model, solver = _hard_knapsack()
+    solver.parameters.max_time_in_seconds = 0.5
+    with PassWatch(solver, share=30.0, gap_limit=0.5) as watch:
+        solver.solve(model, watch)
+    assert watch.stopped_at is None  # its share is not over: the pass runs to its own limit

@@ -27,8 +27,8 @@ from assign.solver.cpsat import (
     FOUND,
     STATUS,
     WEIGHT_SCALE,
+    PassWatch,
     Progress,
-    ProgressCallback,
     SolveOptions,
     fixed_solve,
     gap,
@@ -126,10 +126,11 @@ def solve(
             hint_all(model, list(incumbent.response_proto.solution))
         solver = make_solver(options, budget)
         label = f"[{index + 1}/{len(stages)}] {name}"
-        callback = ProgressCallback(progress, label) if progress else None
         if progress:
             progress(_("{label}: solving (at most {budget} s)").format(label=label, budget=f"{budget:.1f}"))
-        status = STATUS[solver.solve(model, callback)]
+        share, pass_gap = watch_terms(options, hint is not None, index, len(stages), options.time_limit - elapsed - overhead)
+        with PassWatch(solver, share, pass_gap, progress, label) as watch:
+            status = STATUS[solver.solve(model, watch)]
         searched += solver.wall_time
         found = status in FOUND
         objective = solver.objective_value if found else None
@@ -179,6 +180,22 @@ def better_later(a: cp_model.CpSolver, b: cp_model.CpSolver, stages: list[tuple[
         if abs(diff) > 1e-6:
             return diff > 0 if sense == "max" else diff < 0
     return False
+
+
+def watch_terms(options: SolveOptions, replan: bool, index: int, passes: int, remaining: float) -> tuple[float, float]:
+    """(share, gap) for the PassWatch of pass `index`: after `share` seconds the pass stops once
+    within `gap` of its bound.
+
+    A fresh solve gives each pass an even share of what is left before it may stop, and runs the
+    last pass (no one to hand its time to) to proof or to the limit. A re-plan starts from the plan
+    in force, and what the office wants from it is few changes, not the proof of the last half
+    percent: every pass, the last too, hands on as soon as it is within the gap.
+    """
+    if replan:
+        return 0.0, options.pass_gap
+    if index + 1 == passes:
+        return remaining, 0.0
+    return remaining / (passes - index), options.pass_gap
 
 
 def pass_budget(remaining: float, passes_left: int, passes_total: int, time_limit: float) -> float:
