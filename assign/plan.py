@@ -116,6 +116,8 @@ class SolvePass(BaseModel):
     gap: float | None
     seconds: float
     budget: float | None = Field(None, description="seconds the pass was given; a pass not proven within them stopped there")
+    joint_with: str | None = Field(None, description="settled in one run with this earlier pass (exact weights: "
+                                                     "assign.solver.joint_passes); that pass holds the run's seconds")
 
 
 class Plan(BaseModel):

@@ -19,6 +19,7 @@ from assign.kpi import pass_label, quality_lines, suggested_time_limit
 from assign.load import load_scenario
 from assign.locale import _
 from assign.plan import Plan
+from assign.solver import joint_passes
 from assign.solver.cpsat import STATUS, PassWatch, gap, overall_gap
 from assign.solver.passes import MIN_PASS_SECONDS, PASS_FLOOR, PASS_SHARE, pass_budget
 
@@ -154,3 +155,37 @@ def test_a_pass_within_its_share_is_not_stopped_by_the_watch():
     with PassWatch(solver, share=30.0, gap_limit=0.5) as watch:
         solver.solve(model, watch)
     assert watch.stopped_at is None  # its share is not over: the pass runs to its own limit
+
+
+@pytest.fixture(scope="module")
+def open_county(tmp_path_factory) -> Path:
+    """The generated 30 × 90 county with the default solver settings: every pass proven."""
+    folder = tmp_path_factory.mktemp("open-county")
+    path = generate(Size(1, 30, 90), 1, folder)
+    scenario = yaml.safe_load(path.read_text(encoding="utf-8"))
+    scenario.update(objective="lexicographic", solver={"time_limit": 60, "workers": 1, "seed": 0})
+    path.write_text(yaml.safe_dump(scenario, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def test_the_leading_passes_of_a_small_model_run_as_one_and_reach_the_values_of_one_by_one(open_county, monkeypatch):
+    joint = solve_det(load_scenario(open_county), decompose=False)
+    monkeypatch.setattr(joint_passes, "MAX_JOINT_PAIRS", 0)  # every pass its own run, as on a large model
+    one_by_one = solve_det(load_scenario(open_county), decompose=False)
+    assert [p.status for p in joint.passes] == [p.status for p in one_by_one.passes] == ["OPTIMAL"] * len(joint.passes)
+    assert [(p.objective_name, p.objective) for p in joint.passes] == [(p.objective_name, p.objective) for p in one_by_one.passes]
+    assert [p.joint_with for p in joint.passes[1:3]] == [joint.passes[0].objective_name] * 2  # the coverage terms, together
+    assert joint.passes[-1].joint_with is None  # travel's range is too wide to join: its own run
+    assert all(p.joint_with is None for p in one_by_one.passes)
+    assert audit_errors(joint) == [] and audit_errors(one_by_one) == []
+
+
+def test_each_joint_weight_outweighs_everything_the_later_terms_can_change():
+    model = cp_model.CpModel()
+    a, b = model.new_int_var(0, 3, "a"), model.new_int_var(-5, 5, "b")
+    c = [model.new_bool_var(f"c{k}") for k in range(4)]
+    stages = [("first", a + c[0], "max"), ("second", 2 * b - c[1], "min"), ("third", sum(7 * v for v in c), "max")]
+    assert [joint_passes.expr_range(model, e) for _n, e, _s in stages] == [4, 21, 28]
+    weights = joint_passes.joint_weights(model, stages, pairs=10)
+    assert weights == [1 + 29 * 21 + 28, 29, 1]
+    assert joint_passes.joint_weights(model, stages, pairs=joint_passes.MAX_JOINT_PAIRS + 1) == []  # a large model: one run per pass

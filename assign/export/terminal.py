@@ -74,11 +74,19 @@ def sense_word(sense: str) -> str:
     return _("max") if sense == "max" else _("min")
 
 
+def _time_cells(plan: Plan, p) -> tuple[str, str]:
+    """A pass's seconds and budget; a pass settled in one run with an earlier one names that pass (whose cells are the run's)."""
+    if p.joint_with:
+        first = next((i for i, q in enumerate(plan.passes, 1) if q.objective_name == p.joint_with), None)
+        return _("with pass {n}").format(n=first), ""
+    return f"{p.seconds:.2f}", "—" if p.budget is None else f"{p.budget:.1f}"
+
+
 def passes_table(plan: Plan, fmt: str = "simple") -> str:
     """Each pass: its status, the returned plan's value of its term, the solver's bound, the gap, the
-    seconds it ran and the seconds it was given."""
+    seconds it ran and the seconds it was given (a pass settled in one run with an earlier one: "with pass N")."""
     rows = [(p.objective_name, p.status, "—" if p.objective is None else f"{p.objective:g}", "—" if p.bound is None else f"{p.bound:g}",
-             "—" if p.gap is None else f"{p.gap:.2%}", f"{p.seconds:.2f}", "—" if p.budget is None else f"{p.budget:.1f}") for p in plan.passes]
+             "—" if p.gap is None else f"{p.gap:.2%}", *_time_cells(plan, p)) for p in plan.passes]
     return tabulate(rows, headers=[_("solver pass"), _("status"), _("objective value"), _("bound"), _("gap"), _("seconds"), _("budget s")],
                     tablefmt=fmt, disable_numparse=True)
 

@@ -254,7 +254,8 @@ def merge_plans(problem: Problem, plans: list[Plan], mode: str, split_seconds: f
 
     Each pass: the sum of the parts' values of its term in their final plans (what the merged plan
     has, even where a later pass improved on a pass that stopped early), the sum of their bounds
-    (none when a part has none), OPTIMAL only when every part's pass is; its seconds, the longest part's.
+    (none when a part has none), OPTIMAL only when every part's pass is; its seconds, the longest part's;
+    joined with an earlier pass when it was in every part.
     """
     template = max(plans, key=lambda p: len(p.passes)).passes
     solved = all(p.solved for p in plans)
@@ -270,7 +271,8 @@ def merge_plans(problem: Problem, plans: list[Plan], mode: str, split_seconds: f
         longest = max((m for m in mine if m is not None), key=lambda m: m.seconds, default=None)
         passes.append(SolvePass(objective_name=first.objective_name, status=status, objective=objective, bound=bound,
                                 gap=gap(objective, bound), seconds=round(max((m.seconds for m in mine if m is not None), default=0.0), 3),
-                                budget=longest.budget if longest is not None else None))  # the longest part's
+                                budget=longest.budget if longest is not None else None,  # the longest part's
+                                joint_with=_common(m.joint_with if m is not None else None for m in mine)))
     status = passes_status(passes)
     if not solved:
         status = next(p.status for p in plans if not p.solved)
@@ -292,6 +294,12 @@ def merge_plans(problem: Problem, plans: list[Plan], mode: str, split_seconds: f
                          "decomposed": len(plans)},
     )
     return audited(problem, plan) if plan.solved else plan
+
+
+def _common(values):
+    """The one value every part has, else None (a pass joined in some parts only ran on its own in the others)."""
+    distinct = set(values)
+    return distinct.pop() if len(distinct) == 1 else None
 
 
 def _sum(values):

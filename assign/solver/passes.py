@@ -39,6 +39,7 @@ from assign.solver.cpsat import (
     weighted_expr,
 )
 from assign.solver.decompose import components, solve_components
+from assign.solver.joint_passes import joint_objective, joint_weights
 from assign.solver.result import plan_from_solver
 
 EXCEPTIONS = "relax.exceptions"  # the name of the first pass of a relaxed solve
@@ -112,7 +113,19 @@ def solve(
     incumbent = _start_solution(problem, ctx, hint, baseline, options, budget=0.2 * options.time_limit)
     start_seconds = time.perf_counter() - solve_started
     searched = 0.0  # seconds inside CP-SAT's passes; the rest of the time is the start and the Python between passes
+    joined = 0  # the leading passes settled by one joint run (assign.solver.joint_passes)
+    weights = [] if problem.relaxing else joint_weights(model, stages, len(ctx.pairs))
+    if weights:
+        solver, status, budget = _joint_run(model, stages[:len(weights)], weights, incumbent, options, progress, len(stages), solve_started)
+        searched += solver.wall_time
+        if status == "OPTIMAL":
+            passes += joint_passes(model, stages[:len(weights)], solver, budget)
+            incumbent, joined = solver, len(weights)
+        elif status == "FEASIBLE" and (incumbent is None or better_later(solver, incumbent, stages)):
+            incumbent = solver  # not proven: the passes run one by one from its plan
     for index, (name, expr, sense) in enumerate(stages):
+        if index < joined:
+            continue
         elapsed = time.perf_counter() - solve_started
         # What the passes cost outside CP-SAT (objective, hints, values: seconds on a large model
         # under load) is kept aside for the passes still to come, so the solve ends near its limit.
@@ -180,6 +193,37 @@ def better_later(a: cp_model.CpSolver, b: cp_model.CpSolver, stages: list[tuple[
         if abs(diff) > 1e-6:
             return diff > 0 if sense == "max" else diff < 0
     return False
+
+
+def _joint_run(model: cp_model.CpModel, joined: list[tuple[str, Any, str]], weights: list[int], incumbent: cp_model.CpSolver | None,
+               options: SolveOptions, progress: Progress | None, passes: int, solve_started: float) -> tuple[cp_model.CpSolver, str, float]:
+    """One CP-SAT run of the leading passes `joined` together (their weighted sum, exact order), with
+    the budget of one pass among the passes left once they count as one."""
+    left = passes - len(joined) + 1
+    budget = pass_budget(options.time_limit - (time.perf_counter() - solve_started), left, left, options.time_limit)
+    model.maximize(joint_objective(joined, weights))
+    if incumbent is not None:
+        hint_all(model, list(incumbent.response_proto.solution))
+    solver = make_solver(options, budget)
+    label = f"[1-{len(joined)}/{passes}] {' + '.join(name for name, _e, _s in joined)}"
+    if progress:
+        progress(_("{label}: solving (at most {budget} s)").format(label=label, budget=f"{budget:.1f}"))
+    with PassWatch(solver, budget, 0.0, progress, label) as watch:
+        status = STATUS[solver.solve(model, watch)]
+    return solver, status, budget
+
+
+def joint_passes(model: cp_model.CpModel, joined: list[tuple[str, Any, str]], solver: cp_model.CpSolver, budget: float) -> list[SolvePass]:
+    """The passes a proven joint run settled, each at its value (its bound: the order is exact), and
+    each term held there for the passes after them. The run's seconds and budget are the first pass's."""
+    out = []
+    for k, (name, expr, sense) in enumerate(joined):
+        value = round(solver.value(expr))
+        out.append(SolvePass(objective_name=name, status="OPTIMAL", objective=float(value), bound=float(value), gap=0.0,
+                             seconds=round(solver.wall_time, 3) if k == 0 else 0.0, budget=round(budget, 3) if k == 0 else 0.0,
+                             joint_with=joined[0][0] if k else None))
+        model.add(expr >= value if sense == "max" else expr <= value)
+    return out
 
 
 def watch_terms(options: SolveOptions, replan: bool, index: int, passes: int, remaining: float) -> tuple[float, float]:
