@@ -38,6 +38,7 @@ def with_demo_calendar(path: Path) -> Path:
     """The generated scenario with the demo's calendar section (holiday file made absolute)."""
     demo = yaml.safe_load(DEMO.read_text(encoding="utf-8"))
     calendar = dict(demo["calendar"], holiday_file=str(DEMO.parent / demo["calendar"]["holiday_file"]))
+    calendar.pop("records", None)  # the demo's own filled records name the demo's researchers
     scenario = yaml.safe_load(path.read_text(encoding="utf-8"))
     scenario["calendar"] = calendar
     path.write_text(yaml.safe_dump(scenario, allow_unicode=True, sort_keys=False), encoding="utf-8")
