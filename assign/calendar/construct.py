@@ -15,7 +15,7 @@ It knows no rule by name. What it asks of the rules is the visit-rule contract's
 
 Everything else it keeps by being conservative: each visit one working day, a pair's visits spread
 evenly over the term's open days and well apart, a researcher at one school a day and out one day
-a teaching week, a school visited by one researcher a day (but for a team's day). That is no proof:
+a teaching week where the term allows it, a school visited by one researcher a day (but for a team's day). That is no proof:
 the construction is audited by every rule like any schedule (`assign.calendar.visit_audit`), and a
 group with an error finding is dropped, to be started by CP-SAT's first solution instead.
 """
@@ -92,8 +92,9 @@ class Layout:
         self.researcher_weeks: dict[str, set[int]] = defaultdict(set)
         self.school_days: dict[str, set[int]] = defaultdict(set)
 
-    def free(self, rid: str, sid: str, i: int) -> bool:
-        return i not in self.researcher_days[rid] and self.week[i] not in self.researcher_weeks[rid] and i not in self.school_days[sid]
+    def free(self, rid: str, sid: str, i: int, weekly: bool = True) -> bool:
+        """Day i is free for the pair: the researcher at no school yet (and, `weekly`, out no other day of its week), the school unvisited."""
+        return i not in self.researcher_days[rid] and i not in self.school_days[sid] and not (weekly and self.week[i] in self.researcher_weeks[rid])
 
     def take(self, rid: str, sid: str, i: int) -> None:
         self.researcher_days[rid].add(i)
@@ -163,9 +164,12 @@ def _place(pair: Pair, count: int, needs: Needs, layout: Layout, taken: dict[Pai
         ideal = int((k + 0.5) * len(open_days) / count)  # a position among the open days
         if any(abs(position.get(i, -len(open_days)) - ideal) < spacing / 2 for i in taken[pair]):
             continue  # a team day already serves this share of the term
-        chosen = next((i for i in sorted(open_days, key=lambda i: (abs(position[i] - ideal), i))
-                       if layout.free(rid, sid, i) and all(abs(position[i] - position.get(j, -len(open_days))) >= spacing for j in taken[pair])),
-                      None)
+        # One day out a week where it can, else a second day in some week
+        candidates = sorted(open_days, key=lambda i: (abs(position[i] - ideal), i))
+        apart = [i for i in candidates if all(abs(position[i] - position.get(j, -len(open_days))) >= spacing for j in taken[pair])]
+        chosen = next((i for i in apart if layout.free(rid, sid, i)), None)
+        if chosen is None:
+            chosen = next((i for i in apart if layout.free(rid, sid, i, weekly=False)), None)
         if chosen is None:
             return False
         layout.take(rid, sid, chosen)

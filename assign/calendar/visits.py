@@ -81,10 +81,10 @@ class VisitPlan(BaseModel):
     bound: float | None = None
     gap: float | None = None
     components: int = Field(1, description="independent models solved (groups of researchers linked by shared schools)")
-    build_seconds: float = 0.0
-    solve_seconds: float = 0.0
-    first_seconds: float | None = Field(None, description="seconds to the first schedule of every group (build included)")
-    improve_seconds: float | None = Field(None, description="seconds improving the first schedules (within the time limit)")
+    build_seconds: float = Field(0.0, description="seconds building the models after the first schedules (a fixed cost, not the time limit's)")
+    solve_seconds: float = Field(0.0, description="seconds of CP-SAT's solves")
+    first_seconds: float | None = Field(None, description="seconds to the first schedule of every group (the models CP-SAT started included)")
+    improve_seconds: float | None = Field(None, description="seconds improving the first schedules (within the time limit; building aside)")
     audit_seconds: float = Field(0.0, description="seconds of the visit rules' audit")
     visits: list[Visit] = Field(default_factory=list)
     terms: list[TermValue] = Field(default_factory=list)
