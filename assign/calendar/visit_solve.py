@@ -31,7 +31,7 @@ from assign.calendar.visit_audit import audit_schedule, audit_year, schools_a_da
 from assign.calendar.visit_model import Pair, VisitContext
 from assign.calendar.visits import JointInspection, Visit, VisitPlan
 from assign.errors import InputError
-from assign.locale import _
+from assign.locale import _, ngettext
 from assign.plan import Plan, TermValue
 from assign.problem import Problem
 from assign.registry import Registry
@@ -286,6 +286,8 @@ def improve_construction(ctx: VisitContext, construction: Construction, workers:
         return better, False
     if better is not None and better.objective >= kept.objective:
         return better, False
+    if better is not None:
+        kept.bound = max(kept.objective, better.bound)  # the solve's bound holds for every schedule of the group
     return kept, True
 
 
@@ -359,6 +361,7 @@ def schedule_term(
     done_by: dict[int, GroupResult] = {k: found for k, found in enumerate(firsts) if isinstance(found, GroupResult) and found.status == "OPTIMAL"}
     # Smallest first: what they leave of their shares (most are proven at once) goes to the larger groups after them.
     waiting = sorted((k for k, found in enumerate(firsts) if found is not None and k not in done_by), key=lambda k: (len(groups[k]), k))
+    unimproved: list[int] = []
     for n, k in enumerate(waiting):
         start = firsts[k]
         building = models.seconds
@@ -378,10 +381,16 @@ def schedule_term(
             warnings.append(_("{names}: no schedule found within the time limit; their visits are missing from this term")
                             .format(names=researcher_names(problem, groups[k])))
             continue
-        if kept and done.status != "OPTIMAL":
+        if kept and share == 0:
+            unimproved.append(k)
+        elif kept and done.status != "OPTIMAL":
             warnings.append(_("{names}: nothing better found in {seconds:.1f} s; the first schedule is kept")
                             .format(names=researcher_names(problem, groups[k]), seconds=share))
         done_by[k] = done
+    if unimproved:
+        warnings.append(ngettext("the time limit ran out: {n} group keeps its first schedule unimproved ({names})",
+                                 "the time limit ran out: {n} groups keep their first schedule unimproved ({names})", len(unimproved))
+                        .format(n=len(unimproved), names=researcher_names(problem, [p for k in unimproved for p in groups[k]])))
     results = [done_by[k] for k in sorted(done_by)]
     statuses += [done.status for done in results]
     contexts = [models.contexts[k] for k in sorted(models.contexts)]
