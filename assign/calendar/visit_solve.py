@@ -9,7 +9,9 @@ longer to prove than this whole solve.)
 Researchers who share no school are independent under rules that are `local` (every built-in
 rule: it ties only the pairs of one researcher or of one school), so each group of researchers
 linked through shared schools is a model of its own: dozens of small solves take a fraction of
-the time of one big one. One non-local rule puts every pair into a single model. Infeasible is
+the time of one big one. One non-local rule puts every pair into a single model. Each group starts
+from a schedule made without a solver (`assign.calendar.construct`, kept where every rule's audit
+accepts it; else CP-SAT's first solution), then CP-SAT improves it within the time limit. Infeasible is
 a status: the plan then carries `conflicts`, the rules, entities and dates in a clashing subset,
 found by re-solving with one enforcement literal per (rule, entity) as assumptions.
 """
