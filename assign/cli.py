@@ -540,7 +540,10 @@ def calendar(scenario, term_name, plan_path, out, no_write, view, time_limit, wo
     path = scenario if scenario is not None else _demo_path()
     if plan_path is None and not quiet:
         click.echo(_("solving the assignment first (give --plan plan.json to reuse a saved one) …"), err=True)
+    loading = time.perf_counter()
     problem, plan = plan_of(plan_path or path, path if plan_path else None, workers, seed, progress_reporter(quiet))
+    load_seconds = time.perf_counter() - loading
+    load_label = _("loading") if plan_path else _("loading and the assignment")
     _warn(problem.warnings)
     if today is not None and previous_path is None:
         raise AssignError(_("--today {date}: goes with --from visits.json (the calendar to re-plan)").format(date=today.date()))
@@ -583,6 +586,7 @@ def calendar(scenario, term_name, plan_path, out, no_write, view, time_limit, wo
             click.echo(_("audit: every visit rule checked the calendar on its own; no findings"))
         folder = folder_name(f"calendar-{name}")  # a term's name is the scenario's text
         target = _out_folder(path, out / folder if out is not None and len(names) > 1 else out, folder, no_write=no_write)
+        writing = time.perf_counter()
         if target is not None:
             title = calendar_title(problem, visits.term)
             earlier = previous_export(target, visits.term)
@@ -594,6 +598,13 @@ def calendar(scenario, term_name, plan_path, out, no_write, view, time_limit, wo
             paths = write_term_files(problem, visits, target, title, remind=remind)
             click.echo(_("written: {n} files in {folder}").format(n=len(paths), folder=target)
                        + " (visits.xlsx, visits.csv, visits.md, visits.json, ics/office.ics, ics/researchers/*.ics, ics/schools/*.ics)")
+        # As `assign solve` states its phases: the time limit bounds the improvement; the rest are fixed costs.
+        click.echo(_("Time: {loading} {load} s, first schedules {first} s, models {build} s, improvement {improve} s (time limit {limit} s), "
+                     "audit {audit} s, writing {write} s.").format(
+            loading=load_label, load=f"{load_seconds:.1f}", first=f"{visits.first_seconds or 0:.1f}", build=f"{visits.build_seconds:.1f}",
+            improve=f"{visits.improve_seconds or 0:.1f}", limit=f"{visits.solver_settings.get('time_limit', 0):g}",
+            audit=f"{visits.audit_seconds:.1f}", write=f"{time.perf_counter() - writing:.1f}"))
+        load_seconds, load_label = 0.0, _("loading")  # the next term's: everything was loaded once
         if len(names) > 1:
             click.echo("")
     if len(names) > 1:

@@ -76,11 +76,13 @@ def test_one_second_limit_still_gives_the_autumn_term_a_schedule_that_audits_cle
     # Every group gets its first schedule before any is improved, and a start is kept when the
     # improvement returns nothing better: the time limit decides how good, not whether, a schedule is.
     problem, plan = demo
-    # The limit covers the first schedules too: at 1 s the preferences (research days) may go unmet,
-    # a warning of the audit; no rule is broken.
+    # The limit bounds the improvement: at 1 s the preferences (research days) may go unmet, a warning
+    # of the audit, and a group whose constructed schedule got no time to improve has no bound (the gap
+    # then reads "—", never a figure nobody measured); no rule is broken.
     visits, _ = schedule_term(problem, plan, "2026秋", workers=1, seed=0, time_limit=1)
     assert visits.status in ("OPTIMAL", "FEASIBLE")
-    assert visits.gap is not None and visits.gap >= 0
+    assert visits.gap is None or visits.gap >= 0
+    assert visits.gap is not None or visits.status == "FEASIBLE" and visits.warnings
     assert visits.first_seconds is not None
     assert {(v.researcher_id, v.school_id) for v in visits.visits} == plan.pair_set()
     assert [f for f in visits.findings if f.severity == "error"] == [], [str(f) for f in visits.findings]

@@ -158,6 +158,18 @@ def test_cli_calendar_writes_files_and_exits_zero(tmp_path):
     assert result.exit_code == 0, result.output
     assert (out / "ics" / "office.ics").exists() and (out / "visits.xlsx").exists()
     assert "张三" in result.output
+    # The seconds of each phase, as `assign solve` states its own: the template's words, each figure a number.
+    from assign.locale import _
+
+    template = _("Time: {loading} {load} s, first schedules {first} s, models {build} s, improvement {improve} s (time limit {limit} s), "
+                 "audit {audit} s, writing {write} s.")
+    number = r"(\d+(?:\.\d+)?)"
+    pattern = re.escape(template).replace(re.escape("{loading}"), re.escape(_("loading")))
+    for name in ("load", "first", "build", "improve", "limit", "audit", "write"):
+        pattern = pattern.replace(re.escape("{" + name + "}"), number)
+    timing = re.search(pattern, result.output)
+    assert timing, result.output
+    assert float(timing.group(5)) == 10  # the fixture's calendar.time_limit bounds the improvement
     from icalendar import Calendar
 
     for path in (out / "ics").rglob("*.ics"):  # --remind reaches every calendar: a DISPLAY alarm two hours before each visit

@@ -6,12 +6,16 @@ descriptions, validated from `calendar.visit_rules` of the scenario), and
 - `apply(ctx, params)`: adds named hard constraints (`ctx.require`, `ctx.forbid`) and objective
   terms (`ctx.reward`, `ctx.penalize`) to the term's visit model;
 - `audit(problem, schedule, params)` → findings: an independent check of the finished visits
-  that must not reuse the model's code.
+  that must not reuse the model's code;
+- optionally `targets`, `closed_days` and `team_days`: what the rule asks in numbers, the days it
+  closes and the teams it sends together, which the construction of a first schedule reads
+  (`assign.calendar.construct`: a schedule it makes is audited like any other before it is used).
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar, Literal
+import datetime as dt
+from typing import TYPE_CHECKING, ClassVar, Iterable, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -20,6 +24,7 @@ from assign.policy import MAX_COUNT, Finding, NoParams, params_model
 if TYPE_CHECKING:
     from assign.calendar.schedule import Schedule
     from assign.calendar.visit_model import RuleContext
+    from assign.calendar.workdays import TermDays
     from assign.problem import Problem
 
 
@@ -65,6 +70,16 @@ class VisitRule:
         return None
 
     def audit(self, problem: "Problem", schedule: "Schedule", params: BaseModel) -> list[Finding]:
+        return []
+
+    def closed_days(self, problem: "Problem", term: "TermDays", pair: tuple[str, str], params: BaseModel) -> Iterable[dt.date]:
+        """The days of `term` this rule closes to every visit of `pair` (what `apply` forbids it), for the
+        construction of a first schedule (`assign.calendar.construct`); none by default."""
+        return ()
+
+    def team_days(self, problem: "Problem", pairs: list[tuple[str, str]], params: BaseModel) -> list[tuple[str, tuple[str, ...], int]]:
+        """(school id, team's researcher ids, days a term) for each school whose team this rule sends
+        together (a joint inspection), for the construction of a first schedule; none by default."""
         return []
 
     def targets(self, problem: "Problem", pairs: list[tuple[str, str]], params: BaseModel) -> list[Target]:

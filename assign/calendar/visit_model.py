@@ -67,14 +67,11 @@ class VisitContext:
             rid, sid = pair
             on = [self.model.new_bool_var(f"on[{rid},{sid},{i}]") for i in range(n)]
             start = [self.model.new_bool_var(f"start[{rid},{sid},{i}]") for i in range(n)]
-            for i in range(n):
-                # start[i] = on[i] and not on[i-1]: a visit is a run of consecutive working days
-                self.model.add_implication(start[i], on[i])
-                if i == 0:
-                    self.model.add(start[i] == on[i])
-                else:
-                    self.model.add_bool_or([start[i], on[i].Not(), on[i - 1]])
-                    self.model.add_implication(start[i], on[i - 1].Not())
+            # start[i] = on[i] and not on[i-1]: a visit is a run of consecutive working days
+            self.model.add(start[0] == on[0])
+            for i in range(1, n):
+                self.model.add_bool_and([on[i], on[i - 1].Not()]).only_enforce_if(start[i])
+                self.model.add_bool_or([start[i], on[i].Not(), on[i - 1]])
             self.on[pair], self.start[pair] = on, start
         self.index = {day: i for i, day in enumerate(self.term.days)}
 
@@ -85,6 +82,9 @@ class VisitContext:
         """busy[i]: the researcher is on site (at one school or more) on day i; created once, on demand."""
         if researcher_id not in self._busy:
             pairs = [p for p in self.pairs if p[0] == researcher_id]
+            if len(pairs) == 1:  # at one school only: on site is being there
+                self._busy[researcher_id] = self.on[pairs[0]]
+                return self._busy[researcher_id]
             busy = []
             for i in range(len(self.term.days)):
                 b = self.model.new_bool_var(f"busy[{researcher_id},{i}]")
@@ -203,6 +203,12 @@ class RuleContext:
             out[pair[1]].append(pair)
         return out
 
+    @staticmethod
+    def total(items) -> cp_model.LinearExprT:
+        """Σ items as one expression, made in one call: `sum()` builds it term by term, the largest cost
+        of building a model with many windows (min_gap_days)."""
+        return cp_model.LinearExpr.sum(list(items))
+
     def new_bool(self, name: str) -> cp_model.IntVar:
         return self.model.new_bool_var(f"{self.rule}.{name}")
 
@@ -220,7 +226,7 @@ class RuleContext:
         """No visit of this pair on these day numbers (one named requirement for all of them)."""
         if not indexes:
             return
-        self.require(sum(self.on[pair][i] for i in indexes) == 0, about=about, why=why)
+        self.require(cp_model.LinearExpr.sum([self.on[pair][i] for i in indexes]) == 0, about=about, why=why)
 
     def reward(self, term: str, expr, *, weight: float = 1.0, rank: int = 50, label: str = "", unit: str = "") -> None:
         """An objective term to maximise (research-day matches, spread …)."""

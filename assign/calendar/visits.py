@@ -16,7 +16,8 @@ from assign.plan import TIMING_FIELDS, Finding, Status, TermValue
 # UIDs are uuid5 in a namespace of our own: the same (term, researcher, school, visit number)
 # always gives the same UID, so a calendar app updates an event instead of duplicating it.
 UID_NAMESPACE = uuid.UUID("6f0b6a39-52c1-4c5e-9d2e-7d8f3f0c5a11")
-VISIT_TIMING_FIELDS = (*TIMING_FIELDS, "first_seconds")  # how long a term took: differs between runs, unlike the visits
+# How long a term took: differs between runs, unlike the visits.
+VISIT_TIMING_FIELDS = (*TIMING_FIELDS, "first_seconds", "improve_seconds", "audit_seconds")
 
 
 class Visit(BaseModel):
@@ -80,9 +81,11 @@ class VisitPlan(BaseModel):
     bound: float | None = None
     gap: float | None = None
     components: int = Field(1, description="independent models solved (groups of researchers linked by shared schools)")
-    build_seconds: float = 0.0
-    solve_seconds: float = 0.0
-    first_seconds: float | None = Field(None, description="seconds to the first schedule of every group (build included)")
+    build_seconds: float = Field(0.0, description="seconds building the models after the first schedules (a fixed cost, not the time limit's)")
+    solve_seconds: float = Field(0.0, description="seconds of CP-SAT's solves")
+    first_seconds: float | None = Field(None, description="seconds to the first schedule of every group (the models CP-SAT started included)")
+    improve_seconds: float | None = Field(None, description="seconds improving the first schedules (within the time limit; building aside)")
+    audit_seconds: float = Field(0.0, description="seconds of the visit rules' audit")
     visits: list[Visit] = Field(default_factory=list)
     terms: list[TermValue] = Field(default_factory=list)
     findings: list[Finding] = Field(default_factory=list)

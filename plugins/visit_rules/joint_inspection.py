@@ -66,6 +66,9 @@ class JointInspection(VisitRule):
                                 why=_("{researcher} is on the team of {school}'s joint inspection").format(
                                     researcher=ctx.problem.researcher[rid].name, school=name))
 
+    def team_days(self, problem, pairs, params: Params) -> list[tuple[str, tuple[str, ...], int]]:
+        return [(sid, tuple(team), params.per_term) for sid, team in inspected(problem, pairs, params).items()]
+
     def audit(self, problem, schedule, params: Params) -> list[Finding]:
         # Apart from apply: the team is who holds the school in the plan, the days on site are read off the visits.
         findings = []

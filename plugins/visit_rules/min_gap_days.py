@@ -38,7 +38,7 @@ class MinGapDays(VisitRule):
                 while end < len(days) and (days[end] - days[i]).days < params.days:
                     end += 1
                 if end - i > 1 and end > previous_end:
-                    ctx.require(sum(start[i:end]) <= 1, about=pair, why=why)
+                    ctx.require(ctx.total(start[i:end]) <= 1, about=pair, why=why)
 
     def audit(self, problem, schedule, params: Params) -> list[Finding]:
         findings = []

@@ -41,6 +41,9 @@ class OfficeDay(VisitRule):
         for pair in ctx.pairs:
             ctx.forbid(pair, indexes, about=("office",), why=_("every {weekday} is kept for the office meeting").format(weekday=label))
 
+    def closed_days(self, problem, term, pair, params: Params) -> list:
+        return [day for day in term.days if day.weekday() == params.weekday]
+
     def audit(self, problem, schedule, params: Params) -> list[Finding]:
         return [
             Finding(policy=self.name, message=_("{researcher} visits {school} on {day} ({weekday}), the office day").format(

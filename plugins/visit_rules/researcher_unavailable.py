@@ -26,6 +26,9 @@ class ResearcherUnavailable(VisitRule):
                        why=_("{researcher} ({researcher_id}) is unavailable on {days}").format(
                            researcher=researcher.name, researcher_id=rid, days=day_ranges(away)))
 
+    def closed_days(self, problem, term, pair, params) -> set:
+        return _away(problem.researcher[pair[0]])
+
     def audit(self, problem, schedule, params) -> list[Finding]:
         findings = []
         for v in schedule.visits:

@@ -24,6 +24,9 @@ class SchoolBlackout(VisitRule):
             ctx.forbid((rid, sid), indexes, about=(sid,),
                        why=_("{school} ({school_id}) takes no visits on {days}").format(school=school.name, school_id=sid, days=day_ranges(closed)))
 
+    def closed_days(self, problem, term, pair, params) -> set:
+        return _blackout(problem.school[pair[1]])
+
     def audit(self, problem, schedule, params) -> list[Finding]:
         findings = []
         for v in schedule.visits:

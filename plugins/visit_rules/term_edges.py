@@ -57,6 +57,9 @@ class TermEdges(VisitRule):
         for pair in ctx.pairs:
             ctx.forbid(pair, indexes, about=("term", ctx.term.name), why=why)
 
+    def closed_days(self, problem, term, pair, params: Params) -> list:
+        return closed_days(term, params)
+
     def audit(self, problem, schedule, params: Params) -> list[Finding]:
         # Apart from apply: the closed days are counted off the term's calendar by date, not by day number.
         closed = set(closed_days(schedule.term, params))
