@@ -97,6 +97,8 @@ class SolverSettings(_Section):
     seed: int = Field(0, ge=0, le=SEED_MAX, description="CP-SAT's random seed")
     log: bool = False
     parameters: dict[str, Any] = Field(default_factory=dict, description="extra CP-SAT parameters by name (sat_parameters.proto)")
+    aggregate: bool = Field(True, description="solve interchangeable researchers as types (how many of each type take a school), "
+                                              "then name them; false: one variable per researcher and school")
 
     @field_validator("parameters")
     @classmethod

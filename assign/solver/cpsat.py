@@ -74,12 +74,14 @@ class SolveOptions:
     seed: int
     log: bool
     parameters: dict[str, Any]
+    aggregate: bool = True  # solve interchangeable researchers as types when every policy allows it (assign.solver.aggregate)
 
 
 def options_for(problem, **overrides: Any) -> SolveOptions:
     """The scenario's solver settings, with the non-None `overrides` (from the command line) over them."""
     s = problem.scenario.solver
-    values = {"time_limit": s.time_limit, "workers": s.workers, "seed": s.seed, "log": s.log, "parameters": dict(s.parameters)}
+    values = {"time_limit": s.time_limit, "workers": s.workers, "seed": s.seed, "log": s.log, "parameters": dict(s.parameters),
+              "aggregate": s.aggregate}
     values.update({k: v for k, v in overrides.items() if v is not None})
     return SolveOptions(**values)
 
@@ -235,10 +237,11 @@ def fixed_solve(ctx: ModelContext, pairs: set[Pair], objective: cp_model.LinearE
     """
     model = ctx.model.clone()
     model.clear_hints()
+    counts = ctx.counts(pairs)  # 1 per pair; in the aggregated model, how many of each type
     for pair, var in ctx.x.items():
-        value = int(pair in pairs)
+        value = counts.get(pair, 0)
         domain = model.proto.variables[var.index].domain
-        domain[0], domain[1] = value, value  # a Boolean's domain is [0, 1]
+        domain[0], domain[1] = value, value  # a Boolean's domain is [0, 1], a count's [0, n]
     if objective is not None:
         model.maximize(objective)
     solver = cp_model.CpSolver()

@@ -1,0 +1,113 @@
+"""The aggregated model: how many researchers of each type take each school, then who.
+
+Researchers a policy cannot tell apart (`assign.solver.symmetry`) make one type, and the model keeps
+one integer `x[t, s]` per type and candidate school: how many of the type's n researchers take s
+(0 … n). Every policy of the problem must declare `aggregates` (`assign.policy.Policy`): its
+`apply` then reads `x` as counts and bounds a researcher's own sums by `ctx.count(r)`, and its
+constraints hold for the counts of every plan (the aggregated model is a relaxation of the plain
+one, with the same value of every term), and for the built-ins exactly so (every solution of the
+counts splits into named researchers). On a county of 120 × 500 the model has 39 types instead of 120
+researchers, and symmetric solutions that CP-SAT would otherwise wander among collapse into one.
+
+The passes (`assign.solver.passes`) run on this model as on the plain one. Then the counts are
+named (`expand`): the plain model of the problem, with Σ x[r, s] over a type's researchers fixed
+to each count and every term fixed to its value, solved for a feasible point (one worker, the
+seed: the same counts give the same names). Its plan has the counts' values term by term, so the
+passes' values and bounds hold for it. Were the counts not to split (a policy whose aggregated
+form is only a relaxation), `expand` says so, and the caller solves the plain model instead: never
+a plan the plain model would not allow.
+"""
+
+from __future__ import annotations
+
+from ortools.sat.python import cp_model
+
+from assign.candidates import candidate_pairs
+from assign.locale import _
+from assign.modeling import ModelContext, build_model
+from assign.plan import Finding
+from assign.problem import Problem
+from assign.solver.cpsat import Progress, SolveOptions, fixed_solve
+from assign.solver.decompose import SOLVER_FINDING, sub_problem
+from assign.solver.symmetry import researcher_types
+
+# Solve by types only when they are at most this share of the researchers: a model of nearly as many
+# types as researchers is as large as the plain one and still pays for naming them.
+MAX_TYPE_SHARE = 0.75
+EXPAND_SECONDS = 5.0  # the least time naming the counts is given (it is a split after presolve: well under a second)
+
+
+def aggregates(problem: Problem) -> bool:
+    """Whether every policy of the problem declares `aggregates` (a plugin that does not say does not)."""
+    return all(getattr(use.policy, "aggregates", False) is True for use in problem.policies)
+
+
+def aggregated_model(problem: Problem, options: SolveOptions, hint: object | None = None,
+                     progress: Progress | None = None) -> ModelContext | None:
+    """The model of the problem's types, or None when the plain model is the one to solve: the
+    option is off, a plan is given to start from (its pairs name researchers), the scenario relaxes
+    (an exception is about one researcher), a policy does not aggregate, or the types are more
+    than MAX_TYPE_SHARE of the researchers."""
+    if not options.aggregate or hint is not None or problem.relaxing or not problem.researchers or not aggregates(problem):
+        return None
+    pairs = candidate_pairs(problem)
+    types = researcher_types(problem, pairs)
+    if len(types) > MAX_TYPE_SHARE * len(problem.researchers):
+        return None
+    if progress:
+        progress(_("{researchers} researchers are {types} types of interchangeable researchers: the passes solve how many of each type "
+                   "take a school").format(researchers=len(problem.researchers), types=len(types)))
+    representatives = {t[0] for t in types}
+    reduced = sub_problem(problem, [t[0] for t in types], [s.id for s in problem.schools])
+    return build_model(reduced, [pair for pair in pairs if pair[0] in representatives], relax=False,
+                       types={t[0]: tuple(t) for t in types if len(t) > 1}, named=pairs)
+
+
+def expand(problem: Problem, grouped: ModelContext, solution: cp_model.CpSolver, options: SolveOptions,
+           time_limit: float) -> tuple[ModelContext, cp_model.CpSolver] | None:
+    """The plain model of `problem` and a complete solution of it that names the counts of `solution`
+    (a solution of `grouped`): each type's researchers take each school as many times as the count
+    says, and every term is at least as good as in `solution` (equal, unless `solution` left a term
+    below what its counts earn). None when the counts could not be split within `time_limit` (at
+    least EXPAND_SECONDS) or a term came out worse: the caller then solves the plain model.
+
+    Two small solves: the split (the plain model with each type's sums fixed, for a feasible point;
+    one worker and the seed, so the same counts give the same names), then its pairs fixed and every
+    term's auxiliary variables at their best (`fixed_solve`), as a roster is scored.
+    """
+    plain = build_model(problem, grouped.named_pairs(), relax=False)
+    split = plain.model.clone()
+    split.clear_hints()
+    for (rid, sid), var in grouped.x.items():
+        count = solution.value(var)
+        members = [split.get_bool_var_from_proto_index(plain.x[member, sid].index) for member in grouped.types.get(rid, (rid,))]
+        if count in (0, len(members)):
+            for x in members:  # all or none of the type: fixed, so presolve removes them
+                split.add(x == int(count > 0))
+        else:
+            split.add(sum(members) == count)
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.random_seed = options.seed
+    solver.parameters.max_time_in_seconds = max(EXPAND_SECONDS, time_limit)
+    if solver.solve(split) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    pairs = {pair for pair, var in plain.x.items() if solver.boolean_value(split.get_bool_var_from_proto_index(var.index))}
+    # Each term at its best for these pairs: Σ of the terms, maximised ones added and minimised ones subtracted.
+    named = fixed_solve(plain, pairs, sum(t.expr if t.sense == "max" else -t.expr for t in plain.terms))
+    if named is None:
+        return None
+    values = {t.name: solution.value(t.expr) for t in grouped.terms}
+    for term in plain.terms:
+        diff = named.value(term.expr) - values[term.name]
+        if (diff < 0 if term.sense == "max" else diff > 0):
+            return None  # never a plan worse than its passes: a policy's counts that do not split so
+    return plain, named
+
+
+def not_named_warning(types: int, seconds: float) -> Finding:
+    """The warning of a solve whose counts by type could not be named, solved again researcher by researcher."""
+    return Finding(policy=SOLVER_FINDING, severity="warning",
+                   message=_("the best counts by type ({types} types of interchangeable researchers) could not be split among the "
+                             "researchers in {seconds:.1f} s: the plan was solved again with one variable per researcher and school")
+                   .format(types=types, seconds=seconds))
