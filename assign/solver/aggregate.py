@@ -105,9 +105,8 @@ def expand(problem: Problem, grouped: ModelContext, solution: cp_model.CpSolver,
     return plain, named
 
 
-def not_named_warning(types: int, seconds: float) -> Finding:
+def not_named_warning(types: int) -> Finding:
     """The warning of a solve whose counts by type could not be named, solved again researcher by researcher."""
     return Finding(policy=SOLVER_FINDING, severity="warning",
                    message=_("the best counts by type ({types} types of interchangeable researchers) could not be split among the "
-                             "researchers in {seconds:.1f} s: the plan was solved again with one variable per researcher and school")
-                   .format(types=types, seconds=seconds))
+                             "researchers: the plan was solved again with one variable per researcher and school").format(types=types))

@@ -173,7 +173,7 @@ def solve(
             left = max(MIN_PASS_SECONDS, options.time_limit - (time.perf_counter() - started))
             plan = solve(problem, mode=mode, progress=progress, baseline=baseline, decompose=False, audit=audit,
                          **{**asdict(options), "time_limit": left, "aggregate": False})
-            warning = not_named_warning(types, time.perf_counter() - solve_started)
+            warning = not_named_warning(types)
             return plan.model_copy(update={"findings": [*plan.findings, warning]}) if plan.solved else plan
         ctx, incumbent = named
         stages = objective_stages(problem, ctx, mode)
