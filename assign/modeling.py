@@ -69,8 +69,10 @@ class ModelContext:
     model: cp_model.CpModel = field(default_factory=cp_model.CpModel)
     x: dict[Pair, cp_model.IntVar] = field(default_factory=dict)
     # The aggregated model: each type's representative → every member, itself first (a type of one is
-    # left out), and the candidate pairs of every named researcher. Empty in the plain model.
+    # left out). Empty in the plain model.
     types: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # Every candidate pair of the researchers by name, when the model has fewer (the aggregated model;
+    # a plain one over some pairs only); empty when they are the model's own pairs.
     named: list[Pair] = field(default_factory=list)
     requirements: list[Requirement] = field(default_factory=list)
     terms: list[Term] = field(default_factory=list)
@@ -93,7 +95,7 @@ class ModelContext:
 
     def named_pairs(self) -> list[Pair]:
         """The candidate pairs of the researchers by name (in the plain model, the model's own pairs)."""
-        return self.named if self.types else self.pairs
+        return self.named or self.pairs
 
     def counts(self, pairs) -> dict[Pair, int]:
         """The value of each `x` for a plan of named pairs: in the aggregated model, how many of a type

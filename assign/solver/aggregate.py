@@ -71,20 +71,23 @@ def expand(problem: Problem, grouped: ModelContext, solution: cp_model.CpSolver,
     below what its counts earn). None when the counts could not be split within `time_limit` (at
     least EXPAND_SECONDS) or a term came out worse: the caller then solves the plain model.
 
-    Two small solves: the split (the plain model with each type's sums fixed, for a feasible point;
-    one worker and the seed, so the same counts give the same names), then its pairs fixed and every
-    term's auxiliary variables at their best (`fixed_solve`), as a roster is scored.
+    Two small solves over the plain model of the pairs the counts use (a type's researchers at the
+    schools its count is above 0; every policy states its rules for whatever candidates it is given,
+    so this is the plain model with more pairs pruned): the split (each type's sums fixed, for a
+    feasible point; one worker and the seed, so the same counts give the same names), then its pairs
+    fixed and every term's auxiliary variables at their best (`fixed_solve`), as a roster is scored.
     """
-    plain = build_model(problem, grouped.named_pairs(), relax=False)
+    counts = {pair: solution.value(var) for pair, var in grouped.x.items()}
+    used = {(rid, sid) for (rid, sid), count in counts.items() if count > 0}
+    representative = {member: rid for rid, members in grouped.types.items() for member in members}
+    named_pairs = grouped.named_pairs()
+    plain = build_model(problem, [(rid, sid) for rid, sid in named_pairs if (representative.get(rid, rid), sid) in used], relax=False,
+                        named=named_pairs)
     split = plain.model.clone()
     split.clear_hints()
-    for (rid, sid), var in grouped.x.items():
-        count = solution.value(var)
-        members = [split.get_bool_var_from_proto_index(plain.x[member, sid].index) for member in grouped.types.get(rid, (rid,))]
-        if count in (0, len(members)):
-            for x in members:  # all or none of the type: fixed, so presolve removes them
-                split.add(x == int(count > 0))
-        else:
+    for (rid, sid), count in counts.items():
+        if count > 0:
+            members = [split.get_bool_var_from_proto_index(plain.x[member, sid].index) for member in grouped.types.get(rid, (rid,))]
             split.add(sum(members) == count)
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
