@@ -20,6 +20,8 @@ a plan the plain model would not allow.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from ortools.sat.python import cp_model
 
 from assign.candidates import candidate_pairs
@@ -34,6 +36,11 @@ from assign.solver.symmetry import researcher_types
 # Solve by types only when they are at most this share of the researchers: a model of nearly as many
 # types as researchers is as large as the plain one and still pays for naming them.
 MAX_TYPE_SHARE = 0.75
+# CP-SAT settings of the passes over counts, over the measured defaults (assign.solver.cpsat) and under
+# the scenario's own: three rounds of cuts at the root, which the single-worker defaults already have.
+# Measured on the travel pass of a 120 × 500 county's counts, two workers: proven in 3.4 s with them,
+# 13% from its bound after 15 s without (docs/benchmarks.md).
+AGGREGATED_PARAMETERS = {"max_cut_rounds_at_level_zero": 3}
 EXPAND_SECONDS = 5.0  # the least time naming the counts is given (it is a split after presolve: well under a second)
 
 
@@ -61,6 +68,11 @@ def aggregated_model(problem: Problem, options: SolveOptions, hint: object | Non
     reduced = sub_problem(problem, [t[0] for t in types], [s.id for s in problem.schools])
     return build_model(reduced, [pair for pair in pairs if pair[0] in representatives], relax=False,
                        types={t[0]: tuple(t) for t in types if len(t) > 1}, named=pairs)
+
+
+def aggregated_options(options: SolveOptions) -> SolveOptions:
+    """The options of the passes over counts: AGGREGATED_PARAMETERS under the scenario's own parameters."""
+    return replace(options, parameters={**AGGREGATED_PARAMETERS, **options.parameters})
 
 
 def expand(problem: Problem, grouped: ModelContext, solution: cp_model.CpSolver, options: SolveOptions,

@@ -23,7 +23,7 @@ from assign.locale import _
 from assign.modeling import ModelContext, Term, build_model
 from assign.plan import Plan, SolvePass
 from assign.problem import Problem
-from assign.solver.aggregate import aggregated_model, expand, not_named_warning
+from assign.solver.aggregate import aggregated_model, aggregated_options, expand, not_named_warning
 from assign.solver.baseline import baseline_pairs
 from assign.solver.cpsat import (
     FOUND,
@@ -104,6 +104,7 @@ def solve(
             return solve_components(problem, parts, solve, mode=mode, progress=progress, baseline=baseline, options=options, started=started)
     # Interchangeable researchers solved as types when every policy allows it (assign.solver.aggregate).
     ctx = aggregated_model(problem, options, hint, progress) or build_model(problem)
+    options = aggregated_options(options) if ctx.types else options
     model = ctx.model
     stages = objective_stages(problem, ctx, mode)
     build_seconds = time.perf_counter() - started
