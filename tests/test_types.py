@@ -125,6 +125,13 @@ def test_the_aggregated_solve_reaches_the_plain_optimum_pass_by_pass_and_is_audi
     assert audit_errors(by_type) == [] and not [f for f in by_type.findings if f.policy == SOLVER_FINDING]
 
 
+def test_the_weighted_objective_by_type_equals_the_plain_models_optimum(tmp_path):
+    problem = three_types(tmp_path)
+    by_type, plain = solve_det(problem, mode="weighted"), solve_det(problem, mode="weighted", aggregate=False)
+    assert by_type.solver_settings["researcher_types"] == 3 and plain.status == by_type.status == "OPTIMAL"
+    assert by_type.objective == plain.objective and audit_errors(by_type) == []
+
+
 def test_the_counts_are_named_the_same_way_every_time(tmp_path):
     problem = three_types(tmp_path)
     first, second = solve_det(problem), solve_det(problem)
