@@ -4,18 +4,21 @@ by pass, is named the same way every time, and is audited clean."""
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 import pytest
 from conftest import audit_errors, build, researcher, school, solve_det
 
 from assign.bench.generate import Size, generate
+from assign.candidates import candidate_pairs
 from assign.load import DEMO_SCENARIO, load_scenario
 from assign.plan import Plan
 from assign.policy import NoParams, Policy
 from assign.problem import PolicyUse
 from assign.solver import aggregate
-from assign.solver.cpsat import options_for
+from assign.solver.baseline import baseline_pairs
+from assign.solver.cpsat import fixed_solve, options_for
 from assign.solver.decompose import SOLVER_FINDING
 from assign.solver.symmetry import researcher_types
 from assign_plugins.urban_rural_mix import UrbanRuralMix
@@ -148,6 +151,22 @@ def test_a_type_of_n_researchers_is_never_given_a_school_twice_nor_a_subject_twi
     assert plan.solver_settings["researcher_types"] == 1
     assert sorted(a.school_id for a in plan.pairs) == ["U1", "V1", "V2"]
     assert audit_errors(plan) == []
+
+
+def test_a_plan_of_named_pairs_such_as_the_greedy_start_is_scored_by_the_counts_of_its_types(tmp_path):
+    problem = three_types(tmp_path)
+    ctx = aggregate.aggregated_model(problem, options_for(problem))
+    assert ctx.types == {"M1": ("M1", "M2", "M3", "M4", "M5"), "C1": ("C1", "C2", "C3", "C4"), "J1": ("J1", "J2", "J3")}
+    assert len(ctx.named_pairs()) == len(candidate_pairs(problem)) and {rid for rid, _ in ctx.pairs} == {"M1", "C1", "J1"}
+    greedy = baseline_pairs(problem, ctx.named_pairs())
+    solution = fixed_solve(ctx, set(greedy), None)
+    counts = Counter((representative(ctx, rid), sid) for rid, sid in greedy)
+    assert {pair: solution.value(var) for pair, var in ctx.x.items() if solution.value(var)} == counts
+
+
+def representative(ctx, rid: str) -> str:
+    """The researcher whose variables count `rid`'s type."""
+    return next(rep for rep, members in ctx.types.items() if rid in members)
 
 
 def test_a_policy_that_does_not_declare_aggregates_keeps_the_plain_model(tmp_path):
