@@ -223,11 +223,11 @@ def nearest_pairs(ctx: ModelContext, pairs: set[Pair], options: SolveOptions, ti
     return {pair for pair, var in ctx.x.items() if solver.value(model.get_bool_var_from_proto_index(var.index))}
 
 
-def fixed_solve(ctx: ModelContext, pairs: set[Pair], objective: cp_model.LinearExprT | None,
+def fixed_solve(ctx: ModelContext, pairs: set[Pair] | dict[Pair, int], objective: cp_model.LinearExprT | None,
                 time_limit: float = 60.0) -> cp_model.CpSolver | None:
-    """A complete solution from an assignment: a copy of the model with x fixed to `pairs`, every
-    auxiliary variable solved, maximising `objective` (None: the model's own, already set); None if
-    the pairs are infeasible.
+    """A complete solution from an assignment: a copy of the model with x fixed to `pairs` (or to
+    the value of each x, a dict), every auxiliary variable solved, maximising `objective` (None: the
+    model's own, already set); None if the pairs are infeasible.
 
     A hint on x alone did not keep CP-SAT above greedy at short limits; a complete hint did. With
     every x fixed the rest of the model is decided by presolve, so this solve is tiny; its result is
@@ -237,7 +237,7 @@ def fixed_solve(ctx: ModelContext, pairs: set[Pair], objective: cp_model.LinearE
     """
     model = ctx.model.clone()
     model.clear_hints()
-    counts = ctx.counts(pairs)  # 1 per pair; in the aggregated model, how many of each type
+    counts = pairs if isinstance(pairs, dict) else ctx.counts(pairs)  # 1 per pair; in the aggregated model, how many of each type
     for pair, var in ctx.x.items():
         value = counts.get(pair, 0)
         domain = model.proto.variables[var.index].domain

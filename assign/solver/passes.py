@@ -23,7 +23,7 @@ from assign.locale import _
 from assign.modeling import ModelContext, Term, build_model
 from assign.plan import Plan, SolvePass
 from assign.problem import Problem
-from assign.solver.aggregate import aggregated_model, aggregated_options, expand, not_named_warning
+from assign.solver.aggregate import aggregated_model, aggregated_options, completed, expand, not_named_warning
 from assign.solver.baseline import baseline_pairs
 from assign.solver.cpsat import (
     FOUND,
@@ -127,6 +127,7 @@ def solve(
         else:
             model.minimize(expr)
         if incumbent is not None:
+            incumbent = completed(ctx, incumbent, expr, sense) if ctx.types else incumbent  # counts: see assign.solver.aggregate
             hint_all(model, list(incumbent.response_proto.solution))
         solver = make_solver(options, budget)
         label = f"[{index + 1}/{len(stages)}] {name}"
