@@ -5,6 +5,10 @@ The core creates one Boolean `x[r, s]` per candidate pair and knows no policy. E
 objective terms (`reward`, `penalize`). Names and entities travel with each constraint so an
 explanation of infeasibility, and an audit finding, can both say who and why.
 
+The aggregated model (`assign.solver.aggregate`) is the same context over one researcher per type
+of interchangeable researchers (`assign.solver.symmetry`): `x[r, s]` is then an integer, how many
+of r's type take s (0 … `count(r)`), and only policies that declare `aggregates` are applied to it.
+
 Relaxation (`on_infeasible: relax`): each requirement of a rule that may bend (`Problem.severity`)
 gets an enforcement literal, and `exceptions_expr` is the total severity of the literals left
 false, the first level the solver minimises. A policy's requirements stay about its own entities,
@@ -64,6 +68,12 @@ class ModelContext:
     relax: bool = False  # give the requirements of rules that may bend an enforcement literal (on_infeasible: relax)
     model: cp_model.CpModel = field(default_factory=cp_model.CpModel)
     x: dict[Pair, cp_model.IntVar] = field(default_factory=dict)
+    # The aggregated model: each type's representative → every member, itself first (a type of one is
+    # left out). Empty in the plain model.
+    types: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # Every candidate pair of the researchers by name, when the model has fewer (the aggregated model;
+    # a plain one over some pairs only); empty when they are the model's own pairs.
+    named: list[Pair] = field(default_factory=list)
     requirements: list[Requirement] = field(default_factory=list)
     terms: list[Term] = field(default_factory=list)
     _by_researcher: dict[str, list[tuple[str, cp_model.IntVar]]] = field(default_factory=lambda: defaultdict(list))
@@ -73,10 +83,28 @@ class ModelContext:
 
     def __post_init__(self) -> None:
         for rid, sid in self.pairs:
-            var = self.model.new_bool_var(f"x[{rid},{sid}]")
+            n = self.count(rid)
+            var = self.model.new_int_var(0, n, f"x[{rid},{sid}]") if n > 1 else self.model.new_bool_var(f"x[{rid},{sid}]")
             self.x[rid, sid] = var
             self._by_researcher[rid].append((sid, var))
             self._by_school[sid].append((rid, var))
+
+    def count(self, researcher_id: str) -> int:
+        """How many researchers `x[researcher_id, s]` counts: the size of its type in the aggregated model, else 1."""
+        return len(self.types.get(researcher_id, (researcher_id,)))
+
+    def named_pairs(self) -> list[Pair]:
+        """The candidate pairs of the researchers by name (in the plain model, the model's own pairs)."""
+        return self.named or self.pairs
+
+    def counts(self, pairs) -> dict[Pair, int]:
+        """The value of each `x` for a plan of named pairs: in the aggregated model, how many of a type
+        hold the school (a pair of a member counts for its representative); else 1 per pair held."""
+        representative = {member: rid for rid, members in self.types.items() for member in members}
+        out: dict[Pair, int] = defaultdict(int)
+        for rid, sid in pairs:
+            out[representative.get(rid, rid), sid] += 1
+        return out
 
     def literals(self) -> list[cp_model.IntVar]:
         """Every enforcement literal (explain mode), for solving under assumptions."""
@@ -163,6 +191,12 @@ class PolicyContext:
         """Candidate researchers of a school, with their pair variables."""
         return self._ctx._by_school.get(school_id, [])
 
+    def count(self, researcher_id: str) -> int:
+        """How many researchers the pair variables of `researcher_id` count: 1, except in the
+        aggregated model, where `x[r, s]` is how many of r's type (this many) take s. A policy that
+        declares `aggregates` bounds a researcher's own sums by it (at most 2 schools: Σ x ≤ 2 · count)."""
+        return self._ctx.count(researcher_id)
+
     def new_bool(self, name: str) -> cp_model.IntVar:
         return self.model.new_bool_var(f"{self.policy}.{name}")
 
@@ -200,15 +234,18 @@ class PolicyContext:
         self._ctx.terms.append(Term(name, self.policy, expr, sense, weight, rank, label or name, unit))
 
 
-def build_model(problem: Problem, pairs: list[Pair] | None = None, *, explain: bool = False, relax: bool | None = None) -> ModelContext:
+def build_model(problem: Problem, pairs: list[Pair] | None = None, *, explain: bool = False, relax: bool | None = None,
+                types: dict[str, tuple[str, ...]] | None = None, named: list[Pair] | None = None) -> ModelContext:
     """The whole model of a problem: one x per candidate pair, then every policy's constraints and terms.
 
     `relax` (default: the scenario's `on_infeasible: relax`, when some rule can bend): the rules that
     may bend get literals, and a pruning that may bend keeps its pairs, each required away under its
-    rule in the policy's name (so using one is an exception).
+    rule in the policy's name (so using one is an exception). `types` and `named`: the aggregated
+    model (`assign.solver.aggregate`), whose `problem` holds one researcher per type.
     """
     relax = problem.relaxing if relax is None else relax
-    ctx = ModelContext(problem, candidate_pairs(problem, relaxed=relax) if pairs is None else pairs, explain, relax)
+    ctx = ModelContext(problem, candidate_pairs(problem, relaxed=relax) if pairs is None else pairs, explain, relax,
+                       types=types or {}, named=named or [])
     if relax:
         for use in bent_pruning(problem):
             allowed, bent = use.policy.allows(problem, use.params), ctx.for_policy(use.name)

@@ -74,6 +74,18 @@ class Policy:
     # travel cap): when it does, the pairs `allows` forbids stay candidates and the core requires
     # each of them away under that rule, so using one is an exception like any other.
     relax_pruning: ClassVar[str | None] = None
+    # True when `apply` is also right for the aggregated model (assign.solver.aggregate), where
+    # `ctx.x[r, s]` is an integer: how many of the `ctx.count(r)` interchangeable researchers of r's
+    # type take s (the researchers being alike in every field but their id and name, in their trip
+    # start and their candidate schools). The promise: the policy reads no researcher by id and no
+    # column outside the model's fields; it treats x as a number (no `.Not()`, enforcement or
+    # Boolean constraint on it); its constraints hold for the counts of every plan it allows (a
+    # researcher's own sums bounded by count × the limit) and its terms are the same sums of them.
+    # Exact is best, as the built-ins are: every counts solution splits into named researchers
+    # (researchers for whom it would not are named by `apart`); when one does not, the solve says so
+    # and solves the plain model. False, the safe default: a policy that says nothing is never
+    # solved by types, and neither is a problem that uses it.
+    aggregates: ClassVar[bool] = False
 
     def couples(self, params: BaseModel) -> bool:
         """Whether, with these parameters, the policy ties the whole plan: `not local` unless overridden.
@@ -84,6 +96,11 @@ class Policy:
 
     def allows(self, problem: "Problem", params: BaseModel) -> Predicate | None:
         return None
+
+    def apart(self, problem: "Problem", params: BaseModel) -> set[str]:
+        """Researchers an aggregating policy cannot count together with others exactly: each is then
+        a type of their own (`assign.solver.symmetry`). None by default."""
+        return set()
 
     def travel_cap(self, params: BaseModel) -> float | None:
         """The longest one-way trip (minutes) this policy allows, if it caps trips (shown by `assign travel`)."""

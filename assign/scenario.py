@@ -101,6 +101,8 @@ class SolverSettings(_Section):
     pass_gap: float = Field(0.005, ge=0, lt=1, description="a lexicographic pass that has had its even share of the time stops once its "
                                                             "plan is within this relative gap of its bound (0: run to proof or to its budget)")
     parameters: dict[str, Any] = Field(default_factory=dict, description="extra CP-SAT parameters by name (sat_parameters.proto)")
+    aggregate: bool = Field(True, description="solve interchangeable researchers as types (how many of each type take a school), "
+                                              "then name them; false: one variable per researcher and school")
 
     @field_validator("parameters")
     @classmethod

@@ -14,6 +14,7 @@ class Avoid(Policy):
     name = "avoid"
     title = "回避"
     local = True  # only prunes single pairs
+    aggregates = True  # prunes pairs only: a type's researchers share their candidates
     relaxable = {}  # a conflict of interest never bends, whatever a scenario relaxes
 
     def allows(self, problem, params):

@@ -37,6 +37,7 @@ class CentralSchools(Policy):
     name = "central_schools"
     title = "中心校与民办校必联系"
     local = True  # each central school's own candidates
+    aggregates = True  # at least one researcher: the counts of its candidates sum to at least 1
     Params = Params
     relaxable = {"cover": Relaxable(3, "中心校与民办校必联系")}
 

@@ -5,6 +5,12 @@ researchers per school.
 DOMAIN.md, "What the optimiser balances". A school is covered when at least one researcher
 contacts it; a (school, subject) pair when a researcher of that subject contacts a school that
 needs it (its `subjects_needed`, by default every subject its stages teach).
+
+In the aggregated model (`assign.solver.aggregate`) x counts a type's researchers at a school:
+every constraint and term here is a sum over a school's researchers, so it reads the same on the
+counts, and a school's cap and one researcher per subject bound the counts' sums (a type of n that
+teaches a needed subject is at most once at the school). The steps of diminishing returns stop at
+the subjects the school's best `cap` types can bring, never fewer than its researchers can.
 """
 
 from __future__ import annotations
@@ -52,6 +58,7 @@ class Coverage(Policy):
     name = "coverage"
     title = "覆盖"
     local = True  # per school: caps, and terms that are sums over schools
+    aggregates = True  # every sum over a school's researchers is the same sum of its types' counts
     Params = Params
     relaxable = {}  # a school's researcher cap and one researcher per subject never bend
 
@@ -63,7 +70,7 @@ class Coverage(Policy):
             if not options:
                 continue
             cap = cap_of(s, params)
-            if cap is not None and len(options) > cap:
+            if cap is not None and sum(ctx.count(rid) for rid, _ in options) > cap:
                 ctx.require(sum(v for _, v in options) <= cap, about=(s.id,),
                             why=ngettext("{school} takes at most {n} researcher", "{school} takes at most {n} researchers", cap).format(
                                 school=s.name, n=cap))
@@ -74,12 +81,13 @@ class Coverage(Policy):
                 priority_expr.append((s.priority - 1) * covered)
             subject_hits = []  # linear expressions, each 0/1: is this needed subject covered at s?
             for subject in s.subjects_needed:
-                teachers = [v for rid, v in options if subject in problem.researcher[rid].subjects]
-                if not teachers:
+                teaching = [(rid, v) for rid, v in options if subject in problem.researcher[rid].subjects]
+                if not teaching:
                     continue
+                teachers = [v for _, v in teaching]
                 if params.one_per_subject:
                     # At most one teacher of the subject, so their sum already is the 0/1 "covered".
-                    if len(teachers) > 1:
+                    if sum(ctx.count(rid) for rid, _ in teaching) > 1:
                         ctx.require(sum(teachers) <= 1, about=(s.id,),
                                     why=_("{school} takes at most one researcher of {subject}").format(school=s.name, subject=subject))
                     subject_hits.append(sum(teachers))

@@ -17,6 +17,7 @@ class MaxTravel(Policy):
     name = "max_travel"
     title = "单程时间上限"
     local = True  # only prunes single pairs
+    aggregates = True  # prunes pairs only: a type's researchers share their candidates
     Params = Params
     # A trip somewhat over the cap is an exception an office can grant, dearer than one school fewer.
     relaxable = {"minutes": Relaxable(5, "单程时间上限")}

@@ -2,6 +2,13 @@
 
 `000_…` asks for 1-2 schools (教研室教研员联系学校制度) or at least two (Shandong notice);
 `002_…` for 1-2. A researcher's own `min_schools` / `max_schools` columns override the defaults.
+
+In the aggregated model (`assign.solver.aggregate`) a type of n researchers with limits low…high
+holds T = Σ_s x[t, s] schools, each x at most n: n·low ≤ T ≤ n·high is exact. Necessary: sum the
+researchers' counts. Sufficient: deal the T copies round robin, school after school, to researchers
+1, 2, …, n, 1, …: the copies of one school (at most n) are consecutive, so they go to different
+researchers, and each researcher gets ⌊T/n⌋ or ⌈T/n⌉, within low…high. Any other bound on a
+researcher's count that holds summed (workload's) holds for this balanced split too.
 """
 
 from __future__ import annotations
@@ -54,6 +61,7 @@ class SchoolCount(Policy):
     name = "school_count"
     title = "联系学校数"
     local = True  # each researcher's own count
+    aggregates = True  # a type's count between n·min and n·max: exact (the module's docstring)
     Params = Params
     # "One school instead of two" is the mildest exception an office grants; a stated maximum never bends.
     relaxable = {"min": Relaxable(1, "最少联系学校数")}
@@ -61,16 +69,17 @@ class SchoolCount(Policy):
     def apply(self, ctx, params: Params) -> None:
         for r in ctx.problem.researchers:
             low, high = limits(r, params)
+            n = ctx.count(r.id)  # 1, or the researchers of r's type in the aggregated model
             count = sum(var for _, var in ctx.schools_of(r.id))
             if low > 0:
-                ctx.require(count >= low, about=(r.id,), why=_at_least(r, low), rule="min")
+                ctx.require(count >= n * low, about=(r.id,), why=_at_least(r, low), rule="min")
             if ctx.bends("min"):
                 # Each school short is one step of the exception: "one school instead of two" costs
                 # one, none at all two, so a relaxed plan never leaves someone with less than it must.
                 for k in range(low - 1, 0, -1):
-                    ctx.require(count >= k, about=(r.id,), why=_at_least(r, k), rule="min")
+                    ctx.require(count >= n * k, about=(r.id,), why=_at_least(r, k), rule="min")
             if high is not None:
-                ctx.require(count <= high, about=(r.id,), rule="max",
+                ctx.require(count <= n * high, about=(r.id,), rule="max",
                             why=ngettext("{researcher} may have at most {n} contact school", "{researcher} may have at most {n} contact schools",
                                          high).format(researcher=r.label, n=high))
 

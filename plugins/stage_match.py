@@ -37,6 +37,7 @@ class StageMatch(Policy):
     name = "stage_match"
     title = "学段对口"
     local = True  # only prunes single pairs
+    aggregates = True  # prunes pairs only: a type's researchers share their candidates
     Params = Params
     relaxable = {}  # a researcher never goes to a stage they do not cover, whatever a scenario relaxes
 

@@ -28,6 +28,7 @@ class SubjectMatch(Policy):
     name = "subject_match"
     title = "学科对口"
     local = True  # only prunes single pairs
+    aggregates = True  # prunes pairs only: a type's researchers share their candidates
     relaxable = {}  # a researcher never goes where their subject is neither taught nor needed
 
     def allows(self, problem, params):

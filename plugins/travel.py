@@ -18,6 +18,7 @@ class Travel(Policy):
     name = "travel"
     title = "路程"
     local = True  # a sum over pairs
+    aggregates = True  # a type's researchers share their trip start: minutes × how many of them take the school
     Params = Params
 
     def apply(self, ctx, params: Params) -> None:

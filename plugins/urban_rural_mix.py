@@ -13,6 +13,22 @@ Both rules may bend when a scenario relaxes (`mix` before `share`). The precheck
 researchers who need two or more schools but whose candidates hold no school of one kind, or a
 group of them who can only draw on a few rural (or urban) schools that cannot take them all (each
 school's researcher cap, and one researcher per subject when `coverage` says so).
+
+In the aggregated model (`assign.solver.aggregate`) a type of n researchers holds U urban and R
+rural schools (sums of counts, each count at most n), each researcher at most h schools
+(`school_count`'s maximum, or fewer candidates) and at least `low`:
+- h ≤ 2: U ≤ n and R ≤ n, exactly. Necessary: nobody holds two urban (or two rural) schools. Sufficient:
+  deal the urban copies to researchers 1, 2, …, U and the rural ones to n, n−1, …, n−R+1: nobody
+  gets a school twice or two of a kind, whoever gets two has both, and the counts are ⌊T/n⌋ or ⌈T/n⌉
+  (T = U + R), so `school_count`'s n·low ≤ T ≤ n·h holds for each.
+- low ≥ 2 (everyone has two or more): U ≥ n and R ≥ n, exactly. Necessary: each has one of each.
+  Sufficient: deal the urban copies round robin from researcher 1 and the rural ones round robin
+  from researcher n backwards; each gets at least one of each, no school twice (a school's copies,
+  at most n, are consecutive), and the counts are again ⌊T/n⌋ or ⌈T/n⌉.
+- otherwise (h ≥ 3 and low ≤ 1) no such pair of bounds is exact: with h = 3 four researchers may hold
+  9 urban and 3 rural schools by the summed rows, (h−1)·R ≥ U − n, yet 12 schools among four of at
+  most three each means three each, so both kinds each, and four rural schools. Such researchers
+  are kept `apart`, each a type of their own, with the plain rows.
 """
 
 from __future__ import annotations
@@ -131,9 +147,17 @@ class UrbanRuralMix(Policy):
     title = "城乡兼顾"
     Params = Params
     relaxable = {"mix": Relaxable(2, "城乡兼顾"), "share": Relaxable(5, "乡村学校联系占比")}
+    aggregates = True  # the module's docstring: exact for at most two schools each, or at least two
 
     def couples(self, params: Params) -> bool:
         return params.rural_share is not None  # a share of all contacts ties every researcher
+
+    def apart(self, problem, params: Params) -> set[str]:
+        """Researchers whose counts of a kind no bound states exactly for a type (the module's docstring):
+        three or more schools allowed, fewer than two required."""
+        if params.per_researcher == "off":
+            return set()
+        return {r.id for r in problem.researchers if _most_schools(problem, r) >= 3 and _least_schools(problem, r) <= 1}
 
     def apply(self, ctx, params: Params) -> None:
         share = rural_share(ctx.problem, params)
@@ -159,8 +183,16 @@ class UrbanRuralMix(Policy):
             m = min(len(options), _most_schools(ctx.problem, r)) - 1
             why = _("{researcher} with two or more schools needs both urban ({areas}) and rural schools").format(
                 researcher=r.label, areas="/".join(params.urban_areas))
-            ctx.require(m * urban >= rural - 1, about=(r.id,), why=why, rule="mix")
-            ctx.require(m * rural >= urban - 1, about=(r.id,), why=why, rule="mix")
+            n = ctx.count(r.id)  # 1, or the researchers of r's type in the aggregated model (the module's docstring)
+            if n > 1 and m <= 1:
+                ctx.require(urban <= n, about=(r.id,), why=why, rule="mix")
+                ctx.require(rural <= n, about=(r.id,), why=why, rule="mix")
+            elif n > 1 and _least_schools(ctx.problem, r) >= 2:
+                ctx.require(urban >= n, about=(r.id,), why=why, rule="mix")
+                ctx.require(rural >= n, about=(r.id,), why=why, rule="mix")
+            else:
+                ctx.require(m * urban >= rural - n, about=(r.id,), why=why, rule="mix")
+                ctx.require(m * rural >= urban - n, about=(r.id,), why=why, rule="mix")
 
     def audit(self, problem, plan, params: Params) -> list[Finding]:
         findings = []

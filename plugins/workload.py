@@ -25,6 +25,9 @@ class Workload(Policy):
     name = "workload"
     title = "兼职工作量"
     local = True  # each researcher's own count
+    # A type of n part-timers: at most n × part_time_max schools, each at most n times; dealt round
+    # robin (as school_count's docstring shows) each gets at most part_time_max.
+    aggregates = True
     Params = Params
     relaxable = {}  # a part-timer's load is their contract: it never bends
 
@@ -32,7 +35,7 @@ class Workload(Policy):
         for r in ctx.problem.researchers:
             options = ctx.schools_of(r.id)
             if r.kind in params.part_time_kinds and len(options) > params.part_time_max:
-                ctx.require(sum(v for _, v in options) <= params.part_time_max, about=(r.id,),
+                ctx.require(sum(v for _, v in options) <= ctx.count(r.id) * params.part_time_max, about=(r.id,),
                             why=ngettext("{researcher} is {kind} and may have at most {n} contact school",
                                          "{researcher} is {kind} and may have at most {n} contact schools",
                                          params.part_time_max).format(researcher=r.label, kind=r.kind, n=params.part_time_max))

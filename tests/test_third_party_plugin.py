@@ -113,6 +113,22 @@ def test_a_plan_wide_policy_that_declares_nothing_keeps_the_plan_whole(installed
     assert len({"P1", "P2"} & {a.school_id for a in plan.pairs}) == 1  # the cap over the whole plan holds
 
 
+def test_a_third_party_rule_that_does_not_declare_aggregates_keeps_alike_researchers_apart(installed, tmp_path):
+    def alike_county(folder, policies):
+        """Four alike researchers (primary mathematics, from the office), three schools each can take."""
+        return load_scenario(make_scenario(
+            folder, [researcher(f"R{i}") for i in range(1, 5)],
+            [school("P1", ownership="民办"), school("S1", dlon=0.02), school("S2", dlon=0.03), school("S3", dlon=0.04)],
+            {"stage_match": {}, "school_count": {"min": 0, "max": 1}, "coverage": {"one_per_subject": False}, "travel": {}, **policies}))
+
+    # The built-ins alone solve the four as one type (how many of them take each school) …
+    assert solve_det(alike_county(tmp_path / "built-ins", {})).solver_settings["researcher_types"] == 1
+    # … private_limit never said its rule holds for counts, so the solver keeps one variable per researcher.
+    plan = solve_det(alike_county(tmp_path / "capped", {"private_limit": {"max": 0}}))
+    assert "researcher_types" not in plan.solver_settings
+    assert plan.status == "OPTIMAL" and audit_errors(plan) == [] and "P1" not in {a.school_id for a in plan.pairs}
+
+
 def test_a_third_party_rule_that_declares_nothing_never_bends_when_the_scenario_relaxes(installed, tmp_path):
     # R1's one school is private and private_limit allows none: school_count's minimum bends (R1
     # gets no school, one exception), private_limit's cap does not, and naming it is an error.

@@ -77,13 +77,14 @@ class SolveOptions:
     log: bool
     parameters: dict[str, Any]
     pass_gap: float = 0.0  # a pass that has had its share of the time stops once this close to its bound (PassWatch)
+    aggregate: bool = True  # solve interchangeable researchers as types when every policy allows it (assign.solver.aggregate)
 
 
 def options_for(problem, **overrides: Any) -> SolveOptions:
     """The scenario's solver settings, with the non-None `overrides` (from the command line) over them."""
     s = problem.scenario.solver
     values = {"time_limit": s.time_limit, "workers": s.workers, "seed": s.seed, "log": s.log, "parameters": dict(s.parameters),
-              "pass_gap": s.pass_gap}
+              "pass_gap": s.pass_gap, "aggregate": s.aggregate}
     values.update({k: v for k, v in overrides.items() if v is not None})
     return SolveOptions(**values)
 
@@ -275,11 +276,11 @@ def nearest_pairs(ctx: ModelContext, pairs: set[Pair], options: SolveOptions, ti
     return {pair for pair, var in ctx.x.items() if solver.value(model.get_bool_var_from_proto_index(var.index))}
 
 
-def fixed_solve(ctx: ModelContext, pairs: set[Pair], objective: cp_model.LinearExprT | None,
+def fixed_solve(ctx: ModelContext, pairs: set[Pair] | dict[Pair, int], objective: cp_model.LinearExprT | None,
                 time_limit: float = 60.0) -> cp_model.CpSolver | None:
-    """A complete solution from an assignment: a copy of the model with x fixed to `pairs`, every
-    auxiliary variable solved, maximising `objective` (None: the model's own, already set); None if
-    the pairs are infeasible.
+    """A complete solution from an assignment: a copy of the model with x fixed to `pairs` (or to
+    the value of each x, a dict), every auxiliary variable solved, maximising `objective` (None: the
+    model's own, already set); None if the pairs are infeasible.
 
     A hint on x alone did not keep CP-SAT above greedy at short limits; a complete hint did. With
     every x fixed the rest of the model is decided by presolve, so this solve is tiny; its result is
@@ -289,10 +290,11 @@ def fixed_solve(ctx: ModelContext, pairs: set[Pair], objective: cp_model.LinearE
     """
     model = ctx.model.clone()
     model.clear_hints()
+    counts = pairs if isinstance(pairs, dict) else ctx.counts(pairs)  # 1 per pair; in the aggregated model, how many of each type
     for pair, var in ctx.x.items():
-        value = int(pair in pairs)
+        value = counts.get(pair, 0)
         domain = model.proto.variables[var.index].domain
-        domain[0], domain[1] = value, value  # a Boolean's domain is [0, 1]
+        domain[0], domain[1] = value, value  # a Boolean's domain is [0, 1], a count's [0, n]
     if objective is not None:
         model.maximize(objective)
     solver = cp_model.CpSolver()

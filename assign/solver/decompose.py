@@ -125,7 +125,7 @@ def solve_part(args) -> Plan:
     only for a part solved in this process (a person waits on the largest one)."""
     solve, problem, mode, baseline, options, budget, *progress = args
     return solve(problem, mode=mode, baseline=baseline, decompose=False, audit=False, time_limit=budget, progress=progress[0] if progress else None,
-                 workers=options.workers, seed=options.seed, log=options.log, parameters=options.parameters)
+                 workers=options.workers, seed=options.seed, log=options.log, parameters=options.parameters, aggregate=options.aggregate)
 
 
 def solve_components(problem: Problem, parts, solve: SolvePart, *, mode: str, progress: Progress | None, baseline: bool,

@@ -13,6 +13,7 @@ its own: the same as a weight above everything, without a weight to guess.
 from __future__ import annotations
 
 import time
+from dataclasses import asdict
 from typing import Any
 
 from ortools.sat.python import cp_model
@@ -22,6 +23,7 @@ from assign.locale import _
 from assign.modeling import ModelContext, Term, build_model
 from assign.plan import Plan, SolvePass
 from assign.problem import Problem
+from assign.solver.aggregate import aggregated_model, aggregated_options, completed, expand, not_named_warning
 from assign.solver.baseline import baseline_pairs
 from assign.solver.cpsat import (
     FOUND,
@@ -101,7 +103,9 @@ def solve(
         parts = components(problem)
         if parts is not None:
             return solve_components(problem, parts, solve, mode=mode, progress=progress, baseline=baseline, options=options, started=started)
-    ctx = build_model(problem)
+    # Interchangeable researchers solved as types when every policy allows it (assign.solver.aggregate).
+    ctx = aggregated_model(problem, options, hint, progress) or build_model(problem)
+    options = aggregated_options(options) if ctx.types else options
     model = ctx.model
     stages = objective_stages(problem, ctx, mode)
     build_seconds = time.perf_counter() - started
@@ -136,6 +140,7 @@ def solve(
         else:
             model.minimize(expr)
         if incumbent is not None:
+            incumbent = completed(ctx, incumbent, expr, sense) if ctx.types else incumbent  # counts: see assign.solver.aggregate
             hint_all(model, list(incumbent.response_proto.solution))
         solver = make_solver(options, budget)
         label = f"[{index + 1}/{len(stages)}] {name}"
@@ -176,13 +181,26 @@ def solve(
                 # The chosen exceptions themselves are fixed, not only their total: about twice as
                 # fast on the demo county as with the literals left free (docs/benchmarks.md).
                 ctx.fix_exceptions(used.boolean_value)
+    types = len(ctx.problem.researchers) if ctx.types else None
+    if types is not None and incumbent is not None:
+        # Who of each type takes each school: a plan of the plain model, each term at least as good as the counts'.
+        named = expand(problem, ctx, incumbent, options, options.time_limit - (time.perf_counter() - started))
+        if named is None:
+            left = max(MIN_PASS_SECONDS, options.time_limit - (time.perf_counter() - started))
+            plan = solve(problem, mode=mode, progress=progress, baseline=baseline, decompose=False, audit=audit,
+                         **{**asdict(options), "time_limit": left, "aggregate": False})
+            warning = not_named_warning(types)
+            return plan.model_copy(update={"findings": [*plan.findings, warning]}) if plan.solved else plan
+        ctx, incumbent = named
+        stages = objective_stages(problem, ctx, mode)
     solve_seconds = time.perf_counter() - solve_started
     if incumbent is not None:
         # Each pass reports the value the returned plan has, which a later pass may have raised
         # above what that pass itself reached; its bound still holds (the plan meets every earlier cap).
         passes = [p.model_copy(update={"objective": float(incumbent.value(expr)), "gap": gap(float(incumbent.value(expr)), p.bound)})
                   if p.objective is not None else p for p, (_, expr, _) in zip(passes, stages)]
-    return plan_from_solver(problem, ctx, mode, passes, incumbent, build_seconds, solve_seconds, options, audit=audit)
+    plan = plan_from_solver(problem, ctx, mode, passes, incumbent, build_seconds, solve_seconds, options, audit=audit)
+    return plan if types is None else plan.model_copy(update={"solver_settings": {**plan.solver_settings, "researcher_types": types}})
 
 
 def better_later(a: cp_model.CpSolver, b: cp_model.CpSolver, stages: list[tuple[str, Any, str]]) -> bool:
@@ -275,4 +293,4 @@ def _start_solution(problem: Problem, ctx: ModelContext, hint: Plan | None, base
             return start
     if not (baseline and (ctx.terms or problem.relaxing)):
         return None
-    return fixed_solve(ctx, set(baseline_pairs(problem, ctx.pairs, seed=options.seed)), objective)
+    return fixed_solve(ctx, set(baseline_pairs(problem, ctx.named_pairs(), seed=options.seed)), objective)

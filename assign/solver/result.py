@@ -35,7 +35,7 @@ def plan_from_solver(problem: Problem, ctx: ModelContext, mode: str, passes: lis
         gap=overall_gap(passes),
         build_seconds=round(build_seconds, 3),
         solve_seconds=round(solve_seconds, 3),
-        candidate_pairs=len(ctx.pairs),
+        candidate_pairs=len(ctx.named_pairs()),
         passes=passes,
         pairs=pairs,
         terms=terms,
