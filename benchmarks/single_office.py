@@ -106,9 +106,14 @@ def run(command: list[str], scenario: Path, time_limit: float, out: Path, extra:
 
 def add_one_researcher(folder: Path) -> Path:
     """A copy of the county in `folder` with one more researcher (the first one's twin, a new id):
-    the one-row change of a re-plan. Returns the copy's scenario.yaml."""
+    the one-row change of a re-plan, with `stability: {}` among its policies as the what-ifs of
+    scenarios/whatif/ have it (changes counted against the plan in force; nothing on a cold solve).
+    Returns the copy's scenario.yaml."""
     changed = folder.with_name(folder.name + "-plus-one")
     shutil.copytree(folder, changed, dirs_exist_ok=True)
+    scenario = yaml.safe_load((changed / "scenario.yaml").read_text(encoding="utf-8"))
+    scenario["policies"]["stability"] = {}
+    (changed / "scenario.yaml").write_text(yaml.safe_dump(scenario, allow_unicode=True, sort_keys=False), encoding="utf-8")
     with (changed / "researchers.csv").open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.reader(handle))
     rows.append(["R99999", "新教研员", *rows[1][2:]])
