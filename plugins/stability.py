@@ -64,6 +64,9 @@ class Stability(Policy):
     name = "stability"
     title = "稳定"
     Params = Params
+    # Without a plan in force it adds nothing; with one, every researcher holding a pair of it is a
+    # type of their own (assign.solver.symmetry), so x[r, s] is that one researcher's 0/1 as in the plain model.
+    aggregates = True
 
     def couples(self, params: Params) -> bool:
         return params.max_changes is not None  # one budget of changes for the whole plan
