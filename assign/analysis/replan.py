@@ -85,7 +85,7 @@ def solve_from(problem: Problem, *, local: bool = False, **options) -> Plan:
     if local and problem.previous_pairs:
         narrow = _with_local_scope(problem)
         if narrow is not None:
-            plan = solve(narrow, hint=hint, **options)
+            plan = solve(narrow, hint=hint, settle=False, **options)
             if plan.solved:
                 return plan
     return solve(problem, hint=hint, **options)
