@@ -197,6 +197,16 @@ class PolicyContext:
         declares `aggregates` bounds a researcher's own sums by it (at most 2 schools: Σ x ≤ 2 · count)."""
         return self._ctx.count(researcher_id)
 
+    def members(self, researcher_id: str) -> tuple[str, ...]:
+        """The researchers the pair variables of `researcher_id` count: itself, or in the aggregated
+        model its type (a policy that reads researchers' own data, such as the plan in force, sums them)."""
+        return self._ctx.types.get(researcher_id, (researcher_id,))
+
+    def named_pairs(self) -> list[Pair]:
+        """Every candidate pair of the researchers by name: more than `x` has in the aggregated model
+        and in the plain model of some pairs only (the naming of counts), the same otherwise."""
+        return self._ctx.named_pairs()
+
     def new_bool(self, name: str) -> cp_model.IntVar:
         return self.model.new_bool_var(f"{self.policy}.{name}")
 

@@ -82,7 +82,8 @@ class Policy:
     # Boolean constraint on it); its constraints hold for the counts of every plan it allows (a
     # researcher's own sums bounded by count × the limit) and its terms are the same sums of them.
     # Exact is best, as the built-ins are: every counts solution splits into named researchers
-    # (researchers for whom it would not are named by `apart`); when one does not, the solve says so
+    # (researchers for whom it would not are named by `apart`); a policy that reads researchers' own
+    # data by id, such as the plan in force, sums it over `ctx.members(r)`; when one does not split, the solve says so
     # and solves the plain model. False, the safe default: a policy that says nothing is never
     # solved by types, and neither is a problem that uses it.
     aggregates: ClassVar[bool] = False

@@ -64,12 +64,19 @@ class Stability(Policy):
     name = "stability"
     title = "稳定"
     Params = Params
-    # Without a plan in force it adds nothing; with one, every researcher holding a pair of it is a
-    # type of their own (assign.solver.symmetry), so x[r, s] is that one researcher's 0/1 as in the plain model.
+    # Without a plan in force it adds nothing. With one, in the aggregated model (assign.solver.aggregate)
+    # a type's researchers who held a school count together: of the x[t, s] the type sends to s at
+    # most min(x, held) can be pairs kept, so the changes counted are the fewest any naming of the
+    # counts can have, and the naming (which gives a school back to those who held it first) reaches
+    # them or the solve falls back to the plain model. A local re-plan keeps its holders apart.
     aggregates = True
 
     def couples(self, params: Params) -> bool:
         return params.max_changes is not None  # one budget of changes for the whole plan
+
+    def apart(self, problem, params: Params) -> set[str]:
+        """Under `scope: touched`, who holds a pair of the plan in force: each may have to keep theirs."""
+        return {rid for rid, _sid in problem.previous_pairs} if params.scope == "touched" else set()
 
     def allows(self, problem, params: Params):
         if params.scope != "touched" or not problem.previous_pairs:
@@ -89,10 +96,21 @@ class Stability(Policy):
                     ctx.require(ctx.x[rid, sid] == 1, about=(rid, sid),
                                 why=_("local re-plan: {researcher} keeps {school}").format(
                                     researcher=ctx.problem.researcher[rid].label, school=ctx.problem.school[sid].name))
-        kept = [var for pair, var in ctx.x.items() if pair in previous]
-        added = [var for pair, var in ctx.x.items() if pair not in previous]
-        forced = len(previous) - len(kept)  # pairs of the plan in force that have no variable any more
-        changes = len(kept) - sum(kept) + sum(added)
+        kept = []
+        for (rid, sid), var in ctx.x.items():
+            # How many researchers x counts (one, or a type's) held s in the plan in force.
+            held = sum((member, sid) in previous for member in ctx.members(rid))
+            if held and ctx.count(rid) == 1:
+                kept.append(var)
+            elif held:
+                at_most = ctx.model.new_int_var(0, held, f"kept[{rid},{sid}]")
+                ctx.model.add(at_most <= var)
+                kept.append(at_most)
+        # Pairs of the plan in force that are no candidates any more: the what-if forces these changes.
+        possible = len(previous & set(ctx.named_pairs()))
+        forced = len(previous) - possible
+        # Dropped (possible, not kept) plus added (taken, not kept); the same in a model of fewer pairs.
+        changes = possible - 2 * sum(kept) + sum(ctx.x.values())
         if params.max_changes is not None:
             ctx.require(changes + forced <= params.max_changes, about=(),
                         why=_("at most {n} changed pairs against the plan in force ({forced} forced by the what-if)").format(

@@ -61,13 +61,12 @@ def aggregates(problem: Problem) -> bool:
     return all(getattr(use.policy, "aggregates", False) is True for use in problem.policies)
 
 
-def aggregated_model(problem: Problem, options: SolveOptions, hint: object | None = None,
-                     progress: Progress | None = None) -> ModelContext | None:
+def aggregated_model(problem: Problem, options: SolveOptions, progress: Progress | None = None) -> ModelContext | None:
     """The model of the problem's types, or None when the plain model is the one to solve: the
-    option is off, a plan is given to start from (its pairs name researchers), the scenario relaxes
-    (an exception is about one researcher), a policy does not aggregate, or the types are more
-    than MAX_TYPE_SHARE of the researchers."""
-    if not options.aggregate or hint is not None or problem.relaxing or not problem.researchers or not aggregates(problem):
+    option is off, the scenario relaxes (an exception is about one researcher), a policy does not
+    aggregate, or the types are more than MAX_TYPE_SHARE of the researchers. A plan to start from
+    (a re-plan's plan in force) is counted by type like any plan (`ModelContext.counts`)."""
+    if not options.aggregate or problem.relaxing or not problem.researchers or not aggregates(problem):
         return None
     pairs = candidate_pairs(problem)
     types = researcher_types(problem, pairs)
@@ -77,7 +76,9 @@ def aggregated_model(problem: Problem, options: SolveOptions, hint: object | Non
         progress(_("{researchers} researchers are {types} types of interchangeable researchers: the passes solve how many of each type "
                    "take a school").format(researchers=len(problem.researchers), types=len(types)))
     representatives = {t[0] for t in types}
-    reduced = sub_problem(problem, [t[0] for t in types], [s.id for s in problem.schools])
+    # The representatives' problem, with the plan in force of every researcher (a policy counts it by type).
+    reduced = sub_problem(problem, [t[0] for t in types], [s.id for s in problem.schools]).model_copy(
+        update={"previous_pairs": problem.previous_pairs})
     return build_model(reduced, [pair for pair in pairs if pair[0] in representatives], relax=False,
                        types={t[0]: tuple(t) for t in types if len(t) > 1}, named=pairs)
 
@@ -102,12 +103,15 @@ def aggregated_options(options: SolveOptions) -> SolveOptions:
 
 
 def expand(problem: Problem, grouped: ModelContext, solution: cp_model.CpSolver, options: SolveOptions,
-           time_limit: float) -> tuple[ModelContext, cp_model.CpSolver] | None:
+           time_limit: float) -> tuple[ModelContext, cp_model.CpSolver, set[str]] | None:
     """The plain model of `problem` and a complete solution of it that names the counts of `solution`
     (a solution of `grouped`): each type's researchers take each school as many times as the count
     says, and every term is at least as good as in `solution` (equal, unless `solution` left a term
-    below what its counts earn). None when the counts could not be split within `time_limit` (at
-    least EXPAND_SECONDS) or a term came out worse: the caller then solves the plain model.
+    below what its counts earn); and the names of the terms that came out worse (none for the
+    built-ins' own rules; the changes against a plan in force, counted by type as the fewest any
+    naming can have, when a researcher's own limits keep a school from going back to its holder).
+    None when the counts could not be split within `time_limit` (at least EXPAND_SECONDS): the
+    caller then solves the plain model.
 
     Two small solves over the plain model of the pairs the counts use (a type's researchers at the
     schools its count is above 0; every policy states its rules for whatever candidates it is given,
@@ -123,16 +127,26 @@ def expand(problem: Problem, grouped: ModelContext, solution: cp_model.CpSolver,
                         named=named_pairs)
     split = plain.model.clone()
     split.clear_hints()
-    dealt = {rid: 0 for rid in grouped.types}  # the hint: each type's counts dealt round robin, school after school
+    previous = set(problem.previous_pairs)
+    # The hint: each type's counts dealt round robin, school after school, to those who held the
+    # school in the plan in force first; the objective, with one: as many of theirs given back as
+    # the counts allow (the bound, Σ min(count, held), is the LP's: a good deal is proven at once).
+    dealt = {rid: 0 for rid in grouped.types}
+    given_back = []
     for (rid, sid), count in counts.items():
         if count > 0:
-            members = [split.get_bool_var_from_proto_index(plain.x[member, sid].index) for member in grouped.types.get(rid, (rid,))]
+            ids = grouped.types.get(rid, (rid,))
+            members = [split.get_bool_var_from_proto_index(plain.x[member, sid].index) for member in ids]
             split.add(sum(members) == count)
+            given_back += [x for member, x in zip(ids, members) if (member, sid) in previous]
             if rid in dealt:
-                chosen = {(dealt[rid] + k) % len(members) for k in range(count)}
+                turn = sorted(range(len(ids)), key=lambda k: ((ids[k], sid) not in previous, (k - dealt[rid]) % len(ids)))
+                chosen = set(turn[:count])
                 dealt[rid] += count
                 for k, x in enumerate(members):
                     split.add_hint(x, k in chosen)
+    if given_back:
+        split.maximize(sum(given_back))
     solver = cp_model.CpSolver()
     solver.parameters.merge_text_format(parameters_text(SPLIT_PARAMETERS))
     solver.parameters.num_workers = 1
@@ -146,11 +160,9 @@ def expand(problem: Problem, grouped: ModelContext, solution: cp_model.CpSolver,
     if named is None:
         return None
     values = {t.name: solution.value(t.expr) for t in grouped.terms}
-    for term in plain.terms:
-        diff = named.value(term.expr) - values[term.name]
-        if (diff < 0 if term.sense == "max" else diff > 0):
-            return None  # never a plan worse than its passes: a policy's counts that do not split so
-    return plain, named
+    worse = {term.name for term in plain.terms
+             if (named.value(term.expr) < values[term.name] if term.sense == "max" else named.value(term.expr) > values[term.name])}
+    return plain, named, worse
 
 
 def not_named_warning(types: int) -> Finding:

@@ -254,9 +254,11 @@ def hint_all(model: cp_model.CpModel, solution: list[int]) -> None:
         model.add_hint(model.get_int_var_from_proto_index(index), value)
 
 
-def nearest_pairs(ctx: ModelContext, pairs: set[Pair], options: SolveOptions, time_limit: float) -> set[Pair] | None:
-    """The pairs of a plan the model allows that differ from `pairs` in as few pairs as could be found
-    within `time_limit` (a copy of the model, its own objective replaced); None if none was found.
+def nearest_pairs(ctx: ModelContext, pairs: set[Pair], options: SolveOptions, time_limit: float) -> dict[Pair, int] | None:
+    """The value of each x in a plan the model allows that differs from `pairs` in as few pairs as
+    could be found within `time_limit` (a copy of the model, its own objective replaced); None if
+    none was found. In the aggregated model the values are counts, and a count's distance is how
+    far it moved.
 
     A plan in force that a change broke (a new researcher needs a school, a school was removed)
     is repaired this way before a re-plan starts from it: hinting the broken plan as it is would
@@ -264,16 +266,25 @@ def nearest_pairs(ctx: ModelContext, pairs: set[Pair], options: SolveOptions, ti
     """
     model = ctx.model.clone()
     model.clear_hints()
+    target = ctx.counts(pairs)
+    distance = []
     for pair, var in ctx.x.items():
-        model.add_hint(model.get_bool_var_from_proto_index(var.index), pair in pairs)
-    model.minimize(sum((1 - model.get_bool_var_from_proto_index(var.index)) if pair in pairs else model.get_bool_var_from_proto_index(var.index)
-                       for pair, var in ctx.x.items()))
+        copy = model.get_int_var_from_proto_index(var.index)
+        value = target.get(pair, 0)
+        model.add_hint(copy, value)
+        if ctx.count(pair[0]) == 1:
+            distance.append(1 - copy if value else copy)
+        else:
+            moved = model.new_int_var(0, ctx.count(pair[0]), "")
+            model.add_abs_equality(moved, copy - value)
+            distance.append(moved)
+    model.minimize(sum(distance))
     # The measured defaults without the scenario's own parameters: those tune the passes' search
     # (a deterministic-time cap would leave a re-plan with no start at all); `time_limit` bounds this.
     solver = make_solver(replace(options, parameters={}), time_limit)
     if solver.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
-    return {pair for pair, var in ctx.x.items() if solver.value(model.get_bool_var_from_proto_index(var.index))}
+    return {pair: solver.value(var) for pair, var in ctx.x.items()}
 
 
 def fixed_solve(ctx: ModelContext, pairs: set[Pair] | dict[Pair, int], objective: cp_model.LinearExprT | None,

@@ -97,6 +97,7 @@ def sub_problem(problem: Problem, researcher_ids: list[str], school_ids: list[st
         source=problem.source,
         severity=problem.severity,
         pinned_pairs=tuple((r, s) for r, s in problem.pinned_pairs if r in rset),
+        previous_pairs=tuple((r, s) for r, s in problem.previous_pairs if r in rset),
     )
 
 

@@ -20,7 +20,7 @@ from ortools.sat.python import cp_model
 
 from assign.errors import InputError
 from assign.locale import _
-from assign.modeling import ModelContext, Term, build_model
+from assign.modeling import ModelContext, Pair, Term, build_model
 from assign.plan import Plan, SolvePass
 from assign.problem import Problem
 from assign.solver.aggregate import aggregated_model, aggregated_options, completed, expand, not_named_warning
@@ -85,7 +85,7 @@ def solve(
     baseline: bool = True,
     decompose: bool = True,
     audit: bool = True,
-    settle: bool = True,
+    held: tuple[list[SolvePass], set[Pair]] | None = None,
     **overrides: Any,
 ) -> Plan:
     """Solve the problem; the returned plan carries status, bound, gap, times, KPIs and audit findings.
@@ -95,9 +95,9 @@ def solve(
     limit (weighted mode; the first pass in lexicographic mode). `decompose`: solve the connected
     components of the candidate graph apart when no policy couples the plan (assign.solver.decompose).
     `audit=False` leaves the findings empty (for the parts of a decomposed solve, whose merged plan
-    is audited as a whole). `settle=False`: a re-plan does not first prove the terms ranked before
-    the plan in force without it (`settle_without_plan_in_force`; the local re-plan, whose fixed
-    researchers may not reach them).
+    is audited as a whole). `held`: passes already run (on the model of types, whose naming fell
+    short of a later term) and the pairs of a plan that meets them: the solve starts from that plan,
+    holds those terms at their values and runs the passes after them.
     """
     options = options_for(problem, **overrides)
     mode = mode or problem.scenario.objective.mode
@@ -107,7 +107,7 @@ def solve(
         if parts is not None:
             return solve_components(problem, parts, solve, mode=mode, progress=progress, baseline=baseline, options=options, started=started)
     # Interchangeable researchers solved as types when every policy allows it (assign.solver.aggregate).
-    ctx = aggregated_model(problem, options, hint, progress) or build_model(problem)
+    ctx = aggregated_model(problem, options, progress) or build_model(problem)
     options = aggregated_options(options) if ctx.types else options
     model = ctx.model
     stages = objective_stages(problem, ctx, mode)
@@ -117,20 +117,17 @@ def solve(
     # The incumbent: a solver holding a complete solution of the model as the passes so far have
     # constrained it (the start, then each pass's best). Every pass is hinted with it and keeps it
     # when the solver returns nothing better within the pass's budget.
-    settled, fresh_pairs, fresh_seconds = (settle_without_plan_in_force(problem, ctx, stages, mode, hint, options, progress) if settle
-                                           else ([], set(), 0.0))
-    # The plan without the plan in force is the fallback when the rules of the re-plan allow it (a cap
-    # on changes may not): then the settled terms are held at its values, else nothing is settled.
-    incumbent = fixed_solve(ctx, fresh_pairs, weighted_expr(ctx.terms) - WEIGHT_SCALE * ctx.exceptions_expr()) if settled else None
+    settled, start_pairs = held or ([], set())
+    incumbent = fixed_solve(ctx, start_pairs, weighted_expr(ctx.terms) - WEIGHT_SCALE * ctx.exceptions_expr()) if start_pairs else None
     if incumbent is None:
         settled = []
         incumbent = _start_solution(problem, ctx, hint, baseline, options, budget=0.2 * options.time_limit)
     for (_name, expr, sense), done in zip(stages, settled):
         model.add(expr >= round(done.objective) if sense == "max" else expr <= round(done.objective))
-    start_seconds = time.perf_counter() - solve_started - fresh_seconds
-    searched = fresh_seconds  # seconds inside CP-SAT's passes; the rest of the time is the start and the Python between passes
+    start_seconds = time.perf_counter() - solve_started
+    searched = 0.0  # seconds inside CP-SAT's passes; the rest of the time is the start and the Python between passes
     passes += settled
-    joined = len(settled)  # the leading passes settled before the loop: proven without the plan in force, or one joint run
+    joined = len(settled)  # the leading passes settled before the loop: held, or one joint run
     weights = [] if problem.relaxing or settled else joint_weights(model, stages, len(ctx.pairs))
     if weights:
         solver, status, budget = _joint_run(model, stages[:len(weights)], weights, incumbent, options, progress, len(stages), solve_started)
@@ -152,14 +149,7 @@ def solve(
             model.maximize(expr)
         else:
             model.minimize(expr)
-        if settled and index == joined and hint is not None:
-            # The first pass that reads the plan in force starts from it (the fallback, the plan without
-            # it, has every settled term at its best but moves hundreds of pairs): CP-SAT repairs the hint.
-            model.clear_hints()
-            previous = hint.pair_set()
-            for pair, var in ctx.x.items():
-                model.add_hint(var, pair in previous)
-        elif incumbent is not None:
+        if incumbent is not None:
             incumbent = completed(ctx, incumbent, expr, sense) if ctx.types else incumbent  # counts: see assign.solver.aggregate
             hint_all(model, list(incumbent.response_proto.solution))
         solver = make_solver(options, budget)
@@ -211,8 +201,20 @@ def solve(
                          **{**asdict(options), "time_limit": left, "aggregate": False})
             warning = not_named_warning(types)
             return plan.model_copy(update={"findings": [*plan.findings, warning]}) if plan.solved else plan
-        ctx, incumbent = named
+        ctx, incumbent, worse = named
         stages = objective_stages(problem, ctx, mode)
+        if worse:
+            # A term the counts bound more tightly than any naming reaches (the changes against a plan
+            # in force: a researcher's own limits keep a school from its holder): the passes before it
+            # hold as the types reached them, and the plain model runs it and the rest from the named plan.
+            first = next(k for k, (name, _expr, _sense) in enumerate(stages) if name in worse)
+            if progress:
+                progress(_("the counts by type promise more than their naming gives on {term}: that pass and the rest are solved "
+                           "researcher by researcher, from the named plan").format(term=stages[first][0]))
+            left = max(MIN_PASS_SECONDS, options.time_limit - (time.perf_counter() - started))
+            return solve(problem, mode=mode, progress=progress, hint=hint, baseline=baseline, decompose=False, audit=audit,
+                         held=(passes[:first], {pair for pair, var in ctx.x.items() if incumbent.value(var)}),
+                         **{**asdict(options), "time_limit": left, "aggregate": False})
     solve_seconds = time.perf_counter() - solve_started
     if incumbent is not None:
         # Each pass reports the value the returned plan has, which a later pass may have raised
@@ -231,36 +233,6 @@ def better_later(a: cp_model.CpSolver, b: cp_model.CpSolver, stages: list[tuple[
         if abs(diff) > 1e-6:
             return diff > 0 if sense == "max" else diff < 0
     return False
-
-
-def settle_without_plan_in_force(problem: Problem, ctx: ModelContext, stages: list[tuple[str, Any, str]], mode: str, hint: Plan | None,
-                                 options: SolveOptions, progress: Progress | None) -> tuple[list[SolvePass], set, float]:
-    """A re-plan's leading passes whose terms do not read the plan in force, proven on the problem
-    without it: (their passes, at the values proven; the pairs of that solve; its seconds).
-
-    Coverage ranks before the changes counted against the plan in force, so its optimum is the same
-    with or without that plan; without it the interchangeable researchers are types again
-    (`assign.solver.aggregate`) and the coverage passes are proven in seconds, where on the model of
-    every researcher they drift away from the plan in force and leave the changes pass far from its
-    bound (measured on a 120 × 500 county, one researcher added: 309 changes against a bound of 4
-    after 60 s; this way 5 changes, proven, in 20 s). Nothing is settled (an empty list) without a
-    plan in force, with `aggregate` off, or when the first pass is not proven there. The caller holds
-    each settled term at its value.
-    """
-    if hint is None or not problem.previous_pairs or not options.aggregate or ctx.types or problem.relaxing:
-        return [], set(), 0.0
-    started = time.perf_counter()
-    fresh = problem.model_copy(update={"previous_pairs": ()})
-    if progress:
-        progress(_("the passes before the plan in force counts: solved without it"))
-    plan = solve(fresh, mode=mode, audit=False, progress=progress, time_limit=options.time_limit / 2, workers=options.workers,
-                 seed=options.seed, parameters=options.parameters, pass_gap=options.pass_gap)
-    settled = []
-    for (name, _expr, _sense), fresh_pass in zip(stages, plan.passes):
-        if fresh_pass.objective_name != name or fresh_pass.status != "OPTIMAL" or fresh_pass.objective is None:
-            break  # the first term that reads the plan in force, or one not proven without it
-        settled.append(fresh_pass.model_copy(update={"bound": fresh_pass.objective, "gap": 0.0, "joint_with": None}))
-    return settled, plan.pair_set() if settled else set(), time.perf_counter() - started
 
 
 def _joint_run(model: cp_model.CpModel, joined: list[tuple[str, Any, str]], weights: list[int], incumbent: cp_model.CpSolver | None,

@@ -10,9 +10,11 @@ Two researchers are of one type when a policy cannot tell them apart:
   what is only carried to outputs: the unknown columns, where the row came from);
 - their trips start at the same place (the same row of minutes);
 - they have the same candidate schools (after every pruning policy).
-A researcher named anywhere by id is a type of their own: in a policy's parameters, in a pinned pair,
-in the plan in force of a re-plan; so is one a policy keeps `apart` (whose rule its counts cannot
-state exactly for several researchers together). Types are in the order of their first researcher in the table,
+A researcher named anywhere by id is a type of their own: in a policy's parameters, in a pinned pair;
+so is one a policy keeps `apart` (whose rule its counts cannot state exactly for several researchers
+together). The plan in force of a re-plan does not part a type: a policy that reads it counts, for
+each type and school, how many of the type's researchers held the school (`stability`), and the
+naming gives the school back to those who held it (`assign.solver.aggregate.expand`). Types are in the order of their first researcher in the table,
 each type's researchers in table order, so the same problem gives the same types.
 """
 
@@ -53,9 +55,9 @@ def researcher_types(problem: Problem, pairs: list[tuple[str, str]] | None = Non
 
 def named_researchers(problem: Problem) -> set[str]:
     """Researchers named by id where a policy or the solve may single them out: a policy's parameters,
-    a pinned pair, the plan in force; and those a policy keeps `apart`."""
+    a pinned pair; and those a policy keeps `apart`."""
     ids = {r.id for r in problem.researchers}
-    named = {rid for rid, _sid in problem.pinned_pairs} | {rid for rid, _sid in problem.previous_pairs}
+    named = {rid for rid, _sid in problem.pinned_pairs}
     for use in problem.policies:
         named |= {text for text in strings_in(use.params) if text in ids}
         apart = getattr(use.policy, "apart", None)
