@@ -108,8 +108,11 @@ def solve_from(problem: Problem, *, local: bool = False, progress: Progress | No
         local_seconds = time.perf_counter() - started
         options = {**options, "time_limit": max(MIN_PASS_SECONDS, limit - local_seconds)}
     plan = solve(problem, hint=hint, progress=progress, **options)
-    # The local re-plan is part of this solve's time (the plan's own timing, printed by `solve`).
-    return plan.model_copy(update={"solve_seconds": round(plan.solve_seconds + local_seconds, 3)}) if local_seconds else plan
+    if not local_seconds:
+        return plan
+    # The local re-plan is part of this solve's time and of its limit (the plan's own, printed by `solve`).
+    return plan.model_copy(update={"solve_seconds": round(plan.solve_seconds + local_seconds, 3),
+                                   "solver_settings": {**plan.solver_settings, "time_limit": limit}})
 
 
 def change_summary(problem: Problem, plan: Plan, label: str) -> str:
