@@ -420,3 +420,16 @@ def test_cp_sat_parameters_that_pass_the_check_reach_the_solver(tmp_path):
     assert (params.search_branching.name, list(params.subsolvers), params.max_presolve_iterations) == ("FIXED_SEARCH", ["max_lp", "core"], 2)
     assert params.cp_model_presolve is True
     assert (params.num_workers, params.random_seed, params.max_time_in_seconds) == (1, 7, 5)
+
+
+@pytest.mark.parametrize("name", ["DEFAULT_PARAMETERS", "SINGLE_WORKER_PARAMETERS", "CALENDAR_PARAMETERS", "FIRST_SCHEDULE_PARAMETERS",
+                                  "AGGREGATED_PARAMETERS", "SPLIT_PARAMETERS", "LNS_PARAMETERS"])
+def test_our_own_cp_sat_parameters_pass_the_check_they_skip(name):
+    """The solver checks only what a user sets (`parameters_text`): our measured defaults are checked here, once."""
+    from assign.bench import references
+    from assign.solver import aggregate, cpsat
+    from assign.solver.sat_parameters import check_parameters
+
+    ours = next(getattr(m, name) for m in (cpsat, aggregate, references) if hasattr(m, name))
+    assert check_parameters(ours) == ours
+    assert check_parameters({**ours, "subsolvers": ["max_lp"]})["subsolvers"] == ["max_lp"]  # the calendar's two-worker extra

@@ -148,7 +148,7 @@ def expand(problem: Problem, grouped: ModelContext, solution: cp_model.CpSolver,
     if given_back:
         split.maximize(sum(given_back))
     solver = cp_model.CpSolver()
-    solver.parameters.merge_text_format(parameters_text(SPLIT_PARAMETERS))
+    solver.parameters.merge_text_format(parameters_text({}, ours=SPLIT_PARAMETERS))
     solver.parameters.num_workers = 1
     solver.parameters.random_seed = options.seed
     solver.parameters.max_time_in_seconds = max(EXPAND_SECONDS, time_limit)

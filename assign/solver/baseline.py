@@ -8,6 +8,8 @@ a baseline hands back, with the model's own terms, and audits it like any other 
 
 from __future__ import annotations
 
+import functools
+import sys
 import time
 from importlib.metadata import entry_points
 
@@ -24,7 +26,15 @@ BASELINE_GROUP = "assign.baselines"
 
 
 def installed_baselines() -> dict[str, object]:
-    """Every installed baseline by name; a broken or duplicate one is a PolicyError naming it."""
+    """Every installed baseline by name; a broken or duplicate one is a PolicyError naming it.
+
+    Looked up once per `sys.path` (what decides which are installed): reading every package's
+    entry points took 0.02 s, paid by each part of a decomposed solve."""
+    return dict(_baselines_on(tuple(sys.path)))
+
+
+@functools.lru_cache(maxsize=8)
+def _baselines_on(path: tuple[str, ...]) -> dict[str, object]:
     found: dict[str, object] = {}
     for ep in sorted(entry_points(group=BASELINE_GROUP), key=lambda e: e.name):
         try:

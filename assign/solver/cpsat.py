@@ -55,6 +55,7 @@ CALENDAR_PARAMETERS: dict[str, Any] = {
 # Without the LP (linearization 0) a first schedule is found 9× sooner on the groups of a 400-researcher
 # office (0.39 s of CPU against 3.4 s for its three largest); the improvement that follows has the LP.
 FIRST_SCHEDULE_PARAMETERS: dict[str, Any] = {"cp_model_presolve": False, "stop_after_first_solution": True, "linearization_level": 0}
+ONE_WORKER_PAIRS = 10_000  # a problem with fewer candidate pairs is solved by one worker: `sized_options`
 WEIGHT_SCALE = 1000  # weights are floats in scenarios; CP-SAT wants integers
 
 STATUS = {
@@ -94,6 +95,17 @@ def default_parameters(workers: int) -> dict[str, Any]:
     return SINGLE_WORKER_PARAMETERS if workers == 1 else DEFAULT_PARAMETERS
 
 
+def sized_options(options: SolveOptions, pairs: int) -> SolveOptions:
+    """The options for a model of `pairs` candidate pairs (named: a model of types is as hard as its
+    naming, not as small as its counts): below ONE_WORKER_PAIRS, one worker (and so the single-worker
+    settings), whatever the scenario allows.
+
+    A second worker pays for itself on a large model only: on the demo county (2,231 pairs in its
+    largest part) the weighted solve took 0.41 s with two workers and 0.26 s with one (medians of 7,
+    docs/benchmarks.md); from a 120 × 500 county on, the two are on a par or two are ahead."""
+    return replace(options, workers=1) if options.workers > 1 and pairs < ONE_WORKER_PAIRS else options
+
+
 def calendar_parameters(workers: int) -> dict[str, Any]:
     """The calendar's measured defaults: with more than one worker, an LP-heavy one among them."""
     return CALENDAR_PARAMETERS if workers == 1 else {**CALENDAR_PARAMETERS, "subsolvers": ["max_lp"]}
@@ -117,7 +129,7 @@ def make_solver(options: SolveOptions, time_limit: float, defaults: dict[str, An
     p.log_search_progress = options.log
     defaults = default_parameters(options.workers) if defaults is None else defaults
     try:
-        text = parameters_text({**defaults, **options.parameters})
+        text = parameters_text(options.parameters, ours=defaults)
     except ValidationError as exc:
         raise InputError(validation_problems(exc, "solver.parameters")) from None
     p.merge_text_format(text)
@@ -249,9 +261,11 @@ def weighted_expr(terms: Iterable[WeightedTerm]) -> cp_model.LinearExprT:
 def hint_all(model: cp_model.CpModel, solution: list[int]) -> None:
     """Hint every variable of the model with a previous solution of it."""
     # A hint on x alone does not keep CP-SAT at the previous solution; every auxiliary variable must be hinted.
+    # Written to the proto in bulk: `add_hint` per variable took 0.1 s per pass on a 120 × 500 county.
     model.clear_hints()
-    for index, value in enumerate(solution):
-        model.add_hint(model.get_int_var_from_proto_index(index), value)
+    hint = model.proto.solution_hint
+    hint.vars.extend(range(len(solution)))
+    hint.values.extend(solution)
 
 
 def nearest_pairs(ctx: ModelContext, pairs: set[Pair], options: SolveOptions, time_limit: float) -> dict[Pair, int] | None:

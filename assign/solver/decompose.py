@@ -39,7 +39,7 @@ from assign.locale import _
 from assign.plan import Finding, Plan, SolvePass, TermValue
 from assign.problem import Problem
 from assign.solver.baseline import baseline_plan
-from assign.solver.cpsat import Progress, SolveOptions, gap, overall_gap, passes_status, weighted_expr, worst_status
+from assign.solver.cpsat import Progress, SolveOptions, gap, overall_gap, passes_status, sized_options, weighted_expr, worst_status
 
 SolvePart = Callable[..., Plan]  # assign.solver.passes.solve: (problem, *, mode, baseline, decompose, audit, **options) -> Plan
 
@@ -148,7 +148,7 @@ def solve_components(problem: Problem, parts, solve: SolvePart, *, mode: str, pr
     if progress:
         line = _("{parts} independent parts (largest {largest} of {total} pairs)").format(parts=len(parts), largest=parts[0][2], total=total_pairs)
         if dominant is not None:
-            line += _(", the largest with {workers} worker(s) after the others").format(workers=options.workers)
+            line += _(", the largest with {workers} worker(s) after the others").format(workers=sized_options(options, dominant.pairs).workers)
         if processes > 1:
             line += _(", {processes} processes").format(processes=processes)
         progress(line)

@@ -38,6 +38,7 @@ from assign.solver.cpsat import (
     make_solver,
     nearest_pairs,
     options_for,
+    sized_options,
     weighted_expr,
 )
 from assign.solver.decompose import components, solve_components
@@ -99,7 +100,7 @@ def solve(
     short of a later term) and the pairs of a plan that meets them: the solve starts from that plan,
     holds those terms at their values and runs the passes after them.
     """
-    options = options_for(problem, **overrides)
+    options = asked = options_for(problem, **overrides)  # `asked`: for a solve on the plain model after the types'
     mode = mode or problem.scenario.objective.mode
     started = time.perf_counter()
     if decompose and hint is None:
@@ -108,7 +109,7 @@ def solve(
             return solve_components(problem, parts, solve, mode=mode, progress=progress, baseline=baseline, options=options, started=started)
     # Interchangeable researchers solved as types when every policy allows it (assign.solver.aggregate).
     ctx = aggregated_model(problem, options, progress) or build_model(problem)
-    options = aggregated_options(options) if ctx.types else options
+    options = sized_options(aggregated_options(options) if ctx.types else options, len(ctx.named_pairs()))
     model = ctx.model
     stages = objective_stages(problem, ctx, mode)
     build_seconds = time.perf_counter() - started
@@ -198,7 +199,7 @@ def solve(
         if named is None:
             left = max(MIN_PASS_SECONDS, options.time_limit - (time.perf_counter() - started))
             plan = solve(problem, mode=mode, progress=progress, baseline=baseline, decompose=False, audit=audit,
-                         **{**asdict(options), "time_limit": left, "aggregate": False})
+                         **{**asdict(asked), "time_limit": left, "aggregate": False})
             warning = not_named_warning(types)
             return plan.model_copy(update={"findings": [*plan.findings, warning]}) if plan.solved else plan
         ctx, incumbent, worse = named
@@ -214,7 +215,7 @@ def solve(
             left = max(MIN_PASS_SECONDS, options.time_limit - (time.perf_counter() - started))
             return solve(problem, mode=mode, progress=progress, hint=hint, baseline=baseline, decompose=False, audit=audit,
                          held=(passes[:first], {pair for pair, var in ctx.x.items() if incumbent.value(var)}),
-                         **{**asdict(options), "time_limit": left, "aggregate": False})
+                         **{**asdict(asked), "time_limit": left, "aggregate": False})
     solve_seconds = time.perf_counter() - solve_started
     if incumbent is not None:
         # Each pass reports the value the returned plan has, which a later pass may have raised
