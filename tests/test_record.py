@@ -260,6 +260,26 @@ def test_a_record_keeps_its_visit_after_a_replan_moved_it(tmp_path, county):
     assert uid in keys
 
 
+def test_a_visit_to_a_school_that_is_not_a_contact_school_has_its_own_line_so_the_schools_add_up(tmp_path, county):
+    """李四 contacts 河口镇第一小学 only; a visit by hand to 石门乡中心小学 counts on his line and shows where it went."""
+    scenario, cal, visits = county
+    r2 = rows_of(form(cal, "R2"))
+    first, spare = sorted(r2)[0], max(r2) + 1
+    day = free_day(visits, "R2", r2[first][2])
+    f2 = fill(form(cal, "R2"), tmp_path / "李四.xlsx", {
+        (first, "是否完成"): "是", (spare, "教研员"): "李四", (spare, "联系学校"): "石门乡中心小学", (spare, "是否完成"): "是",
+        (spare, "实际日期"): day.isoformat(), (spare, "听课节数"): 2})
+    result = run("record", "import", f2, scenario, "--term", TERM, "--calendar", cal)
+    assert result.exit_code == 0 and "石门乡中心小学" in result.output  # the import warns: not his contact school
+    result = run("progress", scenario, "--term", TERM, "--calendar", cal, "--as-of", "2026-10-30", "--format", "json")
+    rows = [r for r in json.loads(result.output)["rows"] if r["researcher_id"] == "R2" and r["measure"] in ("visits", "lessons")]
+    line = {(r["level"], r["school_id"], r["measure"]): r["actual"] for r in rows}
+    assert line["researcher", "", "visits"] == 2 and line["pair", "S1", "visits"] == 1
+    assert (line["elsewhere", "S2", "visits"], line["elsewhere", "S2", "lessons"]) == (1, 2)
+    table = run("progress", scenario, "--term", TERM, "--calendar", cal, "--as-of", "2026-10-30").output
+    assert _("{school} (not a contact school)").format(school="石门乡中心小学") in table
+
+
 def test_progress_without_a_record_shows_the_plan_and_says_nothing_is_imported(tmp_path, county):
     scenario, cal, visits = county
     result = CliRunner().invoke(main, ["progress", str(scenario), "--term", TERM, "--calendar", str(cal), "--as-of", "2026-10-16"])

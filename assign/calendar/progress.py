@@ -107,7 +107,7 @@ def status_words(status: str | None, behind: int = 0) -> str:
 
 @dataclass
 class ProgressLine:
-    level: str  # "researcher", "pair" or "office"
+    level: str  # "researcher", "pair" (a contact school), "elsewhere" (another school the researcher visited) or "office"
     researcher_id: str | None
     school_id: str | None
     measures: dict[str, Measure]
@@ -137,6 +137,9 @@ class Progress:
     missed: int  # planned visits up to as_of reported as not made
     unreported: int  # planned visits up to as_of without a record
     terms_counted: tuple[str, ...] = ()  # the school year's terms whose records count for yearly targets
+    # Visits made at a school that is not the researcher's contact school in the plan (the plan changed
+    # since, or a visit added by hand): their researcher's line counts them, these show where they went.
+    elsewhere: list[ProgressLine] = field(default_factory=list)
 
 
 def collect_targets(problem: Problem, pairs: list[Pair], rules: tuple[PolicyUse, ...]) -> list[Target]:
@@ -207,7 +210,8 @@ def progress(problem: Problem, pairs: list[Pair], rules: tuple[PolicyUse, ...], 
             strictest = max(own, key=lambda t: (t.per == "year", t.amount), default=None)
             per = strictest.per if strictest is not None else "term"
             source = made_year if per == "year" else made
-            measure = Measure(name, _count(source[level], key, name), _count(plan_now[level], key, name), _count(plan_all[level], key, name), per)
+            by = "pair" if level == "elsewhere" else level  # tallied by (researcher, school) as a contact school is
+            measure = Measure(name, _count(source[by], key, name), _count(plan_now[by], key, name), _count(plan_all[by], key, name), per)
             if strictest is not None:
                 measure.target = strictest.amount
                 measure.due = pro_rated(strictest.amount, year_share if per == "year" else term_share)
@@ -217,6 +221,8 @@ def progress(problem: Problem, pairs: list[Pair], rules: tuple[PolicyUse, ...], 
 
     researchers = [line("researcher", rid, rid, None) for rid in dict.fromkeys(rid for rid, _sid in pairs)]
     pair_lines = [line("pair", (rid, sid), rid, sid) for rid, sid in pairs]
+    contacts, shown = set(pairs), {rid for rid, _sid in pairs}
+    elsewhere = [line("elsewhere", key, *key) for key in sorted({by_pair(r) for r in records if r.done} - contacts) if key[0] in shown]
     office = {}
     for name in MEASURES:
         parts = [r.measures[name] for r in researchers]
@@ -233,7 +239,7 @@ def progress(problem: Problem, pairs: list[Pair], rules: tuple[PolicyUse, ...], 
         term=term.name, as_of=as_of, term_share=term_share, year_share=year_share, researchers=researchers, pairs=pair_lines,
         office=ProgressLine("office", None, None, office), targets=targets, records=len(records),
         missed=sum(1 for r in records if not r.done), unreported=sum(1 for v in planned_so_far if v.uid(visits.term) not in reported),
-        terms_counted=tuple(t.name for t in year_terms if t.name in books),
+        terms_counted=tuple(t.name for t in year_terms if t.name in books), elsewhere=elsewhere,
     )
 
 

@@ -1,6 +1,7 @@
 """`assign progress` as tables: a wide one to read (terminal, Markdown: one line per researcher, per contact
 school and the office; each measure done/due by the day, ✓ when the whole target is met) and a long
-one for machines (CSV, JSON: one row per line and measure with every figure). Names are data: cells go
+one for machines (CSV, JSON: one row per line and measure with every figure; level `elsewhere`: a school the
+researcher visited that is not one of their contact schools in the plan). Names are data: cells go
 through `assign.export.cells`. Nothing is counted here: every figure comes from `Progress`."""
 
 from __future__ import annotations
@@ -59,6 +60,8 @@ def wide_rows(problem: Problem, progress: Progress) -> list[list[str]]:
         rows.append(name_of(problem, line) + line_cells(problem, line))
         for pair in (p for p in progress.pairs if p.researcher_id == line.researcher_id):
             rows.append(["", problem.school[pair.school_id].name] + line_cells(problem, pair))
+        for other in (p for p in progress.elsewhere if p.researcher_id == line.researcher_id):
+            rows.append(["", _("{school} (not a contact school)").format(school=problem.school[other.school_id].name)] + line_cells(problem, other))
     rows.append(name_of(problem, progress.office) + line_cells(problem, progress.office))
     return rows
 
@@ -88,7 +91,7 @@ def progress_markdown(problem: Problem, progress: Progress) -> str:
 
 def long_rows(problem: Problem, progress: Progress) -> list[list[object]]:
     rows = []
-    for line in [*progress.researchers, *progress.pairs, progress.office]:
+    for line in [*progress.researchers, *progress.pairs, *progress.elsewhere, progress.office]:
         r = problem.researcher.get(line.researcher_id or "")
         s = problem.school.get(line.school_id or "")
         for m in line.measures.values():
