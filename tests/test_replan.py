@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import yaml
 from click.testing import CliRunner
+from ortools.sat.python import cp_model
 from conftest import audit_errors, hand_plan, make_scenario, policy, researcher, school, solve_det
 
 from assign import locale
@@ -11,7 +12,7 @@ from assign.analysis.replan import read_pairs, solve_from, with_previous
 from assign.cli import main
 from assign.load import load_scenario
 from assign.modeling import build_model
-from assign.solver.cpsat import fixed_solve, nearest_pairs, options_for
+from assign.solver.cpsat import fixed_solve, nearest_pairs, options_for, relinked, weighted_expr
 
 POLICIES = {"stage_match": {}, "school_count": {"min": 1, "max": 2}, "urban_rural_mix": {}, "coverage": {}, "travel": {}, "stability": {}}
 
@@ -166,3 +167,37 @@ def test_a_full_re_plan_starts_from_the_local_one_says_so_and_reaches_the_fresh_
         [(p.objective_name, p.objective) for p in fresh.passes if p.objective_name in coverage]
     assert full.status == "OPTIMAL" and audit_errors(full) == []
     assert len(full.pair_set() ^ base_plan.pair_set()) <= len(fresh.pair_set() ^ base_plan.pair_set())
+
+
+def test_the_next_pass_of_a_re_plan_starts_from_the_best_plan_between_where_the_pass_started_and_where_it_ended(tmp_path):
+    """`relinked`: from the plan in force repaired (the fewest changes) and a plan as good on coverage that changes
+    as much as it can, held at that coverage, the relinked plan keeps every x the two agree on and has the fewest
+    changes any such plan has, no more than either."""
+    base_plan = solve_det(load_scenario(county(tmp_path)))
+    problem, _ = with_previous(load_scenario(add_researcher(tmp_path)), sorted(base_plan.pair_set()))
+    ctx = build_model(problem)
+    options = options_for(problem, workers=1, seed=0)
+    every = weighted_expr(ctx.terms)
+    start = fixed_solve(ctx, {p for p, v in nearest_pairs(ctx, base_plan.pair_set(), options, time_limit=10).items() if v}, every)
+    terms = {t.name: t.expr for t in ctx.terms}
+    changes, schools = terms["stability.changed_pairs"], terms["coverage.schools"]
+    ctx.model.add(schools >= round(start.value(schools)))  # a pass's value, held for the passes after it
+    ctx.model.maximize(changes)
+    found = solve_one(ctx.model)
+    assert found.value(changes) > start.value(changes) + 2
+    best = relinked(ctx, start, found, changes, "min", options, time_limit=10)
+    assert best is not None and best.value(schools) >= start.value(schools)
+    agree = [var for var in ctx.x.values() if start.value(var) == found.value(var)]
+    assert agree and len(agree) < len(ctx.x) and all(best.value(var) == start.value(var) for var in agree)
+    assert best.value(changes) <= min(start.value(changes), found.value(changes))
+    for var in agree:  # the fewest: no plan keeping what the two agree on has fewer changes at that coverage
+        ctx.model.add(var == start.value(var))
+    ctx.model.minimize(changes)
+    assert solve_one(ctx.model).objective_value == best.value(changes)
+
+
+def solve_one(model):
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    assert solver.solve(model) == cp_model.OPTIMAL
+    return solver

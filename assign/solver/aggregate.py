@@ -83,20 +83,6 @@ def aggregated_model(problem: Problem, options: SolveOptions, progress: Progress
                        types={t[0]: tuple(t) for t in types if len(t) > 1}, named=pairs)
 
 
-def completed(ctx: ModelContext, solution: cp_model.CpSolver, expr: cp_model.LinearExprT, sense: str) -> cp_model.CpSolver:
-    """`solution` with its counts as they are and every other variable at its best for the next pass's
-    term `expr` (the hint of that pass); `solution` itself if that cannot be had.
-
-    A pass leaves the terms it does not optimise where they fell: after the schools pass of a
-    400 × 1,500 county the subjects term of its solution was 0, and hinted so the subjects pass found
-    nothing better in 30 s; completed first (0.03 s, the counts fixed), the hint was worth 48,808 and
-    the pass was proven optimal in 29 s.
-    """
-    counts = {pair: solution.value(var) for pair, var in ctx.x.items()}
-    better = fixed_solve(ctx, counts, expr if sense == "max" else -expr, time_limit=EXPAND_SECONDS)
-    return better if better is not None else solution
-
-
 def aggregated_options(options: SolveOptions) -> SolveOptions:
     """The options of the passes over counts: AGGREGATED_PARAMETERS under the scenario's own parameters."""
     return replace(options, parameters={**AGGREGATED_PARAMETERS, **options.parameters})
