@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import yaml
 from click.testing import CliRunner
-from ortools.sat.python import cp_model
 from conftest import audit_errors, hand_plan, make_scenario, policy, researcher, school, solve_det
+from ortools.sat.python import cp_model
 
 from assign import locale
 from assign.analysis.replan import read_pairs, solve_from, with_previous
