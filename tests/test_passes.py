@@ -20,7 +20,7 @@ from assign.load import load_scenario
 from assign.locale import _
 from assign.plan import Plan
 from assign.solver import joint_passes
-from assign.solver.cpsat import STATUS, PassWatch, gap, overall_gap
+from assign.solver.cpsat import STATUS, PassWatch, gap, overall_gap, set_objective
 from assign.solver.passes import MIN_PASS_SECONDS, PASS_FLOOR, PASS_SHARE, pass_budget
 
 # CP-SAT's deterministic time (one worker) stops a pass at the same point on every machine and
@@ -189,3 +189,27 @@ def test_each_joint_weight_outweighs_everything_the_later_terms_can_change():
     weights = joint_passes.joint_weights(model, stages, pairs=10)
     assert weights == [1 + 29 * 21 + 28, 29, 1]
     assert joint_passes.joint_weights(model, stages, pairs=joint_passes.MAX_JOINT_PAIRS + 1) == []  # a large model: one run per pass
+
+
+@pytest.mark.parametrize("sense", ["max", "min"])
+@pytest.mark.parametrize("kind", ["sum", "constant", "fractional"])
+def test_an_objective_written_in_bulk_is_the_one_or_tools_writes(sense, kind):
+    """`set_objective` writes the proto OR-Tools' own maximize/minimize writes (repeated variables merged,
+    offsets, the sign of a maximum); a fractional expression goes the library's own way."""
+    def model_and_expr():
+        model = cp_model.CpModel()
+        xs = [model.new_int_var(0, 3, f"x{i}") for i in range(6)]
+        if kind == "constant":
+            return model, 7
+        if kind == "fractional":
+            return model, 1.5 * xs[0] + xs[1]
+        return model, sum((i % 3 + 1) * x for i, x in enumerate(xs)) + 2 * xs[0] - 5
+    ours, expr = model_and_expr()
+    set_objective(ours, expr, sense)
+    theirs, expr = model_and_expr()
+    (theirs.maximize if sense == "max" else theirs.minimize)(expr)
+    assert str(ours.proto) == str(theirs.proto)
+    solver = cp_model.CpSolver()
+    assert solver.solve(ours) == cp_model.OPTIMAL
+    expected = {"constant": 7, "sum": 3 * (2 * (1 + 2 + 3) + 2) - 5 if sense == "max" else -5, "fractional": 7.5 if sense == "max" else 0}
+    assert solver.objective_value == expected[kind]

@@ -27,7 +27,7 @@ from assign.audit import supply_checks
 from assign.modeling import build_model
 from assign.plan import Finding
 from assign.problem import Problem
-from assign.solver.cpsat import SolveOptions, make_solver
+from assign.solver.cpsat import SolveOptions, make_solver, set_objective
 
 
 @dataclass(frozen=True)
@@ -67,7 +67,7 @@ def conflict_groups(problem: Problem, time_limit: float = 20.0) -> list[Conflict
     model = ctx.model
     keys = ctx.literal_keys()
     literals = ctx.literals()
-    model.minimize(ctx.exceptions_expr(every_rule=True))
+    set_objective(model, ctx.exceptions_expr(every_rule=True), "min")
     # One worker: assumption cores need it, and the diagnosis is then the same on every run.
     options = SolveOptions(time_limit, workers=1, seed=0, log=False, parameters={})
     solver = make_solver(options, time_limit, defaults={})

@@ -24,7 +24,7 @@ from assign.locale import _
 from assign.modeling import Term, build_model
 from assign.plan import Plan
 from assign.problem import Problem
-from assign.solver.cpsat import hint_all, make_solver, options_for
+from assign.solver.cpsat import hint_all, make_solver, options_for, set_objective
 from assign.solver.passes import EXCEPTIONS
 
 
@@ -77,10 +77,7 @@ def _lexicographic(problem: Problem, names: list[str], cap: tuple[str, float] | 
     if problem.relaxing:
         stages.insert(0, (EXCEPTIONS, ctx.exceptions_expr(), "min"))
     for name, expr, sense in stages:
-        if sense == "max":
-            model.maximize(expr)
-        else:
-            model.minimize(expr)
+        set_objective(model, expr, sense)
         if solution is not None:
             hint_all(model, solution)  # a complete hint keeps CP-SAT at the previous optimum
         current = make_solver(options, max(0.5, time_limit - (time.perf_counter() - started)))

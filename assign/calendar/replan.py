@@ -6,7 +6,7 @@ The model gets two things from the previous calendar (`Before`): every pair's da
 fixed to what they were (and what each visit begun before today was for: its activities, and the
 lessons of a visit over before today, where the new rules plan them), and each day of a future visit
 that stays where it was earns a reward worth twice a day on site. A kept day therefore beats any move that would earn a research day or a spread
-part (each worth less than a day on site, see `visit_solve.set_objective`), so a visit moves only when
+part (each worth less than a day on site, see `visit_solve.set_visit_objective`), so a visit moves only when
 a hard rule forces it or to make room for one that must.
 
 The changes are then read off the two calendars by visit identity (term, pair, visit number: the

@@ -47,6 +47,7 @@ from assign.solver.cpsat import (
     gap,
     hint_all,
     make_solver,
+    set_objective,
     weighted_expr,
     worst_status,
 )
@@ -132,7 +133,7 @@ class GroupResult:
     inspections: list[JointInspection]
 
 
-def set_objective(ctx: VisitContext) -> None:
+def set_visit_objective(ctx: VisitContext) -> None:
     """One weighted objective in which a day on site costs more than all the rewards one day can earn."""
     days = next(t for t in ctx.terms if t.name == "calendar.days_on_site")
     kept = next((t for t in ctx.terms if t.name == "calendar.kept"), None)  # a re-plan: see assign.calendar.replan
@@ -141,7 +142,7 @@ def set_objective(ctx: VisitContext) -> None:
     objective = weighted_expr(rest) - round(day_weight * WEIGHT_SCALE) * days.expr
     if kept is not None:
         objective += round(KEEP_WEIGHT * day_weight * WEIGHT_SCALE) * kept.expr
-    ctx.model.maximize(objective)
+    set_objective(ctx.model, objective, "max")
 
 
 def solve_group(ctx: VisitContext, workers: int, seed: int, time_limit: float, first_only: bool = False) -> tuple[str, GroupResult | None]:
@@ -329,7 +330,7 @@ def schedule_term(
 
     def build(group: list[Pair]) -> VisitContext:
         ctx = _build(problem, term, group, rules, year_workdays, before=before, year_before=year_before)
-        set_objective(ctx)
+        set_visit_objective(ctx)
         return ctx
 
     # First a schedule for every group, a fixed cost stated as `first_seconds`: the construction where

@@ -32,7 +32,7 @@ from assign.locale import _
 from assign.modeling import ModelContext, build_model
 from assign.plan import Finding
 from assign.problem import Problem
-from assign.solver.cpsat import Progress, SolveOptions, fixed_solve
+from assign.solver.cpsat import Progress, SolveOptions, fixed_solve, set_objective
 from assign.solver.decompose import SOLVER_FINDING, sub_problem
 from assign.solver.sat_parameters import parameters_text
 from assign.solver.symmetry import researcher_types
@@ -132,7 +132,7 @@ def expand(problem: Problem, grouped: ModelContext, solution: cp_model.CpSolver,
                 for k, x in enumerate(members):
                     split.add_hint(x, k in chosen)
     if given_back:
-        split.maximize(sum(given_back))
+        set_objective(split, sum(given_back), "max")
     solver = cp_model.CpSolver()
     solver.parameters.merge_text_format(parameters_text({}, ours=SPLIT_PARAMETERS))
     solver.parameters.num_workers = 1

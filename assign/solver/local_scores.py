@@ -25,7 +25,7 @@ from ortools.sat.python import cp_model
 from ortools.sat.python.cp_model_helper import CpModelProto, FlatFloatExpr
 
 from assign.modeling import ModelContext, Pair
-from assign.solver.cpsat import fixed_solve
+from assign.solver.cpsat import fixed_solve, set_objective
 
 LITERAL_LISTS = ("bool_or", "bool_and", "at_most_one", "exactly_one", "bool_xor")
 ARGUMENTS = ("lin_max", "int_prod", "int_div", "int_mod")
@@ -79,7 +79,7 @@ class LocalScores:
     def __init__(self, ctx: ModelContext, pairs: set[Pair], objective, held: Iterable[int] | None = None):
         self.ctx, self.pairs, self.objective = ctx, set(pairs), objective
         proto = ctx.model.proto
-        ctx.model.maximize(objective)
+        set_objective(ctx.model, objective, "max")
         self.base_solver = fixed_solve(ctx, self.pairs, None)
         self.x_index = {pair: var.index for pair, var in ctx.x.items()}
         self.is_x = set(self.x_index.values())

@@ -39,6 +39,7 @@ from assign.solver.cpsat import (
     nearest_pairs,
     options_for,
     relinked,
+    set_objective,
     sized_options,
     weighted_expr,
 )
@@ -149,10 +150,7 @@ def solve(
         # under load) is kept aside for the passes still to come, so the solve ends near its limit.
         overhead = (elapsed - start_seconds - searched) / index * (len(stages) - index) if index else 0.0
         budget = pass_budget(options.time_limit - elapsed - overhead, len(stages) - index, len(stages), options.time_limit)
-        if sense == "max":
-            model.maximize(expr)
-        else:
-            model.minimize(expr)
+        set_objective(model, expr, sense)
         if incumbent is not None:
             hint_all(model, list(incumbent.response_proto.solution))
         before = incumbent
@@ -286,7 +284,7 @@ def _joint_run(model: cp_model.CpModel, joined: list[tuple[str, Any, str]], weig
     the budget of one pass among the passes left once they count as one."""
     left = passes - len(joined) + 1
     budget = pass_budget(options.time_limit - (time.perf_counter() - solve_started), left, left, options.time_limit)
-    model.maximize(joint_objective(joined, weights))
+    set_objective(model, joint_objective(joined, weights), "max")
     if incumbent is not None:
         hint_all(model, list(incumbent.response_proto.solution))
     solver = make_solver(options, budget)
