@@ -149,7 +149,7 @@ def main() -> None:
 
 def _run_solve(scenario: Path, out: Path | None, time_limit, workers, seed, objective, lang, quiet, show_roster,
                from_plan: Path | None = None, local: bool = False) -> None:
-    from assign.analysis.replan import change_summary, load_with_plan_in_force, solve_from
+    from assign.analysis.replan import change_summary, keeps_plan_in_force, load_with_plan_in_force, solve_from
     from assign.export.roster import write_roster
     from assign.export.terminal import exceptions_text, findings_text, kpi_table, passes_table, policy_names, roster_table, terms_table
     from assign.kpi import suggested_time_limit
@@ -164,6 +164,9 @@ def _run_solve(scenario: Path, out: Path | None, time_limit, workers, seed, obje
                         "{n} pairs of {plan} name researchers or schools this scenario lacks: {pairs}", len(gone))
                .format(n=len(gone), plan=from_plan, pairs="、".join(f"{r}→{s}" for r, s in gone))])
     _warn(problem.warnings)
+    if from_plan is not None and not keeps_plan_in_force(problem):
+        _warn([_("no policy of {scenario} counts changes against the plan in force (add `stability: {{}}` under policies): "
+                 "{plan} only starts the solve, and any pair may change").format(scenario=scenario, plan=from_plan)])
     if not quiet:
         click.echo(_("{scenario}: {researchers} researchers, {schools} schools; policies: {policies}").format(
             scenario=problem.name, researchers=len(problem.researchers), schools=len(problem.schools),

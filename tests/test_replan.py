@@ -201,3 +201,21 @@ def solve_one(model):
     solver.parameters.num_workers = 1
     assert solver.solve(model) == cp_model.OPTIMAL
     return solver
+
+
+def test_a_re_plan_on_a_scenario_that_keeps_nothing_of_the_plan_in_force_says_so(tmp_path):
+    """Without `stability` the plan in force only starts the solve: `solve --from` warns, and names the fix."""
+    base = county(tmp_path)
+    runner = CliRunner()
+    assert runner.invoke(main, ["solve", str(base), "-o", str(tmp_path / "out"), "--workers", "1", "-q"]).exit_code == 0
+    warning = locale._("no policy of {scenario} counts changes against the plan in force (add `stability: {{}}` under policies): "
+                       "{plan} only starts the solve, and any pair may change")
+    plan = tmp_path / "out" / "plan.json"
+    bare = base.parent / "bare.yaml"
+    bare.write_text(yaml.safe_dump({**(data := yaml.safe_load(base.read_text(encoding="utf-8"))),
+                                    "policies": {k: v for k, v in data["policies"].items() if k != "stability"}},
+                                   allow_unicode=True), encoding="utf-8")
+    result = runner.invoke(main, ["solve", str(bare), "--from", str(plan), "--no-write", "--workers", "1", "-q"])
+    assert result.exit_code == 0 and warning.format(scenario=bare, plan=plan) in result.output
+    result = runner.invoke(main, ["solve", str(base), "--from", str(plan), "--no-write", "--workers", "1", "-q"])
+    assert result.exit_code == 0 and "stability: {}" not in result.output

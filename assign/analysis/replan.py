@@ -78,6 +78,13 @@ def _with_local_scope(problem: Problem) -> Problem | None:
     return problem.model_copy(update={"policies": tuple(uses)}) if switched else None
 
 
+def keeps_plan_in_force(problem: Problem) -> bool:
+    """Whether a policy of the problem keeps the plan in force: one that counts changes against it and
+    offers the local re-plan (a `scope` accepting `touched`, as `stability` does). Without one the
+    plan in force only starts the solve, and any pair may change."""
+    return _with_local_scope(problem) is not None
+
+
 def solve_from(problem: Problem, *, local: bool = False, progress: Progress | None = None, **options) -> Plan:
     """Solve a problem that carries the plan in force, starting from it.
 
