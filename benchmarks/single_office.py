@@ -147,7 +147,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--workers", type=int, default=1)
-    parser.add_argument("--keep", type=Path, default=None, help="write the instances here and keep them")
+    parser.add_argument("--keep", type=Path, default=None, help="write the instances here and keep them (and the re-plan's plans, --replan)")
     parser.add_argument("--replan", action="store_true", help="also: one researcher added, re-planned cold and warm (--from)")
     parser.add_argument("--assign", default=str(ASSIGN), help="the assign command to time (e.g. another checkout's, as 'python run.py')")
     args = parser.parse_args()
@@ -166,7 +166,8 @@ def main() -> None:
             print(tabulate([(p["objective_name"], p["status"], p["objective"], p["bound"], p["seconds"]) for p in plan["passes"]],
                            headers=["pass", "status", "value", "bound", "s"]))
             if args.replan:
-                replan(args.assign.split(), scenario, args.time_limit, Path(tmp) / name)
+                # Kept with --keep: the base plan a warm re-plan starts from differs between runs (two workers).
+                replan(args.assign.split(), scenario, args.time_limit, (args.keep / f"{name}-replan") if args.keep else Path(tmp) / name)
 
 
 if __name__ == "__main__":
