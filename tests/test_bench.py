@@ -194,7 +194,7 @@ def two_counties_path(tmp_path: Path) -> Path:
 
 
 def test_reference_methods_run_every_lexicographic_pass_and_highs_agrees_with_ours(two_counties):
-    from assign.bench.run import passes_table, run_method
+    from assign.bench.run import passes_table, run_method, table
 
     ours = run_method("ours", str(two_counties), 30, 1, "lexicographic")
     highs = run_method("highs", str(two_counties), 30, 1, "lexicographic")
@@ -210,3 +210,6 @@ def test_reference_methods_run_every_lexicographic_pass_and_highs_agrees_with_ou
     assert lns["passes"][0]["value"] >= greedy["passes"][0]["value"]
     rows = [{**r, "seed": 3} for r in (ours, highs, lns, greedy)]
     assert passes_table(rows).count("\n") == 2 + 4 * len(names) - 1  # header, rule, one line per method and pass
+    # the size of the model of types ours solved, blank for the others (they solve researcher by researcher)
+    assert "types" in table(rows).splitlines()[0] and highs["types"] is None
+    assert ours["types"] is None or 0 < ours["types"] <= ours["researchers"]

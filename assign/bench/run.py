@@ -90,6 +90,7 @@ def run_method(method: str, scenario: str, time_limit: float, workers: int, mode
         "schools": len(problem.schools),
         "passes": passes,
         "findings": len([f for f in plan.findings if f.severity == "error"]) if plan.solved else None,
+        "types": plan.solver_settings.get("researcher_types"),  # the model of types' size (of the largest part), if one was used
         "peak_mb": _peak_mb(),
     }
 
@@ -169,12 +170,13 @@ def num(v) -> str:
 
 
 def table(rows: list[dict[str, Any]], fmt: str = "github") -> str:
-    """One row per method and objective: times, status, objective, bound, gap, memory, audit errors."""
+    """One row per method and objective: times, status, objective, bound, gap, the researcher types ours
+    solved (of the largest part; blank when it solved researcher by researcher), memory, audit errors."""
     body = [[r.get("seed", ""), r.get("mode", ""), r["method"], r.get("load_s", ""), r.get("build_s", ""), r.get("solve_s", ""),
              r.get("wall_s", ""), r.get("status", ""), num(r.get("objective")), num(r.get("bound")), pct(r.get("gap")),
-             pct(r.get("vs_best")), r.get("peak_mb", ""), r.get("findings", "")] for r in rows]
+             pct(r.get("vs_best")), r.get("types") or "", r.get("peak_mb", ""), r.get("findings", "")] for r in rows]
     headers = ["seed", "objective", "method", "load s", "build s", "solve s", "wall s", "status", "objective", "bound", "gap",
-               "vs best", "peak MB", "audit errors"]
+               "vs best", "types", "peak MB", "audit errors"]
     return tabulate(body, headers=headers, tablefmt=fmt, disable_numparse=True)
 
 
