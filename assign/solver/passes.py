@@ -189,7 +189,7 @@ def solve(
                                 gap=gap(objective, bound), seconds=round(solver.wall_time, 3), budget=round(budget, 3)))
         if not found:
             break  # the first pass found nothing and there is nothing to fall back on: INFEASIBLE or UNKNOWN
-        incumbent = at_best(ctx, used) if keep_best and used is solver and index + 1 < len(stages) else used
+        incumbent = used
         if index + 1 < len(stages):
             # Later passes keep this term at the value reached (not at the bound): lexicographic fixing.
             value = round(used.value(expr))
@@ -198,6 +198,8 @@ def solve(
                 # The chosen exceptions themselves are fixed, not only their total: about twice as
                 # fast on the demo county as with the literals left free (docs/benchmarks.md).
                 ctx.fix_exceptions(used.boolean_value)
+            if keep_best and used is solver:
+                incumbent = at_best(ctx, used)  # after the fixing: what the model now holds, the rest at its best
             if hint is not None and before is not None and used is not before and better_later(before, used, stages[index + 1:index + 2]):
                 # The pass left the plan it started from (a re-plan's few changes) for a better value of
                 # its term, and with it much the next term would keep: the next pass starts from the best
