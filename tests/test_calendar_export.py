@@ -53,6 +53,20 @@ def test_ics_has_vtimezone_and_chinese_summary(tmp_path):
     assert "张三 → 河口镇第一小学（数学）" in text.replace("\r\n ", "")
 
 
+def test_a_calendar_assembled_from_events_written_once_is_what_icalendar_writes_of_it(tmp_path):
+    """`ics_bytes` folds each event once and writes it into every file that holds it: the bytes are icalendar's
+    own for the whole calendar (parsed back and written again), a reminder and a cancelled visit included."""
+    from icalendar import Calendar
+
+    problem, visits = _schedule(tmp_path)
+    made: dict = {}
+    for remind in (None, parse_reminder("2h")):
+        data = ics_bytes(problem, visits, visits.visits[1:], "x", cancelled=visits.visits[:1], remind=remind, made=made)
+        assert Calendar.from_ical(data).to_ical() == data
+        assert data.count(b"BEGIN:VEVENT") == len(visits.visits) and data.count(b"BEGIN:VALARM") == (0 if remind is None else 5)
+        made.clear()
+
+
 def test_office_and_school_calendars_say_who_goes_where_and_a_researchers_own_says_where(tmp_path):
     problem, visits = _schedule(tmp_path)
     write_ics(problem, visits, tmp_path / "out")

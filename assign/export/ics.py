@@ -5,8 +5,8 @@ A summary says who goes where: in the office's calendar and a school's, `王秀�
 A joint inspection day names its team in both. An optional reminder (`--remind 1d`) is a VALARM
 on each visit event.
 
-Every event is timed in Asia/Shanghai and the file carries that VTIMEZONE (icalendar 7 adds it
-with `add_missing_timezones()`). UIDs come from term, researcher, school and visit number, never
+Every event is timed in Asia/Shanghai and the file carries that VTIMEZONE (made once by icalendar,
+`shanghai_timezone`). UIDs come from term, researcher, school and visit number, never
 from the dates, so a re-export after a visit moved updates the event in a phone's calendar
 instead of adding a second one.
 
@@ -37,6 +37,7 @@ from assign.problem import Problem
 TZ = ZoneInfo("Asia/Shanghai")
 DAY_START, DAY_END = dt.time(8, 30), dt.time(16, 30)  # a school day on site
 PRODID = "-//assign//教研员联系学校视导日历//ZH"
+CALENDAR_END = b"END:VCALENDAR\r\n"  # how icalendar ends a calendar: the events go just before it
 REMIND_UNITS = {"d": "days", "h": "hours", "m": "minutes"}
 REMIND_LONGEST = dt.timedelta(days=30)
 
@@ -148,26 +149,28 @@ def _event(problem: Problem, plan: VisitPlan, visit: Visit, stamp: dt.datetime, 
 
 
 @functools.cache
-def shanghai_timezone():
-    """The VTIMEZONE of Asia/Shanghai, made once: icalendar derives it from the zone's transitions,
-    which took about two thirds of the time of writing a term's files when done once per file."""
+def shanghai_timezone() -> bytes:
+    """The VTIMEZONE of Asia/Shanghai as every file writes it, made once: icalendar derives it from the
+    zone's transitions, which took about two thirds of the time of writing a term's files when done once per file."""
     from icalendar import Timezone
 
-    return Timezone.from_tzid(TZ.key)
+    return Timezone.from_tzid(TZ.key).to_ical()
 
 
 def ics_bytes(problem: Problem, plan: VisitPlan, visits: list[Visit], name: str, stamp: dt.datetime | None = None,
               cancelled: list[Visit] = (), view: str = "office", remind: dt.timedelta | None = None, made: dict | None = None) -> bytes:
     """One VCALENDAR with one VEVENT per visit, and one STATUS:CANCELLED per visit a re-plan cancelled;
     `view` says whose calendar it is (the summary's order), `remind` adds a VALARM that long before each visit.
-    `made`: the events of the files written so far (each visit is in the office's, its researcher's
-    and its school's file, the office's and the school's reading alike), so each is made once per reading."""
+    `made`: the events of the files written so far, as written (each visit is in the office's, its
+    researcher's and its school's file, the office's and the school's reading alike), so each is made
+    and folded into lines once per reading: the events' own lines follow the calendar's properties and
+    its VTIMEZONE byte for byte as icalendar writes a calendar holding them (a test compares)."""
     made = {} if made is None else made
 
-    def event(visit: Visit, gone: bool = False):
+    def event(visit: Visit, gone: bool = False) -> bytes:
         key = (visit.researcher_id, visit.school_id, visit.number, gone, view == "researcher")
         if key not in made:
-            made[key] = _event(problem, plan, visit, stamp, cancelled=gone, view=view, remind=None if gone else remind)
+            made[key] = _event(problem, plan, visit, stamp, cancelled=gone, view=view, remind=None if gone else remind).to_ical()
         return made[key]
 
     from icalendar import Calendar
@@ -179,13 +182,11 @@ def ics_bytes(problem: Problem, plan: VisitPlan, visits: list[Visit], name: str,
     cal.add("calscale", "GREGORIAN")
     add_text(cal, "x-wr-calname", name)
     cal.add("x-wr-timezone", "Asia/Shanghai")
-    cal.add_component(shanghai_timezone())
-    for visit in sorted(visits, key=lambda v: (v.first, v.researcher_id, v.school_id)):
-        cal.add_component(event(visit))
-    for visit in sorted(cancelled, key=lambda v: (v.first, v.researcher_id, v.school_id)):
-        cal.add_component(event(visit, gone=True))
-    cal.add_missing_timezones()  # the VTIMEZONE that RFC 5545 wants for any other TZID an event names
-    return cal.to_ical()
+    # Every time of an event is Shanghai's (`_event`): its VTIMEZONE is the only one wanted, written once too.
+    events = [event(visit) for visit in sorted(visits, key=lambda v: (v.first, v.researcher_id, v.school_id))]
+    events += [event(visit, gone=True) for visit in sorted(cancelled, key=lambda v: (v.first, v.researcher_id, v.school_id))]
+    head = cal.to_ical()
+    return head[:-len(CALENDAR_END)] + shanghai_timezone() + b"".join(events) + CALENDAR_END
 
 
 def write_ics(problem: Problem, plan: VisitPlan, out_dir: Path, remind: dt.timedelta | None = None) -> list[Path]:
