@@ -13,6 +13,7 @@ from conftest import audit_errors, solve_det
 from openpyxl import load_workbook
 from ortools.sat.python import cp_model
 
+from assign.analysis.replan import solve_from, with_previous
 from assign.bench.generate import Size, generate
 from assign.cli import main
 from assign.kpi import pass_label, quality_lines, suggested_time_limit
@@ -21,6 +22,7 @@ from assign.locale import _
 from assign.plan import Plan
 from assign.solver import joint_passes
 from assign.solver.cpsat import STATUS, PassWatch, gap, overall_gap, set_objective
+from assign.solver.decompose import sub_problem
 from assign.solver.passes import MIN_PASS_SECONDS, PASS_FLOOR, PASS_SHARE, pass_budget
 
 # CP-SAT's deterministic time (one worker) stops a pass at the same point on every machine and
@@ -180,15 +182,66 @@ def test_the_leading_passes_of_a_small_model_run_as_one_and_reach_the_values_of_
     assert audit_errors(joint) == [] and audit_errors(one_by_one) == []
 
 
+@pytest.fixture(scope="module")
+def county_replan(open_county):
+    """The open county's plan, and the county without its first researcher carrying that plan in force
+    (with the stability policy, which counts the changes)."""
+    scenario = yaml.safe_load(open_county.read_text(encoding="utf-8"))
+    scenario["policies"]["stability"] = {}
+    path = open_county.with_name("scenario-stability.yaml")
+    path.write_text(yaml.safe_dump(scenario, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    problem = load_scenario(path)
+    base = solve_det(problem, decompose=False)
+    left = [r.id for r in problem.researchers[1:]]
+    changed, _gone = with_previous(sub_problem(problem, left, [s.id for s in problem.schools]), sorted(base.pair_set()))
+    return changed
+
+
+def test_a_re_plan_joins_its_passes_into_runs_that_settle_each_term_as_one_by_one(county_replan, monkeypatch):
+    exact = solve_from(county_replan, workers=1, seed=0, pass_gap=0.0)
+    monkeypatch.setattr("assign.solver.passes.joinable", lambda pairs, replan: False)
+    one_by_one = solve_from(county_replan, workers=1, seed=0, pass_gap=0.0)
+    names = [p.objective_name for p in exact.passes]
+    assert names[-2:] == ["stability.changed_pairs", "travel.total_minutes"]
+    assert [p.joint_with for p in exact.passes] == [None, names[0], names[0], None, names[3]]  # coverage, then changes + travel
+    assert all(p.joint_with is None for p in one_by_one.passes)
+    # At a pass gap of 0 each run is solved to proof: every term at the value of the passes one by one.
+    assert [(p.objective_name, p.status, p.objective) for p in exact.passes] == \
+        [(p.objective_name, p.status, p.objective) for p in one_by_one.passes] == [(n, "OPTIMAL", p.objective) for n, p in zip(names, exact.passes)]
+    assert audit_errors(exact) == [] and audit_errors(one_by_one) == []
+
+
+def test_a_re_plan_run_stops_within_the_gap_of_its_last_term_with_every_earlier_term_proven(county_replan, monkeypatch):
+    exact = {p.objective_name: p for p in solve_from(county_replan, workers=1, seed=0, pass_gap=0.0).passes}
+    monkeypatch.setattr(joint_passes, "MAX_JOINT_PAIRS", 0)  # as on a large model: a re-plan's runs stop within the gap
+    runs: list[tuple[str, float]] = []
+    real = joint_passes.joint_weights
+    monkeypatch.setattr("assign.solver.passes.joint_weights", lambda ranges, gap=0.0: runs.append((len(ranges), gap)) or real(ranges, gap))
+    plan = solve_from(county_replan, workers=1, seed=0, pass_gap=0.05)  # a wide gap, so a run stops before its proof
+    assert runs and all(g == 0.05 for _n, g in runs)
+    passes = plan.passes
+    first_run = [p for p in passes if p.objective_name == passes[0].objective_name or p.joint_with == passes[0].objective_name]
+    *settled, last = first_run
+    for p in settled:  # proven within the slack: the value is the bound, and the optimum
+        assert p.status == "OPTIMAL" and p.objective == p.bound == exact[p.objective_name].objective
+    assert last.gap is not None and last.gap <= 0.05
+    assert last.bound >= exact[last.objective_name].objective >= last.objective  # a true bound on the term (maximised)
+    assert plan.solved and audit_errors(plan) == []
+
+
 def test_each_joint_weight_outweighs_everything_the_later_terms_can_change():
     model = cp_model.CpModel()
     a, b = model.new_int_var(0, 3, "a"), model.new_int_var(-5, 5, "b")
     c = [model.new_bool_var(f"c{k}") for k in range(4)]
     stages = [("first", a + c[0], "max"), ("second", 2 * b - c[1], "min"), ("third", sum(7 * v for v in c), "max")]
-    assert [joint_passes.expr_range(model, e) for _n, e, _s in stages] == [4, 21, 28]
-    weights = joint_passes.joint_weights(model, stages, pairs=10)
-    assert weights == [1 + 29 * 21 + 28, 29, 1]
-    assert joint_passes.joint_weights(model, stages, pairs=joint_passes.MAX_JOINT_PAIRS + 1) == []  # a large model: one run per pass
+    ranges = joint_passes.expr_ranges(model, [e for _n, e, _s in stages])
+    assert ranges == [4, 21, 28]
+    assert joint_passes.joint_weights(ranges) == ([1 + 29 * 21 + 28, 29, 1], 0)
+    # A re-plan's run stops within the gap of its last term: each weight outweighs the later ranges by that slack more.
+    slack = 1  # ⌈0.01 × 28⌉
+    assert joint_passes.joint_weights(ranges, 0.01) == ([1 + slack + (1 + slack + 28) * 21 + 28, 1 + slack + 28, 1], slack)
+    assert not joint_passes.joinable(joint_passes.MAX_JOINT_PAIRS + 1, replan=False)  # a large model: one run per pass
+    assert joint_passes.joinable(joint_passes.MAX_JOINT_PAIRS + 1, replan=True)
 
 
 @pytest.mark.parametrize("sense", ["max", "min"])

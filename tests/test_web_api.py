@@ -326,7 +326,8 @@ def test_api_what_if_replans_from_the_plan_in_force_and_compares(served):
     queued = client.post(f"/api/runs/{run['run']}/whatif", json={"edits": {"researchers": {"remove": [gone]}}})
     assert queued.status_code == 202, queued.text
     done = wait_for(client, queued.json()["run"])
-    assert done["status"] == "done" and done["plan_status"] == "OPTIMAL", done["errors"]
+    # A re-plan's pass hands on once within the pass gap of its bound: proven, or FEASIBLE that close.
+    assert done["status"] == "done" and done["plan_status"] in ("OPTIMAL", "FEASIBLE"), done["errors"]
     assert [f for f in done["findings"] if f["severity"] == "error"] == []
     comparison = done["comparison"]
     assert set(map(tuple, comparison["dropped"])) >= {(gone, s) for s in plan.schools_of()[gone]}

@@ -198,10 +198,14 @@ class PassWatch(cp_model.CpSolverSolutionCallback):
     new bounds only, so a timer checks once at the end of the share.
     """
 
-    def __init__(self, solver: cp_model.CpSolver, share: float, gap_limit: float, report: Progress | None = None, label: str = ""):
+    def __init__(self, solver: cp_model.CpSolver, share: float, gap_limit: float, report: Progress | None = None, label: str = "",
+                 last: tuple[cp_model.LinearExprT, str, int] | None = None):
         super().__init__()
         self._solver, self._share, self._limit = solver, share, gap_limit
         self._report, self._label = report, label
+        # A run of joined passes (assign.solver.joint_passes): its last term, that term's sense and the
+        # slack of the weights. The gap that stops it, and the one reported, is that term's own.
+        self._last, self._last_value = last, None
         self._started = time.perf_counter()
         self._objective: float | None = None
         self._bound: float | None = None
@@ -225,10 +229,14 @@ class PassWatch(cp_model.CpSolverSolutionCallback):
 
     def on_solution_callback(self) -> None:
         obj, bound = self.objective_value, self.best_objective_bound
+        last = self.value(self._last[0]) if self._last is not None else None
         with self._lock:
-            self._objective, self._bound = obj, bound
+            self._objective, self._bound, self._last_value = obj, bound, last
         if self._report:
-            self._report(f"{self._label}: {self.wall_time:6.2f}s objective {obj:g}, bound {bound:g}, gap {gap_text(gap(obj, bound))}")
+            if last is not None:
+                obj, bound = last, self._last_bound()
+            self._report(f"{self._label}: {self.wall_time:6.2f}s objective {obj:g}, bound {'—' if bound is None else f'{bound:g}'}, "
+                         f"gap {gap_text(gap(obj, bound))}")
         self._check()
 
     def _on_bound(self, bound: float) -> None:
@@ -240,11 +248,27 @@ class PassWatch(cp_model.CpSolverSolutionCallback):
         elapsed = time.perf_counter() - self._started
         with self._lock:
             # At a gap of 0 CP-SAT ends the search itself, and says OPTIMAL.
-            close = self._limit > 0 and (value := gap(self._objective, self._bound)) is not None and 0 < value <= self._limit
+            close = self._limit > 0 and (value := self._gap()) is not None and 0 < value <= self._limit
             if not close or elapsed < self._share - 0.01 or self.stopped_at is not None:
                 return
             self.stopped_at = elapsed
         self._solver.stop_search()
+
+    def _gap(self) -> float | None:
+        """The gap the watch stops on: the pass's, or a joined run's last term's."""
+        if self._last is None:
+            return gap(self._objective, self._bound)
+        return gap(self._last_value, self._last_bound())
+
+    def _last_bound(self) -> float | None:
+        """A joined run's bound on its last term: the sum's distance to its bound, once within the
+        slack (None before: an earlier term is not proven yet)."""
+        if self._last is None or self._objective is None or self._bound is None or self._last_value is None:
+            return None
+        short = abs(self._bound - self._objective)
+        if short > self._last[2]:
+            return None
+        return self._last_value + (short if self._last[1] == "max" else -short)
 
 
 class WeightedTerm(Protocol):

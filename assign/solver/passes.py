@@ -44,7 +44,7 @@ from assign.solver.cpsat import (
     weighted_expr,
 )
 from assign.solver.decompose import components, solve_components
-from assign.solver.joint_passes import joint_objective, joint_weights
+from assign.solver.joint_passes import expr_ranges, joinable, joint_objective, joint_weights, run_gap
 from assign.solver.result import plan_from_solver
 
 EXCEPTIONS = "relax.exceptions"  # the name of the first pass of a relaxed solve
@@ -131,35 +131,42 @@ def solve(
     start_seconds = time.perf_counter() - solve_started
     searched = 0.0  # seconds inside CP-SAT's passes; the rest of the time is the start and the Python between passes
     passes += settled
-    joined = len(settled)  # the leading passes settled before the loop: held, or one joint run
-    weights = [] if problem.relaxing or settled else joint_weights(model, stages, len(ctx.pairs))
-    keep_best = bool(ctx.types) or hint is not None  # the incumbent kept at its best for every term: `at_best`
-    if weights:
-        solver, status, budget = _joint_run(model, stages[:len(weights)], weights, incumbent, options, progress, len(stages), solve_started)
-        searched += solver.wall_time
-        if status == "OPTIMAL":
-            passes += joint_passes(model, stages[:len(weights)], solver, budget)
-            incumbent, joined = (at_best(ctx, solver) if keep_best else solver), len(weights)
-        elif status == "FEASIBLE" and (incumbent is None or better_later(solver, incumbent, stages)):
-            incumbent = at_best(ctx, solver) if keep_best else solver  # not proven: the passes run one by one from its plan
-    for index, (name, expr, sense) in enumerate(stages):
-        if index < joined:
-            continue
+    replan = hint is not None
+    keep_best = bool(ctx.types) or replan  # the incumbent kept at its best for every term: `at_best`
+    # Runs of passes solved as one (assign.solver.joint_passes): a fresh solve's leading passes of a
+    # small model, to proof; a re-plan's runs anywhere, on a large model each stopping within the pass
+    # gap of its last term.
+    join_gap = run_gap(len(ctx.pairs), replan, options.pass_gap)
+    may_join = joinable(len(ctx.pairs), replan) and (replan or not (problem.relaxing or settled))
+    ranges = expr_ranges(model, [expr for _name, expr, _sense in stages]) if may_join else []
+    index, tried = len(settled), -1
+    while index < len(stages):
+        weights, slack = [], 0
+        if may_join and index != tried and (replan or index == 0) and stages[index][0] != EXCEPTIONS:
+            weights, slack = joint_weights(ranges[index:], join_gap)
+        tried = index  # a run not settled within its slack is not tried again: its passes run one by one
+        run = stages[index:index + max(1, len(weights))]
+        end = index + len(run)
         elapsed = time.perf_counter() - solve_started
         # What the passes cost outside CP-SAT (objective, hints, values: seconds on a large model
         # under load) is kept aside for the passes still to come, so the solve ends near its limit.
         overhead = (elapsed - start_seconds - searched) / index * (len(stages) - index) if index else 0.0
-        budget = pass_budget(options.time_limit - elapsed - overhead, len(stages) - index, len(stages), options.time_limit)
+        left = len(stages) - end + 1  # the passes still to run, a run counting as one
+        budget = pass_budget(options.time_limit - elapsed - overhead, left, left if weights else len(stages), options.time_limit)
+        name, expr, sense = ("", joint_objective(run, weights), "max") if weights else run[0]
         set_objective(model, expr, sense)
         if incumbent is not None:
             hint_all(model, list(incumbent.response_proto.solution))
         before = incumbent
         solver = make_solver(options, budget)
-        label = f"[{index + 1}/{len(stages)}] {name}"
+        label = f"[{index + 1}-{end}/{len(stages)}] {' + '.join(n for n, _e, _s in run)}" if weights else f"[{index + 1}/{len(stages)}] {name}"
         if progress:
             progress(_("{label}: solving (at most {budget} s)").format(label=label, budget=f"{budget:.1f}"))
-        share, pass_gap = watch_terms(options, hint is not None, index, len(stages), options.time_limit - elapsed - overhead)
-        with PassWatch(solver, share, pass_gap, progress, label) as watch:
+        if weights:
+            share, pass_gap, last = (0.0, join_gap, (run[-1][1], run[-1][2], slack)) if join_gap else (budget, 0.0, None)
+        else:
+            (share, pass_gap), last = watch_terms(options, replan, index, len(stages), options.time_limit - elapsed - overhead), None
+        with PassWatch(solver, share, pass_gap, progress, label, last) as watch:
             status = STATUS[solver.solve(model, watch)]
         searched += solver.wall_time
         found = status in FOUND
@@ -174,41 +181,50 @@ def solve(
             # re-plan's few changes, survive a later pass that stops early. (A proven pass of a
             # fresh solve takes its own solution on a tie, as it always did: the same roster.)
             kept = incumbent.value(expr)
-            tie_breaks = status != "OPTIMAL" or hint is not None
-            if found and tie_breaks and index + 1 < len(stages) and abs(solver.value(expr) - kept) < 1e-6 and not same_pairs(ctx, incumbent, solver):
+            tie_breaks = status != "OPTIMAL" or replan
+            if found and tie_breaks and end < len(stages) and abs(solver.value(expr) - kept) < 1e-6 and not same_pairs(ctx, incumbent, solver):
                 # A tie: the later terms decide, each at its best for both plans (the incumbent is; see
                 # `at_best`): on the terms as the pass left them, a re-plan's start lost to a far plan on
                 # noise, and the changes pass of a 120 × 500 county then took 7 s instead of 0.6 s.
                 incumbent, used = (incumbent if keep_best else at_best(ctx, incumbent)), at_best(ctx, solver)
-            if not found or better_later(incumbent, used, stages[index:] if tie_breaks else stages[index:index + 1]):
+            if not found or better_later(incumbent, used, stages[index:] if tie_breaks else run):
                 used, found, objective = incumbent, True, kept
                 status = "OPTIMAL" if status == "OPTIMAL" else "FEASIBLE"
-        if bound is not None and objective is not None and (bound < objective - 1e-6 if sense == "max" else bound > objective + 1e-6):
-            bound = None  # a solver that stopped before its first bound reports none worth printing
-        passes.append(SolvePass(objective_name=name, status=status, objective=objective, bound=bound,
-                                gap=gap(objective, bound), seconds=round(solver.wall_time, 3), budget=round(budget, 3)))
-        if not found:
-            break  # the first pass found nothing and there is nothing to fall back on: INFEASIBLE or UNKNOWN
-        incumbent = used
-        if index + 1 < len(stages):
-            # Later passes keep this term at the value reached (not at the bound): lexicographic fixing.
-            value = round(used.value(expr))
-            model.add(expr >= value if sense == "max" else expr <= value)
+        if weights:
+            short = abs(bound - objective) if found and bound is not None else None  # the sum's distance to its bound
+            if status != "OPTIMAL" and (short is None or short > slack):
+                # Not settled within the slack: the passes run one by one, from the better plan.
+                incumbent = (at_best(ctx, used) if keep_best and used is solver else used) if found else incumbent
+                continue
+            passes += run_passes(run, used, 0.0 if status == "OPTIMAL" else short, solver.wall_time, budget)
+        else:
+            if bound is not None and objective is not None and (bound < objective - 1e-6 if sense == "max" else bound > objective + 1e-6):
+                bound = None  # a solver that stopped before its first bound reports none worth printing
+            passes.append(SolvePass(objective_name=name, status=status, objective=objective, bound=bound,
+                                    gap=gap(objective, bound), seconds=round(solver.wall_time, 3), budget=round(budget, 3)))
+            if not found:
+                break  # the first pass found nothing and there is nothing to fall back on: INFEASIBLE or UNKNOWN
+        incumbent, index = used, end
+        if end < len(stages):
+            # Later passes keep these terms at the values reached (not at the bound): lexicographic fixing.
+            for _name, term, term_sense in run:
+                value = round(used.value(term))
+                model.add(term >= value if term_sense == "max" else term <= value)
             if name == EXCEPTIONS:
                 # The chosen exceptions themselves are fixed, not only their total: about twice as
                 # fast on the demo county as with the literals left free (docs/benchmarks.md).
                 ctx.fix_exceptions(used.boolean_value)
             if keep_best and used is solver:
                 incumbent = at_best(ctx, used)  # after the fixing: what the model now holds, the rest at its best
-            if hint is not None and before is not None and used is not before and better_later(before, used, stages[index + 1:index + 2]):
+            if replan and before is not None and used is not before and better_later(before, used, stages[end:end + 1]):
                 # The pass left the plan it started from (a re-plan's few changes) for a better value of
                 # its term, and with it much the next term would keep: the next pass starts from the best
                 # plan for that term among those keeping what the two plans agree on (docs/benchmarks.md).
-                _next, next_expr, next_sense = stages[index + 1]
+                _next, next_expr, next_sense = stages[end]
                 better = relinked(ctx, before, used, next_expr, next_sense, options, min(RELINK_SECONDS, budget))
                 if better is not None:
                     searched += better.wall_time
-                    incumbent = at_best(ctx, better) if better_later(better, incumbent, stages[index + 1:index + 2]) else incumbent
+                    incumbent = at_best(ctx, better) if better_later(better, incumbent, stages[end:end + 1]) else incumbent
     types = len(ctx.problem.researchers) if ctx.types else None
     if types is not None and incumbent is not None:
         # Who of each type takes each school: a plan of the plain model, each term at least as good as the counts'.
@@ -280,34 +296,17 @@ def better_later(a: cp_model.CpSolver, b: cp_model.CpSolver, stages: list[tuple[
     return False
 
 
-def _joint_run(model: cp_model.CpModel, joined: list[tuple[str, Any, str]], weights: list[int], incumbent: cp_model.CpSolver | None,
-               options: SolveOptions, progress: Progress | None, passes: int, solve_started: float) -> tuple[cp_model.CpSolver, str, float]:
-    """One CP-SAT run of the leading passes `joined` together (their weighted sum, exact order), with
-    the budget of one pass among the passes left once they count as one."""
-    left = passes - len(joined) + 1
-    budget = pass_budget(options.time_limit - (time.perf_counter() - solve_started), left, left, options.time_limit)
-    set_objective(model, joint_objective(joined, weights), "max")
-    if incumbent is not None:
-        hint_all(model, list(incumbent.response_proto.solution))
-    solver = make_solver(options, budget)
-    label = f"[1-{len(joined)}/{passes}] {' + '.join(name for name, _e, _s in joined)}"
-    if progress:
-        progress(_("{label}: solving (at most {budget} s)").format(label=label, budget=f"{budget:.1f}"))
-    with PassWatch(solver, budget, 0.0, progress, label) as watch:
-        status = STATUS[solver.solve(model, watch)]
-    return solver, status, budget
-
-
-def joint_passes(model: cp_model.CpModel, joined: list[tuple[str, Any, str]], solver: cp_model.CpSolver, budget: float) -> list[SolvePass]:
-    """The passes a proven joint run settled, each at its value (its bound: the order is exact), and
-    each term held there for the passes after them. The run's seconds and budget are the first pass's."""
+def run_passes(run: list[tuple[str, Any, str]], solution: cp_model.CpSolver, short: float, seconds: float, budget: float) -> list[SolvePass]:
+    """The passes one run settled (assign.solver.joint_passes): each term at the solution's value, the
+    run's sum `short` of its bound. Within the slack that proves every term but the last (value =
+    bound); the last is at most `short` from its own bound. The run's seconds and budget are the first pass's."""
     out = []
-    for k, (name, expr, sense) in enumerate(joined):
-        value = round(solver.value(expr))
-        out.append(SolvePass(objective_name=name, status="OPTIMAL", objective=float(value), bound=float(value), gap=0.0,
-                             seconds=round(solver.wall_time, 3) if k == 0 else 0.0, budget=round(budget, 3) if k == 0 else 0.0,
-                             joint_with=joined[0][0] if k else None))
-        model.add(expr >= value if sense == "max" else expr <= value)
+    for k, (name, expr, sense) in enumerate(run):
+        value = float(round(solution.value(expr)))
+        bound = value if k + 1 < len(run) else value + (short if sense == "max" else -short)
+        out.append(SolvePass(objective_name=name, status="OPTIMAL" if bound == value else "FEASIBLE", objective=value, bound=bound,
+                             gap=gap(value, bound), seconds=round(seconds, 3) if k == 0 else 0.0, budget=round(budget, 3) if k == 0 else 0.0,
+                             joint_with=run[0][0] if k else None))
     return out
 
 
