@@ -216,15 +216,17 @@ def test_a_re_plan_run_stops_within_the_gap_of_its_last_term_with_every_earlier_
     monkeypatch.setattr(joint_passes, "MAX_JOINT_PAIRS", 0)  # as on a large model: a re-plan's runs stop within the gap
     runs: list[tuple[str, float]] = []
     real = joint_passes.joint_weights
-    monkeypatch.setattr("assign.solver.passes.joint_weights", lambda ranges, gap=0.0: runs.append((len(ranges), gap)) or real(ranges, gap))
-    plan = solve_from(county_replan, workers=1, seed=0, pass_gap=0.05)  # a wide gap, so a run stops before its proof
-    assert runs and all(g == 0.05 for _n, g in runs)
+    monkeypatch.setattr("assign.solver.passes.joint_weights",
+                        lambda ranges, gap=0.0, values=None: runs.append((len(ranges), gap)) or real(ranges, gap, values))
+    plan = solve_from(county_replan, workers=1, seed=0, pass_gap=0.03)  # a wide gap, so a run stops before its proof
+    assert runs and all(g == 0.03 for _n, g in runs)
     passes = plan.passes
     first_run = [p for p in passes if p.objective_name == passes[0].objective_name or p.joint_with == passes[0].objective_name]
     *settled, last = first_run
+    assert settled  # a run: the coverage terms together
     for p in settled:  # proven within the slack: the value is the bound, and the optimum
         assert p.status == "OPTIMAL" and p.objective == p.bound == exact[p.objective_name].objective
-    assert last.gap is not None and last.gap <= 0.05
+    assert last.status == "FEASIBLE" and last.gap is not None and 0 < last.gap <= 0.03  # stopped before its proof
     assert last.bound >= exact[last.objective_name].objective >= last.objective  # a true bound on the term (maximised)
     assert plan.solved and audit_errors(plan) == []
 
@@ -240,6 +242,13 @@ def test_each_joint_weight_outweighs_everything_the_later_terms_can_change():
     # A re-plan's run stops within the gap of its last term: each weight outweighs the later ranges by that slack more.
     slack = 1  # ⌈0.01 × 28⌉
     assert joint_passes.joint_weights(ranges, 0.01) == ([1 + slack + (1 + slack + 28) * 21 + 28, 1 + slack + 28, 1], slack)
+    # …and a term comes before another only when its gap is worth at most MAX_GAP_UNITS at the start's value:
+    # a run proves it exactly, and the terms after it are bounded only as well as it is proven.
+    assert joint_passes.MAX_GAP_UNITS == 2
+    assert joint_passes.joint_weights(ranges, 0.01, [100, 5, 0])[0] == joint_passes.joint_weights(ranges, 0.01)[0]  # 1 and 0.05 units
+    assert joint_passes.joint_weights(ranges, 0.01, [100, 500, 0]) == ([1 + 1 + 21, 1], 1)  # the second, 5 units: it ends the run
+    assert joint_passes.joint_weights(ranges, 0.01, [1000, 5, 0]) == ([], 0)  # the first, 10 units: no run
+    assert joint_passes.joint_weights(ranges, 0.0, [1000, 500, 0])[0] == joint_passes.joint_weights(ranges)[0]  # to proof: any term
     assert not joint_passes.joinable(joint_passes.MAX_JOINT_PAIRS + 1, replan=False)  # a large model: one run per pass
     assert joint_passes.joinable(joint_passes.MAX_JOINT_PAIRS + 1, replan=True)
 

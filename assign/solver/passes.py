@@ -143,7 +143,8 @@ def solve(
     while index < len(stages):
         weights, slack = [], 0
         if may_join and index != tried and (replan or index == 0) and stages[index][0] != EXCEPTIONS:
-            weights, slack = joint_weights(ranges[index:], join_gap)
+            values = [incumbent.value(e) for _n, e, _s in stages[index:]] if incumbent is not None else None
+            weights, slack = joint_weights(ranges[index:], join_gap, values)
         tried = index  # a run not settled within its slack is not tried again: its passes run one by one
         run = stages[index:index + max(1, len(weights))]
         end = index + len(run)
