@@ -2,7 +2,8 @@
 
 Objectives are `weighted` (one solve of Σ weight × term) or `lexicographic` (one solve per term in
 priority order; each optimum is fixed as a constraint and the previous solution is the complete
-hint of the next solve). Infeasible and timed-out are statuses of the plan, never exceptions.
+hint of the next solve; a run of terms may be one solve with weights that keep their order:
+`assign.solver.joint_passes`). Infeasible and timed-out are statuses of the plan, never exceptions.
 
 A relaxed solve (`on_infeasible: relax`) has one level before all of them: the total severity of
 the exceptions, minimised; the exceptions that solution chose are then fixed, so the usual
