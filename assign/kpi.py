@@ -108,14 +108,15 @@ def quality_lines(plan: Plan) -> list[tuple[str, str]]:
     lines = []
     for p in plan.passes:
         label = pass_label(plan, p.objective_name)
+        seconds = f"{plan.run_head(p)[1].seconds:.0f}"  # a pass settled in a joint run: the run's seconds
         if p.status == "OPTIMAL":
             words = _("proven optimal")
         elif p.objective is None:
             words = _("not solved")
         elif p.gap is None:
-            words = _("best found in {seconds} s; no bound on the best possible is known").format(seconds=f"{p.seconds:.0f}")
+            words = _("best found in {seconds} s; no bound on the best possible is known").format(seconds=seconds)
         else:
-            words = _("best found in {seconds} s, at most {gap} from the best possible").format(seconds=f"{p.seconds:.0f}", gap=f"{p.gap:.1%}")
+            words = _("best found in {seconds} s, at most {gap} from the best possible").format(seconds=seconds, gap=f"{p.gap:.1%}")
         lines.append((label, words))
     return lines
 
@@ -125,8 +126,9 @@ def suggested_time_limit(plan: Plan) -> float | None:
     three times the budgets of those passes (each got a fraction of the limit; proving takes
     longer than finding), rounded up to ten seconds. None when every pass was proven."""
     limit = plan.solver_settings.get("time_limit")
-    stopped = [p for p in plan.passes if p.status != "OPTIMAL" and p.objective is not None]
+    # Each run that stopped once: a joint run's budget is its first pass's.
+    stopped = {plan.run_head(p)[1].objective_name: plan.run_head(p)[1] for p in plan.passes if p.status != "OPTIMAL" and p.objective is not None}
     if not stopped or not isinstance(limit, (int, float)):
         return None
-    extra = sum(p.budget if p.budget is not None else p.seconds for p in stopped)
+    extra = sum(p.budget if p.budget is not None else p.seconds for p in stopped.values())
     return float(math.ceil((limit + 3 * extra) / 10) * 10)

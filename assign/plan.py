@@ -155,6 +155,12 @@ class Plan(BaseModel):
         return self.model_copy(update={**{name: 0.0 for name in TIMING_FIELDS},
                                        "passes": [p.model_copy(update={"seconds": 0.0, "budget": None}) for p in self.passes]})
 
+    def run_head(self, solve_pass: SolvePass) -> tuple[int, SolvePass]:
+        """The 1-based number and the pass of the run that settled `solve_pass`: itself, or the first
+        pass of its joint run (assign.solver.joint_passes), which holds the run's seconds and budget."""
+        name = solve_pass.joint_with or solve_pass.objective_name
+        return next(((i, q) for i, q in enumerate(self.passes, 1) if q.objective_name == name), (0, solve_pass))
+
     def schools_of(self) -> dict[str, list[str]]:
         """School ids of each researcher, in plan order."""
         out: dict[str, list[str]] = defaultdict(list)

@@ -9,17 +9,18 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
-from conftest import audit_errors, solve_det
+from conftest import audit_errors, hand_plan, solve_det
 from openpyxl import load_workbook
 from ortools.sat.python import cp_model
 
 from assign.analysis.replan import solve_from, with_previous
 from assign.bench.generate import Size, generate
 from assign.cli import main
+from assign.export.terminal import passes_table
 from assign.kpi import pass_label, quality_lines, suggested_time_limit
 from assign.load import load_scenario
 from assign.locale import _
-from assign.plan import Plan
+from assign.plan import Plan, SolvePass
 from assign.solver import joint_passes
 from assign.solver.cpsat import STATUS, PassWatch, gap, overall_gap, set_objective
 from assign.solver.decompose import sub_problem
@@ -101,6 +102,18 @@ def test_no_bound_means_no_gap_is_printed_rather_than_zero(small_county):
     for p in unbounded:
         assert words[pass_label(plan, p.objective_name)] == _("best found in {seconds} s; no bound on the best possible is known").format(
             seconds=f"{p.seconds:.0f}")
+
+
+def test_a_pass_settled_in_a_joint_run_is_told_with_the_runs_seconds_and_its_budget_counts_once(small_county):
+    run = [SolvePass(objective_name="a", status="OPTIMAL", objective=3, bound=3, gap=0.0, seconds=2.4, budget=10.0),
+           SolvePass(objective_name="b", status="FEASIBLE", objective=200, bound=201, gap=0.005, seconds=0.0, budget=0.0, joint_with="a"),
+           SolvePass(objective_name="c", status="FEASIBLE", objective=50, bound=49, gap=0.02, seconds=0.0, budget=0.0, joint_with="a")]
+    plan = hand_plan(load_scenario(small_county), [], passes=run, solver_settings={"time_limit": 30})
+    assert [plan.run_head(p)[0] for p in run] == [1, 1, 1]
+    words = dict(quality_lines(plan))
+    assert words[pass_label(plan, "b")] == _("best found in {seconds} s, at most {gap} from the best possible").format(seconds="2", gap="0.5%")
+    assert suggested_time_limit(plan) == 60  # 30 + 3 × the run's 10 s once, rounded up to ten
+    assert _("with pass {n}").format(n=1) in passes_table(plan)
 
 
 def test_solve_prints_the_plans_own_figures_and_writes_the_words_under_the_roster(small_county, tmp_path):

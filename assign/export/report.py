@@ -57,7 +57,7 @@ TEXT = {
         "office": "教研室", "base": "驻地", "priority": "优先级", "panel_hint": "点击地图上的学校或教研员查看联系情况。",
         "researchers_of": "联系教研员", "schools_of": "联系学校", "none": "（无）", "minutes": "分钟",
         "term": "目标项", "label": "含义", "sense": "方向", "value": "取值", "rank": "次序", "weight": "权重",
-        "pass": "求解轮次", "status": "状态", "bound": "界", "seconds": "秒",
+        "pass": "求解轮次", "status": "状态", "bound": "界", "seconds": "秒", "with_pass": "与第 {n} 轮同时求解",
         "clean": "各政策与访校规则独立复核，未发现问题。", "findings": "审核发现",
         "added": "新增联系", "removed": "取消联系", "kept": "保留联系", "base_plan": "基准方案",
         "kpi": "指标", "before": "基准", "after": "本方案", "no_change": "与基准方案相同。",
@@ -81,7 +81,7 @@ TEXT = {
         "office": "office", "base": "base", "priority": "priority", "panel_hint": "Click a school or a researcher on the map to see their contacts.",
         "researchers_of": "researchers", "schools_of": "contact schools", "none": "(none)", "minutes": "min",
         "term": "term", "label": "meaning", "sense": "sense", "value": "value", "rank": "rank", "weight": "weight",
-        "pass": "pass", "status": "status", "bound": "bound", "seconds": "s",
+        "pass": "pass", "status": "status", "bound": "bound", "seconds": "s", "with_pass": "with pass {n}",
         "clean": "Every policy and visit rule re-checked the plan on its own: no findings.", "findings": "Audit findings",
         "added": "pairs added", "removed": "pairs removed", "kept": "pairs kept", "base_plan": "base plan",
         "kpi": "figure", "before": "base", "after": "this plan", "no_change": "Same pairs as the base plan.",
@@ -201,7 +201,8 @@ def _objective_block(plan: Plan, lang: str) -> str:
                    [[x.name, x.label, x.sense, f"{x.value:g}", x.rank, f"{x.weight:g}"] for x in plan.terms], "data")
     passes = _table([t["pass"], t["status"], t["value"], t["bound"], t["gap"], t["seconds"]],
                     [[p.objective_name, p.status, "—" if p.objective is None else f"{p.objective:g}", "—" if p.bound is None else f"{p.bound:g}",
-                      "—" if p.gap is None else f"{p.gap:.2%}", f"{p.seconds:.2f}"] for p in plan.passes], "data")
+                      "—" if p.gap is None else f"{p.gap:.2%}",
+                      t["with_pass"].format(n=plan.run_head(p)[0]) if p.joint_with else f"{p.seconds:.2f}"] for p in plan.passes], "data")
     bars = _terms_chart(plan)
     return terms + bars + passes
 

@@ -77,8 +77,7 @@ def sense_word(sense: str) -> str:
 def _time_cells(plan: Plan, p) -> tuple[str, str]:
     """A pass's seconds and budget; a pass settled in one run with an earlier one names that pass (whose cells are the run's)."""
     if p.joint_with:
-        first = next((i for i, q in enumerate(plan.passes, 1) if q.objective_name == p.joint_with), None)
-        return _("with pass {n}").format(n=first), ""
+        return _("with pass {n}").format(n=plan.run_head(p)[0]), ""
     return f"{p.seconds:.2f}", "—" if p.budget is None else f"{p.budget:.1f}"
 
 
