@@ -152,7 +152,7 @@ def _run_solve(scenario: Path, out: Path | None, time_limit, workers, seed, obje
     from assign.analysis.replan import change_summary, keeps_plan_in_force, load_with_plan_in_force, solve_from
     from assign.export.roster import write_roster
     from assign.export.terminal import exceptions_text, findings_text, kpi_table, passes_table, policy_names, roster_table, terms_table
-    from assign.kpi import suggested_time_limit
+    from assign.kpi import gap_stops, suggested_time_limit
 
     if lang is not None:
         set_language(lang)
@@ -202,6 +202,12 @@ def _run_solve(scenario: Path, out: Path | None, time_limit, workers, seed, obje
         click.echo("")
         click.echo(_("Not every pass was proven optimal within the time limit; --time-limit {seconds} would likely prove them "
                      "(an estimate from the passes' budgets).").format(seconds=f"{suggested:g}"))
+    if within := gap_stops(plan):
+        # A re-plan's pass stops as soon as it is this close: more time would change nothing, and the message above would mislead.
+        click.echo("")
+        click.echo(_("{terms}: stopped as soon as within {gap} of the best possible, as a re-plan does; "
+                     "solver.pass_gap: 0 in the scenario proves them.").format(terms="、".join(within),
+                                                                                gap=f"{problem.scenario.solver.pass_gap:.1%}"))
     write_seconds = 0.0
     if out is not None:
         written = time.perf_counter()

@@ -121,13 +121,20 @@ def quality_lines(plan: Plan) -> list[tuple[str, str]]:
     return lines
 
 
+def gap_stops(plan: Plan) -> list[str]:
+    """The passes that stopped within `solver.pass_gap` of their bound, by label: proven with `pass_gap: 0`, not with more time."""
+    return [pass_label(plan, p.objective_name) for p in plan.passes if p.stop == "gap"]
+
+
 def suggested_time_limit(plan: Plan) -> float | None:
     """A time limit likely to prove every pass: when some pass stopped at its budget, the limit plus
     three times the budgets of those passes (each got a fraction of the limit; proving takes
     longer than finding), rounded up to ten seconds. None when every pass was proven."""
     limit = plan.solver_settings.get("time_limit")
-    # Each run that stopped once: a joint run's budget is its first pass's.
-    stopped = {plan.run_head(p)[1].objective_name: plan.run_head(p)[1] for p in plan.passes if p.status != "OPTIMAL" and p.objective is not None}
+    # Each run that stopped at its budget, once (a joint run's budget is its first pass's); a pass that
+    # stopped within the pass gap would stop there again with more time (`gap_stops`).
+    stopped = {plan.run_head(p)[1].objective_name: plan.run_head(p)[1] for p in plan.passes
+               if p.status != "OPTIMAL" and p.objective is not None and p.stop != "gap"}
     if not stopped or not isinstance(limit, (int, float)):
         return None
     extra = sum(p.budget if p.budget is not None else p.seconds for p in stopped.values())

@@ -118,6 +118,10 @@ class SolvePass(BaseModel):
     budget: float | None = Field(None, description="seconds the pass was given; a pass not proven within them stopped there")
     joint_with: str | None = Field(None, description="settled in one run with this earlier pass (exact weights: "
                                                      "assign.solver.joint_passes); that pass holds the run's seconds")
+    stop: Literal["gap", "share", "limit"] | None = Field(
+        None, description="why a pass not proven stopped: within solver.pass_gap of its bound at once (`gap`, a re-plan's: more "
+                          "time would not change it; `pass_gap: 0` proves it), within it after its share of the time (`share`), "
+                          "or at its budget (`limit`)")
 
 
 class Plan(BaseModel):

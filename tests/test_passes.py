@@ -17,7 +17,7 @@ from assign.analysis.replan import solve_from, with_previous
 from assign.bench.generate import Size, generate
 from assign.cli import main
 from assign.export.terminal import passes_table
-from assign.kpi import pass_label, quality_lines, suggested_time_limit
+from assign.kpi import gap_stops, pass_label, quality_lines, suggested_time_limit
 from assign.load import load_scenario
 from assign.locale import _
 from assign.plan import Plan, SolvePass
@@ -76,6 +76,7 @@ def test_a_pass_that_stops_early_hands_on_its_best_plan_and_every_later_pass_sti
             assert (p.bound >= p.objective) if sense == "max" else (p.bound <= p.objective)
             assert p.gap == pytest.approx(abs(p.objective - p.bound) / max(1.0, abs(p.objective)))
         assert p.joint_with or (p.budget is not None and p.budget > 0)  # a pass run with an earlier one has its budget
+        assert p.stop == (None if p.status == "OPTIMAL" else "limit")  # stopped by CP-SAT's deterministic time: its budget, as it were
     assert stopped.gap == overall_gap(stopped.passes) and stopped.gap is not None and stopped.gap > 0
 
 
@@ -242,6 +243,9 @@ def test_a_re_plan_run_stops_within_the_gap_of_its_last_term_with_every_earlier_
     assert last.status == "FEASIBLE" and last.gap is not None and 0 < last.gap <= 0.03  # stopped before its proof
     assert last.bound >= exact[last.objective_name].objective >= last.objective  # a true bound on the term (maximised)
     assert plan.solved and audit_errors(plan) == []
+    # It stopped because it was close enough, not for want of time: no longer limit is suggested, the pass gap is named.
+    assert last.stop == "gap" and pass_label(plan, last.objective_name) in gap_stops(plan)
+    assert suggested_time_limit(plan) is None or any(p.stop in ("limit", "share") for p in plan.passes)
 
 
 def test_each_joint_weight_outweighs_everything_the_later_terms_can_change():

@@ -273,7 +273,8 @@ def merge_plans(problem: Problem, plans: list[Plan], mode: str, split_seconds: f
         passes.append(SolvePass(objective_name=first.objective_name, status=status, objective=objective, bound=bound,
                                 gap=gap(objective, bound), seconds=round(max((m.seconds for m in mine if m is not None), default=0.0), 3),
                                 budget=longest.budget if longest is not None else None,  # the longest part's
-                                joint_with=_common(m.joint_with if m is not None else None for m in mine)))
+                                joint_with=_common(m.joint_with if m is not None else None for m in mine),
+                                stop=None if status == "OPTIMAL" else _stop(m.stop if m is not None else "limit" for m in mine)))
     status = passes_status(passes)
     if not solved:
         status = next(p.status for p in plans if not p.solved)
@@ -301,6 +302,12 @@ def _common(values):
     """The one value every part has, else None (a pass joined in some parts only ran on its own in the others)."""
     distinct = set(values)
     return distinct.pop() if len(distinct) == 1 else None
+
+
+def _stop(stops) -> str:
+    """Why a merged pass stopped: the reason of the part that more time would help most (a budget, a share, the gap)."""
+    found = set(stops)
+    return "limit" if "limit" in found else "share" if "share" in found else "gap"
 
 
 def _sum(values):

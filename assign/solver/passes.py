@@ -198,12 +198,13 @@ def solve(
                 # Not settled within the slack: the passes run one by one, from the better plan.
                 incumbent = (at_best(ctx, used) if keep_best and used is solver else used) if found else incumbent
                 continue
-            passes += run_passes(run, used, 0.0 if status == "OPTIMAL" else short, solver.wall_time, budget)
+            passes += run_passes(run, used, 0.0 if status == "OPTIMAL" else short, solver.wall_time, budget, stopped_for(watch, share))
         else:
             if bound is not None and objective is not None and (bound < objective - 1e-6 if sense == "max" else bound > objective + 1e-6):
                 bound = None  # a solver that stopped before its first bound reports none worth printing
-            passes.append(SolvePass(objective_name=name, status=status, objective=objective, bound=bound,
-                                    gap=gap(objective, bound), seconds=round(solver.wall_time, 3), budget=round(budget, 3)))
+            passes.append(SolvePass(objective_name=name, status=status, objective=objective, bound=bound, gap=gap(objective, bound),
+                                    seconds=round(solver.wall_time, 3), budget=round(budget, 3),
+                                    stop=None if status == "OPTIMAL" else stopped_for(watch, share)))
             if not found:
                 break  # the first pass found nothing and there is nothing to fall back on: INFEASIBLE or UNKNOWN
         incumbent, index = used, end
@@ -298,18 +299,28 @@ def better_later(a: cp_model.CpSolver, b: cp_model.CpSolver, stages: list[tuple[
     return False
 
 
-def run_passes(run: list[tuple[str, Any, str]], solution: cp_model.CpSolver, short: float, seconds: float, budget: float) -> list[SolvePass]:
+def run_passes(run: list[tuple[str, Any, str]], solution: cp_model.CpSolver, short: float, seconds: float, budget: float,
+               stop: str) -> list[SolvePass]:
     """The passes one run settled (assign.solver.joint_passes): each term at the solution's value, the
     run's sum `short` of its bound. Within the slack that proves every term but the last (value =
-    bound); the last is at most `short` from its own bound. The run's seconds and budget are the first pass's."""
+    bound); the last is at most `short` from its own bound, and if not proven, stopped for `stop`.
+    The run's seconds and budget are the first pass's."""
     out = []
     for k, (name, expr, sense) in enumerate(run):
         value = float(round(solution.value(expr)))
         bound = value if k + 1 < len(run) else value + (short if sense == "max" else -short)
         out.append(SolvePass(objective_name=name, status="OPTIMAL" if bound == value else "FEASIBLE", objective=value, bound=bound,
                              gap=gap(value, bound), seconds=round(seconds, 3) if k == 0 else 0.0, budget=round(budget, 3) if k == 0 else 0.0,
-                             joint_with=run[0][0] if k else None))
+                             joint_with=run[0][0] if k else None, stop=None if bound == value else stop))
     return out
+
+
+def stopped_for(watch: PassWatch, share: float) -> str:
+    """Why a pass not proven stopped (`SolvePass.stop`): its watch stopped it within the pass gap, at
+    once (`gap`) or after its share of the time (`share`); else its budget ran out (`limit`)."""
+    if watch.stopped_at is None:
+        return "limit"
+    return "share" if share > 0 else "gap"
 
 
 def watch_terms(options: SolveOptions, replan: bool, index: int, passes: int, remaining: float) -> tuple[float, float]:
