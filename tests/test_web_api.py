@@ -68,6 +68,11 @@ def test_api_uploads_the_demo_solves_it_in_a_worker_and_audits_the_plan(served):
     # The policies' own audit of the plan found nothing (with the road table every priority school is within reach).
     assert run["findings"] == []
     assert set(run["files"]) == {"roster.xlsx", "roster.csv", "roster.md", "plan.json", "report.html"}
+    # The demo's coverage passes are settled in the first pass's run: the page says so instead of "0.0 s".
+    joined = [p for p in run["passes"] if p["joint_with"]]
+    assert joined and all(p["run"] == 1 for p in joined)
+    page = client.get(f"/runs/{run['run']}").text
+    assert "与第 1 轮同时求解" in page or "with pass 1" in page
     listed = client.get(f"/api/projects/{project}").json()
     assert listed["name"] == "示范县" and [r["id"] for r in listed["runs"]] == [run["run"]]
 

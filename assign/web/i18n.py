@@ -66,6 +66,7 @@ TEXTS: dict[str, str] = {
     "created": N_("Created"),
     "none": N_("none"),
     "passes": N_("Solver passes"),
+    "with_pass": N_("with pass {n}"),
     "pin": N_("Pin and solve again"),
     "pins": N_("Pinned by hand"),
     "whatif": N_("What if (one change to the plan in force, re-planned and compared)"),

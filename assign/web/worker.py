@@ -46,6 +46,8 @@ def plan_result(plan: Plan) -> dict[str, Any]:
     """What the API and the result page show of a plan: status, KPIs, objective terms, passes, exceptions,
     schools left without a researcher, audit findings."""
     data = plan.model_dump(mode="json")
+    for shown, solve_pass in zip(data["passes"], plan.passes):
+        shown["run"] = plan.run_head(solve_pass)[0]  # a pass settled in a joint run: the number of the run's first pass
     keys = ("mode", "gap", "kpis", "terms", "passes", "exceptions", "uncovered", "findings", "build_seconds", "solve_seconds")
     return {"plan_status": plan.status} | {key: data.get(key) for key in keys}
 
