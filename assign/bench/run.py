@@ -68,8 +68,9 @@ def run_method(method: str, scenario: str, time_limit: float, workers: int, mode
     total = time.perf_counter() - started
     wall = time.perf_counter() - wall_started
     values = rescored(problem, plan, mode) if plan.solved else {}
+    # A pass settled in a joint run has no seconds of its own: `run` is the number of the pass that holds the run's.
     passes = [{"name": p.objective_name, "status": p.status, "value": values.get(p.objective_name, p.objective), "bound": p.bound,
-               "seconds": p.seconds} for p in plan.passes]
+               "seconds": p.seconds, "run": plan.run_head(p)[0] if p.joint_with else None} for p in plan.passes]
     for p in passes:
         p["gap"] = gap(p["value"], p["bound"])
     objective = passes[-1]["value"] if passes else plan.objective
@@ -182,7 +183,8 @@ def table(rows: list[dict[str, Any]], fmt: str = "github") -> str:
 
 def passes_table(rows: list[dict[str, Any]], fmt: str = "github") -> str:
     """One row per method and lexicographic pass: status, the plan's value, the bound, gap and seconds."""
-    body = [[r.get("seed", ""), r["method"], f"{i + 1} {p['name']}", p["status"], num(p["value"]), num(p["bound"]), pct(p["gap"]), p["seconds"]]
+    body = [[r.get("seed", ""), r["method"], f"{i + 1} {p['name']}", p["status"], num(p["value"]), num(p["bound"]), pct(p["gap"]),
+             f"with {p['run']}" if p.get("run") else p["seconds"]]
             for r in rows if r.get("mode") == "lexicographic" for i, p in enumerate(r.get("passes", []))]
     headers = ["seed", "method", "pass", "status", "value", "bound", "gap", "seconds"]
     return tabulate(body, headers=headers, tablefmt=fmt, disable_numparse=True)
